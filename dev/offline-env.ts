@@ -1,0 +1,12 @@
+/**
+ * Environment that keeps wrangler and workerd from reaching the network
+ * (telemetry, update check, cf-object fetch). Every tool that spawns wrangler
+ * or vitest imports this first.
+ */
+export const offlineEnv = {
+  WRANGLER_SEND_METRICS: 'false',
+  WRANGLER_HIDE_BANNER: 'true',
+  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+} as const;
+
+Object.assign(process.env, offlineEnv);

@@ -1,0 +1,32 @@
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+
+// One run = one upstream (TEST_UPSTREAM, started once by global setup);
+// `npm test` (dev/test.ts) runs this once per upstream available on the machine.
+export default defineConfig({
+  test: {
+    globalSetup: ['test/setup/global-stack.ts'],
+    projects: [
+      {
+        // On Node: the gateway, the launchers, the CLIs, pure functions.
+        test: { name: 'node', include: ['test/node/**/*.test.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 60_000 },
+      },
+      {
+        // Inside workerd: the Worker (src/index.ts) against the stack started by global setup.
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            main: './src/index.ts',
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: {
+                DATABASE_URL: inject('databaseUrl'),
+                NEON_LOCAL_GATEWAY: inject('gatewayAddress'),
+              },
+            },
+          })),
+        ],
+        test: { name: 'workers', include: ['test/workers/**/*.test.ts'], testTimeout: 30_000 },
+      },
+    ],
+  },
+});

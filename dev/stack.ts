@@ -1,26 +1,67 @@
-/**
- * CONTRACT (implemented by the gateway work, issue 2). Everything that needs a
- * local database (npm run db, npm run dev, tests, bench) starts it through here.
- */
+import { startGateway, type Gateway } from './gateway/server.ts';
+import type { Credentials } from './gateway/pglite-session.ts';
+import type { Upstream } from './gateway/types.ts';
+import { startEmbedded } from './upstreams/embedded.ts';
+import { startPostgres, type PostgresUpstream } from './upstreams/postgres.ts';
+
 export type Backend = 'embedded' | 'postgres';
 
 export interface StackOptions {
-  backend?: Backend;          // default 'embedded'
-  port?: number;              // gateway port; default 4444, 0 = any free port
-  latencyMs?: number;         // added to each HTTP query and each WebSocket message
-  dataDir?: string;           // embedded only: persisted folder (default .data/pglite); 'memory' for tests
-  log?: (line: string) => void;
+  /** 'embedded' (PGlite, the default) or 'postgres' (private Postgres behind PgBouncer, transaction mode). */
+  backend?: Backend;
+  /** Gateway port on 127.0.0.1; default 4444, 0 = any free port. */
+  port?: number;
+  /** Added to each HTTP query or batch and each client WebSocket message. */
+  latencyMs?: number;
+  /** Embedded only: 'memory', or the folder that keeps the data (default .data/pglite). */
+  dataDir?: string;
 }
 
 export interface Stack {
   backend: Backend;
-  gatewayUrl: string;         // http://127.0.0.1:PORT
-  gatewayAddress: string;     // 127.0.0.1:PORT (the Worker's NEON_LOCAL_GATEWAY)
-  databaseUrl: string;        // pooled (PgBouncer) connection string for the Worker
-  directUrl: string;          // direct (non-pooler) connection string for migrations
+  gatewayUrl: string;
+  /** host:port, the Worker's NEON_LOCAL_GATEWAY. */
+  gatewayAddress: string;
+  /** Pooled connection string (host ends in -pooler, like Neon's): what the Worker uses. */
+  databaseUrl: string;
+  /** Direct connection string: what migrations use. */
+  directUrl: string;
+  gateway: Gateway;
+  upstream: Upstream | PostgresUpstream;
   stop(): Promise<void>;
 }
 
-export async function startStack(_options: StackOptions = {}): Promise<Stack> {
-  throw new Error('startStack is not implemented yet');
+/** The local database's credentials: local only, never a production secret. */
+export const LOCAL_CREDENTIALS: Credentials = { user: 'todo', password: 'todo-local', database: 'todo' };
+
+const url = (host: string) =>
+  `postgres://${LOCAL_CREDENTIALS.user}:${LOCAL_CREDENTIALS.password}@${host}.local.test:5432/${LOCAL_CREDENTIALS.database}`;
+
+/**
+ * Starts the whole local database stack: an upstream and the Neon-compatible
+ * gateway in front of it. `npm run db`, `npm run dev`, the tests and the
+ * benchmark all start it through here.
+ */
+export async function startStack({ backend = 'embedded', port = 4444, latencyMs = 0, dataDir = '.data/pglite' }: StackOptions = {}): Promise<Stack> {
+  const upstream = backend === 'postgres' ? await startPostgres(LOCAL_CREDENTIALS) : await startEmbedded(dataDir, LOCAL_CREDENTIALS);
+  let gateway: Gateway;
+  try {
+    gateway = await startGateway({ upstream, port, latencyMs });
+  } catch (err) {
+    await upstream.stop();
+    throw (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? new Error(`port ${port} is already in use (another "npm run db"?); pick another with --port`) : err;
+  }
+  return {
+    backend,
+    gatewayUrl: gateway.url,
+    gatewayAddress: gateway.address,
+    databaseUrl: url('todo-pooler'),
+    directUrl: url('todo'),
+    gateway,
+    upstream,
+    async stop() {
+      await gateway.close();
+      await upstream.stop();
+    },
+  };
 }

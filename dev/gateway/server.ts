@@ -1,0 +1,82 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { createSqlHandler } from './sql-over-http.ts';
+import { emptyStats, type Upstream } from './types.ts';
+import { bridgeWebSocket } from './ws-bridge.ts';
+
+export interface GatewayOptions {
+  upstream: Upstream;
+  /** Port on 127.0.0.1; 0 picks a free one. */
+  port?: number;
+  /** Delay added to each HTTP query or batch and each client WebSocket message. */
+  latencyMs?: number;
+}
+
+/** Requests to /sql larger than this are refused: Neon caps request bodies too. */
+const MAX_BODY = 64 * 1024 * 1024;
+
+/**
+ * The local stand-in for Neon's proxy: `POST /sql` (SQL over HTTP), WebSocket
+ * `/v2` (wire-protocol bridge), `GET /health`, `GET /stats`, `POST /stats/reset`.
+ * Bad requests get a 4xx JSON body; the gateway keeps serving.
+ */
+export async function startGateway({ upstream, port = 0, latencyMs = 0 }: GatewayOptions) {
+  const stats = emptyStats();
+  const handleSql = createSqlHandler(upstream, stats, latencyMs);
+  const sockets = new Set<Socket>();
+  const wss = new WebSocketServer({ noServer: true });
+
+  const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const path = new URL(req.url ?? '/', 'http://gateway').pathname;
+    const allow = ({ '/sql': 'POST', '/health': 'GET', '/stats': 'GET', '/stats/reset': 'POST' } as Record<string, string>)[path];
+    if (!allow) return json(res, 404, { message: `no such endpoint: ${path}` });
+    if (req.method !== allow) return json(res, 405, { message: `use ${allow} for ${path}` }, { allow });
+    if (path === '/health') return json(res, 200, { status: 'ok', backend: upstream.backend });
+    if (path === '/stats') return json(res, 200, stats);
+    if (path === '/stats/reset') { Object.assign(stats, emptyStats(), { wsActive: stats.wsActive }); return json(res, 200, stats); }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) { json(res, 413, { message: 'request body too large' }); req.destroy(); return; }
+      chunks.push(chunk);
+    });
+    req.on('end', () => { if (!res.headersSent) void handleSql(req, res, Buffer.concat(chunks).toString('utf8')); });
+  };
+
+  const server = createServer(handle);
+  server.keepAliveTimeout = 60_000;
+  server.on('connection', (socket) => { sockets.add(socket); socket.on('close', () => sockets.delete(socket)); });
+  server.on('upgrade', (req, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://gateway').pathname !== '/v2') { socket.destroy(); return; }
+    wss.handleUpgrade(req, socket, head, (ws) => bridgeWebSocket(ws, req, upstream, stats, latencyMs));
+  });
+
+  const listen = (onPort: number) => new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(onPort, '127.0.0.1', () => { server.off('error', reject); resolve((server.address() as AddressInfo).port); });
+  });
+  const close = () => new Promise<void>((resolve) => {
+    for (const ws of wss.clients) ws.terminate();
+    for (const socket of sockets) socket.destroy();
+    server.close(() => resolve());
+  });
+
+  const boundPort = await listen(port);
+  return {
+    port: boundPort,
+    url: `http://127.0.0.1:${boundPort}`,
+    address: `127.0.0.1:${boundPort}`,
+    stats: () => ({ ...stats }),
+    close,
+    /** Drops every connection and listens again on the same port (fault tests). */
+    async restart(): Promise<void> { await close(); await listen(boundPort); },
+  };
+}
+export type Gateway = Awaited<ReturnType<typeof startGateway>>;

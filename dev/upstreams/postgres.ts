@@ -1,0 +1,105 @@
+import { execFileSync } from 'node:child_process';
+import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { createConnection } from 'node:net';
+import type { Credentials } from '../gateway/pglite-session.ts';
+import type { Upstream } from '../gateway/types.ts';
+import { findPostgresBinaries, missingBinariesMessage } from './binaries.ts';
+import { freePort, spawnUntilReady, unprivilegedUser, type Daemon } from './process.ts';
+
+export interface PostgresUpstream extends Upstream {
+  postgresPort: number;
+  pgbouncerPort: number;
+  /** Stops Postgres, keeping its data (fault tests). */
+  stopPostgres(): Promise<void>;
+  /** Starts Postgres again on the same port and data. */
+  startPostgres(): Promise<void>;
+}
+
+/** PgBouncer's pool per (database, user): small on purpose, so pooling bugs show up. */
+export const DEFAULT_POOL_SIZE = 2;
+
+/**
+ * A private PostgreSQL (initdb in a temporary folder, loopback only, a free
+ * port) with PgBouncer in transaction mode in front, as Neon's pooler is.
+ * Everything lives in one temporary folder that stop() removes.
+ */
+export async function startPostgres(credentials: Credentials, poolSize = DEFAULT_POOL_SIZE): Promise<PostgresUpstream> {
+  const { binaries, missing } = findPostgresBinaries();
+  if (!binaries) throw new Error(missingBinariesMessage(missing));
+  const user = unprivilegedUser();
+  const dir = mkdtempSync(join(tmpdir(), 'todo-postgres-'));
+  const own = (path: string) => { if (user) chownSync(path, user.uid, user.gid); };
+  const data = join(dir, 'data');
+  const superPassword = 'postgres-local';
+  writeFileSync(join(dir, 'pwfile'), `${superPassword}\n`);
+  own(dir);
+  own(join(dir, 'pwfile'));
+
+  let postgres: Daemon | undefined;
+  let pgbouncer: Daemon | undefined;
+  const cleanup = async () => {
+    await pgbouncer?.stop('SIGTERM');
+    await postgres?.stop('SIGINT');
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  try {
+    execFileSync(binaries.initdb, ['-D', data, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${join(dir, 'pwfile')}`, '-E', 'UTF8', '--no-sync'], { stdio: 'pipe', ...user });
+    const postgresPort = await freePort();
+    const postgresArgs = ['-D', data, '-p', String(postgresPort), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=100'];
+    const launchPostgres = () => spawnUntilReady(binaries.postgres, postgresArgs, /ready to accept connections/);
+    postgres = await launchPostgres();
+
+    const admin = new pg.Client({ host: '127.0.0.1', port: postgresPort, user: 'postgres', password: superPassword, database: 'postgres' });
+    await admin.connect();
+    await admin.query(`CREATE ROLE ${credentials.user} LOGIN PASSWORD '${credentials.password.replace(/'/g, "''")}'`);
+    await admin.query(`CREATE DATABASE ${credentials.database} OWNER ${credentials.user}`);
+    await admin.end();
+
+    const pgbouncerPort = await freePort();
+    const ini = join(dir, 'pgbouncer.ini');
+    const users = join(dir, 'userlist.txt');
+    writeFileSync(users, `"${credentials.user}" "${credentials.password}"\n`);
+    writeFileSync(ini, [
+      '[databases]',
+      // autodb: any database name is passed through, so an unknown one fails in Postgres (3D000).
+      `* = host=127.0.0.1 port=${postgresPort}`,
+      '[pgbouncer]',
+      'listen_addr = 127.0.0.1',
+      `listen_port = ${pgbouncerPort}`,
+      'unix_socket_dir =',
+      'auth_type = scram-sha-256',
+      `auth_file = ${users}`,
+      'pool_mode = transaction',
+      `default_pool_size = ${poolSize}`,
+      'max_client_conn = 1000',
+      'ignore_startup_parameters = extra_float_digits,options',
+      'server_login_retry = 1',
+      'query_wait_timeout = 120',
+      'logfile =',
+      '',
+    ].join('\n'));
+    own(ini);
+    own(users);
+    pgbouncer = await spawnUntilReady(binaries.pgbouncer, [ini], /process up/);
+
+    const portOf = (route: 'pooler' | 'direct') => (route === 'pooler' ? pgbouncerPort : postgresPort);
+    return {
+      backend: 'postgres',
+      postgresPort,
+      pgbouncerPort,
+      openStream: (route) => createConnection(portOf(route), '127.0.0.1'),
+      pgTarget: (route) => ({ host: '127.0.0.1', port: portOf(route) }),
+      stop: cleanup,
+      stopPostgres: async () => { await postgres?.stop('SIGINT'); },
+      startPostgres: async () => { postgres = await launchPostgres(); },
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}

@@ -1,6 +1,5 @@
-// Placeholder entry; the app is built in src/app.ts.
-export default {
-  fetch(): Response {
-    return new Response('ok');
-  },
-} satisfies ExportedHandler;
+import { createApp } from './app.ts';
+
+/** The Worker: the Hono app is the fetch handler. */
+export default createApp();
+export type { AppType } from './app.ts';

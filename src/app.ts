@@ -1,0 +1,99 @@
+import { HTTPException } from 'hono/http-exception';
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import type { MiddlewareHandler } from 'hono';
+import { openDatabase, type Database } from './db/client.ts';
+import { mountDocs } from './docs/index.ts';
+import { listSetting, type AppEnv } from './env.ts';
+import { healthRouter } from './health/index.ts';
+import { createRouter } from './lib/create-router.ts';
+import { ProblemError, problemResponse } from './lib/problem.ts';
+import { bearerAuth } from './middleware/auth/index.ts';
+import { allowedMethods, noRouteProblem } from './middleware/method-not-allowed.ts';
+import { requestLog } from './middleware/request-log/index.ts';
+import { todosRouter } from './todos/index.ts';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    db: Database;
+  }
+}
+
+/** What the docs page needs: its own scripts and styles, inline styles (Swagger UI sets them), data: images. */
+const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  frameAncestors: ["'none'"],
+  formAction: ["'self'"],
+};
+
+/** CORS from CORS_ORIGINS (default `*`, never with credentials); rebuilt only when the setting changes. */
+function corsFromEnv(): MiddlewareHandler<AppEnv> {
+  let cached: { setting: string | undefined; handler: MiddlewareHandler } | undefined;
+  return function corsFromEnv(c, next) {
+    if (cached?.setting !== c.env.CORS_ORIGINS) {
+      const origins = listSetting(c.env.CORS_ORIGINS);
+      cached = {
+        setting: c.env.CORS_ORIGINS,
+        handler: cors({
+          origin: origins.length === 0 || origins.includes('*') ? '*' : origins,
+          allowHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'X-Request-Id'],
+          exposeHeaders: ['Location', 'Retry-After', 'X-Request-Id'],
+          maxAge: 600,
+        }),
+      };
+    }
+    return cached!.handler(c, next);
+  };
+}
+
+/** Builds the whole API: the Worker entry and the tests use the same app. */
+export function createApp() {
+  const app = createRouter();
+  app.use('*', requestId({ headerName: 'X-Request-Id', limitLength: 200 }));
+  app.use('*', requestLog());
+  app.use('*', secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, crossOriginResourcePolicy: 'cross-origin' }));
+  app.use('*', corsFromEnv());
+  app.use('*', async function database(c, next) {
+    c.set('db', openDatabase(c.env));
+    await next();
+  });
+  app.use('/todos', bearerAuth());
+  app.use('/todos/*', bearerAuth());
+
+  const routes = app.route('/', todosRouter).route('/', healthRouter);
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http', scheme: 'bearer',
+    description: 'Required on /todos routes when the server sets API_TOKENS; otherwise ignored.',
+  });
+  mountDocs(app, {
+    openapi: '3.1.0',
+    info: {
+      title: 'Todo API', version: '1.0.0',
+      description: 'Todos at the edge: Cloudflare Workers + Neon Postgres. Errors are RFC 9457 problem details.',
+    },
+    tags: [{ name: 'todos', description: 'Create, list, read, change and delete todos.' }, { name: 'health', description: 'Liveness and database reachability.' }],
+  });
+
+  const methodsFor = allowedMethods(app);
+  app.notFound((c) => {
+    const { status, message, options } = noRouteProblem(methodsFor(c.req.path), c.req.method, c.req.path);
+    return problemResponse(c, status, message, options);
+  });
+  app.onError((err, c) => {
+    if (err instanceof ProblemError) return problemResponse(c, err.status, err.message, err.options);
+    if (err instanceof HTTPException && err.status < 500) return problemResponse(c, err.status, err.message || 'The request is invalid.');
+    // Unexpected: log what an operator needs (no SQL text, no parameters), tell the client only the request id.
+    console.error(JSON.stringify({ requestId: c.get('requestId'), error: err.name, message: err.message.split('\n')[0]?.slice(0, 200) }));
+    return problemResponse(c, 500, 'Something went wrong on our side. Quote the instance (request id) when reporting it.');
+  });
+  return routes;
+}
+
+export type AppType = ReturnType<typeof createApp>;

@@ -1,0 +1,41 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { TEXT_MAX_LENGTH } from '../lib/todo-rules.ts';
+
+/**
+ * The single source of truth for a todo's columns and constraints. The CHECKs
+ * repeat the API's input rules so that no other path (psql, a future job) can
+ * store what the API would refuse.
+ */
+export const todos = pgTable(
+  'todos',
+  {
+    // int4: ids stay exact as JSON numbers in every client.
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    text: text('text').notNull(),
+    done: boolean('done').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('todos_text_trimmed', sql`${t.text} = btrim(${t.text}, E' \\t\\n\\r\\f\\x0B')`),
+    check('todos_text_length', sql`char_length(${t.text}) BETWEEN 1 AND ${sql.raw(String(TEXT_MAX_LENGTH))}`),
+    // Newest first, and the same order within a `done` filter: keyset pagination reads one index range.
+    index('todos_created_id_idx').on(t.createdAt.desc(), t.id.desc()),
+    index('todos_done_created_id_idx').on(t.done, t.createdAt.desc(), t.id.desc()),
+  ],
+);
+
+/**
+ * Idempotency keys for POST /todos and POST /todos/import: the stored response
+ * is replayed for a repeated key; keys older than 24 h are free again.
+ */
+export const idempotencyKeys = pgTable('idempotency_keys', {
+  scope: text('scope').notNull(),
+  key: text('key').notNull(),
+  requestHash: text('request_hash').notNull(),
+  response: text('response').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+}, (t) => [
+  primaryKey({ name: 'idempotency_keys_pkey', columns: [t.scope, t.key] }),
+]);

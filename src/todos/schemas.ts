@@ -1,0 +1,74 @@
+import { z } from '@hono/zod-openapi';
+import { decodeCursor } from '../lib/cursor.ts';
+import { TEXT_MAX_LENGTH, textProblem } from '../lib/todo-rules.ts';
+
+/** Largest id the int4 column holds. */
+const MAX_ID = 2147483647;
+
+const Text = z
+  .string({ error: 'must be a string' })
+  .superRefine((value, ctx) => {
+    const problem = textProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .transform((value) => value.trim())
+  .openapi({ minLength: 1, maxLength: TEXT_MAX_LENGTH, description: 'Trimmed; 1 to 1000 characters (code points); no NUL.', example: 'Buy milk' });
+
+const Done = z.boolean({ error: 'must be a JSON boolean (true or false)' }).openapi({ example: false });
+
+const Timestamp = z.string().openapi({ format: 'date-time', example: '2026-11-25T10:00:00.000000Z' });
+
+export const TodoSchema = z
+  .object({
+    id: z.number().int().min(1).openapi({ example: 42 }),
+    text: z.string().openapi({ example: 'Buy milk' }),
+    done: z.boolean().openapi({ example: false }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .openapi('Todo');
+
+export const NewTodoSchema = z.strictObject({ text: Text, done: Done.optional() }).openapi('NewTodo');
+
+export const TodoPatchSchema = z
+  .strictObject({ text: Text.optional(), done: Done.optional() })
+  .refine((patch) => patch.text !== undefined || patch.done !== undefined, { message: 'give at least one of "text" and "done"' })
+  .openapi('TodoPatch');
+
+export const TodoIdParams = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9]\d{0,9}$/, 'must be a positive integer')
+    .refine((id) => Number(id) <= MAX_ID, `must be at most ${MAX_ID}`)
+    .transform(Number)
+    .openapi({ param: { name: 'id', in: 'path' }, type: 'integer', minimum: 1, maximum: MAX_ID, example: 42 } as never),
+});
+
+export const ListQuerySchema = z.strictObject({
+  done: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .transform((v) => v === 'true')
+    .optional()
+    .openapi({ param: { name: 'done', in: 'query' }, description: 'Only todos with this done flag.', example: 'false' } as never),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be an integer from 1 to 100')
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 100, 'must be an integer from 1 to 100')
+    .optional()
+    .openapi({ param: { name: 'limit', in: 'query' }, type: 'integer', minimum: 1, maximum: 100, default: 20 } as never),
+  cursor: z
+    .string()
+    .refine((c) => decodeCursor(c) !== undefined, 'is not a cursor this API issued')
+    .optional()
+    .openapi({ param: { name: 'cursor', in: 'query' }, description: 'The nextCursor of the previous page.' } as never),
+});
+
+export const TodoListSchema = z
+  .object({
+    items: z.array(TodoSchema),
+    nextCursor: z.string().nullable().openapi({ description: 'Pass as ?cursor= for the next page; null on the last page.' }),
+  })
+  .openapi('TodoList');
+
+export type Todo = z.infer<typeof TodoSchema>;

@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     globalSetup: ['test/setup/global-stack.ts'],
+    // The Worker's one-line-per-request JSON logs are asserted where they matter, not echoed.
+    onConsoleLog: (log) => !log.startsWith('{"ts":'),
     projects: [
       {
         // On Node: the gateway, the launchers, the CLIs, pure functions.

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { TestProject } from 'vitest/node';
 import { startStack, type Backend } from '../../dev/stack.ts';
 import { applyMigrations } from '../../dev/migrations.ts';
@@ -9,6 +10,8 @@ declare module 'vitest' {
     gatewayAddress: string;
     databaseUrl: string;
     directUrl: string;
+    /** host:port of a TCP server that accepts connections and never answers (deadline tests). */
+    blackholeAddress: string;
   }
 }
 
@@ -22,5 +25,13 @@ export default async function setup(project: TestProject) {
   project.provide('gatewayAddress', stack.gatewayAddress);
   project.provide('databaseUrl', stack.databaseUrl);
   project.provide('directUrl', stack.directUrl);
-  return () => stack.stop();
+  const held = new Set<Socket>();
+  const blackhole = createServer((socket) => { held.add(socket); socket.on('error', () => undefined); });
+  await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', resolve));
+  project.provide('blackholeAddress', `127.0.0.1:${(blackhole.address() as AddressInfo).port}`);
+  return async () => {
+    for (const socket of held) socket.destroy();
+    blackhole.close();
+    await stack.stop();
+  };
 }

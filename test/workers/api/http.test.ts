@@ -1,0 +1,93 @@
+import { env } from 'cloudflare:workers';
+import { inject, describe, expect, it } from 'vitest';
+import app from '../../../src/index.ts';
+import { call } from './client.ts';
+
+describe('routing', () => {
+  it('answers 404 with a problem for an unknown route', async () => {
+    const res = await call('GET', '/nope');
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ status: 404, title: 'Not Found' });
+  });
+
+  it.each([
+    ['PUT', '/todos/1', 'GET, PATCH, DELETE'],
+    ['DELETE', '/todos', 'GET, POST'],
+    ['POST', '/health', 'GET'],
+  ])('answers 405 with Allow for %s %s', async (method, path, allowed) => {
+    const res = await call(method, path);
+    expect(res.status).toBe(405);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    for (const m of allowed.split(', ')) expect(res.headers.get('allow')).toContain(m);
+  });
+});
+
+describe('every response', () => {
+  it('carries a request id, and keeps a sane one the client sent', async () => {
+    const generated = await call('GET', '/health');
+    expect(generated.headers.get('x-request-id')).toMatch(/^[\w-]{8,}$/);
+    const echoed = await call('GET', '/nope', { headers: { 'x-request-id': 'client-abc-123' } });
+    expect(echoed.headers.get('x-request-id')).toBe('client-abc-123');
+    expect(echoed.body.instance).toBe('urn:request:client-abc-123');
+  });
+
+  it('allows any origin by default, without credentials', async () => {
+    const res = await call('GET', '/health', { headers: { origin: 'https://example.com' } });
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+
+  it('answers CORS preflights for the API', async () => {
+    const res = await call('OPTIONS', '/todos', {
+      headers: { origin: 'https://example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, idempotency-key' },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('idempotency-key');
+  });
+
+  it('restricts origins to CORS_ORIGINS when set', async () => {
+    const e = { ...env, CORS_ORIGINS: 'https://app.example' };
+    const allowed = await app.request('/health', { headers: { origin: 'https://app.example' } }, e);
+    const other = await app.request('/health', { headers: { origin: 'https://evil.example' } }, e);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('sends secure headers with a Content-Security-Policy', async () => {
+    const res = await call('GET', '/docs');
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+});
+
+describe('database trouble', () => {
+  it('answers 503 with Retry-After when the database is unreachable, and /health reports it', async () => {
+    const down = { ...env, NEON_LOCAL_GATEWAY: '127.0.0.1:1' };
+    for (const path of ['/health', '/todos', '/todos/1']) {
+      const res = await app.request(path, {}, down);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+    }
+  });
+
+  it('answers 503 within the deadline when the database does not answer', async () => {
+    const slow = { ...env, NEON_LOCAL_GATEWAY: inject('blackholeAddress'), DB_TIMEOUT_MS: '300' };
+    const res = await app.request('/todos', {}, slow);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect((await res.json() as any).detail).toMatch(/did not answer within 300 ms/);
+  });
+
+  it('never shows SQL, a stack trace or the connection string in a problem', async () => {
+    const down = { ...env, NEON_LOCAL_GATEWAY: '127.0.0.1:1' };
+    const text = await (await app.request('/todos', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"x"}' }, down)).text();
+    expect(text).not.toMatch(/insert|select|postgres:\/\/|at .*\.ts|todo-local/i);
+  });
+
+  it('recovers on the next request once the database is back', async () => {
+    expect((await app.request('/health', {}, { ...env, NEON_LOCAL_GATEWAY: '127.0.0.1:1' })).status).toBe(503);
+    expect((await app.request('/health', {}, env)).status).toBe(200);
+  });
+});

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { call, createTodo, marker } from './client.ts';
+
+const RFC3339_MICROS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+describe('POST /todos', () => {
+  it('creates a todo: 201, Location, trimmed text, done false by default, RFC 3339 timestamps', async () => {
+    const text = `  ${marker()} buy milk \n`;
+    const res = await call('POST', '/todos', { json: { text } });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('location')).toBe(`/todos/${res.body.id}`);
+    expect(res.body).toMatchObject({ text: text.trim(), done: false });
+    expect(res.body.createdAt).toMatch(RFC3339_MICROS);
+    expect(res.body.updatedAt).toBe(res.body.createdAt);
+  });
+
+  it('stores done when given', async () => {
+    expect((await createTodo(marker(), true)).done).toBe(true);
+  });
+
+  it('keeps unicode, emoji and right-to-left text intact', async () => {
+    const text = `${marker()} ñ 😀 👩‍👩‍👧 مرحبا "quoted", comma`;
+    const created = await createTodo(text);
+    expect((await call('GET', `/todos/${created.id}`)).body.text).toBe(text);
+  });
+
+  it('accepts exactly 1000 characters counted as code points (emoji count once)', async () => {
+    const text = '😀'.repeat(1000);
+    expect((await createTodo(text)).text).toBe(text);
+  });
+});
+
+describe('GET /todos/{id}', () => {
+  it('returns the todo', async () => {
+    const created = await createTodo(marker());
+    const res = await call('GET', `/todos/${created.id}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(created);
+  });
+
+  it('answers 404 with a problem for a well-formed id that does not exist', async () => {
+    const res = await call('GET', '/todos/2147483647');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(res.body).toMatchObject({ type: 'about:blank', title: 'Not Found', status: 404 });
+  });
+});
+
+describe('PATCH /todos/{id}', () => {
+  it('changes text and done, moves updatedAt forward and keeps createdAt', async () => {
+    const created = await createTodo(marker());
+    const first = await call('PATCH', `/todos/${created.id}`, { json: { done: true } });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ id: created.id, text: created.text, done: true, createdAt: created.createdAt });
+    expect(first.body.updatedAt > created.updatedAt).toBe(true);
+    const second = await call('PATCH', `/todos/${created.id}`, { json: { text: ' renamed ' } });
+    expect(second.body).toMatchObject({ text: 'renamed', done: true });
+    expect(second.body.updatedAt > first.body.updatedAt).toBe(true);
+  });
+
+  it('moves updatedAt forward even for back-to-back patches', async () => {
+    const created = await createTodo(marker());
+    const stamps = [];
+    for (let i = 0; i < 5; i++) stamps.push((await call('PATCH', `/todos/${created.id}`, { json: { done: i % 2 === 0 } })).body.updatedAt);
+    expect(new Set(stamps).size).toBe(5);
+    expect([...stamps].sort()).toEqual(stamps);
+  });
+
+  it('answers 404 for a missing todo', async () => {
+    expect((await call('PATCH', '/todos/2147483646', { json: { done: true } })).status).toBe(404);
+  });
+});
+
+describe('DELETE /todos/{id}', () => {
+  it('deletes: 204 with no body, then 404 on get and on a second delete', async () => {
+    const created = await createTodo(marker());
+    const res = await call('DELETE', `/todos/${created.id}`);
+    expect(res.status).toBe(204);
+    expect(res.body).toBe('');
+    expect((await call('GET', `/todos/${created.id}`)).status).toBe(404);
+    expect((await call('DELETE', `/todos/${created.id}`)).status).toBe(404);
+  });
+});
+
+describe('GET /todos', () => {
+  /** Pages through the whole list with `query`, checking order and cursors along the way. */
+  async function everything(query: string, limit: number) {
+    const seen: any[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: any = await call('GET', `/todos?limit=${limit}${query}${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.status).toBe(200);
+      expect(res.body.items.length).toBeLessThanOrEqual(limit);
+      seen.push(...res.body.items);
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    return seen;
+  }
+
+  it('lists newest first; pages of `limit` chain through nextCursor with no duplicate or gap', async () => {
+    const mine = [];
+    for (let i = 0; i < 5; i++) mine.push(await createTodo(`${marker()} page ${i}`));
+    const all = await everything('', 2);
+    const ids = all.map((t) => t.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (let i = 1; i < all.length; i++) {
+      const [a, b] = [all[i - 1], all[i]];
+      expect(a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.id > b.id)).toBe(true);
+    }
+    const positions = mine.map((t) => ids.indexOf(t.id));
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect([...positions].sort((x, y) => y - x)).toEqual(positions); // created later = listed earlier
+  });
+
+  it('defaults to 20 items and null nextCursor on the last page', async () => {
+    for (let i = 0; i < 21; i++) await createTodo(marker());
+    const page = await call('GET', '/todos');
+    expect(page.body.items).toHaveLength(20);
+    expect(page.body.nextCursor).toEqual(expect.any(String));
+    const all = await everything('', 100);
+    expect(all.length).toBeGreaterThanOrEqual(21);
+  });
+
+  it('filters by done=true and done=false', async () => {
+    const open = await createTodo(marker(), false);
+    const closed = await createTodo(marker(), true);
+    const done = await everything('&done=true', 100);
+    const notDone = await everything('&done=false', 100);
+    expect(done.every((t) => t.done === true)).toBe(true);
+    expect(notDone.every((t) => t.done === false)).toBe(true);
+    expect(done.map((t) => t.id)).toContain(closed.id);
+    expect(notDone.map((t) => t.id)).toContain(open.id);
+    expect(done.map((t) => t.id)).not.toContain(open.id);
+  });
+});
+
+describe('GET /health', () => {
+  it('reports ok after a database round trip', async () => {
+    const res = await call('GET', '/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'ok', database: 'ok' });
+  });
+});

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { call, createTodo, marker } from './client.ts';
+
+/** Asserts a 400 validation problem whose errors name `path`. */
+async function expectInvalid(res: Promise<{ status: number; body: any; headers: Headers }>, path: string) {
+  const { status, body, headers } = await res;
+  expect(status).toBe(400);
+  expect(headers.get('content-type')).toBe('application/problem+json');
+  expect(body.errors.map((e: any) => e.path)).toContain(path);
+  return body;
+}
+
+const post = (json: unknown) => call('POST', '/todos', { json });
+
+describe('todo text', () => {
+  it.each([
+    ['empty', ''],
+    ['whitespace only', ' \t\n '],
+    ['1001 characters', 'a'.repeat(1001)],
+    ['1001 emoji', '😀'.repeat(1001)],
+    ['a NUL byte', 'a\u0000b'],
+    ['a lone surrogate', 'a\ud800b'],
+    ['a number', 42],
+    ['null', null],
+  ])('rejects %s with a 400 naming text', async (_, text) => {
+    await expectInvalid(post({ text }), 'text');
+  });
+
+  it('says why a NUL byte is refused', async () => {
+    const body = await expectInvalid(post({ text: 'a\u0000b' }), 'text');
+    expect(body.errors[0].message).toMatch(/NUL/);
+  });
+
+  it('requires text on create', async () => {
+    await expectInvalid(post({ done: true }), 'text');
+  });
+});
+
+describe('done', () => {
+  it.each([['"true"', 'true'], ['1', 1], ['null', null]])('rejects %s: it must be a JSON boolean', async (_, done) => {
+    await expectInvalid(post({ text: marker(), done }), 'done');
+  });
+});
+
+describe('unknown fields', () => {
+  it('are rejected by name on create and on patch', async () => {
+    const body = await expectInvalid(post({ text: marker(), is_done: true }), 'is_done');
+    expect(body.errors.find((e: any) => e.path === 'is_done').message).toMatch(/unknown field "is_done"/);
+    const created = await createTodo(marker());
+    await expectInvalid(call('PATCH', `/todos/${created.id}`, { json: { done: true, completed: true } }), 'completed');
+    expect((await call('GET', `/todos/${created.id}`)).body.done).toBe(false); // nothing changed
+  });
+
+  it('are rejected in the query string too', async () => {
+    await expectInvalid(call('GET', '/todos?completed=true'), 'completed');
+  });
+});
+
+describe('ids', () => {
+  it.each(['abc', '-1', '0', '1.5', '1e3', '99999999999999999999', '2147483648', '%20'])('rejects /todos/%s with a 400, never a 500', async (id) => {
+    for (const method of ['GET', 'PATCH', 'DELETE']) {
+      await expectInvalid(call(method, `/todos/${id}`, method === 'PATCH' ? { json: { done: true } } : {}), 'id');
+    }
+  });
+});
+
+describe('PATCH bodies', () => {
+  it('rejects an empty patch', async () => {
+    const created = await createTodo(marker());
+    const res = await call('PATCH', `/todos/${created.id}`, { json: {} });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body.errors)).toMatch(/at least one/);
+  });
+
+  it('rejects an empty text and leaves the todo as it was', async () => {
+    const created = await createTodo(marker());
+    await expectInvalid(call('PATCH', `/todos/${created.id}`, { json: { text: '  ' } }), 'text');
+    expect((await call('GET', `/todos/${created.id}`)).body).toEqual(created);
+  });
+});
+
+describe('list parameters', () => {
+  it.each(['0', '101', '-1', 'abc', '1.5', ''])('rejects limit=%s', async (limit) => {
+    await expectInvalid(call('GET', `/todos?limit=${limit}`), 'limit');
+  });
+
+  it.each(['yes', '1', 'TRUE', ''])('rejects done=%s', async (done) => {
+    await expectInvalid(call('GET', `/todos?done=${done}`), 'done');
+  });
+
+  it.each(['garbage', 'eyJ4IjoxfQ', btoa('["not a date",1]'), btoa('["2026-01-01T00:00:00.000000Z",-5]'), "'; drop table todos; --"])(
+    'rejects a cursor it did not issue: %s',
+    async (cursor) => {
+      await expectInvalid(call('GET', `/todos?cursor=${encodeURIComponent(cursor)}`), 'cursor');
+    },
+  );
+});
+
+describe('bodies', () => {
+  it('answers 400 for malformed JSON', async () => {
+    const res = await call('POST', '/todos', { body: '{"text": "a"', headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it.each([[undefined], ['text/plain'], ['application/x-www-form-urlencoded']])('answers 415 for content type %s', async (type) => {
+    const headers: Record<string, string> = type ? { 'content-type': type } : {};
+    const res = await call('POST', '/todos', { body: JSON.stringify({ text: 'x' }), headers });
+    expect(res.status).toBe(415);
+    const patch = await call('PATCH', '/todos/1', { body: JSON.stringify({ done: true }), headers });
+    expect(patch.status).toBe(415);
+  });
+
+  it('accepts application/json with a charset', async () => {
+    const res = await call('POST', '/todos', { body: JSON.stringify({ text: marker() }), headers: { 'content-type': 'application/json; charset=utf-8' } });
+    expect(res.status).toBe(201);
+  });
+
+  it('answers 413 for a body over 64 KiB', async () => {
+    const res = await call('POST', '/todos', { json: { text: 'a', pad: 'x'.repeat(65 * 1024) } });
+    expect(res.status).toBe(413);
+  });
+
+  it('answers 400 (not 500) for JSON that is not an object', async () => {
+    for (const body of ['[]', '"text"', 'null', '42']) {
+      expect((await call('POST', '/todos', { body, headers: { 'content-type': 'application/json' } })).status).toBe(400);
+    }
+  });
+});

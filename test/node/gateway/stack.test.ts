@@ -1,0 +1,172 @@
+import { neon, Pool } from '@neondatabase/serverless';
+import { eq, sql as dsql } from 'drizzle-orm';
+import { drizzle as httpDrizzle } from 'drizzle-orm/neon-http';
+import { drizzle as wsDrizzle } from 'drizzle-orm/neon-serverless';
+import { integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { startStack } from '../../../dev/stack.ts';
+import { scratchTable, useTestGateway } from '../../support/driver.ts';
+
+const gatewayUrl = () => inject('gatewayUrl');
+const databaseUrl = () => inject('databaseUrl');
+const backend = inject('backend');
+const stats = async () => (await (await fetch(`${gatewayUrl()}/stats`)).json()) as Record<string, number>;
+
+beforeAll(() => useTestGateway(inject('gatewayAddress')));
+
+describe('concurrency', () => {
+  it(`serves 50 concurrent mixed HTTP and WebSocket requests with correct results (${backend}${backend === 'postgres' ? ', PgBouncer pool of 2' : ''})`, async () => {
+    const sql = neon(databaseUrl());
+    const pool = new Pool({ connectionString: databaseUrl(), max: 10 });
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          i % 2 === 0
+            ? sql`select ${i}::int as n`.then((rows) => rows[0]!.n)
+            : pool.query('select $1::int as n', [i]).then((r) => r.rows[0].n),
+        ),
+      );
+      expect(results).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    } finally {
+      await pool.end();
+    }
+  });
+});
+
+describe('Drizzle on both Neon drivers', () => {
+  const table = scratchTable('drz');
+  const items = pgTable(table, { id: integer('id').primaryKey(), label: text('label').notNull() });
+
+  it('neon-http: insert, select, update, delete and db.batch', async () => {
+    const db = httpDrizzle({ client: neon(databaseUrl()) });
+    await db.execute(dsql.raw(`create table ${table} (id int primary key, label text not null)`));
+    await db.insert(items).values([{ id: 1, label: 'a' }, { id: 2, label: 'b' }]);
+    await db.update(items).set({ label: 'B' }).where(eq(items.id, 2));
+    await db.delete(items).where(eq(items.id, 1));
+    expect(await db.select().from(items)).toEqual([{ id: 2, label: 'B' }]);
+    const [, rows] = await db.batch([db.insert(items).values({ id: 3, label: 'c' }), db.select().from(items).orderBy(items.id)]);
+    expect(rows).toEqual([{ id: 2, label: 'B' }, { id: 3, label: 'c' }]);
+  });
+
+  it('neon-serverless: db.transaction commits, and rolls back on error', async () => {
+    const pool = new Pool({ connectionString: databaseUrl() });
+    const db = wsDrizzle({ client: pool });
+    try {
+      await db.transaction(async (tx) => {
+        await tx.insert(items).values({ id: 10, label: 'kept' });
+      });
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.insert(items).values({ id: 11, label: 'lost' });
+          await tx.insert(items).values({ id: 10, label: 'duplicate' });
+        }),
+      ).rejects.toThrow();
+      const ids = (await db.select().from(items)).map((r) => r.id);
+      expect(ids).toContain(10);
+      expect(ids).not.toContain(11);
+    } finally {
+      await pool.end();
+    }
+  });
+});
+
+describe.runIf(backend === 'postgres')('PgBouncer in transaction mode (postgres upstream only)', () => {
+  it('breaks protocol-level named prepared statements, which is why the Worker never uses them', async () => {
+    const pool = new Pool({ connectionString: databaseUrl(), max: 4 });
+    try {
+      // Each named Parse lands on whichever server connection is free; soon one sees a name twice or not at all.
+      const attempts = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) => pool.query({ name: 'same_name', text: 'select $1::int as n', values: [i] })),
+      );
+      const codes = attempts.filter((a) => a.status === 'rejected').map((a) => (a as PromiseRejectedResult).reason.code);
+      expect(codes.length).toBeGreaterThan(0);
+      expect(codes.every((c) => c === '42P05' || c === '26000')).toBe(true);
+    } finally {
+      await pool.end();
+    }
+  });
+});
+
+describe.runIf(backend === 'embedded')('PGlite transaction serialisation (embedded upstream only)', () => {
+  it('hides one client\'s uncommitted rows from another, and an HTTP query is not swallowed by that transaction', async () => {
+    const table = scratchTable('iso');
+    const sql = neon(databaseUrl());
+    await sql.query(`create table ${table} (id int)`);
+    const pool = new Pool({ connectionString: databaseUrl() });
+    const a = await pool.connect();
+    try {
+      await a.query('BEGIN');
+      await a.query(`insert into ${table} values (1)`);
+      // Queued behind a's transaction: it must not see row 1 and must survive a's rollback.
+      const httpInsert = sql.query(`insert into ${table} values (2)`);
+      const httpCount = sql.query(`select count(*)::int as n from ${table} where id = 1`);
+      await a.query('ROLLBACK');
+      await httpInsert;
+      expect(await httpCount).toEqual([{ n: 0 }]);
+      expect(await sql.query(`select id from ${table}`)).toEqual([{ id: 2 }]);
+    } finally {
+      a.release();
+      await pool.end();
+    }
+  });
+
+  it('rolls back the open transaction of a client that disconnects, and lets others go on', async () => {
+    const table = scratchTable('gone');
+    const sql = neon(databaseUrl());
+    await sql.query(`create table ${table} (id int)`);
+    const pool = new Pool({ connectionString: databaseUrl() });
+    const a = await pool.connect();
+    await a.query('BEGIN');
+    await a.query(`insert into ${table} values (1)`);
+    a.release(true); // destroys the connection mid-transaction
+    await pool.end();
+    expect(await sql.query(`select count(*)::int as n from ${table}`)).toEqual([{ n: 0 }]);
+  });
+});
+
+describe('the gateway itself', () => {
+  it.each([
+    ['malformed JSON', { body: '{', headers: { 'neon-connection-string': 'postgres://todo:x@h/todo' } }, 400],
+    ['no connection string', { body: '{"query":"select 1"}', headers: {} }, 400],
+    ['a query that is not a string', { body: '{"query":42}', headers: { 'neon-connection-string': '' } }, 400],
+  ])('answers %s with a 4xx JSON message and keeps serving', async (_, { body, headers }, status) => {
+    const res = await fetch(`${gatewayUrl()}/sql`, { method: 'POST', body, headers: headers as Record<string, string> });
+    expect(res.status).toBe(status);
+    expect(await res.json()).toEqual({ message: expect.any(String) });
+    expect((await fetch(`${gatewayUrl()}/health`)).status).toBe(200);
+  });
+
+  it('answers 405 for a wrong method and 404 for an unknown path', async () => {
+    expect((await fetch(`${gatewayUrl()}/sql`)).status).toBe(405);
+    expect((await fetch(`${gatewayUrl()}/nope`)).status).toBe(404);
+  });
+
+  it('counts HTTP queries, batches and WebSocket sessions in /stats', async () => {
+    const before = await stats();
+    const sql = neon(databaseUrl());
+    await sql`select 1`;
+    await sql.transaction([sql`select 1`, sql`select 2`]);
+    const pool = new Pool({ connectionString: databaseUrl() });
+    await pool.query('select 1');
+    await pool.end();
+    const after = await stats();
+    expect(after.httpQueries! - before.httpQueries!).toBeGreaterThanOrEqual(1);
+    expect(after.httpBatches! - before.httpBatches!).toBeGreaterThanOrEqual(1);
+    expect(after.wsSessions! - before.wsSessions!).toBeGreaterThanOrEqual(1);
+  });
+
+  it('delays each round trip by --latency-ms', async () => {
+    const slow = await startStack({ backend: 'embedded', port: 0, dataDir: 'memory', latencyMs: 150 });
+    try {
+      const body = JSON.stringify({ query: 'select 1', params: [] });
+      const headers = { 'neon-connection-string': slow.databaseUrl };
+      await fetch(`${slow.gatewayUrl}/sql`, { method: 'POST', body, headers }); // warm up
+      const started = performance.now();
+      const res = await fetch(`${slow.gatewayUrl}/sql`, { method: 'POST', body, headers });
+      expect(res.status).toBe(200);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(145);
+    } finally {
+      await slow.stop();
+    }
+  });
+});

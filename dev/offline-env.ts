@@ -7,6 +7,9 @@ export const offlineEnv = {
   WRANGLER_SEND_METRICS: 'false',
   WRANGLER_HIDE_BANNER: 'true',
   CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+  // @redocly/cli (the OpenAPI lint) reports usage and checks for updates unless told not to.
+  REDOCLY_TELEMETRY: 'off',
+  REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true',
 } as const;
 
 Object.assign(process.env, offlineEnv);

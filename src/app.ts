@@ -37,7 +37,7 @@ const CONTENT_SECURITY_POLICY = {
 function corsFromEnv(): MiddlewareHandler<AppEnv> {
   let cached: { setting: string | undefined; handler: MiddlewareHandler } | undefined;
   return function corsFromEnv(c, next) {
-    if (cached?.setting !== c.env.CORS_ORIGINS) {
+    if (!cached || cached.setting !== c.env.CORS_ORIGINS) {
       const origins = listSetting(c.env.CORS_ORIGINS);
       cached = {
         setting: c.env.CORS_ORIGINS,
@@ -75,7 +75,7 @@ export function createApp() {
   mountDocs(app, {
     openapi: '3.1.0',
     info: {
-      title: 'Todo API', version: '1.0.0',
+      title: 'Todo API', version: '1.0.0', license: { name: 'MIT' },
       description: 'Todos at the edge: Cloudflare Workers + Neon Postgres. Errors are RFC 9457 problem details.',
     },
     tags: [{ name: 'todos', description: 'Create, list, read, change and delete todos.' }, { name: 'health', description: 'Liveness and database reachability.' }],

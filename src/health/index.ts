@@ -8,7 +8,7 @@ const HealthSchema = z
   .openapi('Health');
 
 const health = createRoute({
-  method: 'get', path: '/health', operationId: 'health', tags: ['health'],
+  method: 'get', path: '/health', operationId: 'health', tags: ['health'], security: [],
   summary: 'Liveness and a database ping (SELECT 1)',
   responses: {
     200: { description: 'The Worker and the database answer.', content: { 'application/json': { schema: HealthSchema } } },

@@ -3,7 +3,7 @@ import { useLocalGateway } from '../../src/db/local-gateway.ts';
 
 /** Points the unmodified Neon driver at the test stack's gateway; in Node, WebSockets come from `ws`. */
 export async function useTestGateway(address: string): Promise<void> {
-  if (typeof navigator === 'undefined' || navigator.userAgent !== 'Cloudflare-Workers') {
+  if ((globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent !== 'Cloudflare-Workers') {
     neonConfig.webSocketConstructor = (await import('ws')).default;
   }
   useLocalGateway(address);

@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import { responseErrors } from '../../support/openapi-validator.ts';
 
 let document: Promise<any> | undefined;
-const served = () => (document ??= exports.default.fetch('http://localhost/openapi.json').then((r) => r.json()));
+const served = () => (document ??= exports.default.fetch('http://localhost/openapi.json').then((r: Response) => r.json()));
 
 export interface Reply<T = any> {
   status: number;

@@ -46,6 +46,12 @@ describe('every response', () => {
     expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('idempotency-key');
   });
 
+  it('allows any origin when CORS_ORIGINS is unset', async () => {
+    const res = await app.request('/health', { headers: { origin: 'https://example.com' } }, { ...env, CORS_ORIGINS: undefined });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
   it('restricts origins to CORS_ORIGINS when set', async () => {
     const e = { ...env, CORS_ORIGINS: 'https://app.example' };
     const allowed = await app.request('/health', { headers: { origin: 'https://app.example' } }, e);

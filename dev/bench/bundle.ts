@@ -1,0 +1,34 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import '../offline-env.ts';
+
+export interface Bundle {
+  /** Folder holding the built Worker (index.js). */
+  dir: string;
+  /** The Worker's main module file name in `dir`. */
+  main: string;
+  /** Minified size of the main module, bytes. */
+  minifiedBytes: number;
+  /** The same, gzipped at zlib's default level (what Cloudflare's upload limit counts), bytes. */
+  gzipBytes: number;
+}
+
+/**
+ * Builds the Worker exactly as `npm run deploy` would upload it
+ * (`wrangler deploy --dry-run --minify`), into `outDir`. The benchmark runs
+ * this very file under workerd, so the measured Worker is the deployed one.
+ */
+export async function buildBundle(outDir: string): Promise<Bundle> {
+  try {
+    await promisify(execFile)('node_modules/.bin/wrangler', ['deploy', '--dry-run', '--minify', '--outdir', outDir], { env: process.env });
+  } catch (err) {
+    const { stderr, stdout } = err as { stderr?: string; stdout?: string };
+    throw new Error(`wrangler could not build the Worker: ${(stderr || stdout || (err as Error).message).trim().split('\n').slice(-5).join(' ')}`);
+  }
+  const main = 'index.js';
+  const code = readFileSync(join(outDir, main));
+  return { dir: outDir, main, minifiedBytes: code.length, gzipBytes: gzipSync(code).length };
+}

@@ -1,0 +1,41 @@
+import { neon } from '@neondatabase/serverless';
+import { useLocalGateway } from '../../src/db/local-gateway.ts';
+
+const WORDS = ('buy milk call mum renew passport fix the leaking tap book dentist water plants pay rent review pull request ' +
+  'write report plan trip return library books clean garage update resume prepare slides email landlord order groceries ' +
+  'walk the dog read chapter backup laptop cancel subscription schedule meeting file taxes').split(' ');
+
+/** A todo text like people write: mostly a few words, sometimes a sentence or a paragraph. */
+export function todoText(random: () => number = Math.random): string {
+  const roll = random();
+  const words = roll < 0.6 ? 2 + Math.floor(random() * 5) : roll < 0.9 ? 8 + Math.floor(random() * 20) : 40 + Math.floor(random() * 120);
+  const text = Array.from({ length: words }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
+  return text[0]!.toUpperCase() + text.slice(1);
+}
+
+/**
+ * Inserts `count` todos in ONE statement (arrays unnested server-side), through
+ * the gateway's direct route, and returns their ids. About 30% are done, and
+ * createdAt spreads over the last year, so lists and the done filter read real
+ * index ranges.
+ */
+export async function seedTodos(directUrl: string, gatewayAddress: string, count: number): Promise<number[]> {
+  useLocalGateway(gatewayAddress);
+  const sql = neon(directUrl);
+  const now = Date.now();
+  const texts: string[] = [];
+  const done: boolean[] = [];
+  const created: string[] = [];
+  for (let i = 0; i < count; i++) {
+    texts.push(todoText());
+    done.push(Math.random() < 0.3);
+    created.push(new Date(now - Math.floor(Math.random() * 365 * 86_400_000)).toISOString());
+  }
+  const rows = (await sql.query(
+    `INSERT INTO todos (text, done, created_at, updated_at)
+     SELECT t, d, c, c FROM unnest($1::text[], $2::boolean[], $3::timestamptz[]) AS s(t, d, c)
+     RETURNING id`,
+    [texts, done, created],
+  )) as { id: number }[];
+  return rows.map((row) => row.id);
+}

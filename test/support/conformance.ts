@@ -101,6 +101,8 @@ export function driverConformance(databaseUrl: () => string) {
     it('runs BEGIN / COMMIT / ROLLBACK and ends promptly', async () => {
       const table = scratchTable('ws');
       const pool = new Pool({ connectionString: databaseUrl() });
+      // After end(), workerd reports the closed socket of an ended client as an error event; nothing is lost by then.
+      pool.on('error', () => undefined);
       const client = await pool.connect();
       try {
         await client.query(`create table ${table} (id int)`);

@@ -1,0 +1,80 @@
+import { todoText } from './seed.ts';
+
+/** What a case's requests may draw on: the seeded ids, and ids created to be deleted once each. */
+export interface CaseContext {
+  ids: number[];
+  /** The next never-deleted id of the delete pool; undefined when the pool ran dry. */
+  takeDeletable(): number | undefined;
+}
+
+/** One autocannon request template; `setupRequest` rewrites it before each send. */
+export interface RequestSpec {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  setupRequest?: (req: RequestSpec) => RequestSpec;
+}
+
+export interface BenchCase {
+  name: string;
+  /** What the table shows as the request. */
+  label: string;
+  /** The status every response should have. */
+  expectedStatus: number;
+  /** Database round trips one request should make (the budget): 1 for every database endpoint, 0 for the floor. */
+  expectedRoundTrips: number;
+  /** The floor: runs the middleware chain and the router, touches no database. */
+  floor?: boolean;
+  /** Its CPU per request is held to the CPU budget (<= 3x the floor). */
+  cpuBudget?: boolean;
+  request(ctx: CaseContext): RequestSpec;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)]!;
+
+/**
+ * Every case, in the order they run. The floor is a 404 on an unknown path: the
+ * whole middleware chain (request id, log, secure headers, CORS, db handle) and
+ * the problem+json 404, without any database I/O or OpenAPI document work.
+ */
+export const CASES: BenchCase[] = [
+  { name: 'floor', label: 'GET /bench-floor (404, no db)', expectedStatus: 404, expectedRoundTrips: 0, floor: true, request: () => ({ method: 'GET', path: '/bench-floor' }) },
+  { name: 'health', label: 'GET /health', expectedStatus: 200, expectedRoundTrips: 1, request: () => ({ method: 'GET', path: '/health' }) },
+  { name: 'list', label: 'GET /todos', expectedStatus: 200, expectedRoundTrips: 1, cpuBudget: true, request: () => ({ method: 'GET', path: '/todos' }) },
+  { name: 'list-done', label: 'GET /todos?done=true', expectedStatus: 200, expectedRoundTrips: 1, request: () => ({ method: 'GET', path: '/todos?done=true' }) },
+  {
+    name: 'get', label: 'GET /todos/{id}', expectedStatus: 200, expectedRoundTrips: 1,
+    request: ({ ids }) => ({ method: 'GET', path: '/todos/1', setupRequest: (req) => ({ ...req, path: `/todos/${pick(ids)}` }) }),
+  },
+  {
+    name: 'create', label: 'POST /todos', expectedStatus: 201, expectedRoundTrips: 1, cpuBudget: true,
+    request: () => ({
+      method: 'POST', path: '/todos', headers: JSON_HEADERS,
+      setupRequest: (req) => ({ ...req, body: JSON.stringify({ text: todoText(), done: Math.random() < 0.3 }) }),
+    }),
+  },
+  {
+    name: 'patch', label: 'PATCH /todos/{id}', expectedStatus: 200, expectedRoundTrips: 1,
+    request: ({ ids }) => ({
+      method: 'PATCH', path: '/todos/1', headers: JSON_HEADERS,
+      setupRequest: (req) => ({ ...req, path: `/todos/${pick(ids)}`, body: JSON.stringify({ done: Math.random() < 0.5 }) }),
+    }),
+  },
+  {
+    name: 'delete', label: 'DELETE /todos/{id}', expectedStatus: 204, expectedRoundTrips: 1,
+    // Each id once: a pool created for the purpose, so every delete finds its row. A dry pool shows up as 404s.
+    request: ({ takeDeletable }) => ({ method: 'DELETE', path: '/todos/0', setupRequest: (req) => ({ ...req, path: `/todos/${takeDeletable() ?? 0}` }) }),
+  },
+];
+
+/** The cases named in `names` (all when empty); an unknown name is an error. */
+export function selectCases(names: string[]): BenchCase[] {
+  if (names.length === 0) return CASES;
+  const unknown = names.filter((name) => !CASES.some((c) => c.name === name));
+  if (unknown.length) throw new Error(`unknown case ${unknown.join(', ')}; known: ${CASES.map((c) => c.name).join(', ')}`);
+  const chosen = CASES.filter((c) => names.includes(c.name));
+  // The floor is every CPU ratio's denominator and the latency budget's base: always run it.
+  return chosen.some((c) => c.floor) ? chosen : [CASES[0]!, ...chosen];
+}

@@ -1,0 +1,63 @@
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import app from '../../../src/index.ts';
+import { matchesAnyToken } from '../../../src/middleware/auth/index.ts';
+
+const protectedEnv = { ...env, API_TOKENS: ' tok_old , tok_new ,' };
+const routes: [string, string, string?][] = [
+  ['GET', '/todos'], ['POST', '/todos', '{"text":"x"}'], ['GET', '/todos/1'], ['PATCH', '/todos/1', '{"done":true}'], ['DELETE', '/todos/1'],
+];
+const request = (method: string, path: string, body: string | undefined, authorization?: string, e = protectedEnv) =>
+  app.request(path, { method, body, headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) } }, e);
+
+describe('bearer auth when API_TOKENS is set', () => {
+  it.each(routes)('refuses %s %s without a token: 401 problem with WWW-Authenticate', async (method, path, body) => {
+    const res = await request(method, path, body);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(res.headers.get('www-authenticate')).toBe('Bearer realm="todos"');
+  });
+
+  it.each(['Basic dG9rX25ldw==', 'Bearer', 'Bearer ', 'Bearertok_new', 'Bearer tok_new extra', 'tok_new'])(
+    'refuses a malformed Authorization header: %s',
+    async (authorization) => {
+      for (const [method, path, body] of routes) expect((await request(method, path, body, authorization)).status).toBe(401);
+    },
+  );
+
+  it.each(['Bearer tok_wrong', 'Bearer tok_ne', 'Bearer tok_new2', 'Bearer TOK_NEW'])('refuses a wrong token: %s', async (authorization) => {
+    const res = await request('GET', '/todos', undefined, authorization);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"');
+  });
+
+  it('accepts every configured token, with any case of the scheme', async () => {
+    for (const authorization of ['Bearer tok_old', 'Bearer tok_new', 'bearer tok_new', 'BEARER  tok_old']) {
+      expect((await request('GET', '/todos', undefined, authorization)).status).toBe(200);
+    }
+  });
+
+  it('stops accepting a token once it is rotated out', async () => {
+    const rotated = { ...env, API_TOKENS: 'tok_new' };
+    expect((await request('GET', '/todos', undefined, 'Bearer tok_old', rotated)).status).toBe(401);
+    expect((await request('GET', '/todos', undefined, 'Bearer tok_new', rotated)).status).toBe(200);
+  });
+
+  it('leaves /health, /openapi.json and /docs public', async () => {
+    for (const path of ['/health', '/openapi.json', '/docs']) expect((await app.request(path, {}, protectedEnv)).status).toBe(200);
+  });
+});
+
+describe('open mode', () => {
+  it('lets everyone in when API_TOKENS is unset or blank', async () => {
+    for (const API_TOKENS of [undefined, '', ' , ']) expect((await app.request('/todos', {}, { ...env, API_TOKENS })).status).toBe(200);
+  });
+});
+
+describe('token comparison', () => {
+  it('checks every token (no early exit) and tells match from mismatch', async () => {
+    expect(await matchesAnyToken('b', ['a', 'b', 'c'])).toBe(true);
+    expect(await matchesAnyToken('d', ['a', 'b', 'c'])).toBe(false);
+    expect(await matchesAnyToken('', [])).toBe(false);
+  });
+});

@@ -24,7 +24,7 @@ export interface Workerd {
   stop(): Promise<void>;
 }
 
-const WORKERD = resolve('node_modules/@cloudflare/workerd-linux-64/bin/workerd');
+export const WORKERD = resolve('node_modules/@cloudflare/workerd-linux-64/bin/workerd');
 const CLOCK_TICKS_PER_SECOND = 100; // Linux USER_HZ on every architecture Node ships for
 
 /**

@@ -1,0 +1,98 @@
+import type { BenchCase } from './cases.ts';
+import type { CaseResult } from './load.ts';
+
+export interface Budget {
+  name: string;
+  /** 'n/a' when the run's mode does not test it (no latency, WebSocket transport, no floor). */
+  verdict: 'PASS' | 'FAIL' | 'n/a';
+  detail: string;
+}
+
+export interface BudgetInput {
+  cases: BenchCase[];
+  results: CaseResult[];
+  transport: 'http' | 'ws';
+  latencyMs: number;
+  gzipBytes: number;
+}
+
+export const LIMITS = {
+  /** p50 of a database endpoint <= this many round trips of added latency + the floor's p50. */
+  latencyRoundTrips: 1.2,
+  /** list and create CPU per request <= this many times the floor's. */
+  cpuTimesFloor: 3,
+  gzipKiB: 150,
+  /** The concurrency at which nothing may fail or stall. */
+  stressConnections: 64,
+} as const;
+
+const verdict = (failures: string[]): Budget['verdict'] => (failures.length ? 'FAIL' : 'PASS');
+const floorAt = (input: BudgetInput, connections: number) =>
+  input.results.find((r) => r.connections === connections && input.cases.find((c) => c.name === r.case)?.floor);
+
+/** Every budget, evaluated on one run's results. */
+export function evaluateBudgets(input: BudgetInput): Budget[] {
+  return [roundTripBudget(input), latencyBudget(input), cpuBudget(input), bundleBudget(input), stressBudget(input)];
+}
+
+/**
+ * Exactly the expected round trips per request. Requests cut off when a run
+ * ends may have reached the database without being counted as answered, so a
+ * run may exceed the exact count by at most (connections / requests).
+ */
+function roundTripBudget({ cases, results, transport }: BudgetInput): Budget {
+  const name = 'db round trips per request: 1 per db endpoint, 0 for the floor';
+  if (transport === 'ws') return { name, verdict: 'n/a', detail: 'WebSocket transport: connect + auth + query is several round trips by design (comparison mode)' };
+  const failures = results.filter((r) => {
+    const expected = cases.find((c) => c.name === r.case)!.expectedRoundTrips;
+    const slack = r.requests > 0 ? r.connections / r.requests + 0.005 : 0;
+    return r.requests === 0 || r.roundTripsPerRequest < expected - 0.005 || r.roundTripsPerRequest > expected + slack;
+  });
+  return { name, verdict: verdict(failures.map((r) => r.case)), detail: failures.length ? failures.map((r) => `${r.case}@${r.connections}: ${r.roundTripsPerRequest.toFixed(2)}`).join(', ') : `${results.length} runs exact` };
+}
+
+/** With added latency L per round trip: p50 <= 1.2 L + the floor's p50 at the same concurrency (the floor never touches the database, so L does not reach it). */
+function latencyBudget({ cases, results, latencyMs }: BudgetInput): Budget {
+  const name = `p50 <= ${LIMITS.latencyRoundTrips} round trips + floor p50`;
+  if (latencyMs <= 0) return { name, verdict: 'n/a', detail: 'run with --latency-ms N to test it' };
+  const failures: string[] = [];
+  for (const r of results) {
+    const benchCase = cases.find((c) => c.name === r.case)!;
+    const floor = floorAt({ cases, results } as BudgetInput, r.connections);
+    if (benchCase.floor || benchCase.expectedRoundTrips === 0 || !floor) continue;
+    const limit = LIMITS.latencyRoundTrips * latencyMs + floor.latencyMs.p50;
+    if (r.latencyMs.p50 > limit) failures.push(`${r.case}@${r.connections}: ${r.latencyMs.p50} ms > ${limit.toFixed(1)} ms`);
+  }
+  return { name: `${name} (${(LIMITS.latencyRoundTrips * latencyMs).toFixed(0)} ms + floor)`, verdict: verdict(failures), detail: failures.join(', ') || 'every db endpoint at every concurrency' };
+}
+
+/** CPU per request of the cases marked `cpuBudget` (list, create) <= 3x the floor's, at each concurrency. */
+function cpuBudget({ cases, results }: BudgetInput): Budget {
+  const name = `Worker CPU per request (list, create) <= ${LIMITS.cpuTimesFloor}x floor`;
+  const failures: string[] = [];
+  let checked = 0;
+  for (const r of results) {
+    const floor = floorAt({ cases, results } as BudgetInput, r.connections);
+    if (!cases.find((c) => c.name === r.case)!.cpuBudget || !floor || floor.cpuUsPerRequest <= 0) continue;
+    checked++;
+    const ratio = r.cpuUsPerRequest / floor.cpuUsPerRequest;
+    if (ratio > LIMITS.cpuTimesFloor) failures.push(`${r.case}@${r.connections}: ${ratio.toFixed(1)}x`);
+  }
+  if (!checked) return { name, verdict: 'n/a', detail: 'list/create not run' };
+  return { name, verdict: verdict(failures), detail: failures.join(', ') || `${checked} runs within` };
+}
+
+function bundleBudget({ gzipBytes }: BudgetInput): Budget {
+  const kib = gzipBytes / 1024;
+  return { name: `bundle <= ${LIMITS.gzipKiB} KiB gzipped`, verdict: kib <= LIMITS.gzipKiB ? 'PASS' : 'FAIL', detail: `${kib.toFixed(1)} KiB` };
+}
+
+/** At concurrency 64: no connection error, no timeout, no unexpected status, and no second without an answer. */
+function stressBudget({ results }: BudgetInput): Budget {
+  const name = `no errors, no stall at concurrency ${LIMITS.stressConnections}`;
+  const runs = results.filter((r) => r.connections === LIMITS.stressConnections);
+  if (!runs.length) return { name, verdict: 'n/a', detail: `concurrency ${LIMITS.stressConnections} not run` };
+  const failures = runs.filter((r) => r.errors || r.timeouts || r.unexpectedStatus || r.minRequestsPerSecond === 0)
+    .map((r) => `${r.case}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.unexpectedStatus} unexpected statuses, slowest second ${r.minRequestsPerSecond} req`);
+  return { name, verdict: verdict(failures), detail: failures.join('; ') || `${runs.length} cases clean` };
+}

@@ -1,0 +1,138 @@
+// npm run bench [-- --backend postgres|embedded] [--duration 5] [--connections 1,16,64]
+//               [--latency-ms 0] [--transport http|ws] [--cases floor,health,list,...]
+// The end-to-end benchmark: the deployed bundle under workerd, against the local
+// stack, measured per case and concurrency; results under bench/results/.
+import '../offline-env.ts';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { die, onShutdown, parseFlags } from '../cli.ts';
+import { applyMigrations } from '../migrations.ts';
+import { startStack, type Backend } from '../stack.ts';
+import { evaluateBudgets } from './budgets.ts';
+import { buildBundle } from './bundle.ts';
+import { selectCases, type CaseContext } from './cases.ts';
+import { runCase, warmUp, type CaseResult } from './load.ts';
+import { budgetsTable, machineInfo, resultsTable, writeReport, type Mode, type Report } from './report.ts';
+import { seedTodos } from './seed.ts';
+import { measureStartup } from './startup.ts';
+import { startWorkerd, WORKERD } from './workerd.ts';
+import { readWorkerConfig } from './wrangler-config.ts';
+
+const USAGE = 'npm run bench -- [--backend postgres|embedded] [--duration 5] [--connections 1,16,64] [--latency-ms 0] [--transport http|ws] [--cases floor,health,list,list-done,get,create,patch,delete]';
+const SEEDED_TODOS = 10_000;
+const RESULTS_DIR = resolve('bench/results');
+
+/** Stops what was started, newest first; safe to call twice. */
+const cleanups: (() => Promise<void>)[] = [];
+async function cleanup(): Promise<void> {
+  while (cleanups.length) await cleanups.pop()!().catch(() => undefined);
+}
+
+function parseMode(): { mode: Mode; caseNames: string[] } {
+  const { values } = parseFlags({
+    backend: { type: 'string', default: 'postgres' },
+    duration: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '1,16,64' },
+    'latency-ms': { type: 'string', default: '0' },
+    transport: { type: 'string', default: 'http' },
+    cases: { type: 'string', default: '' },
+  }, USAGE);
+  const backend = values.backend as Backend;
+  const transport = values.transport as Mode['transport'];
+  const durationS = Number(values.duration);
+  const latencyMs = Number(values['latency-ms']);
+  const connections = values.connections.split(',').map(Number);
+  if (backend !== 'postgres' && backend !== 'embedded') throw new Error(`--backend must be postgres or embedded, not ${backend}`);
+  if (transport !== 'http' && transport !== 'ws') throw new Error(`--transport must be http or ws, not ${transport}`);
+  if (!(durationS >= 1)) throw new Error(`--duration must be a number of seconds >= 1, not ${values.duration}`);
+  if (!(latencyMs >= 0)) throw new Error(`--latency-ms must be a number >= 0, not ${values['latency-ms']}`);
+  if (!connections.every((n) => Number.isInteger(n) && n > 0)) throw new Error(`--connections must be positive integers separated by commas, not ${values.connections}`);
+  return { mode: { backend, transport, latencyMs, durationS, connections }, caseNames: values.cases.split(',').filter(Boolean) };
+}
+
+const log = (message: string) => console.log(`bench: ${message}`);
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const startedAt = new Date(started).toISOString();
+  const { mode, caseNames } = parseMode();
+  const cases = selectCases(caseNames);
+  onShutdown(cleanup);
+  const load = loadavg().map((n) => n.toFixed(2)).join(' ');
+
+  const buildDir = mkdtempSync(join(tmpdir(), 'bench-bundle-'));
+  cleanups.push(async () => rmSync(buildDir, { recursive: true, force: true }));
+  log('building the Worker (wrangler deploy --dry-run --minify)');
+  const bundle = await buildBundle(buildDir);
+  const config = readWorkerConfig();
+  const workerBase = { dir: bundle.dir, main: bundle.main, compatibilityDate: config.compatibilityDate, compatibilityFlags: config.compatibilityFlags };
+
+  log('measuring startup (fresh workerd processes)');
+  const startup = await measureStartup({ ...workerBase, bindings: config.vars });
+
+  log(`starting the ${mode.backend} stack${mode.latencyMs ? ` (+${mode.latencyMs} ms per round trip)` : ''}`);
+  const stack = await startStack({ backend: mode.backend, port: 0, latencyMs: mode.latencyMs, dataDir: 'memory' });
+  cleanups.push(() => stack.stop());
+  await applyMigrations(stack.directUrl, { localGateway: stack.gatewayAddress });
+  const ids = await seedTodos(stack.directUrl, stack.gatewayAddress, SEEDED_TODOS);
+  log(`seeded ${ids.length} todos`);
+
+  const workerd = await startWorkerd({
+    ...workerBase,
+    bindings: { ...config.vars, DATABASE_URL: stack.databaseUrl, NEON_LOCAL_GATEWAY: stack.gatewayAddress, DB_TRANSPORT: mode.transport },
+  });
+  cleanups.push(() => workerd.stop());
+  log(`workerd ${workerd.pid} serving ${workerd.url}`);
+
+  let deletable: number[] = [];
+  const ctx: CaseContext = { ids, takeDeletable: () => deletable.pop() };
+  const target = { url: workerd.url, cpuSeconds: workerd.cpuSeconds, gatewayStats: () => stack.gateway.stats() };
+  const results: CaseResult[] = [];
+  for (const benchCase of cases) {
+    const refill = async (connections: number) => {
+      if (benchCase.name !== 'delete') return;
+      // Enough rows for the run: 1.5x what `get` managed at this concurrency (or a generous guess), each deleted once.
+      const rps = results.find((r) => r.case === 'get' && r.connections === connections)?.rps ?? 3000;
+      deletable = await seedTodos(stack.directUrl, stack.gatewayAddress, Math.ceil(rps * mode.durationS * 1.5) + 500);
+    };
+    await refill(4);
+    await warmUp(benchCase, ctx, workerd.url);
+    for (const connections of mode.connections) {
+      await refill(connections);
+      const result = await runCase(benchCase, ctx, target, connections, mode.durationS);
+      results.push(result);
+      log(`${benchCase.name.padEnd(9)} c=${String(connections).padEnd(3)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.latencyMs.p50} ms  ` +
+        `${result.roundTripsPerRequest.toFixed(2)} RT/req  ${result.cpuUsPerRequest.toFixed(0)} µs CPU/req  ${result.unexpectedStatus} unexpected`);
+    }
+  }
+
+  const budgets = evaluateBudgets({ cases, results, transport: mode.transport, latencyMs: mode.latencyMs, gzipBytes: bundle.gzipBytes });
+  const workerdVersion = execFileSync(WORKERD, ['--version']).toString().trim().replace(/^workerd\s*/, '');
+  const report: Report = {
+    startedAt,
+    command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
+    mode,
+    machine: { ...machineInfo(workerdVersion), load },
+    runtime: 'workerd alone (no wrangler proxy) serving the minified bundle from `wrangler deploy --dry-run --minify`, settings from wrangler.toml; autocannon hits its socket directly',
+    cpuMeasure: 'utime + stime of the workerd process (/proc/PID/stat, all threads, 10 ms ticks), delta around each case / answered requests; includes workerd\'s HTTP handling, which the floor shows',
+    roundTripDefinition: 'HTTP: one POST /sql to the gateway (a query or a batch); WebSocket: each client message except the Terminate closing each session (gateway /stats deltas)',
+    bundle: { minifiedBytes: bundle.minifiedBytes, gzipBytes: bundle.gzipBytes },
+    startup,
+    results,
+    budgets,
+    wallTimeS: (Date.now() - started) / 1000,
+  };
+  const file = writeReport(report, RESULTS_DIR);
+  console.log(`\n${resultsTable(report)}\n\n${budgetsTable(budgets)}\n`);
+  log(`bundle ${(bundle.gzipBytes / 1024).toFixed(1)} KiB gzipped, startup ${startup.cpuMs.toFixed(1)} ms CPU; wrote ${file} and bench/results/latest.md in ${report.wallTimeS.toFixed(0)} s`);
+  await cleanup();
+  const failed = budgets.filter((b) => b.verdict === 'FAIL');
+  if (failed.length) throw new Error(`${failed.length} budget(s) failed: ${failed.map((b) => b.name).join('; ')}`);
+}
+
+main().catch(async (err) => {
+  await cleanup();
+  die(err);
+});

@@ -1,0 +1,106 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import type { Bundle } from './bundle.ts';
+import type { Budget } from './budgets.ts';
+import type { CaseResult } from './load.ts';
+import type { Startup } from './startup.ts';
+
+export interface Mode {
+  backend: 'postgres' | 'embedded';
+  transport: 'http' | 'ws';
+  latencyMs: number;
+  durationS: number;
+  connections: number[];
+}
+
+export interface Report {
+  startedAt: string;
+  command: string;
+  mode: Mode;
+  machine: { cpu: string; cores: number; memoryGiB: number; node: string; workerd: string; load: string };
+  runtime: string;
+  cpuMeasure: string;
+  roundTripDefinition: string;
+  bundle: Omit<Bundle, 'dir' | 'main'>;
+  startup: Startup;
+  results: CaseResult[];
+  budgets: Budget[];
+  wallTimeS: number;
+}
+
+/** The machine, so numbers from different boxes are not compared blindly. */
+export function machineInfo(workerdVersion: string): Report['machine'] {
+  const list = cpus();
+  return {
+    cpu: list[0]?.model.trim() ?? 'unknown',
+    cores: list.length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    workerd: workerdVersion,
+    load: '',
+  };
+}
+
+/** The file-name tag of a run's mode: `http`, `ws`, `http-latency25`, `embedded-http`. */
+export function modeTag({ backend, transport, latencyMs }: Mode): string {
+  return [backend === 'embedded' ? 'embedded' : '', transport, latencyMs ? `latency${latencyMs}` : ''].filter(Boolean).join('-');
+}
+
+/** autocannon records whole milliseconds; show fractions only where a value has them. */
+const ms = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(1));
+
+/** The results as one markdown table; with added latency, each p50 also in units of that latency. */
+export function resultsTable(report: Report): string {
+  const { latencyMs } = report.mode;
+  const floorUs = (connections: number) => report.results.find((r) => r.case === 'floor' && r.connections === connections)?.cpuUsPerRequest;
+  const head = ['case', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'max ms', ...(latencyMs ? ['p50 in RTs'] : []), 'unexpected status', 'errors/timeouts', 'db RT/req', 'CPU µs/req', '× floor'];
+  const rows = report.results.map((r) => {
+    const floor = floorUs(r.connections);
+    return [
+      r.label, String(r.connections), r.rps.toFixed(0), ms(r.latencyMs.p50), ms(r.latencyMs.p99), ms(r.latencyMs.max),
+      ...(latencyMs ? [(r.latencyMs.p50 / latencyMs).toFixed(2)] : []),
+      String(r.unexpectedStatus), `${r.errors}/${r.timeouts}`,
+      r.roundTripsPerRequest.toFixed(2) + (r.wsSessionsPerRequest ? ` (${r.wsSessionsPerRequest.toFixed(2)} ws sessions)` : ''),
+      r.cpuUsPerRequest.toFixed(0), floor ? (r.cpuUsPerRequest / floor).toFixed(1) : '-',
+    ];
+  });
+  return [head, head.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+export function budgetsTable(budgets: Budget[]): string {
+  return ['| budget | verdict | detail |', '| --- | --- | --- |', ...budgets.map((b) => `| ${b.name} | ${b.verdict} | ${b.detail} |`)].join('\n');
+}
+
+/** The whole report as markdown: what ran, where, the table, the budgets. */
+export function renderMarkdown(report: Report): string {
+  const { mode, machine, bundle, startup } = report;
+  return `# Benchmark: ${modeTag(mode)}
+
+\`${report.command}\` — ${report.startedAt}, ${report.wallTimeS.toFixed(0)} s wall time
+
+- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, workerd ${machine.workerd}; load average at start ${machine.load}
+- Mode: backend ${mode.backend} (PgBouncer transaction mode, pool 2 when postgres), transport ${mode.transport}, added latency ${mode.latencyMs} ms per round trip, ${mode.durationS} s per case, concurrency ${mode.connections.join(', ')}
+- Runtime: ${report.runtime}
+- CPU: ${report.cpuMeasure}
+- Round trip: ${report.roundTripDefinition}
+- Bundle: ${(bundle.minifiedBytes / 1024).toFixed(1)} KiB minified, **${(bundle.gzipBytes / 1024).toFixed(1)} KiB gzipped**
+- Startup: **${startup.cpuMs.toFixed(1)} ms CPU** (workerd CPU until listening: ${startup.workerCpuMs.toFixed(1)} ms with the Worker − ${startup.emptyCpuMs.toFixed(1)} ms with an empty Worker, medians of ${startup.runs} fresh processes)
+
+${resultsTable(report)}
+
+${budgetsTable(report.budgets)}
+`;
+}
+
+/** Writes `<timestamp>-<mode>.json`, `latest-<mode>.md` and `latest.md` under `dir`; returns the JSON path. */
+export function writeReport(report: Report, dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const tag = modeTag(report.mode);
+  const file = join(dir, `${report.startedAt.replace(/[:.]/g, '-')}-${tag}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  const markdown = renderMarkdown(report);
+  writeFileSync(join(dir, `latest-${tag}.md`), markdown);
+  writeFileSync(join(dir, 'latest.md'), markdown);
+  return file;
+}

@@ -2,15 +2,29 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import type { AppEnv } from '../env.ts';
 import { decodeCursor, encodeCursor } from '../lib/cursor.ts';
 import { ProblemError } from '../lib/problem.ts';
+import { idempotencyKey, replay, requestHash } from '../idempotency/key.ts';
 import * as queries from './queries.ts';
+import type { Todo } from './schemas.ts';
 import type * as routes from './routes.ts';
 
 const notFound = (id: number) => new ProblemError(404, `There is no todo with id ${id}.`);
 
 export const createTodo: RouteHandler<typeof routes.createTodo, AppEnv> = async (c) => {
   const input = c.req.valid('json');
-  const todo = await c.var.db.query((db) => queries.insertTodo(db, input), { idempotent: false });
-  return c.json(todo, 201, { Location: `/todos/${todo.id}` });
+  const key = idempotencyKey(c.req.header('idempotency-key'));
+  if (key === undefined) {
+    // Without a key a repeat would create a second todo, so it is never retried.
+    const todo = await c.var.db.query((db) => queries.insertTodo(db, input), { idempotent: false });
+    return c.json(todo, 201, { Location: `/todos/${todo.id}` });
+  }
+  const hash = await requestHash({ text: input.text, done: input.done ?? false });
+  const once = () => c.var.db.query((db) => queries.insertTodoOnce(db, { key, hash, ...input }), { idempotent: true });
+  // A second run only happens when a concurrent request with this key won the race; it replays that one.
+  const outcome = (await once()) ?? (await once());
+  if (!outcome) throw new Error('idempotent create found neither a new nor an existing key');
+  const body = outcome.created ? outcome.response : replay(outcome, hash);
+  const todo = JSON.parse(body) as Todo;
+  return c.json(todo, 201, { Location: `/todos/${todo.id}`, ...(outcome.created ? {} : { 'Idempotent-Replayed': 'true' }) });
 };
 
 export const listTodos: RouteHandler<typeof routes.listTodos, AppEnv> = async (c) => {

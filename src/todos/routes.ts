@@ -1,4 +1,4 @@
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { jsonBody } from '../middleware/json-body.ts';
 import { problemResponses } from '../lib/openapi-responses.ts';
 import { ListQuerySchema, NewTodoSchema, TodoIdParams, TodoListSchema, TodoPatchSchema, TodoSchema } from './schemas.ts';
@@ -11,14 +11,26 @@ export const createTodo = createRoute({
   method: 'post', path: '/todos', operationId: 'createTodo', tags, security,
   summary: 'Create a todo',
   middleware: jsonBody(),
-  request: { body: { required: true, content: json(NewTodoSchema) } },
+  request: {
+    headers: z.object({
+      'idempotency-key': z.string().optional().openapi({
+        param: { in: 'header' },
+        description: 'Makes retries safe: the same key with the same body returns the original 201 and creates nothing (for 24 h); with another body, 422.',
+        example: '8e03978e-40d5-43e8-bc93-6894a57f9324',
+      } as never),
+    }),
+    body: { required: true, content: json(NewTodoSchema) },
+  },
   responses: {
     201: {
-      description: 'Created.',
-      headers: { Location: { description: 'The new todo\'s URL.', schema: { type: 'string', example: '/todos/42' } } },
+      description: 'Created (or, for a repeated Idempotency-Key, the original response with `Idempotent-Replayed: true`).',
+      headers: {
+        Location: { description: 'The new todo\'s URL.', schema: { type: 'string', example: '/todos/42' } },
+        'Idempotent-Replayed': { description: 'Present and `true` when this is a replay.', schema: { type: 'string', enum: ['true'] } },
+      },
       content: json(TodoSchema),
     },
-    ...problemResponses(400, 401, 413, 415, 429, 500, 503),
+    ...problemResponses(400, 401, 413, 415, 422, 429, 500, 503),
   },
 });
 

@@ -24,6 +24,11 @@ export default defineConfig({
                 DATABASE_URL: inject('databaseUrl'),
                 NEON_LOCAL_GATEWAY: inject('gatewayAddress'),
               },
+              // Every test file shares one client key: lift the limit, and keep a tight one for the test of limiting.
+              ratelimits: {
+                RATE_LIMITER: { simple: { limit: 1_000_000, period: 60 } },
+                TIGHT_RATE_LIMITER: { simple: { limit: 3, period: 60 } },
+              },
             },
           })),
         ],

@@ -11,6 +11,7 @@ import { createRouter } from './lib/create-router.ts';
 import { ProblemError, problemResponse } from './lib/problem.ts';
 import { bearerAuth } from './middleware/auth/index.ts';
 import { allowedMethods, noRouteProblem } from './middleware/method-not-allowed.ts';
+import { rateLimit } from './middleware/rate-limit/index.ts';
 import { requestLog } from './middleware/request-log/index.ts';
 import { todosRouter } from './todos/index.ts';
 
@@ -64,6 +65,7 @@ export function createApp() {
     c.set('db', openDatabase(c.env));
     await next();
   });
+  app.use('*', rateLimit());
   app.use('/todos', bearerAuth());
   app.use('/todos/*', bearerAuth());
 

@@ -42,7 +42,13 @@ export function evaluateBudgets(input: BudgetInput): Budget[] {
  */
 function roundTripBudget({ cases, results, transport }: BudgetInput): Budget {
   const name = 'db round trips per request: 1 per db endpoint, 0 for the floor';
-  if (transport === 'ws') return { name, verdict: 'n/a', detail: 'WebSocket transport: connect + auth + query is several round trips by design (comparison mode)' };
+  if (transport === 'ws') {
+    const dbRuns = results.filter((r) => cases.find((c) => c.name === r.case)!.expectedRoundTrips > 0);
+    if (dbRuns.length && dbRuns.every((r) => r.wsSessionsPerRequest === 0)) {
+      return { name, verdict: 'FAIL', detail: 'no WebSocket session reached the gateway: the Worker ignores DB_TRANSPORT=ws, so these numbers are HTTP ones' };
+    }
+    return { name, verdict: 'n/a', detail: 'WebSocket transport: connect + auth + query is several round trips by design (comparison mode)' };
+  }
   const failures = results.filter((r) => {
     const expected = cases.find((c) => c.name === r.case)!.expectedRoundTrips;
     const slack = r.requests > 0 ? r.connections / r.requests + 0.005 : 0;

@@ -22,6 +22,7 @@ import { readWorkerConfig } from './wrangler-config.ts';
 
 const USAGE = 'npm run bench -- [--backend postgres|embedded] [--duration 5] [--connections 1,16,64] [--latency-ms 0] [--transport http|ws] [--cases floor,health,list,list-done,get,create,patch,delete]';
 const SEEDED_TODOS = 10_000;
+const WARM_UP_S = 1;
 const RESULTS_DIR = resolve('bench/results');
 
 /** Stops what was started, newest first; safe to call twice. */
@@ -91,16 +92,17 @@ async function main(): Promise<void> {
   const target = { url: workerd.url, cpuSeconds: workerd.cpuSeconds, gatewayStats: () => stack.gateway.stats() };
   const results: CaseResult[] = [];
   for (const benchCase of cases) {
-    const refill = async (connections: number) => {
+    const refill = async (seconds: number) => {
       if (benchCase.name !== 'delete') return;
-      // Enough rows for the run: 1.5x what `get` managed at this concurrency (or a generous guess), each deleted once.
-      const rps = results.find((r) => r.case === 'get' && r.connections === connections)?.rps ?? 3000;
-      deletable = await seedTodos(stack.directUrl, stack.gatewayAddress, Math.ceil(rps * mode.durationS * 1.5) + 500);
+      // Enough rows for the run, each deleted once: twice the best rate any case has reached so far (deletes are
+      // among the cheapest requests, and a shared machine's speed drifts). One statement, so plenty costs little.
+      const rps = Math.max(2000, ...results.map((r) => r.rps));
+      deletable = await seedTodos(stack.directUrl, stack.gatewayAddress, Math.ceil(rps * seconds * 2) + 1000);
     };
-    await refill(4);
-    await warmUp(benchCase, ctx, workerd.url);
+    await refill(WARM_UP_S);
+    await warmUp(benchCase, ctx, workerd.url, WARM_UP_S);
     for (const connections of mode.connections) {
-      await refill(connections);
+      await refill(mode.durationS);
       const result = await runCase(benchCase, ctx, target, connections, mode.durationS);
       results.push(result);
       log(`${benchCase.name.padEnd(9)} c=${String(connections).padEnd(3)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.latencyMs.p50} ms  ` +

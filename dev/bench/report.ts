@@ -93,12 +93,17 @@ ${budgetsTable(report.budgets)}
 `;
 }
 
-/** Writes `<timestamp>-<mode>.json`, `latest-<mode>.md` and `latest.md` under `dir`; returns the JSON path. */
-export function writeReport(report: Report, dir: string): string {
+/**
+ * Writes `<timestamp>-<mode>.json` under `dir`, and, for a run of every case
+ * (`complete`), `latest-<mode>.md` and `latest.md`: a quick `--cases` run never
+ * replaces the published table. Returns the JSON path.
+ */
+export function writeReport(report: Report, dir: string, complete: boolean): string {
   mkdirSync(dir, { recursive: true });
   const tag = modeTag(report.mode);
   const file = join(dir, `${report.startedAt.replace(/[:.]/g, '-')}-${tag}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  if (!complete) return file;
   const markdown = renderMarkdown(report);
   writeFileSync(join(dir, `latest-${tag}.md`), markdown);
   writeFileSync(join(dir, 'latest.md'), markdown);

@@ -146,7 +146,10 @@ async function openPool(config: pg.ClientConfig, verifyAt?: pg.ClientConfig): Pr
     try { await probe.connect(); } finally { await probe.end().catch(() => undefined); }
   }
   const pool = new pg.Pool({ ...config, max: 20, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 10_000 });
-  pool.on('error', () => undefined); // an idle connection dropped by a restarting server is simply discarded
+  // A server going away makes its connections emit 'error', idle or checked out. The query in flight
+  // rejects on its own and the pool discards the dead connection; the gateway must not crash.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

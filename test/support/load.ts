@@ -1,0 +1,104 @@
+import pg from 'pg';
+
+export interface Outcome {
+  op: string;
+  status: number;
+  ms: number;
+  retryAfter: string | null;
+  at: number;
+}
+
+/**
+ * What the clients were told: each acknowledged todo's last state, null once its
+ * deletion was acknowledged, 'unknown' while a delete went unanswered.
+ */
+export type Ledger = Map<number, { text: string; done: boolean } | null | 'unknown'>;
+
+/**
+ * Runs `clients` concurrent clients against the API for `durationMs`, each
+ * mixing create (with an Idempotency-Key, retried until acknowledged), list,
+ * get, patch and delete on its own todos, and records every outcome and what
+ * it was told. Bounded: it stops by itself.
+ */
+export async function runLoad({ url, clients, durationMs, tag, timeoutMs = 10_000 }: { url: string; clients: number; durationMs: number; tag: string; timeoutMs?: number }) {
+  const outcomes: Outcome[] = [];
+  const ledger: Ledger = new Map();
+  const deadline = Date.now() + durationMs;
+
+  const request = async (op: string, path: string, init: RequestInit = {}) => {
+    const started = Date.now();
+    try {
+      const res = await fetch(`${url}${path}`, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      const body = res.status === 204 ? null : await res.json().catch(() => null);
+      outcomes.push({ op, status: res.status, ms: Date.now() - started, retryAfter: res.headers.get('retry-after'), at: started });
+      return { status: res.status, body: body as any };
+    } catch {
+      outcomes.push({ op, status: 0, ms: Date.now() - started, retryAfter: null, at: started });
+      return { status: 0, body: null };
+    }
+  };
+  const json = (method: string, body: unknown, extra: Record<string, string> = {}) =>
+    ({ method, body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...extra } });
+
+  const client = async (n: number) => {
+    const mine: number[] = [];
+    for (let i = 0; Date.now() < deadline; i++) {
+      const roll = i % 6;
+      if (roll === 0 || mine.length === 0) {
+        const text = `${tag} c${n} #${i}`;
+        const key = `${tag}-${n}-${i}`;
+        // A client that was not told the outcome asks again with the same key until it is.
+        for (let attempt = 0; attempt < 50 && Date.now() < deadline + 20_000; attempt++) {
+          const res = await request('create', '/todos', json('POST', { text }, { 'idempotency-key': key }));
+          if (res.status === 201) { mine.push(res.body.id); ledger.set(res.body.id, { text, done: false }); break; }
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      } else if (roll === 1) {
+        await request('list', '/todos?limit=20');
+      } else if (roll === 2) {
+        await request('list-done', '/todos?done=true&limit=5');
+      } else if (roll === 3) {
+        await request('get', `/todos/${mine[i % mine.length]}`);
+      } else if (roll === 4) {
+        const id = mine[i % mine.length]!;
+        const res = await request('patch', `/todos/${id}`, json('PATCH', { done: true }));
+        if (res.status === 200) ledger.set(id, { text: res.body.text, done: true });
+      } else {
+        const id = mine.pop()!;
+        const res = await request('delete', `/todos/${id}`, { method: 'DELETE' });
+        // 404 on a repeat means an earlier, unanswered delete did land.
+        if (res.status === 204 || (res.status === 404 && ledger.get(id) === 'unknown')) ledger.set(id, null);
+        else { ledger.set(id, 'unknown'); mine.unshift(id); } // unanswered: it may or may not be gone; ask again later
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, (_, n) => client(n)));
+  return { outcomes, ledger };
+}
+
+/**
+ * Compares the table with what clients were told: every acknowledged todo is
+ * there in its acknowledged state, every acknowledged delete is gone, and no
+ * row with this run's tag exists that no client was told about.
+ */
+export async function ledgerMismatches(directUrl: string, tag: string, ledger: Ledger): Promise<string[]> {
+  const client = new pg.Client({ connectionString: directUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: number; text: string; done: boolean }>('select id, text, done from todos where text like $1', [`${tag} %`]);
+    const problems: string[] = [];
+    const inTable = new Map(rows.map((r) => [r.id, r]));
+    for (const [id, expected] of ledger) {
+      if (expected === 'unknown') continue;
+      const row = inTable.get(id);
+      if (expected === null && row) problems.push(`todo ${id} was deleted (204) but is still there`);
+      if (expected && !row) problems.push(`todo ${id} was acknowledged but is missing`);
+      // An unanswered PATCH may have landed, so done=true where false was last acknowledged is fine; the reverse is not.
+      if (expected && row && (row.text !== expected.text || (expected.done && !row.done))) problems.push(`todo ${id} is not in its acknowledged state`);
+    }
+    for (const row of rows) if (!ledger.has(row.id)) problems.push(`todo ${row.id} exists but no client was told about it`);
+    return problems;
+  } finally {
+    await client.end();
+  }
+}

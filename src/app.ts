@@ -92,7 +92,8 @@ export function createApp() {
     if (err instanceof ProblemError) return problemResponse(c, err.status, err.message, err.options);
     if (err instanceof HTTPException && err.status < 500) return problemResponse(c, err.status, err.message || 'The request is invalid.');
     // Unexpected: log what an operator needs (no SQL text, no parameters), tell the client only the request id.
-    console.error(JSON.stringify({ requestId: c.get('requestId'), error: err.name, message: err.message.split('\n')[0]?.slice(0, 200) }));
+    const message = (err.message.split('\n')[0] ?? '').replace(/[a-z][\w+.-]*:\/\/[^\s'"]*/gi, '<url>').slice(0, 200);
+    console.error(JSON.stringify({ requestId: c.get('requestId'), error: err.name, message }));
     return problemResponse(c, 500, 'Something went wrong on our side. Quote the instance (request id) when reporting it.');
   });
   return routes;

@@ -57,19 +57,26 @@ function roundTripBudget({ cases, results, transport }: BudgetInput): Budget {
   return { name, verdict: verdict(failures.map((r) => r.case)), detail: failures.length ? failures.map((r) => `${r.case}@${r.connections}: ${r.roundTripsPerRequest.toFixed(2)}`).join(', ') : `${results.length} runs exact` };
 }
 
-/** With added latency L per round trip: p50 <= 1.2 L + the floor's p50 at the same concurrency (the floor never touches the database, so L does not reach it). */
+/**
+ * With added latency L per round trip: p50 <= 1.2 L + the floor's p50 (the
+ * floor never touches the database, so L does not reach it: the same run gives
+ * the no-latency floor). Checked at the lowest concurrency run (normally 1):
+ * the latency one request pays by design; queueing under load is the stress
+ * budget's business, and with PgBouncer's pool of 2 it is a capacity question.
+ */
 function latencyBudget({ cases, results, latencyMs }: BudgetInput): Budget {
-  const name = `p50 <= ${LIMITS.latencyRoundTrips} round trips + floor p50`;
+  const connections = Math.min(...results.map((r) => r.connections));
+  const name = `p50 <= ${LIMITS.latencyRoundTrips} round trips + floor p50 at concurrency ${connections}`;
   if (latencyMs <= 0) return { name, verdict: 'n/a', detail: 'run with --latency-ms N to test it' };
   const failures: string[] = [];
-  for (const r of results) {
+  for (const r of results.filter((r) => r.connections === connections)) {
     const benchCase = cases.find((c) => c.name === r.case)!;
     const floor = floorAt({ cases, results } as BudgetInput, r.connections);
     if (benchCase.floor || benchCase.expectedRoundTrips === 0 || !floor) continue;
     const limit = LIMITS.latencyRoundTrips * latencyMs + floor.latencyMs.p50;
     if (r.latencyMs.p50 > limit) failures.push(`${r.case}@${r.connections}: ${r.latencyMs.p50} ms > ${limit.toFixed(1)} ms`);
   }
-  return { name: `${name} (${(LIMITS.latencyRoundTrips * latencyMs).toFixed(0)} ms + floor)`, verdict: verdict(failures), detail: failures.join(', ') || 'every db endpoint at every concurrency' };
+  return { name: `${name} (${(LIMITS.latencyRoundTrips * latencyMs).toFixed(0)} ms + floor)`, verdict: verdict(failures), detail: failures.join(', ') || 'every db endpoint' };
 }
 
 /** CPU per request of the cases marked `cpuBudget` (list, create) <= 3x the floor's, at each concurrency. */

@@ -21,8 +21,10 @@ export const todos = pgTable(
     check('todos_text_trimmed', sql`${t.text} = btrim(${t.text}, E' \\t\\n\\r\\f\\x0B')`),
     check('todos_text_length', sql`char_length(${t.text}) BETWEEN 1 AND ${sql.raw(String(TEXT_MAX_LENGTH))}`),
     // Newest first, and the same order within a `done` filter: keyset pagination reads one index range.
-    index('todos_created_id_idx').on(t.createdAt.desc(), t.id.desc()),
-    index('todos_done_created_id_idx').on(t.done, t.createdAt.desc(), t.id.desc()),
+    // NULLS FIRST because that is what ORDER BY ... DESC means: with drizzle's default NULLS LAST
+    // the planner cannot use the index for the listing and sorts the whole table instead.
+    index('todos_created_id_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('todos_done_created_id_idx').on(t.done, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
   ],
 );
 

@@ -79,12 +79,21 @@ function latencyBudget({ cases, results, latencyMs }: BudgetInput): Budget {
   return { name: `${name} (${(LIMITS.latencyRoundTrips * latencyMs).toFixed(0)} ms + floor)`, verdict: verdict(failures), detail: failures.join(', ') || 'every db endpoint' };
 }
 
-/** CPU per request of the cases marked `cpuBudget` (list, create) <= 3x the floor's, at each concurrency. */
+/**
+ * CPU per request of the cases marked `cpuBudget` (list, create) <= 3x the
+ * floor's, at the highest concurrency run. A request that arrives at an idle
+ * workerd costs far more CPU than one in a busy stream (cold caches, wake-ups:
+ * a 404 measured 1.1 ms spaced 24 ms apart vs 0.45 ms back to back), and at low
+ * concurrency a database route leaves workerd idle while it waits, the floor
+ * never does. Under the highest load every case keeps workerd busy, so the
+ * ratio compares work with work.
+ */
 function cpuBudget({ cases, results }: BudgetInput): Budget {
-  const name = `Worker CPU per request (list, create) <= ${LIMITS.cpuTimesFloor}x floor`;
+  const connections = Math.max(...results.map((r) => r.connections));
+  const name = `Worker CPU per request (list, create) <= ${LIMITS.cpuTimesFloor}x floor at concurrency ${connections}`;
   const failures: string[] = [];
   let checked = 0;
-  for (const r of results) {
+  for (const r of results.filter((r) => r.connections === connections)) {
     const floor = floorAt({ cases, results } as BudgetInput, r.connections);
     if (!cases.find((c) => c.name === r.case)!.cpuBudget || !floor || floor.cpuUsPerRequest <= 0) continue;
     checked++;
@@ -92,7 +101,7 @@ function cpuBudget({ cases, results }: BudgetInput): Budget {
     if (ratio > LIMITS.cpuTimesFloor) failures.push(`${r.case}@${r.connections}: ${ratio.toFixed(1)}x`);
   }
   if (!checked) return { name, verdict: 'n/a', detail: 'list/create not run' };
-  return { name, verdict: verdict(failures), detail: failures.join(', ') || `${checked} runs within` };
+  return { name, verdict: verdict(failures), detail: failures.join(', ') || `${checked} cases within` };
 }
 
 function bundleBudget({ gzipBytes }: BudgetInput): Budget {

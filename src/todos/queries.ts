@@ -66,7 +66,7 @@ export async function insertTodo(db: Drizzle, values: { text: string; done?: boo
 }
 
 /** One page, newest first, plus one extra row that tells whether another page follows. */
-export function listTodos(db: Drizzle, { done, limit, after }: { done?: boolean; limit: number; after?: Cursor }): Promise<Todo[]> {
+export function listTodos(db: Drizzle, { done, limit, after }: { done?: boolean; limit: number; after?: Cursor }) {
   const filters: (SQL | undefined)[] = [
     done === undefined ? undefined : eq(todos.done, done),
     after ? sql`(${todos.createdAt}, ${todos.id}) < (${after.createdAt}::timestamptz, ${after.id})` : undefined,

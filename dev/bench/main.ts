@@ -17,7 +17,7 @@ import { runCase, warmUp, type CaseResult } from './load.ts';
 import { budgetsTable, machineInfo, resultsTable, writeReport, type Mode, type Report } from './report.ts';
 import { seedTodos } from './seed.ts';
 import { measureStartup } from './startup.ts';
-import { startWorkerd, WORKERD } from './workerd.ts';
+import { startWorkerd, stopAllWorkerd, WORKERD } from './workerd.ts';
 import { readWorkerConfig } from './wrangler-config.ts';
 
 const USAGE = 'npm run bench -- [--backend postgres|embedded] [--duration 5] [--connections 1,16,64] [--latency-ms 0] [--transport http|ws] [--cases floor,health,list,list-done,get,create,patch,delete]';
@@ -25,9 +25,10 @@ const SEEDED_TODOS = 10_000;
 const WARM_UP_S = 1;
 const RESULTS_DIR = resolve('bench/results');
 
-/** Stops what was started, newest first; safe to call twice. */
+/** Stops what was started: workerd first (whichever measurement started it), then the rest newest first; safe to call twice. */
 const cleanups: (() => Promise<void>)[] = [];
 async function cleanup(): Promise<void> {
+  await stopAllWorkerd().catch(() => undefined);
   while (cleanups.length) await cleanups.pop()!().catch(() => undefined);
 }
 
@@ -74,8 +75,10 @@ async function main(): Promise<void> {
   const startup = await measureStartup({ ...workerBase, bindings: config.vars });
 
   log(`starting the ${mode.backend} stack${mode.latencyMs ? ` (+${mode.latencyMs} ms per round trip)` : ''}`);
-  const stack = await startStack({ backend: mode.backend, port: 0, latencyMs: mode.latencyMs, dataDir: 'memory' });
-  cleanups.push(() => stack.stop());
+  // Registered before it is ready: a Ctrl-C during startup waits for it, then stops it.
+  const starting = startStack({ backend: mode.backend, port: 0, latencyMs: mode.latencyMs, dataDir: 'memory' });
+  cleanups.push(() => starting.then((stack) => stack.stop()));
+  const stack = await starting;
   await applyMigrations(stack.directUrl, { localGateway: stack.gatewayAddress });
   const ids = await seedTodos(stack.directUrl, stack.gatewayAddress, SEEDED_TODOS);
   log(`seeded ${ids.length} todos`);
@@ -84,7 +87,6 @@ async function main(): Promise<void> {
     ...workerBase,
     bindings: { ...config.vars, DATABASE_URL: stack.databaseUrl, NEON_LOCAL_GATEWAY: stack.gatewayAddress, DB_TRANSPORT: mode.transport },
   });
-  cleanups.push(() => workerd.stop());
   log(`workerd ${workerd.pid} serving ${workerd.url}`);
 
   let deletable: number[] = [];

@@ -27,6 +27,14 @@ export interface Workerd {
 export const WORKERD = resolve('node_modules/@cloudflare/workerd-linux-64/bin/workerd');
 const CLOCK_TICKS_PER_SECOND = 100; // Linux USER_HZ on every architecture Node ships for
 
+/** Every workerd this process started and has not stopped yet. */
+const running = new Set<() => Promise<void>>();
+
+/** Stops every workerd still running (shutdown on a signal may come mid-measurement). */
+export async function stopAllWorkerd(): Promise<void> {
+  await Promise.all([...running].map((stop) => stop()));
+}
+
 /**
  * Serves the built Worker with workerd alone: no wrangler, no Node proxy, no
  * miniflare router in front. The process's CPU time is then the Worker's (plus
@@ -46,8 +54,10 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Workerd> {
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
+    running.delete(stop);
     rmSync(config, { force: true });
   };
+  running.add(stop);
   try {
     await Promise.race([
       waitForPort(port),

@@ -5,7 +5,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { MiddlewareHandler } from 'hono';
 import { openDatabase, type Database } from './db/client.ts';
 import { mountDocs } from './docs/index.ts';
-import { listSetting, type AppEnv } from './env.ts';
+import { listSetting, type AppEnv, type Env } from './env.ts';
 import { healthRouter } from './health/index.ts';
 import { createRouter } from './lib/create-router.ts';
 import { ProblemError, problemResponse } from './lib/problem.ts';
@@ -54,15 +54,25 @@ function corsFromEnv(): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** Builds the whole API: the Worker entry and the tests use the same app. */
-export function createApp() {
+/**
+ * Makes a request's database handle. `waitUntil` lets it finish work after the
+ * response (the benchmark's WebSocket variant ends its pool there); the default,
+ * HTTP, has nothing to finish.
+ */
+export type DatabaseFactory = (env: Env, waitUntil: (promise: Promise<unknown>) => void) => Database;
+
+/**
+ * Builds the whole API: the Worker entry and the tests use the same app. Only
+ * the benchmark passes another database factory (dev/bench/ws-worker.ts).
+ */
+export function createApp({ database: open = openDatabase }: { database?: DatabaseFactory } = {}) {
   const app = createRouter();
   app.use('*', requestId({ headerName: 'X-Request-Id', limitLength: 200 }));
   app.use('*', requestLog());
   app.use('*', secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, crossOriginResourcePolicy: 'cross-origin' }));
   app.use('*', corsFromEnv());
   app.use('*', async function database(c, next) {
-    c.set('db', openDatabase(c.env));
+    c.set('db', open(c.env, (promise) => c.executionCtx.waitUntil(promise)));
     await next();
   });
   app.use('*', rateLimit());

@@ -45,7 +45,7 @@ function roundTripBudget({ cases, results, transport }: BudgetInput): Budget {
   if (transport === 'ws') {
     const dbRuns = results.filter((r) => cases.find((c) => c.name === r.case)!.expectedRoundTrips > 0);
     if (dbRuns.length && dbRuns.every((r) => r.wsSessionsPerRequest === 0)) {
-      return { name, verdict: 'FAIL', detail: 'no WebSocket session reached the gateway: the Worker ignores DB_TRANSPORT=ws, so these numbers are HTTP ones' };
+      return { name, verdict: 'FAIL', detail: 'no WebSocket session reached the gateway: the served Worker did not use the WebSocket Pool, so these numbers are HTTP ones' };
     }
     return { name, verdict: 'n/a', detail: 'WebSocket transport: connect + auth + query is several round trips by design (comparison mode)' };
   }

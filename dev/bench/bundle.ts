@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import '../offline-env.ts';
@@ -20,15 +20,17 @@ export interface Bundle {
  * Builds the Worker exactly as `npm run deploy` would upload it
  * (`wrangler deploy --dry-run --minify`), into `outDir`. The benchmark runs
  * this very file under workerd, so the measured Worker is the deployed one.
+ * With `entry` (a bench-only entry such as dev/bench/ws-worker.ts), the same
+ * build with that file in place of wrangler.toml's `main`.
  */
-export async function buildBundle(outDir: string): Promise<Bundle> {
+export async function buildBundle(outDir: string, entry?: string): Promise<Bundle> {
   try {
-    await promisify(execFile)('node_modules/.bin/wrangler', ['deploy', '--dry-run', '--minify', '--outdir', outDir], { env: process.env });
+    await promisify(execFile)('node_modules/.bin/wrangler', ['deploy', '--dry-run', '--minify', '--outdir', outDir, ...(entry ? [entry] : [])], { env: process.env });
   } catch (err) {
     const { stderr, stdout } = err as { stderr?: string; stdout?: string };
     throw new Error(`wrangler could not build the Worker: ${(stderr || stdout || (err as Error).message).trim().split('\n').slice(-5).join(' ')}`);
   }
-  const main = 'index.js';
+  const main = entry ? `${basename(entry, extname(entry))}.js` : 'index.js';
   const code = readFileSync(join(outDir, main));
   return { dir: outDir, main, minifiedBytes: code.length, gzipBytes: gzipSync(code).length };
 }

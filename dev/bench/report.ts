@@ -22,7 +22,10 @@ export interface Report {
   runtime: string;
   cpuMeasure: string;
   roundTripDefinition: string;
+  /** The deployed Worker's bundle (the budget's), whatever was served. */
   bundle: Omit<Bundle, 'dir' | 'main'>;
+  /** When another entry was served (WebSocket comparison): its bundle. */
+  servedBundle?: Omit<Bundle, 'dir' | 'main'> & { entry: string };
   startup: Startup;
   results: CaseResult[];
   budgets: Budget[];
@@ -84,7 +87,7 @@ export function renderMarkdown(report: Report): string {
 - Runtime: ${report.runtime}
 - CPU: ${report.cpuMeasure}
 - Round trip: ${report.roundTripDefinition}
-- Bundle: ${(bundle.minifiedBytes / 1024).toFixed(1)} KiB minified, **${(bundle.gzipBytes / 1024).toFixed(1)} KiB gzipped**
+- Bundle: ${(bundle.minifiedBytes / 1024).toFixed(1)} KiB minified, **${(bundle.gzipBytes / 1024).toFixed(1)} KiB gzipped**${report.servedBundle ? ` (the deployed Worker; served here instead: \`${report.servedBundle.entry}\`, ${(report.servedBundle.minifiedBytes / 1024).toFixed(1)} KiB minified, ${(report.servedBundle.gzipBytes / 1024).toFixed(1)} KiB gzipped)` : ''}
 - Startup: **${startup.cpuMs.toFixed(1)} ms CPU** (workerd CPU until listening: ${startup.workerCpuMs.toFixed(1)} ms with the Worker − ${startup.emptyCpuMs.toFixed(1)} ms with an empty Worker, medians of ${startup.runs} fresh processes)
 
 ${resultsTable(report)}

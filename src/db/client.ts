@@ -66,7 +66,7 @@ export function openDatabase(env: Env) {
 export type Database = ReturnType<typeof openDatabase>;
 
 /** Maps a database failure to the problem the client sees (no SQL, no driver text). */
-function toProblem(err: unknown, aborted: boolean, timeoutMs: number): Error {
+export function toProblem(err: unknown, aborted: boolean, timeoutMs: number): Error {
   if (err instanceof ProblemError) return err;
   const retryAfter = { headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } };
   switch (classifyDbError(err, aborted)) {

@@ -14,11 +14,14 @@ export function idempotencyKey(header: string | undefined): string | undefined {
   return header;
 }
 
-/** A fingerprint of the request a key was first used with, to refuse the same key with another body. */
-export async function requestHash(request: unknown): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(request)));
+/** SHA-256 in hex. */
+export async function sha256Hex(data: string | ArrayBuffer): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', typeof data === 'string' ? new TextEncoder().encode(data) : data);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+/** A fingerprint of the request a key was first used with, to refuse the same key with another body. */
+export const requestHash = (request: unknown): Promise<string> => sha256Hex(JSON.stringify(request));
 
 /** The answer for a key that was already used: the stored response, or 422 when the request differs. */
 export function replay(stored: { requestHash: string; response: string }, hash: string): string {

@@ -27,11 +27,13 @@ const TITLES: Record<number, string> = {
 export interface ProblemOptions {
   errors?: { path: string; message: string }[];
   headers?: Record<string, string>;
+  /** Extension members of this kind of problem (RFC 9457 §3.2), declared in its own schema. */
+  extensions?: Record<string, unknown>;
 }
 
 /** Builds an `application/problem+json` response; the one formatter for every error. */
-export function problemResponse(c: Context, status: number, detail: string, { errors, headers }: ProblemOptions = {}): Response {
-  const body: Problem = { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail };
+export function problemResponse(c: Context, status: number, detail: string, { errors, headers, extensions }: ProblemOptions = {}): Response {
+  const body: Problem = { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, ...extensions };
   const requestId = c.get('requestId');
   if (requestId) body.instance = `urn:request:${requestId}`;
   if (errors) body.errors = errors;

@@ -1,8 +1,13 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { AppEnv } from '../env.ts';
-import { decodeCursor, encodeCursor } from '../lib/cursor.ts';
+import { decodeCursor, encodeCursor, type Cursor } from '../lib/cursor.ts';
 import { ProblemError } from '../lib/problem.ts';
-import { idempotencyKey, replay, requestHash } from '../idempotency/key.ts';
+import { openDatabase, type Drizzle } from '../db/client.ts';
+import { idempotencyKey, requestHash, sha256Hex } from '../idempotency/key.ts';
+import { runOnce } from '../idempotency/statement.ts';
+import { negotiate } from '../lib/accept.ts';
+import { csvExport, EXPORT_PAGE_ROWS } from './export.ts';
+import { readImportRows } from './import-rows.ts';
 import * as queries from './queries.ts';
 import type { Todo } from './schemas.ts';
 import type * as routes from './routes.ts';
@@ -18,23 +23,47 @@ export const createTodo: RouteHandler<typeof routes.createTodo, AppEnv> = async 
     return c.json(todo, 201, { Location: `/todos/${todo.id}` });
   }
   const hash = await requestHash({ text: input.text, done: input.done ?? false });
-  const once = () => c.var.db.query((db) => queries.insertTodoOnce(db, { key, hash, ...input }), { idempotent: true });
-  // A second run only happens when a concurrent request with this key won the race; it replays that one.
-  const outcome = (await once()) ?? (await once());
-  if (!outcome) throw new Error('idempotent create found neither a new nor an existing key');
-  const body = outcome.created ? outcome.response : replay(outcome, hash);
-  const todo = JSON.parse(body) as Todo;
-  return c.json(todo, 201, { Location: `/todos/${todo.id}`, ...(outcome.created ? {} : { 'Idempotent-Replayed': 'true' }) });
+  const { response, replayed } = await runOnce(
+    () => c.var.db.query((db) => queries.insertTodoOnce(db, { key, hash, ...input }), { idempotent: true }),
+    hash,
+  );
+  const todo = JSON.parse(response) as Todo;
+  return c.json(todo, 201, { Location: `/todos/${todo.id}`, ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) });
 };
+
+const LIST_FORMATS = ['application/json', 'text/csv'] as const;
 
 export const listTodos: RouteHandler<typeof routes.listTodos, AppEnv> = async (c) => {
   const { done, limit = 20, cursor } = c.req.valid('query');
+  const format = negotiate(c.req.header('accept'), LIST_FORMATS);
+  c.header('Vary', 'Accept', { append: true });
+  if (format === undefined) throw new ProblemError(406, `The todos are available as ${LIST_FORMATS.join(' or ')}.`);
+  if (format === 'text/csv') return exportTodos(c, done, c.req.query());
   const after = cursor === undefined ? undefined : decodeCursor(cursor);
   const rows = await c.var.db.query((db) => queries.listTodos(db, { done, limit, after }), { idempotent: true });
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return c.json({ items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null }, 200);
 };
+
+/** Streams every todo (honouring `done`) as CSV; the first page is read before answering, so a database outage is still a 503. */
+async function exportTodos(c: Parameters<typeof listTodos>[0], done: boolean | undefined, query: Record<string, string>) {
+  const paging = ['limit', 'cursor'].filter((name) => name in query);
+  if (paging.length > 0) {
+    throw new ProblemError(400, 'The CSV export has every matching todo: limit and cursor apply to JSON pages only.', {
+      errors: paging.map((path) => ({ path, message: 'not allowed with Accept: text/csv' })),
+    });
+  }
+  const page = (after?: Cursor) => (db: Drizzle) => queries.listTodos(db, { done, limit: EXPORT_PAGE_ROWS, after, oldestFirst: true });
+  const first = await c.var.db.query(page(), { idempotent: true });
+  // Each later page is its own statement with its own deadline: a long export is not one slow query.
+  const next = (after: Cursor) => openDatabase(c.env).query(page(after), { idempotent: true });
+  const logFailure = (err: unknown) => console.error(JSON.stringify({ requestId: c.get('requestId'), error: 'export aborted', message: err instanceof Error ? err.message.split('\n')[0] : String(err) }));
+  return c.body(csvExport(first, next, logFailure), 200, {
+    'Content-Type': 'text/csv; charset=utf-8',
+    'Content-Disposition': 'attachment; filename="todos.csv"',
+  });
+}
 
 export const getTodo: RouteHandler<typeof routes.getTodo, AppEnv> = async (c) => {
   const { id } = c.req.valid('param');
@@ -58,4 +87,33 @@ export const deleteTodo: RouteHandler<typeof routes.deleteTodo, AppEnv> = async 
   const deleted = await c.var.db.query((db) => queries.deleteTodo(db, id), { idempotent: false });
   if (!deleted) throw notFound(id);
   return c.body(null, 204);
+};
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+export const importTodos: RouteHandler<typeof routes.importTodos, AppEnv> = async (c) => {
+  const key = idempotencyKey(c.req.header('idempotency-key'));
+  const body = await c.req.arrayBuffer();
+  let csv: string;
+  try {
+    csv = utf8.decode(body);
+  } catch {
+    throw new ProblemError(400, 'The body is not valid UTF-8.');
+  }
+  const rows = readImportRows(csv);
+  if (!rows.ok) {
+    const what = rows.invalidRows > 0 ? `${rows.invalidRows} row(s) are invalid` : 'the CSV cannot be read';
+    throw new ProblemError(400, `Nothing was imported: ${what}; see rows.`, { extensions: { rows: rows.problems, invalidRows: rows.invalidRows } });
+  }
+  if (key === undefined) {
+    // Without a key a repeat would insert every row again, so it is never retried.
+    const inserted = await c.var.db.query((db) => queries.insertTodos(db, rows), { idempotent: false });
+    return c.json({ inserted }, 201);
+  }
+  const hash = await sha256Hex(body);
+  const { response, replayed } = await runOnce(
+    () => c.var.db.query((db) => queries.insertTodosOnce(db, { key, hash, ...rows }), { idempotent: true }),
+    hash,
+  );
+  return c.json(JSON.parse(response) as { inserted: number }, 201, replayed ? { 'Idempotent-Replayed': 'true' } : {});
 };

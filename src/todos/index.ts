@@ -5,6 +5,7 @@ import * as routes from './routes.ts';
 /** The /todos resource: route declarations wired to their handlers. */
 export const todosRouter = createRouter()
   .openapi(routes.createTodo, handlers.createTodo)
+  .openapi(routes.importTodos, handlers.importTodos)
   .openapi(routes.listTodos, handlers.listTodos)
   .openapi(routes.getTodo, handlers.getTodo)
   .openapi(routes.updateTodo, handlers.updateTodo)

@@ -1,16 +1,18 @@
-import { and, desc, eq, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Drizzle } from '../db/client.ts';
-import { idempotencyKeys, todos } from '../db/schema.ts';
-import { KEY_LIFETIME } from '../idempotency/key.ts';
+import { todos } from '../db/schema.ts';
+import { keyedOutcome, keyedStatement, type KeyedOutcome } from '../idempotency/statement.ts';
 import type { Cursor } from '../lib/cursor.ts';
 import type { Todo } from './schemas.ts';
+
+type KeyedRow = { created: boolean; request_hash: string; response: string };
 
 /**
  * RFC 3339 in UTC with microseconds, formatted by Postgres whatever the
  * session's TimeZone (we never SET it: PgBouncer would not keep it).
  */
-const rfc3339 = (column: AnyColumn) =>
-  sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const rfc3339 = (value: AnyColumn | SQL) =>
+  sql<string>`to_char(${value} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /** The columns a Todo is made of, in the API's shape. */
 const todoColumns = {
@@ -21,43 +23,49 @@ const todoColumns = {
   updatedAt: rfc3339(todos.updatedAt),
 };
 
+/** The transaction's time, which the timestamp columns default to, in the API's shape. */
+const nowRfc3339 = rfc3339(sql`now()`);
+
 /**
- * Creates a todo under an idempotency key, in ONE statement: claim the key
- * (new, or expired), insert the todo under a pre-allocated id, and store the
- * response, all or nothing. When the key is already taken, the row of the
- * first request comes back instead. Returns undefined only when a concurrent
- * request with the same key committed meanwhile (this statement's snapshot
- * cannot see it): running the statement again then replays it.
+ * Creates a todo under an idempotency key in ONE statement: the todo's id is
+ * drawn first so that the stored response can name it.
  */
 export async function insertTodoOnce(
   db: Drizzle,
   { key, hash, text, done = false }: { key: string; hash: string; text: string; done?: boolean },
-): Promise<{ created: boolean; requestHash: string; response: string } | undefined> {
-  const stamp = sql`to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-  const result = await db.execute<{ created: boolean; request_hash: string; response: string }>(sql`
-    with new_id as (
-      select nextval(pg_get_serial_sequence('todos', 'id'))::int as id
-    ), claimed as (
-      insert into ${idempotencyKeys} (scope, key, request_hash, response)
-      select 'todos.create', ${key}, ${hash},
-             json_build_object('id', id, 'text', ${text}::text, 'done', ${done}::boolean, 'createdAt', ${stamp}, 'updatedAt', ${stamp})::text
-      from new_id
-      on conflict (scope, key) do update
-        set request_hash = excluded.request_hash, response = excluded.response, created_at = now()
-        where ${idempotencyKeys.createdAt} < now() - ${sql.raw(`interval '${KEY_LIFETIME}'`)}
-      returning request_hash, response
-    ), created as (
-      insert into ${todos} (id, text, done, created_at, updated_at)
-      select new_id.id, ${text}, ${done}, now(), now() from new_id, claimed
-      returning id
-    )
-    select true as created, claimed.request_hash, claimed.response from claimed, created
-    union all
-    select false, k.request_hash, k.response from ${idempotencyKeys} k
-    where k.scope = 'todos.create' and k.key = ${key} and not exists (select 1 from claimed)
-  `);
-  const row = result.rows[0];
-  return row && { created: row.created, requestHash: row.request_hash, response: row.response };
+): Promise<KeyedOutcome | undefined> {
+  const result = await db.execute<KeyedRow>(keyedStatement({
+    scope: 'todos.create', key, hash,
+    before: sql`new_id as (select nextval(pg_get_serial_sequence('todos', 'id'))::int as id)`,
+    response: sql`select json_build_object('id', id, 'text', ${text}::text, 'done', ${done}::boolean, 'createdAt', ${nowRfc3339}, 'updatedAt', ${nowRfc3339})::text from new_id`,
+    effect: sql`insert into ${todos} (id, text, done, created_at, updated_at) select new_id.id, ${text}, ${done}, now(), now() from new_id, claimed returning id`,
+  }));
+  return keyedOutcome(result.rows);
+}
+
+/** Inserts many todos in file order with ONE statement (two array parameters, whatever the row count). */
+const insertMany = (texts: string[], dones: boolean[], onlyIfClaimed: boolean) => sql`
+  insert into ${todos} (text, done)
+  select t, d from unnest(${sql.param(texts)}::text[], ${sql.param(dones)}::boolean[]) as rows(t, d)
+  ${onlyIfClaimed ? sql`where exists (select 1 from claimed)` : sql``}`;
+
+/** Imports rows all or nothing; returns how many were inserted. */
+export async function insertTodos(db: Drizzle, { texts, dones }: { texts: string[]; dones: boolean[] }): Promise<number> {
+  const result = await db.execute(insertMany(texts, dones, false));
+  return result.rowCount ?? 0;
+}
+
+/** Imports rows under an idempotency key, in one statement; the stored response is `{"inserted": N}`. */
+export async function insertTodosOnce(
+  db: Drizzle,
+  { key, hash, texts, dones }: { key: string; hash: string; texts: string[]; dones: boolean[] },
+): Promise<KeyedOutcome | undefined> {
+  const result = await db.execute<KeyedRow>(keyedStatement({
+    scope: 'todos.import', key, hash,
+    response: sql`select json_build_object('inserted', ${texts.length}::int)::text`,
+    effect: insertMany(texts, dones, true),
+  }));
+  return keyedOutcome(result.rows);
 }
 
 export async function insertTodo(db: Drizzle, values: { text: string; done?: boolean }): Promise<Todo> {
@@ -65,17 +73,24 @@ export async function insertTodo(db: Drizzle, values: { text: string; done?: boo
   return row!;
 }
 
-/** One page, newest first, plus one extra row that tells whether another page follows. */
-export function listTodos(db: Drizzle, { done, limit, after }: { done?: boolean; limit: number; after?: Cursor }) {
+/**
+ * One page, newest first (or oldest first, for the export), plus one extra
+ * row that tells whether another page follows. Both orders read the same
+ * index, forwards or backwards.
+ */
+export function listTodos(db: Drizzle, { done, limit, after, oldestFirst = false }: { done?: boolean; limit: number; after?: Cursor; oldestFirst?: boolean }) {
+  const position = sql`(${todos.createdAt}, ${todos.id})`;
+  const cursor = after && sql`(${after.createdAt}::timestamptz, ${after.id})`;
   const filters: (SQL | undefined)[] = [
     done === undefined ? undefined : eq(todos.done, done),
-    after ? sql`(${todos.createdAt}, ${todos.id}) < (${after.createdAt}::timestamptz, ${after.id})` : undefined,
+    cursor && (oldestFirst ? sql`${position} > ${cursor}` : sql`${position} < ${cursor}`),
   ];
+  const order = oldestFirst ? asc : desc;
   return db
     .select(todoColumns)
     .from(todos)
     .where(and(...filters))
-    .orderBy(desc(todos.createdAt), desc(todos.id))
+    .orderBy(order(todos.createdAt), order(todos.id))
     .limit(limit + 1);
 }
 

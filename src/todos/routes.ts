@@ -1,24 +1,33 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { jsonBody } from '../middleware/json-body.ts';
+import { csvBody, jsonBody } from '../middleware/body.ts';
 import { problemResponses } from '../lib/openapi-responses.ts';
-import { ListQuerySchema, NewTodoSchema, TodoIdParams, TodoListSchema, TodoPatchSchema, TodoSchema } from './schemas.ts';
+import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS } from './import-rows.ts';
+import {
+  CSV_COLUMNS, ImportProblemSchema, ImportResultSchema, ListQuerySchema, NewTodoSchema, TodoIdParams, TodoListSchema, TodoPatchSchema, TodoSchema,
+} from './schemas.ts';
 
 const tags = ['todos'];
 const json = <T>(schema: T) => ({ 'application/json': { schema } });
 const security = [{ bearerAuth: [] }];
+
+const idempotencyHeaders = z.object({
+  'idempotency-key': z.string().optional().openapi({
+    param: { in: 'header' },
+    description: 'Makes retries safe: the same key with the same body returns the original 201 and changes nothing (for 24 h); with another body, 422.',
+    example: '8e03978e-40d5-43e8-bc93-6894a57f9324',
+  } as never),
+});
+
+const replayedHeader = {
+  'Idempotent-Replayed': { description: 'Present and `true` when this is a replay.', schema: { type: 'string' as const, enum: ['true'] } },
+};
 
 export const createTodo = createRoute({
   method: 'post', path: '/todos', operationId: 'createTodo', tags, security,
   summary: 'Create a todo',
   middleware: jsonBody(),
   request: {
-    headers: z.object({
-      'idempotency-key': z.string().optional().openapi({
-        param: { in: 'header' },
-        description: 'Makes retries safe: the same key with the same body returns the original 201 and creates nothing (for 24 h); with another body, 422.',
-        example: '8e03978e-40d5-43e8-bc93-6894a57f9324',
-      } as never),
-    }),
+    headers: idempotencyHeaders,
     body: { required: true, content: json(NewTodoSchema) },
   },
   responses: {
@@ -26,7 +35,7 @@ export const createTodo = createRoute({
       description: 'Created (or, for a repeated Idempotency-Key, the original response with `Idempotent-Replayed: true`).',
       headers: {
         Location: { description: 'The new todo\'s URL.', schema: { type: 'string', example: '/todos/42' } },
-        'Idempotent-Replayed': { description: 'Present and `true` when this is a replay.', schema: { type: 'string', enum: ['true'] } },
+        ...replayedHeader,
       },
       content: json(TodoSchema),
     },
@@ -36,9 +45,39 @@ export const createTodo = createRoute({
 
 export const listTodos = createRoute({
   method: 'get', path: '/todos', operationId: 'listTodos', tags, security,
-  summary: 'List todos, newest first',
+  summary: 'List todos, newest first; or export them all as CSV',
+  description: 'With `Accept: text/csv`, streams every todo (honouring `done`; not `limit` or `cursor`) oldest first, so that re-importing the file keeps their order.',
   request: { query: ListQuerySchema },
-  responses: { 200: { description: 'One page of todos.', content: json(TodoListSchema) }, ...problemResponses(400, 401, 429, 500, 503) },
+  responses: {
+    200: {
+      description: 'One page of todos; or, for `Accept: text/csv`, all of them.',
+      content: {
+        ...json(TodoListSchema),
+        'text/csv': { schema: z.string().openapi({ example: `${CSV_COLUMNS.join(',')}\r\n1,Buy milk,false,2026-11-25T10:00:00.000000Z,2026-11-25T10:00:00.000000Z\r\n` }) },
+      },
+    },
+    ...problemResponses(400, 401, 406, 429, 500, 503),
+  },
+});
+
+export const importTodos = createRoute({
+  method: 'post', path: '/todos/import', operationId: 'importTodos', tags, security,
+  summary: 'Import todos from CSV, all or nothing',
+  description: [
+    'A header row naming `text` and optionally `done` (the export\'s `id`, `createdAt`, `updatedAt` columns are accepted and ignored), then one todo per row.',
+    'RFC 4180 quoting, LF or CRLF, optional UTF-8 BOM; `done` is true/false, 1/0, yes/no in any case, empty for false.',
+    `Every row obeys the rules of POST /todos; one bad row rejects the whole file. At most ${IMPORT_MAX_BYTES} bytes and ${IMPORT_MAX_ROWS} rows.`,
+  ].join(' '),
+  middleware: csvBody(IMPORT_MAX_BYTES),
+  request: {
+    headers: idempotencyHeaders,
+    body: { required: true, content: { 'text/csv': { schema: z.string().openapi({ example: 'text,done\nBuy milk,false\n"Call Ann, then Bob",yes\n' }) } } },
+  },
+  responses: {
+    201: { description: 'Every row was inserted.', headers: replayedHeader, content: json(ImportResultSchema) },
+    400: { description: 'Invalid rows (the first 100, in `rows`), a bad header or broken CSV; nothing was inserted.', content: { 'application/problem+json': { schema: ImportProblemSchema } } },
+    ...problemResponses(401, 413, 415, 422, 429, 500, 503),
+  },
 });
 
 export const getTodo = createRoute({

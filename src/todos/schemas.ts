@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { decodeCursor } from '../lib/cursor.ts';
+import { ProblemSchema } from '../lib/problem.ts';
 import { TEXT_MAX_LENGTH, textProblem } from '../lib/todo-rules.ts';
 
 /** Largest id the int4 column holds. */
@@ -72,3 +73,21 @@ export const TodoListSchema = z
   .openapi('TodoList');
 
 export type Todo = z.infer<typeof TodoSchema>;
+
+export const ImportResultSchema = z
+  .object({ inserted: z.number().int().min(0).openapi({ description: 'Rows inserted (all of them: an import is all or nothing).', example: 2 }) })
+  .openapi('ImportResult');
+
+const RowProblemSchema = z.object({
+  line: z.number().int().min(1).openapi({ description: 'The CSV line on which the row starts (the header is line 1).', example: 3 }),
+  row: z.number().int().min(0).openapi({ description: 'The data row\'s number (1 = first after the header; 0 = the header or the CSV grammar).', example: 2 }),
+  errors: z.array(z.object({ path: z.string().openapi({ example: 'done' }), message: z.string().openapi({ example: 'must be true/false, 1/0, yes/no (any case) or empty' }) })),
+});
+
+export const ImportProblemSchema = ProblemSchema.extend({
+  rows: z.array(RowProblemSchema).optional().openapi({ description: 'The first 100 invalid rows (or the header/grammar problem).' }),
+  invalidRows: z.number().int().min(0).optional().openapi({ description: 'How many rows are invalid in all.' }),
+}).openapi('ImportProblem');
+
+/** The CSV export's columns, in order. */
+export const CSV_COLUMNS = ['id', 'text', 'done', 'createdAt', 'updatedAt'] as const;

@@ -24,6 +24,8 @@ describe('the listing reads one index range, in index order', () => {
     ['filtered by done', { done: true }],
     ['after a cursor', { after }],
     ['filtered and after a cursor', { done: false, after }],
+    ['oldest first (the export)', { oldestFirst: true }],
+    ['oldest first, filtered, after a cursor', { oldestFirst: true, done: true, after }],
   ])('%s: no sort step', async (_, options) => {
     const plan = await planOf(listTodos(db, { limit: 20, ...options }).toSQL());
     expect(plan).toMatch(/Index (Only )?Scan/);

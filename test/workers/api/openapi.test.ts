@@ -19,7 +19,9 @@ describe('GET /openapi.json', () => {
   it('gives every operation an id, a tag and problem responses for its errors', async () => {
     const { paths } = (await call('GET', '/openapi.json')).body;
     const operations = Object.values(paths).flatMap((item: any) => Object.values(item)) as any[];
-    expect(operations.length).toBe(6);
+    expect(operations.map((op) => op.operationId).sort()).toEqual(
+      ['createTodo', 'deleteTodo', 'getTodo', 'health', 'importTodos', 'listTodos', 'updateTodo'],
+    );
     for (const op of operations) {
       expect(op.operationId).toEqual(expect.any(String));
       expect(op.tags.length).toBeGreaterThan(0);

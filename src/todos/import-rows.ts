@@ -1,0 +1,86 @@
+import { CsvSyntaxError, parseCsv } from '../csv/parse.ts';
+import { ProblemError } from '../lib/problem.ts';
+import { textProblem } from '../lib/todo-rules.ts';
+
+/** Limits of one import request; beyond them, 413. */
+export const IMPORT_MAX_BYTES = 10 * 1024 * 1024;
+export const IMPORT_MAX_ROWS = 100_000;
+/** The problem for a rejected import lists at most this many rows. */
+export const IMPORT_MAX_REPORTED = 100;
+
+/** Columns the export writes that the server assigns itself: accepted, so an export re-imports as is, and ignored. */
+const IGNORED_COLUMNS = new Set(['id', 'createdat', 'updatedat']);
+
+const DONE_WORDS: Record<string, boolean> = { true: true, false: false, 1: true, 0: false, yes: true, no: false, '': false };
+
+/** `done` as written in a CSV cell: true/false, 1/0, yes/no in any case, empty for false. */
+export function parseDone(cell: string): boolean | undefined {
+  return DONE_WORDS[cell.trim().toLowerCase()];
+}
+
+export interface RowProblem {
+  /** The line of the CSV text on which the row starts (the header is line 1). */
+  line: number;
+  /** The row's number among the data rows (the first after the header is 1). */
+  row: number;
+  errors: { path: string; message: string }[];
+}
+
+export type ImportRows =
+  | { ok: true; texts: string[]; dones: boolean[] }
+  | { ok: false; problems: RowProblem[]; invalidRows: number };
+
+/**
+ * Reads an import body: the header, then every row checked with the rules of
+ * POST /todos. Either every row is good, or the first bad rows come back (all
+ * or nothing is decided here, before anything touches the database).
+ */
+export function readImportRows(csv: string): ImportRows {
+  let records;
+  try {
+    records = parseCsv(csv);
+  } catch (err) {
+    if (!(err instanceof CsvSyntaxError)) throw err;
+    return { ok: false, problems: [{ line: err.line, row: 0, errors: [{ path: '(csv)', message: err.message }] }], invalidRows: 1 };
+  }
+  const [header, ...rows] = records;
+  if (!header) return headerProblem(1, 'the body is empty: the first line must be a header naming the columns, e.g. "text,done"');
+  if (rows.length > IMPORT_MAX_ROWS) {
+    throw new ProblemError(413, `An import holds at most ${IMPORT_MAX_ROWS} rows; this one has ${rows.length}. Split it (npm run import does).`);
+  }
+  const names = header.fields.map((name) => name.trim().toLowerCase());
+  const unknown = names.filter((name) => name !== 'text' && name !== 'done' && !IGNORED_COLUMNS.has(name));
+  if (unknown.length > 0) return headerProblem(header.line, `unknown column(s) ${unknown.map((n) => `"${n}"`).join(', ')}: the columns are text and optionally done`);
+  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+  if (duplicate) return headerProblem(header.line, `the column "${duplicate}" appears twice`);
+  const textAt = names.indexOf('text');
+  const doneAt = names.indexOf('done');
+  if (textAt === -1) return headerProblem(header.line, 'the header must name a "text" column');
+
+  const texts: string[] = [];
+  const dones: boolean[] = [];
+  const problems: RowProblem[] = [];
+  let invalidRows = 0;
+  rows.forEach(({ fields, line }, index) => {
+    const errors: RowProblem['errors'] = [];
+    if (fields.length !== names.length) {
+      errors.push({ path: '(row)', message: `has ${fields.length} field(s); the header has ${names.length}` });
+    } else {
+      const text = fields[textAt]!;
+      const textError = textProblem(text);
+      if (textError) errors.push({ path: 'text', message: textError });
+      const done = doneAt === -1 ? false : parseDone(fields[doneAt]!);
+      if (done === undefined) errors.push({ path: 'done', message: 'must be true/false, 1/0, yes/no (any case) or empty' });
+      if (errors.length === 0) {
+        texts.push(text.trim());
+        dones.push(done!);
+      }
+    }
+    if (errors.length > 0 && ++invalidRows <= IMPORT_MAX_REPORTED) problems.push({ line, row: index + 1, errors });
+  });
+  return invalidRows > 0 ? { ok: false, problems, invalidRows } : { ok: true, texts, dones };
+}
+
+function headerProblem(line: number, message: string): ImportRows {
+  return { ok: false, problems: [{ line, row: 0, errors: [{ path: '(header)', message }] }], invalidRows: 0 };
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { IMPORT_MAX_REPORTED, IMPORT_MAX_ROWS, parseDone, readImportRows } from '../../../src/todos/import-rows.ts';
+import { ProblemError } from '../../../src/lib/problem.ts';
+
+describe('done cells', () => {
+  it.each(['true', 'TRUE', 'True', '1', 'yes', 'YES', 'Yes', ' yes '])('reads %j as true', (cell) => expect(parseDone(cell)).toBe(true));
+  it.each(['false', 'FALSE', 'False', '0', 'no', 'NO', 'No', '', '  '])('reads %j as false', (cell) => expect(parseDone(cell)).toBe(false));
+  it.each(['y', 'n', 't', 'f', '2', '-1', 'on', 'off', 'truee', 'null', '0.0'])('rejects %j', (cell) => expect(parseDone(cell)).toBeUndefined());
+});
+
+describe('reading an import', () => {
+  it('trims texts and defaults done to false without a done column', () => {
+    expect(readImportRows('text\n  Buy milk  \n"Call Ann, then Bob"\n')).toEqual({ ok: true, texts: ['Buy milk', 'Call Ann, then Bob'], dones: [false, false] });
+  });
+
+  it('accepts the columns in any order and case, and ignores the export\'s id and timestamps', () => {
+    const csv = 'updatedAt,DONE,id,Text,createdAt\r\n2026-01-01,yes,7,a,2026-01-01\r\n';
+    expect(readImportRows(csv)).toEqual({ ok: true, texts: ['a'], dones: [true] });
+  });
+
+  it.each([
+    ['an empty body', '', /empty/],
+    ['no text column', 'done\ntrue\n', /"text" column/],
+    ['an unknown column', 'text,is_done\na,true\n', /unknown column\(s\) "is_done"/],
+    ['a repeated column', 'text,done,TEXT\na,true,b\n', /appears twice/],
+  ])('rejects %s in the header', (_, csv, message) => {
+    const result = readImportRows(csv);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]).toMatchObject({ row: 0, errors: [{ path: '(header)' }] });
+    expect(result.problems[0]!.errors[0]!.message).toMatch(message);
+  });
+
+  it('reports each bad row with its line, row number and every error, and keeps nothing', () => {
+    const csv = 'text,done\nfine,no\n"",maybe\n"two\nlines",true\n"   ",\nx,y,z\n' + `${'é'.repeat(1001)},0\n`;
+    const result = readImportRows(csv);
+    expect(result).toEqual({
+      ok: false,
+      invalidRows: 4,
+      problems: [
+        { line: 3, row: 2, errors: [{ path: 'text', message: 'must not be empty or only whitespace' }, { path: 'done', message: expect.stringMatching(/true\/false/) }] },
+        { line: 6, row: 4, errors: [{ path: 'text', message: 'must not be empty or only whitespace' }] },
+        { line: 7, row: 5, errors: [{ path: '(row)', message: 'has 3 field(s); the header has 2' }] },
+        { line: 8, row: 6, errors: [{ path: 'text', message: 'must be at most 1000 characters' }] },
+      ],
+    });
+  });
+
+  it('counts code points, as Postgres does: 1000 emoji are a valid text', () => {
+    expect(readImportRows(`text\n${'😀'.repeat(1000)}\n`).ok).toBe(true);
+  });
+
+  it('rejects NUL and lone surrogates', () => {
+    const result = readImportRows('text\na\u0000b\nc\uD800d\n');
+    expect(result.ok ? [] : result.problems.map((p) => p.errors[0]!.message)).toEqual([
+      expect.stringMatching(/NUL/), expect.stringMatching(/lone surrogates/),
+    ]);
+  });
+
+  it(`lists the first ${IMPORT_MAX_REPORTED} bad rows and counts them all`, () => {
+    const result = readImportRows('text,done\n' + 'x,maybe\n'.repeat(250));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.invalidRows).toBe(250);
+    expect(result.problems).toHaveLength(IMPORT_MAX_REPORTED);
+    expect(result.problems.at(-1)).toMatchObject({ line: IMPORT_MAX_REPORTED + 1, row: IMPORT_MAX_REPORTED });
+  });
+
+  it('reports broken CSV as one problem at its line', () => {
+    expect(readImportRows('text\nok\n"never closed\n')).toEqual({
+      ok: false, invalidRows: 1, problems: [{ line: 3, row: 0, errors: [{ path: '(csv)', message: expect.stringMatching(/never closed/) }] }],
+    });
+  });
+
+  it(`takes ${IMPORT_MAX_ROWS} rows and refuses one more with a 413`, () => {
+    expect(readImportRows('text\n' + 'x\n'.repeat(IMPORT_MAX_ROWS)).ok).toBe(true);
+    expect(() => readImportRows('text\n' + 'x\n'.repeat(IMPORT_MAX_ROWS + 1))).toThrow(ProblemError);
+    try {
+      readImportRows('text\n' + 'x\n'.repeat(IMPORT_MAX_ROWS + 1));
+    } catch (err) {
+      expect((err as ProblemError).status).toBe(413);
+    }
+  });
+});

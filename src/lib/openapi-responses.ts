@@ -15,11 +15,11 @@ const DESCRIPTIONS: Record<number, string> = {
 };
 
 /** Problem responses for the OpenAPI document, one entry per status, from one table. */
-export function problemResponses(...statuses: number[]) {
+export function problemResponses<Status extends number>(...statuses: Status[]) {
   return Object.fromEntries(
     statuses.map((status) => [
       status,
       { description: DESCRIPTIONS[status] ?? 'Problem', content: { 'application/problem+json': { schema: ProblemSchema } } },
     ]),
-  ) as Record<number, { description: string; content: { 'application/problem+json': { schema: typeof ProblemSchema } } }>;
+  ) as Record<Status, { description: string; content: { 'application/problem+json': { schema: typeof ProblemSchema } } }>;
 }

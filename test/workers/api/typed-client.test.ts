@@ -1,0 +1,56 @@
+import { exports } from 'cloudflare:workers';
+import { hc } from 'hono/client';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { AppType } from '../../../src/app.ts';
+import { marker } from './client.ts';
+
+// The README's example: a typed client from the app's type, here calling the Worker in workerd.
+const client = hc<AppType>('http://localhost', { fetch: (input: RequestInfo | URL, init?: RequestInit) => exports.default.fetch(input, init) });
+
+describe('hc<AppType>: typed calls', () => {
+  it('creates, reads, lists, patches and deletes a todo with typed inputs and outputs', async () => {
+    const text = marker();
+    const created = await client.todos.$post({ json: { text, done: false }, header: {} });
+    expect(created.status).toBe(201);
+    if (created.status !== 201) return;
+    const todo = await created.json();
+    expectTypeOf(todo).toEqualTypeOf<{ id: number; text: string; done: boolean; createdAt: string; updatedAt: string }>();
+    expect(todo).toMatchObject({ text, done: false });
+
+    const read = await client.todos[':id'].$get({ param: { id: String(todo.id) } });
+    expect(read.status).toBe(200);
+    if (read.status === 200) expect(await read.json()).toEqual(todo);
+
+    const patched = await client.todos[':id'].$patch({ param: { id: String(todo.id) }, json: { done: true } });
+    expect(patched.status).toBe(200);
+    if (patched.status === 200) expect((await patched.json()).done).toBe(true);
+
+    const page = await client.todos.$get({ query: { done: 'true', limit: '100' } });
+    expect(page.status).toBe(200);
+    if (page.status === 200) {
+      const body = await page.json();
+      expectTypeOf(body.nextCursor).toEqualTypeOf<string | null>();
+      expect(body.items.some((item) => item.id === todo.id)).toBe(true);
+    }
+
+    const deleted = await client.todos[':id'].$delete({ param: { id: String(todo.id) } });
+    expect(deleted.status).toBe(204);
+  });
+
+  it('types problems too: a 400 carries errors', async () => {
+    const res = await client.todos.$post({ json: { text: '   ' }, header: {} });
+    expect(res.status).toBe(400);
+    if (res.status === 400) {
+      const problem = await res.json();
+      expectTypeOf(problem.detail).toBeString();
+      expect(problem.errors).toEqual([{ path: 'text', message: 'must not be empty or only whitespace' }]);
+    }
+  });
+
+  it('posts a CSV import (its body is text, so it goes in the request init)', async () => {
+    const m = marker();
+    const res = await client.todos.import.$post({ header: {} }, { init: { body: `text\n${m} a\n${m} b\n`, headers: { 'content-type': 'text/csv' } } });
+    expect(res.status).toBe(201);
+    if (res.status === 201) expect(await res.json()).toEqual({ inserted: 2 });
+  });
+});

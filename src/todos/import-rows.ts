@@ -30,6 +30,37 @@ export type ImportRows =
   | { ok: true; texts: string[]; dones: boolean[] }
   | { ok: false; problems: RowProblem[]; invalidRows: number };
 
+/** Where the columns of an import are, read from its header. */
+export interface ImportColumns {
+  count: number;
+  text: number;
+  /** -1 when there is no done column (every row is then not done). */
+  done: number;
+}
+
+/** The columns named by a header row, or why the header is unacceptable. */
+export function importColumns(header: string[]): ImportColumns | string {
+  const names = header.map((name) => name.trim().toLowerCase());
+  const unknown = names.filter((name) => name !== 'text' && name !== 'done' && !IGNORED_COLUMNS.has(name));
+  if (unknown.length > 0) return `unknown column(s) ${unknown.map((n) => `"${n}"`).join(', ')}: the columns are text and optionally done`;
+  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+  if (duplicate) return `the column "${duplicate}" appears twice`;
+  if (!names.includes('text')) return 'the header must name a "text" column';
+  return { count: names.length, text: names.indexOf('text'), done: names.indexOf('done') };
+}
+
+/** One data row as a todo (text trimmed), or every reason it is not one: the rules of POST /todos. */
+export function importRow(fields: string[], columns: ImportColumns): { text: string; done: boolean } | RowProblem['errors'] {
+  if (fields.length !== columns.count) return [{ path: '(row)', message: `has ${fields.length} field(s); the header has ${columns.count}` }];
+  const errors: RowProblem['errors'] = [];
+  const text = fields[columns.text]!;
+  const textError = textProblem(text);
+  if (textError) errors.push({ path: 'text', message: textError });
+  const done = columns.done === -1 ? false : parseDone(fields[columns.done]!);
+  if (done === undefined) errors.push({ path: 'done', message: 'must be true/false, 1/0, yes/no (any case) or empty' });
+  return errors.length > 0 ? errors : { text: text.trim(), done: done! };
+}
+
 /**
  * Reads an import body: the header, then every row checked with the rules of
  * POST /todos. Either every row is good, or the first bad rows come back (all
@@ -48,35 +79,21 @@ export function readImportRows(csv: string): ImportRows {
   if (rows.length > IMPORT_MAX_ROWS) {
     throw new ProblemError(413, `An import holds at most ${IMPORT_MAX_ROWS} rows; this one has ${rows.length}. Split it (npm run import does).`);
   }
-  const names = header.fields.map((name) => name.trim().toLowerCase());
-  const unknown = names.filter((name) => name !== 'text' && name !== 'done' && !IGNORED_COLUMNS.has(name));
-  if (unknown.length > 0) return headerProblem(header.line, `unknown column(s) ${unknown.map((n) => `"${n}"`).join(', ')}: the columns are text and optionally done`);
-  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
-  if (duplicate) return headerProblem(header.line, `the column "${duplicate}" appears twice`);
-  const textAt = names.indexOf('text');
-  const doneAt = names.indexOf('done');
-  if (textAt === -1) return headerProblem(header.line, 'the header must name a "text" column');
+  const columns = importColumns(header.fields);
+  if (typeof columns === 'string') return headerProblem(header.line, columns);
 
   const texts: string[] = [];
   const dones: boolean[] = [];
   const problems: RowProblem[] = [];
   let invalidRows = 0;
   rows.forEach(({ fields, line }, index) => {
-    const errors: RowProblem['errors'] = [];
-    if (fields.length !== names.length) {
-      errors.push({ path: '(row)', message: `has ${fields.length} field(s); the header has ${names.length}` });
+    const row = importRow(fields, columns);
+    if (Array.isArray(row)) {
+      if (++invalidRows <= IMPORT_MAX_REPORTED) problems.push({ line, row: index + 1, errors: row });
     } else {
-      const text = fields[textAt]!;
-      const textError = textProblem(text);
-      if (textError) errors.push({ path: 'text', message: textError });
-      const done = doneAt === -1 ? false : parseDone(fields[doneAt]!);
-      if (done === undefined) errors.push({ path: 'done', message: 'must be true/false, 1/0, yes/no (any case) or empty' });
-      if (errors.length === 0) {
-        texts.push(text.trim());
-        dones.push(done!);
-      }
+      texts.push(row.text);
+      dones.push(row.done);
     }
-    if (errors.length > 0 && ++invalidRows <= IMPORT_MAX_REPORTED) problems.push({ line, row: index + 1, errors });
   });
   return invalidRows > 0 ? { ok: false, problems, invalidRows } : { ok: true, texts, dones };
 }

@@ -1,0 +1,44 @@
+import { csvRecord } from '../../src/csv/format.ts';
+import type { ImportColumns } from '../../src/todos/import-rows.ts';
+import { importRow } from '../../src/todos/import-rows.ts';
+import type { CsvRecord } from '../../src/csv/parse.ts';
+
+export interface Chunk {
+  index: number;
+  /** The request body: a canonical CSV (header text,done; trimmed texts; true/false), the same bytes on every run. */
+  body: string;
+  rows: number;
+  /** The file line of each row, to point at the file when the API refuses one. */
+  lines: number[];
+}
+
+const HEADER = csvRecord(['text', 'done']);
+
+/**
+ * Groups a checked file's data rows (its first record is the header) into chunks of `chunkRows`. Because a
+ * chunk's body depends only on the file and `chunkRows`, a re-run sends the
+ * same chunk under the same Idempotency-Key, which the API replays instead of
+ * inserting again.
+ */
+export async function* fileChunks(records: AsyncIterable<CsvRecord>, columns: ImportColumns, chunkRows: number): AsyncGenerator<Chunk> {
+  let body = HEADER;
+  let lines: number[] = [];
+  let index = 0;
+  let header = true;
+  for await (const { fields, line } of records) {
+    if (header) {
+      header = false;
+      continue;
+    }
+    const row = importRow(fields, columns);
+    if (Array.isArray(row)) throw new Error(`line ${line} changed since it was checked: is the file being written to?`);
+    body += csvRecord([row.text, row.done]);
+    lines.push(line);
+    if (lines.length === chunkRows) {
+      yield { index: index++, body, rows: lines.length, lines };
+      body = HEADER;
+      lines = [];
+    }
+  }
+  if (lines.length > 0) yield { index, body, rows: lines.length, lines };
+}

@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { csvReader, type CsvRecord } from '../../src/csv/parse.ts';
+
+/**
+ * The records of a CSV file as it streams off the disk (the Worker's own
+ * reader, so the CLI and the API agree on the grammar), and, once read to the
+ * end, the SHA-256 of its bytes. Throws on bytes that are not UTF-8.
+ */
+export async function* fileRecords(path: string, digest?: (hex: string) => void): AsyncGenerator<CsvRecord> {
+  const reader = csvReader();
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  const hash = createHash('sha256');
+  let offset = 0;
+  for await (const bytes of createReadStream(path) as AsyncIterable<Buffer>) {
+    hash.update(bytes);
+    let text: string;
+    try {
+      text = decoder.decode(bytes, { stream: true });
+    } catch {
+      throw new Error(`${path} is not UTF-8 text (invalid bytes after byte ${offset}); save it as UTF-8`);
+    }
+    offset += bytes.length;
+    yield* reader.push(text);
+  }
+  yield* reader.end();
+  digest?.(hash.digest('hex'));
+}

@@ -1,0 +1,64 @@
+// npm run import -- FILE.csv [--url URL] [--token TOKEN] [--chunk-rows N]
+// Imports a CSV file through POST /todos/import in chunks, each under an Idempotency-Key made of
+// the file's SHA-256, the chunk size and the chunk's index: running the same command again after
+// a crash or a network failure finishes the import without duplicating a row.
+import { existsSync, statSync } from 'node:fs';
+import { IMPORT_MAX_ROWS } from '../../src/todos/import-rows.ts';
+import { parseFlags } from '../cli.ts';
+import { checkFile, FileProblems } from './check.ts';
+import { fileChunks } from './chunks.ts';
+import { fileRecords } from './file.ts';
+import { progressReporter } from './progress.ts';
+import { ChunkRefused, sendChunk } from './send.ts';
+
+const USAGE = 'npm run import -- FILE.csv [--url http://127.0.0.1:8787] [--token TOKEN (or $TODO_API_TOKEN)] [--chunk-rows 5000]';
+
+const { values, positionals } = parseFlags({
+  url: { type: 'string', default: 'http://127.0.0.1:8787' },
+  token: { type: 'string' },
+  'chunk-rows': { type: 'string', default: '5000' },
+}, USAGE);
+
+function fail(message: string, code = 1): never {
+  console.error(`error: ${message}`);
+  process.exit(code);
+}
+
+const [path, ...extra] = positionals;
+if (!path || extra.length > 0) fail(`give exactly one CSV file\nusage: ${USAGE}`, 2);
+const chunkRows = Number(values['chunk-rows']);
+if (!Number.isInteger(chunkRows) || chunkRows < 1 || chunkRows > IMPORT_MAX_ROWS) fail(`--chunk-rows must be an integer from 1 to ${IMPORT_MAX_ROWS}`, 2);
+let url: URL;
+try {
+  url = new URL(values.url!);
+} catch {
+  fail(`--url must be a URL like http://127.0.0.1:8787, not ${values.url}`, 2);
+}
+if (!existsSync(path) || !statSync(path).isFile()) fail(`no such file: ${path}`);
+const target = { url: url.origin, token: values.token ?? process.env.TODO_API_TOKEN };
+
+const checked = await checkFile(path).catch((err: Error) =>
+  fail(err instanceof FileProblems ? `${path}: nothing was imported:\n${err.message}` : err.message));
+
+console.error(`importing ${checked.rows.toLocaleString('en-US')} rows from ${path} into ${target.url} in chunks of ${chunkRows} (run the same command again to resume)`);
+const progress = progressReporter(checked.rows);
+let done = 0;
+let replayedRows = 0;
+try {
+  for await (const chunk of fileChunks(fileRecords(path), checked.columns, chunkRows)) {
+    const key = `csv-import:${checked.sha256}:${chunkRows}:${chunk.index}`;
+    const sent = await sendChunk(target, chunk, key, (why) => progress.note(`chunk ${chunk.index + 1}: ${why}; retrying with the same Idempotency-Key`));
+    done += chunk.rows;
+    if (sent.replayed) replayedRows += chunk.rows;
+    progress.update(done);
+  }
+} catch (err) {
+  progress.finish();
+  const resume = `${done.toLocaleString('en-US')} of ${checked.rows.toLocaleString('en-US')} rows are in; run the same command again to import the rest (chunks already in are not repeated)`;
+  if (err instanceof ChunkRefused) fail(`${err.message}\n${resume}`);
+  fail(`cannot import through ${target.url}: ${(err as Error).message}.\n${resume}`);
+}
+const seconds = progress.finish();
+const fresh = done - replayedRows;
+console.error(`done: ${fresh.toLocaleString('en-US')} rows imported in ${seconds.toFixed(1)} s (${Math.round(fresh / Math.max(seconds, 0.001)).toLocaleString('en-US')} rows/s)` +
+  (replayedRows > 0 ? `; ${replayedRows.toLocaleString('en-US')} rows were already in from an earlier run` : ''));

@@ -1,0 +1,185 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { neon } from '@neondatabase/serverless';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { csvRecord } from '../../../src/csv/format.ts';
+import { freePort } from '../../../dev/upstreams/process.ts';
+import { startWorker } from '../../../dev/worker.ts';
+import { progressReporter } from '../../../dev/import/progress.ts';
+import { refusal } from '../../../dev/import/send.ts';
+import { useTestGateway } from '../../support/driver.ts';
+import { flakyProxy, type Fate } from '../../support/flaky-proxy.ts';
+
+// npm run import end to end: the CLI (a child process) -> wrangler dev (workerd) -> gateway -> database.
+const TOKEN = 'import-test-token';
+const folder = mkdtempSync(join(tmpdir(), 'todo-import-'));
+let worker: Awaited<ReturnType<typeof startWorker>>;
+
+beforeAll(async () => {
+  await useTestGateway(inject('gatewayAddress'));
+  worker = await startWorker({
+    port: await freePort(),
+    vars: { NEON_LOCAL_GATEWAY: inject('gatewayAddress'), DATABASE_URL: inject('databaseUrl'), API_TOKENS: TOKEN },
+    persistTo: join(folder, 'wrangler'),
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await worker?.stop();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+/** Runs `npm run import` (its script, without npm's banner) and collects what it printed. */
+function runImport(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn('node_modules/.bin/tsx', ['dev/import/main.ts', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));
+}
+
+let files = 0;
+const writeCsv = (content: string) => {
+  const path = join(folder, `file-${files++}.csv`);
+  writeFileSync(path, content);
+  return path;
+};
+
+const marker = () => `cli-${crypto.randomUUID().slice(0, 8)}`;
+/** Rows whose text starts with `prefix`, in insertion order. */
+const rowsStartingWith = async (prefix: string) =>
+  (await neon(inject('databaseUrl'))`select text, done from todos where starts_with(text, ${prefix}) order by id`) as { text: string; done: boolean }[];
+/** A file of `count` rows, each with a distinct text, some of them tricky. */
+function generated(prefix: string, count: number) {
+  const texts = Array.from({ length: count }, (_, i) => (i % 7 === 3 ? `${prefix} ${i} "quoted", and\nsplit 😀` : `${prefix} ${i}`));
+  const dones = texts.map((_, i) => i % 3 === 0);
+  return { texts, dones, csv: '\uFEFF' + csvRecord(['text', 'done']) + texts.map((t, i) => csvRecord([t, dones[i] ? 'yes' : 'no'])).join('') };
+}
+const auth = ['--token', TOKEN];
+
+describe('npm run import', () => {
+  it('imports a file in chunks, every row once, in file order, with plain progress lines when not on a terminal', async () => {
+    const m = marker();
+    const { texts, dones, csv } = generated(m, 250);
+    const run = await runImport([writeCsv(csv), '--url', worker.url, '--chunk-rows', '60', ...auth]);
+    expect(run.stderr).toMatch(/importing 250 rows .* in chunks of 60/);
+    expect(run.stderr.match(/^imported \S+\/250 rows \(\d+%\), [\d,]+ rows\/s, ETA/gm)).toHaveLength(5);
+    expect(run.stderr).toMatch(/done: 250 rows imported/);
+    expect(run.code).toBe(0);
+    expect(await rowsStartingWith(m)).toEqual(texts.map((text, i) => ({ text, done: dones[i] })));
+  }, 60_000);
+
+  it('finishes an import cut off mid-file when run again, with exactly one row per CSV line', async () => {
+    const m = marker();
+    const { texts, csv } = generated(m, 500);
+    const path = writeCsv(csv);
+    // Chunks 1-3 pass; from chunk 4 on every answer is lost after the Worker did the work.
+    const proxy = await flakyProxy(worker.url, (n): Fate => (n < 3 ? 'pass' : 'lose-answer'));
+    const cut = await runImport([path, '--url', proxy.url, '--chunk-rows', '50', ...auth]);
+    await proxy.close();
+    expect(cut.code).toBe(1);
+    expect(cut.stderr).toMatch(/150 of 500 rows are in; run the same command again/);
+    expect((await rowsStartingWith(m)).length).toBe(200); // chunk 4 landed though its answers were lost
+
+    const again = await runImport([path, '--url', worker.url, '--chunk-rows', '50', ...auth]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/done: 300 rows imported .*; 200 rows were already in from an earlier run/);
+    expect((await rowsStartingWith(m)).map((r) => r.text)).toEqual(texts);
+
+    const third = await runImport([path, '--url', worker.url, '--chunk-rows', '50', ...auth]);
+    expect(third.stderr).toMatch(/done: 0 rows imported .*; 500 rows were already in/);
+    expect((await rowsStartingWith(m)).length).toBe(500);
+  }, 90_000);
+
+  it('retries a chunk whose answer was lost, with the same key, and inserts it once', async () => {
+    const m = marker();
+    const { texts, csv } = generated(m, 120);
+    const proxy = await flakyProxy(worker.url, (n): Fate => (n === 1 ? 'lose-answer' : n === 2 ? 'refuse' : 'pass'));
+    const run = await runImport([writeCsv(csv), '--url', proxy.url, '--chunk-rows', '40', ...auth]);
+    await proxy.close();
+    expect(run.stderr).toMatch(/chunk 2: .*; retrying with the same Idempotency-Key/);
+    expect(run.code).toBe(0);
+    expect((await rowsStartingWith(m)).map((r) => r.text)).toEqual(texts);
+  }, 60_000);
+
+  it('checks the whole file before sending anything: a bad row near the end imports nothing and names its line', async () => {
+    const m = marker();
+    const run = await runImport([writeCsv(`text,done\n${m} a,yes\n${m} b,no\n"${m}\nc",maybe\n   ,\n`), '--url', worker.url, '--chunk-rows', '1', ...auth]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/nothing was imported:\n2 invalid row\(s\):\nline 4: done must be true\/false.*\nline 6: text must not be empty/);
+    expect(await rowsStartingWith(m)).toEqual([]);
+  });
+
+  it.each([
+    ['a header without text', 'done\nyes\n', /line 1 \(header\): the header must name a "text" column/],
+    ['an unknown column', 'title,done\nx,yes\n', /line 1 \(header\): unknown column\(s\) "title"/],
+    ['broken quoting', 'text\n"open\n', /line 2: a quoted field is never closed/],
+    ['an empty file', '', /the file is empty/],
+  ])('refuses %s with a clear error', async (_, content, message) => {
+    const run = await runImport([writeCsv(content), '--url', worker.url, ...auth]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(message);
+  });
+
+  it('refuses bytes that are not UTF-8', async () => {
+    const path = join(folder, 'latin1.csv');
+    writeFileSync(path, Buffer.from([...Buffer.from('text\ncaf'), 0xe9, 0x0a]));
+    const run = await runImport([path, '--url', worker.url, ...auth]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/is not UTF-8 text/);
+  });
+
+  it('says so when the file does not exist', async () => {
+    const run = await runImport([join(folder, 'missing.csv'), '--url', worker.url]);
+    expect(run).toMatchObject({ code: 1, stderr: expect.stringMatching(/error: no such file: .*missing\.csv/) });
+  });
+
+  it('says so when the API cannot be reached, after retrying', async () => {
+    const run = await runImport([writeCsv('text\nunreachable\n'), '--url', `http://127.0.0.1:${await freePort()}`]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/cannot import through http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED \(after 5 attempts\)/);
+    expect(run.stderr).toMatch(/0 of 1 rows are in/);
+  }, 30_000);
+
+  it('stops at a chunk the API refuses, quoting the API (here: a wrong token, then the token from TODO_API_TOKEN works)', async () => {
+    const m = marker();
+    const path = writeCsv(`text\n${m}\n`);
+    const refused = await runImport([path, '--url', worker.url, '--token', 'wrong']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/the API refused chunk 1 \(file lines 2-2\) with 401: The bearer token is not valid\./);
+    const accepted = await runImport([path, '--url', worker.url], { TODO_API_TOKEN: TOKEN });
+    expect(accepted.code).toBe(0);
+    expect(await rowsStartingWith(m)).toHaveLength(1);
+  });
+
+  it('rejects bad flags with a usage line and exit code 2', async () => {
+    const run = await runImport(['a.csv', '--chunk-rows', '0']);
+    expect(run).toMatchObject({ code: 2, stderr: expect.stringMatching(/--chunk-rows must be an integer from 1 to 100000/) });
+  });
+});
+
+describe('a refusal in the file\'s terms', () => {
+  it('maps the rows of a refused chunk back to file lines', () => {
+    const problem = JSON.stringify({ detail: 'Nothing was imported: 1 row(s) are invalid; see rows.', rows: [{ line: 3, row: 2, errors: [{ path: 'text', message: 'must not be empty' }] }] });
+    expect(refusal(400, problem, { index: 4, lines: [101, 103, 106] })).toBe(
+      'the API refused chunk 5 (file lines 101-106) with 400: Nothing was imported: 1 row(s) are invalid; see rows.\n  line 103: text must not be empty',
+    );
+  });
+});
+
+describe('progress on a terminal', () => {
+  it('redraws one bar line with rows done, rows/s and ETA, and ends it with a newline', () => {
+    let written = '';
+    const terminal = { isTTY: true, write: (text: string) => ((written += text), true) } as unknown as NodeJS.WriteStream;
+    const progress = progressReporter(1000, terminal);
+    progress.update(250);
+    progress.note('chunk 2: ECONNRESET; retrying with the same Idempotency-Key');
+    progress.update(1000);
+    progress.finish();
+    const frames = written.split('\r\x1b[K').filter(Boolean);
+    expect(frames[0]).toMatch(/^\[######\.{18}\] 250\/1,000 rows \(25%\), [\d,]+ rows\/s, ETA (\d+ s|\d+ min|\?)$/);
+    expect(frames[1]).toBe('chunk 2: ECONNRESET; retrying with the same Idempotency-Key\n');
+    expect(frames[2]).toMatch(/^\[#{24}\] 1,000\/1,000 rows \(100%\), [\d,]+ rows\/s, ETA 0 s\n$/);
+  });
+});

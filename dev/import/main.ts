@@ -11,12 +11,12 @@ import { fileRecords } from './file.ts';
 import { progressReporter } from './progress.ts';
 import { ChunkRefused, sendChunk } from './send.ts';
 
-const USAGE = 'npm run import -- FILE.csv [--url http://127.0.0.1:8787] [--token TOKEN (or $TODO_API_TOKEN)] [--chunk-rows 5000]';
+const USAGE = 'npm run import -- FILE.csv [--url http://127.0.0.1:8787] [--token TOKEN (or $TODO_API_TOKEN)] [--chunk-rows 10000]';
 
 const { values, positionals } = parseFlags({
   url: { type: 'string', default: 'http://127.0.0.1:8787' },
   token: { type: 'string' },
-  'chunk-rows': { type: 'string', default: '5000' },
+  'chunk-rows': { type: 'string', default: '10000' },
 }, USAGE);
 
 function fail(message: string, code = 1): never {
@@ -45,7 +45,13 @@ const progress = progressReporter(checked.rows);
 let done = 0;
 let replayedRows = 0;
 try {
-  for await (const chunk of fileChunks(fileRecords(path), checked.columns, chunkRows)) {
+  const chunks = fileChunks(fileRecords(path), checked.columns, chunkRows);
+  for (let next = chunks.next(); ;) {
+    const { value: chunk, done: finished } = await next;
+    if (finished) break;
+    // Read and encode the following chunk while this one is on the wire (chunks still go one at a time, in order).
+    next = chunks.next();
+    next.catch(() => undefined); // its failure surfaces when it is awaited
     const key = `csv-import:${checked.sha256}:${chunkRows}:${chunk.index}`;
     const sent = await sendChunk(target, chunk, key, (why) => progress.note(`chunk ${chunk.index + 1}: ${why}; retrying with the same Idempotency-Key`));
     done += chunk.rows;

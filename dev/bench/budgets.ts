@@ -1,4 +1,5 @@
 import type { BenchCase } from './cases.ts';
+import type { ImportResult } from './import.ts';
 import type { CaseResult } from './load.ts';
 
 export interface Budget {
@@ -14,6 +15,7 @@ export interface BudgetInput {
   transport: 'http' | 'ws';
   latencyMs: number;
   gzipBytes: number;
+  importResult?: ImportResult;
 }
 
 export const LIMITS = {
@@ -24,6 +26,8 @@ export const LIMITS = {
   gzipKiB: 150,
   /** The concurrency at which nothing may fail or stall. */
   stressConnections: 64,
+  /** Rows/s of an import through the whole edge path >= this share of psql \copy's. */
+  importShareOfCopy: 0.25,
 } as const;
 
 const verdict = (failures: string[]): Budget['verdict'] => (failures.length ? 'FAIL' : 'PASS');
@@ -32,7 +36,7 @@ const floorAt = (input: BudgetInput, connections: number) =>
 
 /** Every budget, evaluated on one run's results. */
 export function evaluateBudgets(input: BudgetInput): Budget[] {
-  return [roundTripBudget(input), latencyBudget(input), cpuBudget(input), bundleBudget(input), stressBudget(input)];
+  return [roundTripBudget(input), latencyBudget(input), cpuBudget(input), bundleBudget(input), stressBudget(input), importBudget(input)];
 }
 
 /**
@@ -117,4 +121,14 @@ function stressBudget({ results }: BudgetInput): Budget {
   const failures = runs.filter((r) => r.errors || r.timeouts || r.unexpectedStatus || r.minRequestsPerSecond === 0)
     .map((r) => `${r.case}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.unexpectedStatus} unexpected statuses, slowest second ${r.minRequestsPerSecond} req`);
   return { name, verdict: verdict(failures), detail: failures.join('; ') || `${runs.length} cases clean` };
+}
+
+/** npm run import through Worker, gateway and PgBouncer >= a quarter of psql \copy's rate into the same table. */
+function importBudget({ importResult, latencyMs }: BudgetInput): Budget {
+  const name = `import rows/s >= ${LIMITS.importShareOfCopy} x psql \\copy`;
+  if (!importResult) return { name, verdict: 'n/a', detail: 'import not run (it runs over HTTP, with every case)' };
+  if (!importResult.ratioToCopy) return { name, verdict: 'n/a', detail: 'no psql or no Postgres upstream to compare with' };
+  if (latencyMs > 0) return { name, verdict: 'n/a', detail: `${importResult.ratioToCopy.toFixed(2)}x, but \\copy pays no added latency` };
+  const detail = `${importResult.cliRowsPerS.toFixed(0)} vs ${importResult.copyRowsPerS!.toFixed(0)} rows/s: ${importResult.ratioToCopy.toFixed(2)}x`;
+  return { name, verdict: importResult.ratioToCopy >= LIMITS.importShareOfCopy ? 'PASS' : 'FAIL', detail };
 }

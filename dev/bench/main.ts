@@ -9,18 +9,20 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { die, onShutdown, parseFlags } from '../cli.ts';
 import { applyMigrations } from '../migrations.ts';
-import { startStack, type Backend } from '../stack.ts';
+import { LOCAL_CREDENTIALS, startStack, type Backend } from '../stack.ts';
+import type { PostgresUpstream } from '../upstreams/postgres.ts';
 import { evaluateBudgets } from './budgets.ts';
 import { buildBundle } from './bundle.ts';
 import { CASES, selectCases, type CaseContext } from './cases.ts';
 import { runCase, warmUp, type CaseResult } from './load.ts';
-import { budgetsTable, machineInfo, resultsTable, writeReport, type Mode, type Report } from './report.ts';
+import { benchImport, type ImportResult } from './import.ts';
+import { budgetsTable, importTable, machineInfo, resultsTable, writeReport, type Mode, type Report } from './report.ts';
 import { seedTodos } from './seed.ts';
 import { measureStartup } from './startup.ts';
 import { startWorkerd, stopAllWorkerd, WORKERD } from './workerd.ts';
 import { readWorkerConfig } from './wrangler-config.ts';
 
-const USAGE = 'npm run bench -- [--backend postgres|embedded] [--duration 5] [--connections 1,16,64] [--latency-ms 0] [--transport http|ws] [--cases floor,health,list,list-done,get,create,patch,delete]';
+const USAGE = 'npm run bench -- [--backend postgres|embedded] [--duration 5] [--connections 1,16,64] [--latency-ms 0] [--transport http|ws] [--cases floor,health,list,list-done,get,create,patch,delete,import] [--import-rows 100000]';
 const SEEDED_TODOS = 10_000;
 const WARM_UP_S = 1;
 const RESULTS_DIR = resolve('bench/results');
@@ -33,7 +35,7 @@ async function cleanup(): Promise<void> {
   while (cleanups.length) await cleanups.pop()!().catch(() => undefined);
 }
 
-function parseMode(): { mode: Mode; caseNames: string[] } {
+function parseMode(): { mode: Mode; caseNames: string[]; importRows: number } {
   const { values } = parseFlags({
     backend: { type: 'string', default: 'postgres' },
     duration: { type: 'string', default: '5' },
@@ -41,6 +43,7 @@ function parseMode(): { mode: Mode; caseNames: string[] } {
     'latency-ms': { type: 'string', default: '0' },
     transport: { type: 'string', default: 'http' },
     cases: { type: 'string', default: '' },
+    'import-rows': { type: 'string', default: '100000' },
   }, USAGE);
   const backend = values.backend as Backend;
   const transport = values.transport as Mode['transport'];
@@ -52,7 +55,9 @@ function parseMode(): { mode: Mode; caseNames: string[] } {
   if (!(durationS >= 1)) throw new Error(`--duration must be a number of seconds >= 1, not ${values.duration}`);
   if (!(latencyMs >= 0)) throw new Error(`--latency-ms must be a number >= 0, not ${values['latency-ms']}`);
   if (!connections.every((n) => Number.isInteger(n) && n > 0)) throw new Error(`--connections must be positive integers separated by commas, not ${values.connections}`);
-  return { mode: { backend, transport, latencyMs, durationS, connections }, caseNames: values.cases.split(',').filter(Boolean) };
+  const importRows = Number(values['import-rows']);
+  if (!Number.isInteger(importRows) || importRows < 1) throw new Error(`--import-rows must be a positive integer, not ${values['import-rows']}`);
+  return { mode: { backend, transport, latencyMs, durationS, connections }, caseNames: values.cases.split(',').filter(Boolean), importRows };
 }
 
 const log = (message: string) => console.log(`bench: ${message}`);
@@ -60,8 +65,10 @@ const log = (message: string) => console.log(`bench: ${message}`);
 async function main(): Promise<void> {
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
-  const { mode, caseNames } = parseMode();
-  const cases = selectCases(caseNames);
+  const { mode, caseNames, importRows } = parseMode();
+  // The import case drives the CLI rather than autocannon: it runs after the others, over HTTP only.
+  const withImport = caseNames.length === 0 || caseNames.includes('import');
+  const cases = caseNames.length && caseNames.every((name) => name === 'import') ? [] : selectCases(caseNames.filter((name) => name !== 'import'));
   onShutdown(cleanup);
   const load = loadavg().map((n) => n.toFixed(2)).join(' ');
 
@@ -122,7 +129,19 @@ async function main(): Promise<void> {
     }
   }
 
-  const budgets = evaluateBudgets({ cases, results, transport: mode.transport, latencyMs: mode.latencyMs, gzipBytes: bundle.gzipBytes });
+  let importResult: ImportResult | undefined;
+  if (withImport && mode.transport === 'http') {
+    log(`import: ${importRows} generated rows through npm run import, then psql \\copy of the same file`);
+    const { user, password, database } = LOCAL_CREDENTIALS;
+    const upstream = stack.upstream as Partial<PostgresUpstream>;
+    importResult = await benchImport({
+      folder: buildDir, workerUrl: workerd.url, rows: importRows, chunkRows: 10_000, cpuSeconds: workerd.cpuSeconds,
+      pgbouncerUrl: upstream.pgbouncerPort ? `postgres://${user}:${password}@127.0.0.1:${upstream.pgbouncerPort}/${database}` : undefined,
+    });
+    log(`import: ${importResult.cliRowsPerS.toFixed(0)} rows/s through the API, ${importResult.copyRowsPerS?.toFixed(0) ?? 'n/a'} rows/s by \\copy`);
+  }
+
+  const budgets = evaluateBudgets({ cases, results, transport: mode.transport, latencyMs: mode.latencyMs, gzipBytes: bundle.gzipBytes, importResult });
   const workerdVersion = execFileSync(WORKERD, ['--version']).toString().trim().replace(/^workerd\s*/, '');
   const report: Report = {
     startedAt,
@@ -136,12 +155,13 @@ async function main(): Promise<void> {
     ...(served !== bundle ? { servedBundle: { entry: WS_ENTRY, minifiedBytes: served.minifiedBytes, gzipBytes: served.gzipBytes } } : {}),
     startup,
     results,
+    ...(importResult ? { import: importResult } : {}),
     budgets,
     wallTimeS: (Date.now() - started) / 1000,
   };
-  const complete = cases.length === CASES.length;
+  const complete = cases.length === CASES.length && withImport;
   const file = writeReport(report, RESULTS_DIR, complete);
-  console.log(`\n${resultsTable(report)}\n\n${budgetsTable(budgets)}\n`);
+  console.log(`\n${resultsTable(report)}\n${importResult ? `\n${importTable(importResult)}\n` : ''}\n${budgetsTable(budgets)}\n`);
   log(`bundle ${(bundle.gzipBytes / 1024).toFixed(1)} KiB gzipped, startup ${startup.cpuMs.toFixed(1)} ms CPU; wrote ${file}${complete ? ' and bench/results/latest.md' : ' (some cases only: latest.md left alone)'} in ${report.wallTimeS.toFixed(0)} s`);
   await cleanup();
   const failed = budgets.filter((b) => b.verdict === 'FAIL');

@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Bundle } from './bundle.ts';
 import type { Budget } from './budgets.ts';
+import type { ImportResult } from './import.ts';
 import type { CaseResult } from './load.ts';
 import type { Startup } from './startup.ts';
 
@@ -28,6 +29,8 @@ export interface Report {
   servedBundle?: Omit<Bundle, 'dir' | 'main'> & { entry: string };
   startup: Startup;
   results: CaseResult[];
+  /** The import case, when it ran. */
+  import?: ImportResult;
   budgets: Budget[];
   wallTimeS: number;
 }
@@ -71,6 +74,17 @@ export function resultsTable(report: Report): string {
   return [head, head.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }
 
+/** The import case: the whole edge path against psql \copy of the same file. */
+export function importTable(result: ImportResult): string {
+  const rows = [
+    [`npm run import (chunks of ${result.chunkRows}, Worker, gateway, PgBouncer); whole command ${result.commandSeconds.toFixed(2)} s`, result.cliSeconds.toFixed(2), result.cliRowsPerS.toFixed(0),
+      result.workerCpuMsPerChunk === undefined ? '-' : result.workerCpuMsPerChunk.toFixed(1)],
+    ...(result.copySeconds ? [['psql \\copy (PgBouncer), the physical limit', result.copySeconds.toFixed(2), result.copyRowsPerS!.toFixed(0), '-']] : []),
+  ];
+  return [`| import of ${result.rows} rows | seconds (check + send; psql: whole command) | rows/s | Worker CPU ms/chunk |`, '| --- | --- | --- | --- |', ...rows.map((cells) => `| ${cells.join(' | ')} |`)].join('\n') +
+    (result.ratioToCopy ? `\n\nThrough the API: **${result.ratioToCopy.toFixed(2)}x** the rate of \\copy.` : '');
+}
+
 export function budgetsTable(budgets: Budget[]): string {
   return ['| budget | verdict | detail |', '| --- | --- | --- |', ...budgets.map((b) => `| ${b.name} | ${b.verdict} | ${b.detail} |`)].join('\n');
 }
@@ -91,7 +105,7 @@ export function renderMarkdown(report: Report): string {
 - Startup: **${startup.cpuMs.toFixed(1)} ms CPU** (workerd CPU until listening: ${startup.workerCpuMs.toFixed(1)} ms with the Worker − ${startup.emptyCpuMs.toFixed(1)} ms with an empty Worker, medians of ${startup.runs} fresh processes)
 
 ${resultsTable(report)}
-
+${report.import ? `\n${importTable(report.import)}\n` : ''}
 ${budgetsTable(report.budgets)}
 `;
 }

@@ -21,8 +21,12 @@ function debianBinDirs(): string[] {
  * Finds initdb, postgres and pgbouncer, or says which are missing and how to
  * install them (Debian's package names).
  */
+/** A PostgreSQL program (initdb, postgres, psql, ...) on PATH or where Debian keeps it. */
+export const findPostgresProgram = (name: string): string | undefined =>
+  onPath(name) ?? debianBinDirs().map((d) => join(d, name)).find((f) => existsSync(f));
+
 export function findPostgresBinaries(): { binaries?: PostgresBinaries; missing: string[] } {
-  const server = (name: string) => onPath(name) ?? debianBinDirs().map((d) => join(d, name)).find((f) => existsSync(f));
+  const server = findPostgresProgram;
   const found = { initdb: server('initdb'), postgres: server('postgres'), pgbouncer: onPath('pgbouncer') ?? ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer'].find((f) => existsSync(f)) };
   const missing = Object.entries(found).filter(([, file]) => !file).map(([name]) => name);
   return missing.length ? { missing } : { binaries: found as PostgresBinaries, missing };

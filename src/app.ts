@@ -8,6 +8,7 @@ import { mountDocs } from './docs/index.ts';
 import { listSetting, type AppEnv, type Env } from './env.ts';
 import { healthRouter } from './health/index.ts';
 import { createRouter } from './lib/create-router.ts';
+import { logFailure } from './lib/log-failure.ts';
 import { ProblemError, problemResponse } from './lib/problem.ts';
 import { bearerAuth } from './middleware/auth/index.ts';
 import { allowedMethods, noRouteProblem } from './middleware/method-not-allowed.ts';
@@ -101,9 +102,8 @@ export function createApp({ database: open = openDatabase }: { database?: Databa
   app.onError((err, c) => {
     if (err instanceof ProblemError) return problemResponse(c, err.status, err.message, err.options);
     if (err instanceof HTTPException && err.status < 500) return problemResponse(c, err.status, err.message || 'The request is invalid.');
-    // Unexpected: log what an operator needs (no SQL text, no parameters), tell the client only the request id.
-    const message = (err.message.split('\n')[0] ?? '').replace(/[a-z][\w+.-]*:\/\/[^\s'"]*/gi, '<url>').slice(0, 200);
-    console.error(JSON.stringify({ requestId: c.get('requestId'), error: err.name, message }));
+    // Unexpected: log what an operator needs, tell the client only the request id.
+    logFailure(c, err);
     return problemResponse(c, 500, 'Something went wrong on our side. Quote the instance (request id) when reporting it.');
   });
   return routes;

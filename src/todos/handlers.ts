@@ -6,6 +6,7 @@ import { openDatabase, type Drizzle } from '../db/client.ts';
 import { idempotencyKey, requestHash, sha256Hex } from '../idempotency/key.ts';
 import { runOnce } from '../idempotency/statement.ts';
 import { negotiate } from '../lib/accept.ts';
+import { logFailure } from '../lib/log-failure.ts';
 import { csvExport, EXPORT_PAGE_ROWS } from './export.ts';
 import { readImportRows } from './import-rows.ts';
 import * as queries from './queries.ts';
@@ -59,8 +60,7 @@ async function exportTodos(c: Parameters<typeof listTodos>[0], done: boolean | u
   const first = await c.var.db.query(page(), { idempotent: true });
   // Each later page is its own statement with its own deadline: a long export is not one slow query.
   const next = (after: Cursor) => openDatabase(c.env).query(page(after), { idempotent: true });
-  const logFailure = (err: unknown) => console.error(JSON.stringify({ requestId: c.get('requestId'), error: 'export aborted', message: err instanceof Error ? err.message.split('\n')[0] : String(err) }));
-  return new Response(csvExport(first, next, logFailure), {
+  return new Response(csvExport(first, next, (err) => logFailure(c, err, 'CSV export, after the first page')), {
     headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="todos.csv"', Vary: 'Accept' },
   });
 }

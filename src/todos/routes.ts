@@ -13,8 +13,8 @@ const security = [{ bearerAuth: [] }];
 const idempotencyHeaders = z.object({
   'idempotency-key': z.string().optional().openapi({
     param: { in: 'header' },
-    description: 'Makes retries safe: the same key with the same body returns the original 201 and changes nothing (for 24 h); with another body, 422.',
-    example: '8e03978e-40d5-43e8-bc93-6894a57f9324',
+    // No `example`: Swagger UI would pre-fill it, and a second "Try it out" with another body would get a 422.
+    description: 'Makes retries safe: the same key with the same body returns the original 201 and changes nothing (for 24 h); with another body, 422. A UUID is a good key.',
   } as never),
 });
 

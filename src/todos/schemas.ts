@@ -50,7 +50,7 @@ export const ListQuerySchema = z.strictObject({
     .enum(['true', 'false'], { error: 'must be true or false' })
     .transform((v) => v === 'true')
     .optional()
-    .openapi({ param: { name: 'done', in: 'query' }, description: 'Only todos with this done flag.', example: 'false' } as never),
+    .openapi({ param: { name: 'done', in: 'query' }, description: 'Only todos with this done flag (true or false).' } as never),
   limit: z
     .string()
     .regex(/^\d{1,3}$/, 'must be an integer from 1 to 100')

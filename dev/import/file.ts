@@ -12,17 +12,21 @@ export async function* fileRecords(path: string, digest?: (hex: string) => void)
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   const hash = createHash('sha256');
   let offset = 0;
-  for await (const bytes of createReadStream(path) as AsyncIterable<Buffer>) {
-    hash.update(bytes);
-    let text: string;
+  const decode = (bytes?: Buffer) => {
     try {
-      text = decoder.decode(bytes, { stream: true });
+      // Without bytes: the end of the file, where a character cut short is an error too.
+      return bytes ? decoder.decode(bytes, { stream: true }) : decoder.decode();
     } catch {
       throw new Error(`${path} is not UTF-8 text (invalid bytes after byte ${offset}); save it as UTF-8`);
     }
+  };
+  for await (const bytes of createReadStream(path) as AsyncIterable<Buffer>) {
+    hash.update(bytes);
+    const text = decode(bytes);
     offset += bytes.length;
     yield* reader.push(text);
   }
+  yield* reader.push(decode());
   yield* reader.end();
   digest?.(hash.digest('hex'));
 }

@@ -122,9 +122,12 @@ describe('npm run import', () => {
     expect(run.stderr).toMatch(message);
   });
 
-  it('refuses bytes that are not UTF-8', async () => {
-    const path = join(folder, 'latin1.csv');
-    writeFileSync(path, Buffer.from([...Buffer.from('text\ncaf'), 0xe9, 0x0a]));
+  it.each([
+    ['Latin-1 in the middle', [...Buffer.from('text\ncaf'), 0xe9, 0x0a]],
+    ['a character cut short at the end', [...Buffer.from('text\ncaf'), 0xc3]],
+  ])('refuses bytes that are not UTF-8: %s', async (_, bytes) => {
+    const path = join(folder, `not-utf8-${files++}.csv`);
+    writeFileSync(path, Buffer.from(bytes));
     const run = await runImport([path, '--url', worker.url, ...auth]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/is not UTF-8 text/);

@@ -13,8 +13,8 @@ export interface GatewayOptions {
   latencyMs?: number;
 }
 
-/** Requests to /sql larger than this are refused: Neon caps request bodies too. */
-const MAX_BODY = 64 * 1024 * 1024;
+/** Requests to /sql larger than this are refused, as Neon's proxy does (its default cap, max_request_size_bytes). */
+export const MAX_SQL_REQUEST_BYTES = 10 * 1024 * 1024;
 
 /**
  * The local stand-in for Neon's proxy: `POST /sql` (SQL over HTTP), WebSocket
@@ -44,7 +44,7 @@ export async function startGateway({ upstream, port = 0, latencyMs = 0 }: Gatewa
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) { json(res, 413, { message: 'request body too large' }); req.destroy(); return; }
+      if (size > MAX_SQL_REQUEST_BYTES) { json(res, 413, { message: `request is too large (max is ${MAX_SQL_REQUEST_BYTES} bytes)` }); req.destroy(); return; }
       chunks.push(chunk);
     });
     req.on('end', () => { if (!res.headersSent) void handleSql(req, res, Buffer.concat(chunks).toString('utf8')); });

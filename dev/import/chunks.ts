@@ -1,6 +1,6 @@
 import { csvRecord } from '../../src/csv/format.ts';
 import type { ImportColumns } from '../../src/todos/import-rows.ts';
-import { importRow } from '../../src/todos/import-rows.ts';
+import { importRow, statementBytes } from '../../src/todos/import-rows.ts';
 import type { CsvRecord } from '../../src/csv/parse.ts';
 
 export interface Chunk {
@@ -15,14 +15,28 @@ export interface Chunk {
 const HEADER = csvRecord(['text', 'done']);
 
 /**
- * Groups a checked file's data rows (its first record is the header) into chunks of `chunkRows`. Because a
- * chunk's body depends only on the file and `chunkRows`, a re-run sends the
- * same chunk under the same Idempotency-Key, which the API replays instead of
- * inserting again.
+ * A chunk also ends before its rows would take more than this inside the
+ * database request: well under what the API takes in one statement
+ * (IMPORT_MAX_STATEMENT_BYTES), whatever the texts hold.
  */
-export async function* fileChunks(records: AsyncIterable<CsvRecord>, columns: ImportColumns, chunkRows: number): AsyncGenerator<Chunk> {
+export const CHUNK_MAX_STATEMENT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Groups a checked file's data rows (its first record is the header) into
+ * chunks of `chunkRows` rows, fewer when their size says so. Because a chunk's
+ * body depends only on the file, `chunkRows` and `maxBytes`, a re-run sends
+ * the same chunk under the same Idempotency-Key, which the API replays
+ * instead of inserting again.
+ */
+export async function* fileChunks(
+  records: AsyncIterable<CsvRecord>,
+  columns: ImportColumns,
+  chunkRows: number,
+  maxBytes = CHUNK_MAX_STATEMENT_BYTES,
+): AsyncGenerator<Chunk> {
   let body = HEADER;
   let lines: number[] = [];
+  let bytes = 0;
   let index = 0;
   let header = true;
   for await (const { fields, line } of records) {
@@ -32,12 +46,21 @@ export async function* fileChunks(records: AsyncIterable<CsvRecord>, columns: Im
     }
     const row = importRow(fields, columns);
     if (Array.isArray(row)) throw new Error(`line ${line} changed since it was checked: is the file being written to?`);
+    const rowBytes = statementBytes([row.text], [row.done]);
+    if (lines.length > 0 && bytes + rowBytes > maxBytes) {
+      yield { index: index++, body, rows: lines.length, lines };
+      body = HEADER;
+      lines = [];
+      bytes = 0;
+    }
     body += csvRecord([row.text, row.done]);
     lines.push(line);
+    bytes += rowBytes;
     if (lines.length === chunkRows) {
       yield { index: index++, body, rows: lines.length, lines };
       body = HEADER;
       lines = [];
+      bytes = 0;
     }
   }
   if (lines.length > 0) yield { index, body, rows: lines.length, lines };

@@ -6,7 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { IMPORT_MAX_ROWS } from '../../src/todos/import-rows.ts';
 import { parseFlags } from '../cli.ts';
 import { checkFile, FileProblems } from './check.ts';
-import { fileChunks } from './chunks.ts';
+import { CHUNK_MAX_STATEMENT_BYTES, fileChunks } from './chunks.ts';
 import { fileRecords } from './file.ts';
 import { progressReporter } from './progress.ts';
 import { ChunkRefused, sendChunk } from './send.ts';
@@ -35,7 +35,8 @@ try {
   fail(`--url must be a URL like http://127.0.0.1:8787, not ${values.url}`, 2);
 }
 if (!existsSync(path) || !statSync(path).isFile()) fail(`no such file: ${path}`);
-const target = { url: url.origin, token: values.token ?? process.env.TODO_API_TOKEN };
+// The API may live under a path (https://example.com/api): keep it, without a trailing slash.
+const target = { url: url.href.replace(/\/+$/, ''), token: values.token ?? process.env.TODO_API_TOKEN };
 
 // The import's clock starts with the check, which is part of the work; Node's own start-up is not.
 const started = performance.now();
@@ -54,7 +55,8 @@ try {
     // Read and encode the following chunk while this one is on the wire (chunks still go one at a time, in order).
     next = chunks.next();
     next.catch(() => undefined); // its failure surfaces when it is awaited
-    const key = `csv-import:${checked.sha256}:${chunkRows}:${chunk.index}`;
+    // Everything that decides the chunk's bytes is in its key: same file and settings, same key, same body.
+    const key = `csv-import:${checked.sha256}:${chunkRows}r${CHUNK_MAX_STATEMENT_BYTES}b:${chunk.index}`;
     const sent = await sendChunk(target, chunk, key, (why) => progress.note(`chunk ${chunk.index + 1}: ${why}; retrying with the same Idempotency-Key`));
     done += chunk.rows;
     if (sent.replayed) replayedRows += chunk.rows;
@@ -62,7 +64,8 @@ try {
   }
 } catch (err) {
   progress.finish();
-  const resume = `${done.toLocaleString('en-US')} of ${checked.rows.toLocaleString('en-US')} rows are in; run the same command again to import the rest (chunks already in are not repeated)`;
+  // Only answered chunks are counted: a chunk whose answer was lost may be in too.
+  const resume = `${done.toLocaleString('en-US')} of ${checked.rows.toLocaleString('en-US')} rows are confirmed in; run the same command again to import the rest (chunks already in are not repeated)`;
   if (err instanceof ChunkRefused) fail(`${err.message}\n${resume}`);
   fail(`cannot import through ${target.url}: ${(err as Error).message}.\n${resume}`);
 }

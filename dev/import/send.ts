@@ -1,7 +1,7 @@
 import type { Chunk } from './chunks.ts';
 
 export interface Target {
-  /** The API's origin, e.g. http://127.0.0.1:8787. */
+  /** The API's base URL without a trailing slash, e.g. http://127.0.0.1:8787. */
   url: string;
   token?: string;
 }
@@ -19,7 +19,7 @@ export class ChunkRefused extends Error {}
 const ATTEMPTS = 5;
 const BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 4000;
-/** A chunk of 100,000 rows is under 10 MiB and one statement: a minute is plenty. */
+/** A chunk is one statement of at most a few MiB: a minute is plenty. */
 const REQUEST_TIMEOUT_MS = 60_000;
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -34,7 +34,7 @@ export async function sendChunk(target: Target, chunk: Chunk, key: string, onRet
     let why: string;
     let retryAfterMs: number | undefined;
     try {
-      const res = await fetch(new URL('/todos/import', target.url), {
+      const res = await fetch(`${target.url}/todos/import`, {
         method: 'POST',
         headers: {
           'content-type': 'text/csv; charset=utf-8',

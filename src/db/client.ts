@@ -57,7 +57,7 @@ export function openDatabase(env: Env) {
           retryable: (err) => idempotent && !deadline!.signal.aborted && classifyDbError(err) === 'transient',
         });
       } catch (err) {
-        throw toProblem(err, deadline!.signal.aborted, timeoutMs);
+        throw toProblem(err, deadline!.signal.aborted, timeoutMs, idempotent);
       }
     },
   };
@@ -65,15 +65,22 @@ export function openDatabase(env: Env) {
 
 export type Database = ReturnType<typeof openDatabase>;
 
-/** Maps a database failure to the problem the client sees (no SQL, no driver text). */
-export function toProblem(err: unknown, aborted: boolean, timeoutMs: number): Error {
+/**
+ * Maps a database failure to the problem the client sees (no SQL, no driver
+ * text). For a write that is not safe to repeat, an outage leaves its outcome
+ * unknown, and the client is told so rather than simply to try again.
+ */
+export function toProblem(err: unknown, aborted: boolean, timeoutMs: number, idempotent = true): Error {
   if (err instanceof ProblemError) return err;
   const retryAfter = { headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } };
+  const next = idempotent
+    ? 'Try again shortly.'
+    : 'The change may or may not have been made: check before repeating it (a create or import sent with an Idempotency-Key is safe to repeat).';
   switch (classifyDbError(err, aborted)) {
     case 'timeout':
-      return new ProblemError(503, `The database did not answer within ${timeoutMs} ms. Try again shortly.`, retryAfter);
+      return new ProblemError(503, `The database did not answer within ${timeoutMs} ms. ${next}`, retryAfter);
     case 'transient':
-      return new ProblemError(503, 'The database is unavailable right now. Try again shortly.', retryAfter);
+      return new ProblemError(503, `The database is unavailable right now. ${next}`, retryAfter);
     case 'constraint':
       return new ProblemError(sqlState(err) === '23514' ? 400 : 409, 'The request conflicts with the data\'s constraints.');
     case 'input':

@@ -69,7 +69,7 @@ export function openWsDatabase(env: Env, waitUntil: WaitUntil): Database {
           retryable: (err) => idempotent && !signal.aborted && classifyDbError(err) === 'transient',
         });
       } catch (err) {
-        throw toProblem(err, signal.aborted, timeoutMs);
+        throw toProblem(err, signal.aborted, timeoutMs, idempotent);
       }
     },
   };

@@ -38,6 +38,9 @@ export function keyedStatement({ scope, key, hash, before, response, effect }: K
     union all
     select false, k.request_hash, k.response from ${idempotencyKeys} k
     where k.scope = ${scope} and k.key = ${key} and not exists (select 1 from claimed)
+      -- An expired row seen here was re-claimed by a concurrent request after this snapshot:
+      -- answer nothing, so that the caller runs again and replays that request, not the stale one.
+      and k.created_at >= now() - ${sql.raw(`interval '${KEY_LIFETIME}'`)}
   `;
 }
 

@@ -46,8 +46,9 @@ export async function insertTodoOnce(
 /** Inserts many todos in file order with ONE statement (two array parameters, whatever the row count). */
 const insertMany = (texts: string[], dones: boolean[], onlyIfClaimed: boolean) => sql`
   insert into ${todos} (text, done)
-  select t, d from unnest(${sql.param(texts)}::text[], ${sql.param(dones)}::boolean[]) as rows(t, d)
-  ${onlyIfClaimed ? sql`where exists (select 1 from claimed)` : sql``}`;
+  select t, d from unnest(${sql.param(texts)}::text[], ${sql.param(dones)}::boolean[]) with ordinality as rows(t, d, n)
+  ${onlyIfClaimed ? sql`where exists (select 1 from claimed)` : sql``}
+  order by n`;
 
 /** Imports rows all or nothing; returns how many were inserted. */
 export async function insertTodos(db: Drizzle, { texts, dones }: { texts: string[]; dones: boolean[] }): Promise<number> {

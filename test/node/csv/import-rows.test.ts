@@ -1,5 +1,9 @@
+import fc from 'fast-check';
+import pgUtils from 'pg/lib/utils.js';
 import { describe, expect, it } from 'vitest';
-import { IMPORT_MAX_REPORTED, IMPORT_MAX_ROWS, parseDone, readImportRows } from '../../../src/todos/import-rows.ts';
+import {
+  IMPORT_MAX_REPORTED, IMPORT_MAX_ROWS, IMPORT_MAX_STATEMENT_BYTES, parseDone, readImportRows, statementBytes,
+} from '../../../src/todos/import-rows.ts';
 import { ProblemError } from '../../../src/lib/problem.ts';
 
 describe('done cells', () => {
@@ -81,5 +85,30 @@ describe('reading an import', () => {
     } catch (err) {
       expect((err as ProblemError).status).toBe(413);
     }
+  });
+});
+
+describe('the size of rows inside the database request', () => {
+  // How the driver sends an array parameter: node-postgres's array literal, inside the JSON body.
+  const encoded = (values: unknown[]) => Buffer.byteLength(JSON.stringify(pgUtils.prepareValue(values)));
+
+  it('is never below what the driver sends, and close to it', () => {
+    fc.assert(fc.property(
+      fc.array(fc.string({ unit: fc.constantFrom('a', 'é', '😀', '"', '\\', '\n', '\t', '\u0001', ',', '{', '}', ' ') }), { minLength: 1, maxLength: 20 }),
+      fc.array(fc.boolean(), { minLength: 1, maxLength: 20 }),
+      (texts, dones) => {
+        const actual = encoded(texts) + encoded(dones);
+        const estimate = statementBytes(texts, dones);
+        expect(estimate).toBeGreaterThanOrEqual(actual);
+        expect(estimate - actual).toBeLessThanOrEqual(10 + 2 * dones.length); // only the braces and "true" vs "false"
+      },
+    ));
+  });
+
+  it('refuses with 413 rows that fit the 10 MiB body but not one statement on Neon', () => {
+    const backslashes = '\\'.repeat(900);
+    expect(() => readImportRows('text\n' + `${backslashes}\n`.repeat(3000))).toThrow(expect.objectContaining({ status: 413 }));
+    expect(readImportRows('text\n' + `${backslashes}\n`.repeat(2000)).ok).toBe(true);
+    expect(statementBytes(Array(2000).fill(backslashes), Array(2000).fill(false))).toBeLessThanOrEqual(IMPORT_MAX_STATEMENT_BYTES);
   });
 });

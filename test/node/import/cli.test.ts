@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { neon } from '@neondatabase/serverless';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { csvRecord } from '../../../src/csv/format.ts';
+import { parseCsv } from '../../../src/csv/parse.ts';
+import { statementBytes } from '../../../src/todos/import-rows.ts';
+import { fileChunks } from '../../../dev/import/chunks.ts';
 import { freePort } from '../../../dev/upstreams/process.ts';
 import { startWorker } from '../../../dev/worker.ts';
 import { progressReporter } from '../../../dev/import/progress.ts';
@@ -79,7 +82,7 @@ describe('npm run import', () => {
     const cut = await runImport([path, '--url', proxy.url, '--chunk-rows', '50', ...auth]);
     await proxy.close();
     expect(cut.code).toBe(1);
-    expect(cut.stderr).toMatch(/150 of 500 rows are in; run the same command again/);
+    expect(cut.stderr).toMatch(/150 of 500 rows are confirmed in; run the same command again/);
     expect((await rowsStartingWith(m)).length).toBe(200); // chunk 4 landed though its answers were lost
 
     const again = await runImport([path, '--url', worker.url, '--chunk-rows', '50', ...auth]);
@@ -142,7 +145,7 @@ describe('npm run import', () => {
     const run = await runImport([writeCsv('text\nunreachable\n'), '--url', `http://127.0.0.1:${await freePort()}`]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/cannot import through http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED \(after 5 attempts\)/);
-    expect(run.stderr).toMatch(/0 of 1 rows are in/);
+    expect(run.stderr).toMatch(/0 of 1 rows are confirmed in/);
   }, 30_000);
 
   it('stops at a chunk the API refuses, quoting the API (here: a wrong token, then the token from TODO_API_TOKEN works)', async () => {
@@ -184,5 +187,32 @@ describe('progress on a terminal', () => {
     expect(frames[0]).toMatch(/^\[######\.{18}\] 250\/1,000 rows \(25%\), [\d,]+ rows\/s, ETA (\d+ s|\d+ min|\?)$/);
     expect(frames[1]).toBe('chunk 2: ECONNRESET; retrying with the same Idempotency-Key\n');
     expect(frames[2]).toMatch(/^\[#{24}\] 1,000\/1,000 rows \(100%\), [\d,]+ rows\/s, ETA 0 s\n$/);
+  });
+});
+
+describe('chunks', () => {
+  async function* recordsOf(csv: string) {
+    yield* parseCsv(csv);
+  }
+  const chunksOf = async (csv: string, chunkRows: number, maxBytes: number) => {
+    const chunks = [];
+    for await (const chunk of fileChunks(recordsOf(csv), { count: 1, text: 0, done: -1 }, chunkRows, maxBytes)) chunks.push(chunk);
+    return chunks;
+  };
+
+  it('end at chunkRows rows, or earlier when the rows would outgrow one statement, the same way on every run', async () => {
+    const texts = Array.from({ length: 30 }, (_, i) => `${i} ${'漢'.repeat(i % 2 ? 300 : 10)}`);
+    const csv = 'text\n' + texts.map((t) => `${t}\n`).join('');
+    const maxBytes = 4000;
+    const chunks = await chunksOf(csv, 10, maxBytes);
+    expect(chunks.length).toBeGreaterThan(3); // 30 rows of chunkRows 10 would be 3 chunks: size split them further
+    for (const chunk of chunks) {
+      const rows = parseCsv(chunk.body).slice(1).map((r) => r.fields[0]!);
+      expect(rows.length).toBeLessThanOrEqual(10);
+      expect(statementBytes(rows, rows.map(() => false)) - 8).toBeLessThanOrEqual(maxBytes);
+    }
+    expect(chunks.flatMap((c) => parseCsv(c.body).slice(1).map((r) => r.fields[0]))).toEqual(texts);
+    expect(chunks.flatMap((c) => c.lines)).toEqual(texts.map((_, i) => i + 2));
+    expect((await chunksOf(csv, 10, maxBytes)).map((c) => c.body)).toEqual(chunks.map((c) => c.body));
   });
 });

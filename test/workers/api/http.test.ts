@@ -86,6 +86,16 @@ describe('database trouble', () => {
     expect((await res.json() as any).detail).toMatch(/did not answer within 300 ms/);
   });
 
+  it('tells the client when a write that is not safe to repeat may have happened, and when a retry is safe', async () => {
+    const slow = { ...env, NEON_LOCAL_GATEWAY: inject('blackholeAddress'), DB_TIMEOUT_MS: '300' };
+    const post = (headers: Record<string, string>) =>
+      app.request('/todos', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"text":"x"}' }, slow);
+    const plain = (await (await post({})).json()) as { detail: string };
+    expect(plain.detail).toMatch(/may or may not have been made/);
+    const keyed = (await (await post({ 'idempotency-key': crypto.randomUUID() })).json()) as { detail: string };
+    expect(keyed.detail).toMatch(/Try again shortly/);
+  });
+
   it('never shows SQL, a stack trace or the connection string in a problem', async () => {
     const down = { ...env, NEON_LOCAL_GATEWAY: '127.0.0.1:1' };
     const text = await (await app.request('/todos', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"x"}' }, down)).text();

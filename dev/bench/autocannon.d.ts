@@ -7,6 +7,8 @@ declare module 'autocannon' {
     duration?: number;
     timeout?: number;
     requests?: object[];
+    /** Requests per second across all connections; unset: as fast as the server answers. */
+    overallRate?: number;
   }
   interface Result {
     latency: Histogram;

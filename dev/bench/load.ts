@@ -32,6 +32,11 @@ export interface CaseResult {
   wsSessionsPerRequest: number;
   /** workerd CPU per request, microseconds. */
   cpuUsPerRequest: number;
+  /**
+   * For cases under the CPU budget: the floor run right after, at the same
+   * connections and the same request rate as this case reached (see cpuBudget).
+   */
+  floorAtSameRate?: { rps: number; cpuUsPerRequest: number };
 }
 
 /**
@@ -56,7 +61,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
  * latency and throughput from autocannon, round trips from the gateway's
  * counters, CPU from workerd's /proc entry, all as deltas around the run.
  */
-export async function runCase(benchCase: BenchCase, ctx: CaseContext, target: Target, connections: number, durationS: number): Promise<CaseResult> {
+export async function runCase(benchCase: BenchCase, ctx: CaseContext, target: Target, connections: number, durationS: number, rate?: number): Promise<CaseResult> {
   await settle();
   const statsBefore = target.gatewayStats();
   const cpuBefore = target.cpuSeconds();
@@ -66,6 +71,7 @@ export async function runCase(benchCase: BenchCase, ctx: CaseContext, target: Ta
     duration: durationS,
     timeout: 10,
     requests: [benchCase.request(ctx)],
+    ...(rate ? { overallRate: rate } : {}),
   });
   await settle(); // requests cut off at the end of the run finish their database call and CPU
   const delta = statsDelta(target.gatewayStats(), statsBefore);

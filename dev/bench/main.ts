@@ -110,6 +110,7 @@ async function main(): Promise<void> {
   const ctx: CaseContext = { ids, takeDeletable: () => deletable.pop() };
   const target = { url: workerd.url, cpuSeconds: workerd.cpuSeconds, gatewayStats: () => stack.gateway.stats() };
   const results: CaseResult[] = [];
+  const floorCase = cases.find((c) => c.floor);
   for (const benchCase of cases) {
     const refill = async (seconds: number) => {
       if (benchCase.name !== 'delete') return;
@@ -123,6 +124,11 @@ async function main(): Promise<void> {
     for (const connections of mode.connections) {
       await refill(mode.durationS);
       const result = await runCase(benchCase, ctx, target, connections, mode.durationS);
+      if (benchCase.cpuBudget && floorCase) {
+        // The floor again, at this case's request rate: per-request CPU depends on the arrival rate, so compare at the same one.
+        const floor = await runCase(floorCase, ctx, target, connections, mode.durationS, Math.max(1, Math.round(result.rps)));
+        result.floorAtSameRate = { rps: floor.rps, cpuUsPerRequest: floor.cpuUsPerRequest };
+      }
       results.push(result);
       log(`${benchCase.name.padEnd(9)} c=${String(connections).padEnd(3)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.latencyMs.p50} ms  ` +
         `${result.roundTripsPerRequest.toFixed(2)} RT/req  ${result.cpuUsPerRequest.toFixed(0)} µs CPU/req  ${result.unexpectedStatus} unexpected`);

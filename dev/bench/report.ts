@@ -60,7 +60,7 @@ const ms = (value: number) => (Number.isInteger(value) ? String(value) : value.t
 export function resultsTable(report: Report): string {
   const { latencyMs } = report.mode;
   const floorUs = (connections: number) => report.results.find((r) => r.case === 'floor' && r.connections === connections)?.cpuUsPerRequest;
-  const head = ['case', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'max ms', ...(latencyMs ? ['p50 in RTs'] : []), 'unexpected status', 'errors/timeouts', 'db RT/req', 'CPU µs/req', '× floor'];
+  const head = ['case', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'max ms', ...(latencyMs ? ['p50 in RTs'] : []), 'unexpected status', 'errors/timeouts', 'db RT/req', 'CPU µs/req', '× floor', '× floor at same rate'];
   const rows = report.results.map((r) => {
     const floor = floorUs(r.connections);
     return [
@@ -69,6 +69,7 @@ export function resultsTable(report: Report): string {
       String(r.unexpectedStatus), `${r.errors}/${r.timeouts}`,
       r.roundTripsPerRequest.toFixed(2) + (r.wsSessionsPerRequest ? ` (${r.wsSessionsPerRequest.toFixed(2)} ws sessions)` : ''),
       r.cpuUsPerRequest.toFixed(0), floor ? (r.cpuUsPerRequest / floor).toFixed(1) : '-',
+      r.floorAtSameRate ? `${(r.cpuUsPerRequest / r.floorAtSameRate.cpuUsPerRequest).toFixed(1)} (floor ${r.floorAtSameRate.cpuUsPerRequest.toFixed(0)} µs at ${r.floorAtSameRate.rps.toFixed(0)} req/s)` : '-',
     ];
   });
   return [head, head.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');

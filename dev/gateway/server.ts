@@ -13,7 +13,7 @@ export interface GatewayOptions {
   latencyMs?: number;
 }
 
-/** Requests to /sql larger than this are refused, as Neon's proxy does (its default cap, max_request_size_bytes). */
+/** Requests to /sql larger than this are refused, as Neon's proxy does (its max_request_size_bytes, taken to be 10 MiB). */
 export const MAX_SQL_REQUEST_BYTES = 10 * 1024 * 1024;
 
 /**

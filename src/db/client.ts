@@ -16,61 +16,69 @@ export interface QueryOptions {
 /** Seconds a client should wait before retrying after a 503. */
 export const RETRY_AFTER_SECONDS = 1;
 
+/** How one statement reaches the database, under the request's deadline. */
+export type RunStatement = <T>(statement: (db: Drizzle) => Promise<T>, signal: AbortSignal) => Promise<T>;
+
 /**
- * The request's database: a Drizzle client over Neon's HTTP driver, made per
- * request (Workers forbid I/O objects shared between requests, and HTTP holds
- * no connection, so this is cheap). Every call gets the request's deadline;
- * failures become problems: 503 + Retry-After for infrastructure trouble.
+ * The request's database handle, whatever carries its statements: the
+ * deadline (from the first call, covering its retries), the stats the request
+ * log reports, retries of transient failures where repeating is harmless, and
+ * failures mapped to problems (503 + Retry-After for infrastructure trouble).
+ * `run` says how a statement reaches the database.
  */
-export function openDatabase(env: Env) {
+export function databaseHandle(env: Env, run: RunStatement) {
   useLocalGateway(env.NEON_LOCAL_GATEWAY);
   const timeoutMs = dbTimeoutMs(env);
   const stats = { roundTrips: 0, ms: 0 };
   let deadline: { signal: AbortSignal; at: number } | undefined;
-  let db: Drizzle | undefined;
-
-  const client = (): Drizzle => {
-    if (!env.DATABASE_URL) throw new ProblemError(500, 'The server is not configured with a database.');
-    // The deadline starts with the first call and covers its retries.
-    deadline ??= { signal: AbortSignal.timeout(timeoutMs), at: Date.now() + timeoutMs };
-    db ??= drizzle({ client: neon(env.DATABASE_URL, { fetchOptions: { signal: deadline.signal } }) });
-    return db;
-  };
 
   return {
     stats,
     /** Runs one statement: one round trip, repeated on transient failure only when `idempotent`. */
     async query<T>(statement: (db: Drizzle) => Promise<T>, { idempotent }: QueryOptions): Promise<T> {
-      const db = client();
-      const run = async () => {
+      if (!env.DATABASE_URL) throw new ProblemError(500, 'The server is not configured with a database.');
+      deadline ??= { signal: AbortSignal.timeout(timeoutMs), at: Date.now() + timeoutMs };
+      const { signal, at } = deadline;
+      const attempt = async () => {
         const started = Date.now();
         stats.roundTrips++;
         try {
-          return await statement(db);
+          return await run(statement, signal);
         } finally {
           stats.ms += Date.now() - started;
         }
       };
       try {
-        return await withRetry(run, {
-          deadlineAt: deadline!.at,
-          retryable: (err) => idempotent && !deadline!.signal.aborted && classifyDbError(err) === 'transient',
+        return await withRetry(attempt, {
+          deadlineAt: at,
+          retryable: (err) => idempotent && !signal.aborted && classifyDbError(err) === 'transient',
         });
       } catch (err) {
-        throw toProblem(err, deadline!.signal.aborted, timeoutMs, idempotent);
+        throw toProblem(err, signal.aborted, timeoutMs, idempotent);
       }
     },
   };
 }
 
-export type Database = ReturnType<typeof openDatabase>;
+export type Database = ReturnType<typeof databaseHandle>;
+
+/**
+ * The request's database: a Drizzle client over Neon's HTTP driver, made per
+ * request (Workers forbid I/O objects shared between requests, and HTTP holds
+ * no connection, so this is cheap), its fetches bound to the request's deadline.
+ */
+export function openDatabase(env: Env): Database {
+  let db: Drizzle | undefined;
+  return databaseHandle(env, (statement, signal) =>
+    statement((db ??= drizzle({ client: neon(env.DATABASE_URL, { fetchOptions: { signal } }) }))));
+}
 
 /**
  * Maps a database failure to the problem the client sees (no SQL, no driver
  * text). For a write that is not safe to repeat, an outage leaves its outcome
  * unknown, and the client is told so rather than simply to try again.
  */
-export function toProblem(err: unknown, aborted: boolean, timeoutMs: number, idempotent = true): Error {
+function toProblem(err: unknown, aborted: boolean, timeoutMs: number, idempotent = true): Error {
   if (err instanceof ProblemError) return err;
   const retryAfter = { headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } };
   const next = idempotent

@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import type { Drizzle } from '../db/client.ts';
 import { idempotencyKeys } from '../db/schema.ts';
 import { KEY_LIFETIME, replay } from './key.ts';
 
@@ -24,7 +25,7 @@ export interface KeyedStatement {
  * meanwhile (this statement's snapshot cannot see it): running it again
  * replays that one.
  */
-export function keyedStatement({ scope, key, hash, before, response, effect }: KeyedStatement): SQL {
+function keyedStatement({ scope, key, hash, before, response, effect }: KeyedStatement): SQL {
   return sql`
     with ${before ? sql`${before}, ` : sql``}claimed as (
       insert into ${idempotencyKeys} (scope, key, request_hash, response)
@@ -50,8 +51,9 @@ export interface KeyedOutcome {
   response: string;
 }
 
-/** Reads the outcome row of a keyedStatement. */
-export function keyedOutcome(rows: { created: boolean; request_hash: string; response: string }[]): KeyedOutcome | undefined {
+/** Runs a keyed write on `db` as one statement; its outcome, undefined as explained at keyedStatement. */
+export async function executeKeyed(db: Drizzle, keyed: KeyedStatement): Promise<KeyedOutcome | undefined> {
+  const { rows } = await db.execute<{ created: boolean; request_hash: string; response: string }>(keyedStatement(keyed));
   const row = rows[0];
   return row && { created: row.created, requestHash: row.request_hash, response: row.response };
 }

@@ -1,6 +1,12 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 
+/** One invalid field and what is wrong with it. */
+export const FieldErrorSchema = z.object({
+  path: z.string().openapi({ example: 'text' }),
+  message: z.string().openapi({ example: 'must not be empty or only whitespace' }),
+});
+
 /** RFC 9457 problem details: every error this API returns has this shape. */
 export const ProblemSchema = z
   .object({
@@ -10,7 +16,7 @@ export const ProblemSchema = z
     detail: z.string().openapi({ example: 'The request is invalid: see errors.' }),
     instance: z.string().optional().openapi({ description: 'The request id, to quote when reporting a problem.' }),
     errors: z
-      .array(z.object({ path: z.string().openapi({ example: 'text' }), message: z.string().openapi({ example: 'must not be empty or only whitespace' }) }))
+      .array(FieldErrorSchema)
       .optional()
       .openapi({ description: 'For validation problems: one entry per invalid field.' }),
   })

@@ -39,7 +39,7 @@ export const jsonBody = () =>
   requireBody({ mediaType: 'application/json', accepts: (type) => JSON_TYPE.test(type), maxBytes: JSON_BODY_LIMIT });
 
 /** text/csv in UTF-8: no charset parameter (UTF-8 is then assumed), or charset=utf-8. */
-export function isUtf8Csv(contentType: string): boolean {
+function isUtf8Csv(contentType: string): boolean {
   const [type = '', ...parameters] = contentType.toLowerCase().split(';').map((part) => part.trim());
   const charset = parameters.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/^"|"$/g, '');
   return type === 'text/csv' && (charset === undefined || charset === 'utf-8' || charset === 'utf8');

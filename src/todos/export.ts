@@ -11,8 +11,8 @@ const encoder = new TextEncoder();
  * The CSV export as a stream that reads the table a page at a time, only as
  * fast as the client takes it. Pages come in (createdAt, id) order, each
  * after the last row of the previous one, so a row that exists throughout
- * the export appears exactly once. `pages` returns up to EXPORT_PAGE_ROWS + 1
- * rows (the extra one tells that more follow). A failing page aborts the
+ * the export appears exactly once. `first` and each page `next` reads hold up
+ * to EXPORT_PAGE_ROWS + 1 rows (the extra one tells that more follow). A failing page aborts the
  * stream: the client sees a broken transfer, never a silently short file.
  */
 export function csvExport(first: Todo[], next: (after: Cursor) => Promise<Todo[]>, onError: (err: unknown) => void): ReadableStream<Uint8Array> {
@@ -23,7 +23,7 @@ export function csvExport(first: Todo[], next: (after: Cursor) => Promise<Todo[]
     },
     async pull(controller) {
       const rows = page.slice(0, EXPORT_PAGE_ROWS);
-      if (rows.length > 0) controller.enqueue(encoder.encode(rows.map((t) => csvRecord([t.id, t.text, t.done, t.createdAt, t.updatedAt])).join('')));
+      if (rows.length > 0) controller.enqueue(encoder.encode(rows.map((todo) => csvRecord(CSV_COLUMNS.map((column) => todo[column]))).join('')));
       const last = rows[rows.length - 1];
       if (page.length <= EXPORT_PAGE_ROWS || !last) return controller.close();
       try {

@@ -60,8 +60,9 @@ async function exportTodos(c: Parameters<typeof listTodos>[0], done: boolean | u
   const first = await c.var.db.query(page(), { idempotent: true });
   // Each later page is its own statement with its own deadline: a long export is not one slow query.
   const next = (after: Cursor) => openDatabase(c.env).query(page(after), { idempotent: true });
-  return new Response(csvExport(first, next, (err) => logFailure(c, err, 'CSV export, after the first page')), {
-    headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="todos.csv"', Vary: 'Accept' },
+  return c.body(csvExport(first, next, (err) => logFailure(c, err, 'CSV export, after the first page')), 200, {
+    'Content-Type': 'text/csv; charset=utf-8',
+    'Content-Disposition': 'attachment; filename="todos.csv"',
   });
 }
 

@@ -1,11 +1,9 @@
 import { and, asc, desc, eq, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Drizzle } from '../db/client.ts';
 import { todos } from '../db/schema.ts';
-import { keyedOutcome, keyedStatement, type KeyedOutcome } from '../idempotency/statement.ts';
+import { executeKeyed, type KeyedOutcome } from '../idempotency/statement.ts';
 import type { Cursor } from '../lib/cursor.ts';
 import type { Todo } from './schemas.ts';
-
-type KeyedRow = { created: boolean; request_hash: string; response: string };
 
 /**
  * RFC 3339 in UTC with microseconds, formatted by Postgres whatever the
@@ -34,13 +32,12 @@ export async function insertTodoOnce(
   db: Drizzle,
   { key, hash, text, done = false }: { key: string; hash: string; text: string; done?: boolean },
 ): Promise<KeyedOutcome | undefined> {
-  const result = await db.execute<KeyedRow>(keyedStatement({
+  return executeKeyed(db, {
     scope: 'todos.create', key, hash,
     before: sql`new_id as (select nextval(pg_get_serial_sequence('todos', 'id'))::int as id)`,
     response: sql`select json_build_object('id', id, 'text', ${text}::text, 'done', ${done}::boolean, 'createdAt', ${nowRfc3339}, 'updatedAt', ${nowRfc3339})::text from new_id`,
     effect: sql`insert into ${todos} (id, text, done, created_at, updated_at) select new_id.id, ${text}, ${done}, now(), now() from new_id, claimed returning id`,
-  }));
-  return keyedOutcome(result.rows);
+  });
 }
 
 /** Inserts many todos in file order with ONE statement (two array parameters, whatever the row count). */
@@ -61,12 +58,11 @@ export async function insertTodosOnce(
   db: Drizzle,
   { key, hash, texts, dones }: { key: string; hash: string; texts: string[]; dones: boolean[] },
 ): Promise<KeyedOutcome | undefined> {
-  const result = await db.execute<KeyedRow>(keyedStatement({
+  return executeKeyed(db, {
     scope: 'todos.import', key, hash,
     response: sql`select json_build_object('inserted', ${texts.length}::int)::text`,
     effect: insertMany(texts, dones, true),
-  }));
-  return keyedOutcome(result.rows);
+  });
 }
 
 export async function insertTodo(db: Drizzle, values: { text: string; done?: boolean }): Promise<Todo> {

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { decodeCursor } from '../lib/cursor.ts';
-import { ProblemSchema } from '../lib/problem.ts';
+import { FieldErrorSchema, ProblemSchema } from '../lib/problem.ts';
 import { TEXT_MAX_LENGTH, textProblem } from '../lib/todo-rules.ts';
 
 /** Largest id the int4 column holds. */
@@ -81,7 +81,7 @@ export const ImportResultSchema = z
 const RowProblemSchema = z.object({
   line: z.number().int().min(1).openapi({ description: 'The CSV line on which the row starts (the header is line 1).', example: 3 }),
   row: z.number().int().min(0).openapi({ description: 'The data row\'s number (1 = first after the header; 0 = the header or the CSV grammar).', example: 2 }),
-  errors: z.array(z.object({ path: z.string().openapi({ example: 'done' }), message: z.string().openapi({ example: 'must be true/false, 1/0, yes/no (any case) or empty' }) })),
+  errors: z.array(FieldErrorSchema),
 });
 
 export const ImportProblemSchema = ProblemSchema.extend({

@@ -1,5 +1,5 @@
 import { CsvSyntaxError } from '../../src/csv/parse.ts';
-import { IMPORT_MAX_REPORTED, importColumns, importRow, type ImportColumns } from '../../src/todos/import-rows.ts';
+import { importColumns, NO_HEADER, rowTally, type ImportColumns } from '../../src/todos/import-rows.ts';
 import { fileRecords } from './file.ts';
 
 export interface CheckedFile {
@@ -22,28 +22,29 @@ export class FileProblems extends Error {
  * the chunks before it imported.
  */
 export async function checkFile(path: string): Promise<CheckedFile> {
-  let columns: ImportColumns | undefined;
-  let rows = 0;
+  let tally: ReturnType<typeof rowTally> | undefined;
   let sha256 = '';
-  const problems: string[] = [];
-  let invalid = 0;
   try {
-    for await (const { fields, line } of fileRecords(path, (hex) => (sha256 = hex))) {
-      if (!columns) {
-        const read = importColumns(fields);
-        if (typeof read === 'string') throw new FileProblems([`line ${line} (header): ${read}`]);
-        columns = read;
+    for await (const record of fileRecords(path, (hex) => (sha256 = hex))) {
+      if (tally) {
+        tally.check(record);
         continue;
       }
-      rows++;
-      const row = importRow(fields, columns);
-      if (Array.isArray(row) && ++invalid <= IMPORT_MAX_REPORTED) problems.push(`line ${line}: ${row.map((e) => `${e.path} ${e.message}`).join('; ')}`);
+      const read = importColumns(record.fields);
+      if (typeof read === 'string') throw new FileProblems([`line ${record.line} (header): ${read}`]);
+      tally = rowTally(read);
     }
   } catch (err) {
     if (err instanceof CsvSyntaxError) throw new FileProblems([`line ${err.line}: ${err.message}`]);
     throw err;
   }
-  if (!columns) throw new FileProblems(['the file is empty: the first line must be a header naming the columns, e.g. "text,done"']);
-  if (invalid > 0) throw new FileProblems([`${invalid} invalid row(s)${invalid > problems.length ? ` (the first ${problems.length} below)` : ''}:`, ...problems]);
-  return { columns, rows, sha256 };
+  if (!tally) throw new FileProblems([`the file is empty: ${NO_HEADER}`]);
+  const { problems, invalidRows } = tally;
+  if (invalidRows > 0) {
+    throw new FileProblems([
+      `${invalidRows} invalid row(s)${invalidRows > problems.length ? ` (the first ${problems.length} below)` : ''}:`,
+      ...problems.map(({ line, errors }) => `line ${line}: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`),
+    ]);
+  }
+  return { columns: tally.columns, rows: tally.rows, sha256 };
 }

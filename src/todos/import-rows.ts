@@ -1,4 +1,4 @@
-import { CsvSyntaxError, parseCsv } from '../csv/parse.ts';
+import { CsvSyntaxError, parseCsv, type CsvRecord } from '../csv/parse.ts';
 import { ProblemError } from '../lib/problem.ts';
 import { textProblem } from '../lib/todo-rules.ts';
 
@@ -101,6 +101,33 @@ export function importRow(fields: string[], columns: ImportColumns): { text: str
   return errors.length > 0 ? errors : { text: text.trim(), done: done! };
 }
 
+/** Why an input without even a header line cannot be imported. */
+export const NO_HEADER = 'the first line must be a header naming the columns, e.g. "text,done"';
+
+/**
+ * Checks data rows one at a time (the API's body, the CLI's file), keeping the
+ * first IMPORT_MAX_REPORTED problems and counting them all.
+ */
+export function rowTally(columns: ImportColumns) {
+  const problems: RowProblem[] = [];
+  let rows = 0;
+  let invalidRows = 0;
+  return {
+    columns,
+    problems,
+    get rows() { return rows; },
+    get invalidRows() { return invalidRows; },
+    /** The row as a todo, or undefined when it is invalid (and then tallied). */
+    check({ fields, line }: CsvRecord): { text: string; done: boolean } | undefined {
+      rows++;
+      const row = importRow(fields, columns);
+      if (!Array.isArray(row)) return row;
+      if (++invalidRows <= IMPORT_MAX_REPORTED) problems.push({ line, row: rows, errors: row });
+      return undefined;
+    },
+  };
+}
+
 /**
  * Reads an import body: the header, then every row checked with the rules of
  * POST /todos. Either every row is good, or the first bad rows come back (all
@@ -115,7 +142,7 @@ export function readImportRows(csv: string): ImportRows {
     return { ok: false, problems: [{ line: err.line, row: 0, errors: [{ path: '(csv)', message: err.message }] }], invalidRows: 1 };
   }
   const [header, ...rows] = records;
-  if (!header) return headerProblem(1, 'the body is empty: the first line must be a header naming the columns, e.g. "text,done"');
+  if (!header) return headerProblem(1, `the body is empty: ${NO_HEADER}`);
   if (rows.length > IMPORT_MAX_ROWS) {
     throw new ProblemError(413, `An import holds at most ${IMPORT_MAX_ROWS} rows; this one has ${rows.length}. Split it (npm run import does).`);
   }
@@ -124,18 +151,15 @@ export function readImportRows(csv: string): ImportRows {
 
   const texts: string[] = [];
   const dones: boolean[] = [];
-  const problems: RowProblem[] = [];
-  let invalidRows = 0;
-  rows.forEach(({ fields, line }, index) => {
-    const row = importRow(fields, columns);
-    if (Array.isArray(row)) {
-      if (++invalidRows <= IMPORT_MAX_REPORTED) problems.push({ line, row: index + 1, errors: row });
-    } else {
-      texts.push(row.text);
-      dones.push(row.done);
+  const tally = rowTally(columns);
+  for (const record of rows) {
+    const todo = tally.check(record);
+    if (todo) {
+      texts.push(todo.text);
+      dones.push(todo.done);
     }
-  });
-  if (invalidRows > 0) return { ok: false, problems, invalidRows };
+  }
+  if (tally.invalidRows > 0) return { ok: false, problems: tally.problems, invalidRows: tally.invalidRows };
   checkStatementSize(texts, dones, csv.length);
   return { ok: true, texts, dones };
 }

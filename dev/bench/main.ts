@@ -16,7 +16,7 @@ import { buildBundle } from './bundle.ts';
 import { CASES, selectCases, type CaseContext } from './cases.ts';
 import { runCase, warmUp, type CaseResult } from './load.ts';
 import { benchImport, type ImportResult } from './import.ts';
-import { budgetsTable, importTable, machineInfo, resultsTable, writeReport, type Mode, type Report } from './report.ts';
+import { machineInfo, reportTables, writeReport, type Mode, type Report } from './report.ts';
 import { seedTodos } from './seed.ts';
 import { measureStartup } from './startup.ts';
 import { startWorkerd, stopAllWorkerd, WORKERD } from './workerd.ts';
@@ -167,7 +167,7 @@ async function main(): Promise<void> {
   };
   const complete = cases.length === CASES.length && withImport;
   const file = writeReport(report, RESULTS_DIR, complete);
-  console.log(`\n${resultsTable(report)}\n${importResult ? `\n${importTable(importResult)}\n` : ''}\n${budgetsTable(budgets)}\n`);
+  console.log(`\n${reportTables(report)}\n`);
   log(`bundle ${(bundle.gzipBytes / 1024).toFixed(1)} KiB gzipped, startup ${startup.cpuMs.toFixed(1)} ms CPU; wrote ${file}${complete ? ' and bench/results/latest.md' : ' (some cases only: latest.md left alone)'} in ${report.wallTimeS.toFixed(0)} s`);
   await cleanup();
   const failed = budgets.filter((b) => b.verdict === 'FAIL');

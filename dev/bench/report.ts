@@ -90,6 +90,11 @@ export function budgetsTable(budgets: Budget[]): string {
   return ['| budget | verdict | detail |', '| --- | --- | --- |', ...budgets.map((b) => `| ${b.name} | ${b.verdict} | ${b.detail} |`)].join('\n');
 }
 
+/** The tables of a run: every case, the import when it ran, the budgets (printed, and inside the markdown report). */
+export function reportTables(report: Report): string {
+  return `${resultsTable(report)}\n${report.import ? `\n${importTable(report.import)}\n` : ''}\n${budgetsTable(report.budgets)}`;
+}
+
 /** The whole report as markdown: what ran, where, the table, the budgets. */
 export function renderMarkdown(report: Report): string {
   const { mode, machine, bundle, startup } = report;
@@ -105,9 +110,7 @@ export function renderMarkdown(report: Report): string {
 - Bundle: ${(bundle.minifiedBytes / 1024).toFixed(1)} KiB minified, **${(bundle.gzipBytes / 1024).toFixed(1)} KiB gzipped**${report.servedBundle ? ` (the deployed Worker; served here instead: \`${report.servedBundle.entry}\`, ${(report.servedBundle.minifiedBytes / 1024).toFixed(1)} KiB minified, ${(report.servedBundle.gzipBytes / 1024).toFixed(1)} KiB gzipped)` : ''}
 - Startup: **${startup.cpuMs.toFixed(1)} ms CPU** (workerd CPU until listening: ${startup.workerCpuMs.toFixed(1)} ms with the Worker − ${startup.emptyCpuMs.toFixed(1)} ms with an empty Worker, medians of ${startup.runs} fresh processes)
 
-${resultsTable(report)}
-${report.import ? `\n${importTable(report.import)}\n` : ''}
-${budgetsTable(report.budgets)}
+${reportTables(report)}
 `;
 }
 

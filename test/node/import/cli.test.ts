@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { neon } from '@neondatabase/serverless';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { csvRecord } from '../../../src/csv/format.ts';
 import { parseCsv } from '../../../src/csv/parse.ts';
@@ -13,6 +12,7 @@ import { startWorker } from '../../../dev/worker.ts';
 import { progressReporter } from '../../../dev/import/progress.ts';
 import { refusal } from '../../../dev/import/send.ts';
 import { useTestGateway } from '../../support/driver.ts';
+import { rowsStartingWith as rowsOf } from '../../support/rows.ts';
 import { flakyProxy, type Fate } from '../../support/flaky-proxy.ts';
 
 // npm run import end to end: the CLI (a child process) -> wrangler dev (workerd) -> gateway -> database.
@@ -50,9 +50,7 @@ const writeCsv = (content: string) => {
 };
 
 const marker = () => `cli-${crypto.randomUUID().slice(0, 8)}`;
-/** Rows whose text starts with `prefix`, in insertion order. */
-const rowsStartingWith = async (prefix: string) =>
-  (await neon(inject('databaseUrl'))`select text, done from todos where starts_with(text, ${prefix}) order by id`) as { text: string; done: boolean }[];
+const rowsStartingWith = (prefix: string) => rowsOf(inject('databaseUrl'), prefix);
 /** A file of `count` rows, each with a distinct text, some of them tricky. */
 function generated(prefix: string, count: number) {
   const texts = Array.from({ length: count }, (_, i) => (i % 7 === 3 ? `${prefix} ${i} "quoted", and\nsplit 😀` : `${prefix} ${i}`));

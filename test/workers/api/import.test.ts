@@ -1,8 +1,8 @@
 import { env } from 'cloudflare:workers';
-import { neon } from '@neondatabase/serverless';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IMPORT_MAX_BYTES } from '../../../src/todos/import-rows.ts';
 import { useTestGateway } from '../../support/driver.ts';
+import { rowsStartingWith as rowsOf } from '../../support/rows.ts';
 import { call, marker } from './client.ts';
 
 beforeAll(() => useTestGateway(env.NEON_LOCAL_GATEWAY!));
@@ -10,9 +10,7 @@ beforeAll(() => useTestGateway(env.NEON_LOCAL_GATEWAY!));
 const importCsv = (body: BodyInit, headers: Record<string, string> = {}) =>
   call('POST', '/todos/import', { body, headers: { 'content-type': 'text/csv', ...headers } });
 
-/** The rows whose text starts with `prefix`, in insertion order. */
-const rowsStartingWith = async (prefix: string) =>
-  (await neon(env.DATABASE_URL)`select text, done from todos where starts_with(text, ${prefix}) order by id`) as { text: string; done: boolean }[];
+const rowsStartingWith = (prefix: string) => rowsOf(env.DATABASE_URL, prefix);
 
 describe('POST /todos/import', () => {
   it('inserts every row in file order, with the trimmed text and the done flag, and answers 201 {inserted}', async () => {

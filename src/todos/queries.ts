@@ -2,6 +2,7 @@ import { and, asc, desc, eq, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Drizzle } from '../db/client.ts';
 import { todos } from '../db/schema.ts';
 import { executeKeyed, type KeyedOutcome } from '../idempotency/statement.ts';
+import { compiledQuery } from '../db/compiled.ts';
 import type { Cursor } from '../lib/cursor.ts';
 import type { Todo } from './schemas.ts';
 
@@ -65,48 +66,90 @@ export async function insertTodosOnce(
   });
 }
 
-export async function insertTodo(db: Drizzle, values: { text: string; done?: boolean }): Promise<Todo> {
-  const [row] = await db.insert(todos).values(values).returning(todoColumns);
+const placeholder = sql.placeholder;
+
+const insertQuery = compiledQuery(todoColumns, (db) =>
+  db.insert(todos).values({ text: placeholder('text'), done: placeholder('done') }).returning(todoColumns));
+
+export async function insertTodo(db: Drizzle, { text, done = false }: { text: string; done?: boolean }): Promise<Todo> {
+  const [row] = await insertQuery.run(db, undefined, { text, done });
   return row!;
 }
+
+/** Which parts of the listing's SQL a request needs; each shape is its own compiled text. */
+interface ListShape { filtered: boolean; paged: boolean; oldestFirst: boolean }
+
+const listQuery = compiledQuery(
+  todoColumns,
+  (db, { filtered, paged, oldestFirst }: ListShape) => {
+    const position = sql`(${todos.createdAt}, ${todos.id})`;
+    const cursor = sql`(${placeholder('afterCreatedAt')}::timestamptz, ${placeholder('afterId')})`;
+    const order = oldestFirst ? asc : desc;
+    return db
+      .select(todoColumns)
+      .from(todos)
+      .where(and(
+        filtered ? eq(todos.done, placeholder('done')) : undefined,
+        paged ? (oldestFirst ? sql`${position} > ${cursor}` : sql`${position} < ${cursor}`) : undefined,
+      ))
+      .orderBy(order(todos.createdAt), order(todos.id))
+      .limit(placeholder('limit'));
+  },
+  ({ filtered, paged, oldestFirst }) => `${+filtered}${+paged}${+oldestFirst}`,
+);
+
+interface ListOptions { done?: boolean; limit: number; after?: Cursor; oldestFirst?: boolean }
+
+const listArguments = ({ done, limit, after, oldestFirst = false }: ListOptions) => [
+  { filtered: done !== undefined, paged: after !== undefined, oldestFirst },
+  // One extra row tells whether another page follows.
+  { done, limit: limit + 1, afterCreatedAt: after?.createdAt, afterId: after?.id },
+] as const;
 
 /**
  * One page, newest first (or oldest first, for the export), plus one extra
  * row that tells whether another page follows. Both orders read the same
  * index, forwards or backwards.
  */
-export function listTodos(db: Drizzle, { done, limit, after, oldestFirst = false }: { done?: boolean; limit: number; after?: Cursor; oldestFirst?: boolean }) {
-  const position = sql`(${todos.createdAt}, ${todos.id})`;
-  const cursor = after && sql`(${after.createdAt}::timestamptz, ${after.id})`;
-  const filters: (SQL | undefined)[] = [
-    done === undefined ? undefined : eq(todos.done, done),
-    cursor && (oldestFirst ? sql`${position} > ${cursor}` : sql`${position} < ${cursor}`),
-  ];
-  const order = oldestFirst ? asc : desc;
-  return db
-    .select(todoColumns)
-    .from(todos)
-    .where(and(...filters))
-    .orderBy(order(todos.createdAt), order(todos.id))
-    .limit(limit + 1);
+export function listTodos(db: Drizzle, options: ListOptions): Promise<Todo[]> {
+  return listQuery.run(db, ...listArguments(options));
 }
+
+/** The listing's SQL and parameters for these options (tests EXPLAIN it). */
+export const listTodosSql = (options: ListOptions) => listQuery.sql(...listArguments(options));
+
+const findQuery = compiledQuery(todoColumns, (db) =>
+  db.select(todoColumns).from(todos).where(eq(todos.id, placeholder('id'))));
 
 export async function findTodo(db: Drizzle, id: number): Promise<Todo | undefined> {
-  const [row] = await db.select(todoColumns).from(todos).where(eq(todos.id, id));
+  const [row] = await findQuery.run(db, undefined, { id });
   return row;
 }
 
-/** Applies a patch; updatedAt always moves forward, even within one microsecond. */
-export async function updateTodo(db: Drizzle, id: number, patch: { text?: string; done?: boolean }): Promise<Todo | undefined> {
-  const [row] = await db
+type Patch = { text?: string; done?: boolean };
+
+const updateQuery = compiledQuery(
+  todoColumns,
+  (db, fields: (keyof Patch)[]) => db
     .update(todos)
-    .set({ ...patch, updatedAt: sql`greatest(now(), ${todos.updatedAt} + interval '1 microsecond')` })
-    .where(eq(todos.id, id))
-    .returning(todoColumns);
+    // updatedAt always moves forward, even within one microsecond.
+    .set({ ...Object.fromEntries(fields.map((name) => [name, placeholder(name)])), updatedAt: sql`greatest(now(), ${todos.updatedAt} + interval '1 microsecond')` })
+    .where(eq(todos.id, placeholder('id')))
+    .returning(todoColumns),
+  (fields) => fields.join(),
+);
+
+/** Applies a patch (text, done or both). */
+export async function updateTodo(db: Drizzle, id: number, patch: Patch): Promise<Todo | undefined> {
+  const fields = (['text', 'done'] as const).filter((name) => patch[name] !== undefined);
+  const [row] = await updateQuery.run(db, fields, { id, ...patch });
   return row;
 }
+
+const deleteQuery = compiledQuery({ id: todos.id }, (db) =>
+  db.delete(todos).where(eq(todos.id, placeholder('id'))).returning({ id: todos.id }));
 
 export async function deleteTodo(db: Drizzle, id: number): Promise<boolean> {
-  const rows = await db.delete(todos).where(eq(todos.id, id)).returning({ id: todos.id });
+  const rows = await deleteQuery.run(db, undefined, { id });
   return rows.length > 0;
 }

@@ -8,7 +8,6 @@ declare module 'autocannon' {
     timeout?: number;
     requests?: object[];
     /** Requests per second across all connections; unset: as fast as the server answers. */
-    overallRate?: number;
   }
   interface Result {
     latency: Histogram;

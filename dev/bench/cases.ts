@@ -28,6 +28,8 @@ export interface BenchCase {
   floor?: boolean;
   /** Its CPU per request is held to the CPU budget (<= 3x the floor). */
   cpuBudget?: boolean;
+  /** Served by the bench-only control Worker (dev/bench/control-worker.ts), not the deployed one; HTTP transport only. */
+  control?: boolean;
   request(ctx: CaseContext): RequestSpec;
 }
 
@@ -43,6 +45,10 @@ export const CASES: BenchCase[] = [
   { name: 'floor', label: 'GET /bench-floor (404, no db)', expectedStatus: 404, expectedRoundTrips: 0, floor: true, request: () => ({ method: 'GET', path: '/bench-floor' }) },
   { name: 'health', label: 'GET /health', expectedStatus: 200, expectedRoundTrips: 1, request: () => ({ method: 'GET', path: '/health' }) },
   { name: 'list', label: 'GET /todos', expectedStatus: 200, expectedRoundTrips: 1, cpuBudget: true, request: () => ({ method: 'GET', path: '/todos' }) },
+  {
+    name: 'control', label: 'GET /todos, control Worker (driver only)', expectedStatus: 200, expectedRoundTrips: 1, control: true,
+    request: () => ({ method: 'GET', path: '/todos' }),
+  },
   { name: 'list-done', label: 'GET /todos?done=true', expectedStatus: 200, expectedRoundTrips: 1, request: () => ({ method: 'GET', path: '/todos?done=true' }) },
   {
     name: 'get', label: 'GET /todos/{id}', expectedStatus: 200, expectedRoundTrips: 1,

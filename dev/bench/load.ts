@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import type { GatewayStats } from '../gateway/types.ts';
 import type { BenchCase, CaseContext } from './cases.ts';
+import { pacedLoad } from './paced.ts';
 
 /** Where a case runs and what it can observe. */
 export interface Target {
@@ -34,7 +35,8 @@ export interface CaseResult {
   cpuUsPerRequest: number;
   /**
    * For cases under the CPU budget: the floor run right after, at the same
-   * connections and the same request rate as this case reached (see cpuBudget).
+   * connections and the same request rate as this case reached, evenly paced
+   * like the case's own requests (see runPaced and cpuBudget).
    */
   floorAtSameRate?: { rps: number; cpuUsPerRequest: number };
 }
@@ -56,26 +58,29 @@ function statsDelta(after: GatewayStats, before: GatewayStats): GatewayStats {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
 
+/** Runs `work` and measures around it: the gateway's counters and workerd's CPU, as deltas. */
+async function measured<T>(target: Target, work: () => Promise<T>): Promise<{ result: T; delta: GatewayStats; cpuSeconds: number }> {
+  await settle();
+  const statsBefore = target.gatewayStats();
+  const cpuBefore = target.cpuSeconds();
+  const result = await work();
+  await settle(); // requests cut off at the end of the run finish their database call and CPU
+  return { result, delta: statsDelta(target.gatewayStats(), statsBefore), cpuSeconds: target.cpuSeconds() - cpuBefore };
+}
+
 /**
  * Loads one case at one concurrency for `durationS` seconds and measures it:
  * latency and throughput from autocannon, round trips from the gateway's
  * counters, CPU from workerd's /proc entry, all as deltas around the run.
  */
-export async function runCase(benchCase: BenchCase, ctx: CaseContext, target: Target, connections: number, durationS: number, rate?: number): Promise<CaseResult> {
-  await settle();
-  const statsBefore = target.gatewayStats();
-  const cpuBefore = target.cpuSeconds();
-  const result = await autocannon({
+export async function runCase(benchCase: BenchCase, ctx: CaseContext, target: Target, connections: number, durationS: number): Promise<CaseResult> {
+  const { result, delta, cpuSeconds } = await measured(target, () => autocannon({
     url: target.url,
     connections,
     duration: durationS,
     timeout: 10,
     requests: [benchCase.request(ctx)],
-    ...(rate ? { overallRate: rate } : {}),
-  });
-  await settle(); // requests cut off at the end of the run finish their database call and CPU
-  const delta = statsDelta(target.gatewayStats(), statsBefore);
-  const cpu = target.cpuSeconds() - cpuBefore;
+  }));
   const requests = result.requests.total;
   const statusCounts = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, (s as { count: number }).count]));
   const per = (n: number) => (requests > 0 ? n / requests : 0);
@@ -94,8 +99,19 @@ export async function runCase(benchCase: BenchCase, ctx: CaseContext, target: Ta
     minRequestsPerSecond: result.requests.min,
     roundTripsPerRequest: per(roundTrips(delta)),
     wsSessionsPerRequest: per(delta.wsSessions),
-    cpuUsPerRequest: per(cpu) * 1e6,
+    cpuUsPerRequest: per(cpuSeconds) * 1e6,
   };
+}
+
+/**
+ * The same case sent at an even `rate` (see pacedLoad) rather than as fast as
+ * it goes: workerd's CPU per request, and the rate reached. Every answer must
+ * have the case's status.
+ */
+export async function runPaced(benchCase: BenchCase, ctx: CaseContext, target: Target, connections: number, durationS: number, rate: number): Promise<{ rps: number; cpuUsPerRequest: number }> {
+  const { result, cpuSeconds } = await measured(target, () => pacedLoad(target.url, benchCase.request(ctx), benchCase.expectedStatus, connections, durationS, rate));
+  if (result.requests === 0 || result.unexpected > 0) throw new Error(`${benchCase.name} at ${rate} req/s: ${result.unexpected} of ${result.requests} answers were not ${benchCase.expectedStatus}`);
+  return { rps: result.requests / durationS, cpuUsPerRequest: (cpuSeconds / result.requests) * 1e6 };
 }
 
 /** A short unmeasured run: JIT-compiles the route's code in workerd and warms the database's caches. */

@@ -13,13 +13,13 @@ import { LOCAL_CREDENTIALS, startStack, type Backend } from '../stack.ts';
 import type { PostgresUpstream } from '../upstreams/postgres.ts';
 import { evaluateBudgets } from './budgets.ts';
 import { buildBundle } from './bundle.ts';
-import { CASES, selectCases, type CaseContext } from './cases.ts';
-import { runCase, warmUp, type CaseResult } from './load.ts';
+import { selectCases, type CaseContext } from './cases.ts';
+import { runCase, runPaced, warmUp, type CaseResult } from './load.ts';
 import { benchImport, type ImportResult } from './import.ts';
 import { machineInfo, reportTables, writeReport, type Mode, type Report } from './report.ts';
 import { seedTodos } from './seed.ts';
 import { measureStartup } from './startup.ts';
-import { startWorkerd, stopAllWorkerd, WORKERD } from './workerd.ts';
+import { startWorkerd, stopAllWorkerd, WORKERD, type Workerd } from './workerd.ts';
 import { readWorkerConfig } from './wrangler-config.ts';
 
 const USAGE = 'npm run bench -- [--backend postgres|embedded] [--duration 5] [--connections 1,16,64] [--latency-ms 0] [--transport http|ws] [--cases floor,health,list,list-done,get,create,patch,delete,import] [--import-rows 100000]';
@@ -27,6 +27,7 @@ const SEEDED_TODOS = 10_000;
 const WARM_UP_S = 1;
 const RESULTS_DIR = resolve('bench/results');
 const WS_ENTRY = 'dev/bench/ws-worker.ts';
+const CONTROL_ENTRY = 'dev/bench/control-worker.ts';
 
 /** Stops what was started: workerd first (whichever measurement started it), then the rest newest first; safe to call twice. */
 const cleanups: (() => Promise<void>)[] = [];
@@ -68,7 +69,9 @@ async function main(): Promise<void> {
   const { mode, caseNames, importRows } = parseMode();
   // The import case drives the CLI rather than autocannon: it runs after the others, over HTTP only.
   const withImport = caseNames.length === 0 || caseNames.includes('import');
-  const cases = caseNames.length && caseNames.every((name) => name === 'import') ? [] : selectCases(caseNames.filter((name) => name !== 'import'));
+  // The control Worker speaks SQL over HTTP: no control in the WebSocket comparison.
+  const cases = (caseNames.length && caseNames.every((name) => name === 'import') ? [] : selectCases(caseNames.filter((name) => name !== 'import')))
+    .filter((c) => !c.control || mode.transport === 'http');
   onShutdown(cleanup);
   const load = loadavg().map((n) => n.toFixed(2)).join(' ');
 
@@ -105,29 +108,35 @@ async function main(): Promise<void> {
     bindings: { ...config.vars, DATABASE_URL: stack.databaseUrl, NEON_LOCAL_GATEWAY: stack.gatewayAddress },
   });
   log(`workerd ${workerd.pid} serving ${workerd.url}`);
+  let controlWorkerd: Workerd | undefined;
+  if (cases.some((c) => c.control)) {
+    log(`building and serving the control Worker (${CONTROL_ENTRY})`);
+    const control = await buildBundle(join(buildDir, 'control'), CONTROL_ENTRY);
+    controlWorkerd = await startWorkerd({ ...workerBase, dir: control.dir, main: control.main, bindings: { DATABASE_URL: stack.databaseUrl, NEON_LOCAL_GATEWAY: stack.gatewayAddress } });
+  }
 
   let deletable: number[] = [];
   const ctx: CaseContext = { ids, takeDeletable: () => deletable.pop() };
-  const target = { url: workerd.url, cpuSeconds: workerd.cpuSeconds, gatewayStats: () => stack.gateway.stats() };
+  const targetOf = (w: Workerd) => ({ url: w.url, cpuSeconds: w.cpuSeconds, gatewayStats: () => stack.gateway.stats() });
   const results: CaseResult[] = [];
   const floorCase = cases.find((c) => c.floor);
   for (const benchCase of cases) {
     const refill = async (seconds: number) => {
       if (benchCase.name !== 'delete') return;
-      // Enough rows for the run, each deleted once: twice the best rate any case has reached so far (deletes are
-      // among the cheapest requests, and a shared machine's speed drifts). One statement, so plenty costs little.
-      const rps = Math.max(2000, ...results.map((r) => r.rps));
+      // Enough rows for the run, each deleted once: twice the best rate any database case has reached so far
+      // (deletes are among the cheapest requests, and a shared machine's speed drifts); the floor's is not a database rate.
+      const rps = Math.max(2000, ...results.filter((r) => r.roundTripsPerRequest > 0).map((r) => r.rps));
       deletable = await seedTodos(stack.directUrl, stack.gatewayAddress, Math.ceil(rps * seconds * 2) + 1000);
     };
+    const target = targetOf(benchCase.control ? controlWorkerd! : workerd);
     await refill(WARM_UP_S);
-    await warmUp(benchCase, ctx, workerd.url, WARM_UP_S);
+    await warmUp(benchCase, ctx, target.url, WARM_UP_S);
     for (const connections of mode.connections) {
       await refill(mode.durationS);
       const result = await runCase(benchCase, ctx, target, connections, mode.durationS);
       if (benchCase.cpuBudget && floorCase) {
-        // The floor again, at this case's request rate: per-request CPU depends on the arrival rate, so compare at the same one.
-        const floor = await runCase(floorCase, ctx, target, connections, mode.durationS, Math.max(1, Math.round(result.rps)));
-        result.floorAtSameRate = { rps: floor.rps, cpuUsPerRequest: floor.cpuUsPerRequest };
+        // The floor again, at this case's request rate: per-request CPU depends on how requests arrive, so compare at the same pace.
+        result.floorAtSameRate = await runPaced(floorCase, ctx, targetOf(workerd), connections, mode.durationS, Math.max(1, result.rps));
       }
       results.push(result);
       log(`${benchCase.name.padEnd(9)} c=${String(connections).padEnd(3)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.latencyMs.p50} ms  ` +
@@ -165,7 +174,7 @@ async function main(): Promise<void> {
     budgets,
     wallTimeS: (Date.now() - started) / 1000,
   };
-  const complete = cases.length === CASES.length && withImport;
+  const complete = caseNames.length === 0;
   const file = writeReport(report, RESULTS_DIR, complete);
   console.log(`\n${reportTables(report)}\n`);
   log(`bundle ${(bundle.gzipBytes / 1024).toFixed(1)} KiB gzipped, startup ${startup.cpuMs.toFixed(1)} ms CPU; wrote ${file}${complete ? ' and bench/results/latest.md' : ' (some cases only: latest.md left alone)'} in ${report.wallTimeS.toFixed(0)} s`);

@@ -60,7 +60,7 @@ const ms = (value: number) => (Number.isInteger(value) ? String(value) : value.t
 export function resultsTable(report: Report): string {
   const { latencyMs } = report.mode;
   const floorUs = (connections: number) => report.results.find((r) => r.case === 'floor' && r.connections === connections)?.cpuUsPerRequest;
-  const head = ['case', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'max ms', ...(latencyMs ? ['p50 in RTs'] : []), 'unexpected status', 'errors/timeouts', 'db RT/req', 'CPU µs/req', '× floor', '× floor at same rate'];
+  const head = ['case', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'max ms', ...(latencyMs ? ['p50 in RTs'] : []), 'unexpected status', 'errors/timeouts', 'db RT/req', 'CPU µs/req', '× floor', '× floor paced at same rate'];
   const rows = report.results.map((r) => {
     const floor = floorUs(r.connections);
     return [

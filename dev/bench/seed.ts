@@ -14,9 +14,12 @@ export function todoText(random: () => number = Math.random): string {
   return (text[0]!.toUpperCase() + text.slice(1)).slice(0, TEXT_MAX_LENGTH).trim();
 }
 
+/** Rows per statement: well under the 10 MiB a SQL-over-HTTP request may carry, even if every text were 1000 characters. */
+const ROWS_PER_STATEMENT = 5_000;
+
 /**
- * Inserts `count` todos in ONE statement (arrays unnested server-side), through
- * the gateway's direct route, and returns their ids. About 30% are done, and
+ * Inserts `count` todos, one statement per 5,000 (arrays unnested
+ * server-side), through the gateway's direct route, and returns their ids. About 30% are done, and
  * createdAt spreads over the last year, so lists and the done filter read real
  * index ranges.
  */
@@ -32,11 +35,16 @@ export async function seedTodos(directUrl: string, gatewayAddress: string, count
     done.push(Math.random() < 0.3);
     created.push(new Date(now - Math.floor(Math.random() * 365 * 86_400_000)).toISOString());
   }
-  const rows = (await sql.query(
-    `INSERT INTO todos (text, done, created_at, updated_at)
-     SELECT t, d, c, c FROM unnest($1::text[], $2::boolean[], $3::timestamptz[]) AS s(t, d, c)
-     RETURNING id`,
-    [texts, done, created],
-  )) as { id: number }[];
-  return rows.map((row) => row.id);
+  const ids: number[] = [];
+  for (let from = 0; from < count; from += ROWS_PER_STATEMENT) {
+    const to = from + ROWS_PER_STATEMENT;
+    const rows = (await sql.query(
+      `INSERT INTO todos (text, done, created_at, updated_at)
+       SELECT t, d, c, c FROM unnest($1::text[], $2::boolean[], $3::timestamptz[]) AS s(t, d, c)
+       RETURNING id`,
+      [texts.slice(from, to), done.slice(from, to), created.slice(from, to)],
+    )) as { id: number }[];
+    ids.push(...rows.map((row) => row.id));
+  }
+  return ids;
 }

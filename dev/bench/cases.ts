@@ -49,6 +49,10 @@ export const CASES: BenchCase[] = [
     name: 'control', label: 'GET /todos, control Worker (driver only)', expectedStatus: 200, expectedRoundTrips: 1, control: true,
     request: () => ({ method: 'GET', path: '/todos' }),
   },
+  {
+    name: 'control-floor', label: 'GET /bench-floor, control Worker (bare 404)', expectedStatus: 404, expectedRoundTrips: 0, control: true,
+    request: () => ({ method: 'GET', path: '/bench-floor' }),
+  },
   { name: 'list-done', label: 'GET /todos?done=true', expectedStatus: 200, expectedRoundTrips: 1, request: () => ({ method: 'GET', path: '/todos?done=true' }) },
   {
     name: 'get', label: 'GET /todos/{id}', expectedStatus: 200, expectedRoundTrips: 1,

@@ -4,7 +4,8 @@
 // Drizzle at request time. `npm run bench` serves it beside the real Worker
 // (case "control"): its CPU per request is the part of a list request that no
 // application code can remove (the driver, workerd's subrequest, JSON), to read
-// the CPU budget against. The deployed Worker never imports it.
+// the CPU budget against. Any other path is a bare 404 (case "control-floor"):
+// a request to a Worker that does nothing. The deployed Worker never imports it.
 import { neon } from '@neondatabase/serverless';
 import { useLocalGateway } from '../../src/db/local-gateway.ts';
 import { listTodosSql } from '../../src/todos/queries.ts';

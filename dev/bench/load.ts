@@ -12,6 +12,11 @@ export interface Target {
   gatewayStats(): GatewayStats;
 }
 
+export interface FloorRun {
+  rps: number;
+  cpuUsPerRequest: number;
+}
+
 export interface CaseResult {
   case: string;
   label: string;
@@ -34,11 +39,12 @@ export interface CaseResult {
   /** workerd CPU per request, microseconds. */
   cpuUsPerRequest: number;
   /**
-   * For cases under the CPU budget: the floor run right after, at the same
-   * connections and the same request rate as this case reached, evenly paced
-   * like the case's own requests (see runPaced and cpuBudget).
+   * For cases under the CPU budget, the floor run right after the case at the
+   * same connections (see cpuBudget): `paced` at the rate the case reached,
+   * evenly spaced like the case's own requests (runPaced); `free` as fast as
+   * it goes, from 2 connections up.
    */
-  floorAtSameRate?: { rps: number; cpuUsPerRequest: number };
+  floorsAfter?: { paced: FloorRun; free?: FloorRun };
 }
 
 /**
@@ -108,7 +114,7 @@ export async function runCase(benchCase: BenchCase, ctx: CaseContext, target: Ta
  * it goes: workerd's CPU per request, and the rate reached. Every answer must
  * have the case's status.
  */
-export async function runPaced(benchCase: BenchCase, ctx: CaseContext, target: Target, connections: number, durationS: number, rate: number): Promise<{ rps: number; cpuUsPerRequest: number }> {
+export async function runPaced(benchCase: BenchCase, ctx: CaseContext, target: Target, connections: number, durationS: number, rate: number): Promise<FloorRun> {
   const { result, cpuSeconds } = await measured(target, () => pacedLoad(target.url, benchCase.request(ctx), benchCase.expectedStatus, connections, durationS, rate));
   if (result.requests === 0 || result.unexpected > 0) throw new Error(`${benchCase.name} at ${rate} req/s: ${result.unexpected} of ${result.requests} answers were not ${benchCase.expectedStatus}`);
   return { rps: result.requests / durationS, cpuUsPerRequest: (cpuSeconds / result.requests) * 1e6 };

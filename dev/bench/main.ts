@@ -135,8 +135,11 @@ async function main(): Promise<void> {
       await refill(mode.durationS);
       const result = await runCase(benchCase, ctx, target, connections, mode.durationS);
       if (benchCase.cpuBudget && floorCase) {
-        // The floor again, at this case's request rate: per-request CPU depends on how requests arrive, so compare at the same pace.
-        result.floorAtSameRate = await runPaced(floorCase, ctx, targetOf(workerd), connections, mode.durationS, Math.max(1, result.rps));
+        // The floor again right after (the machine's speed drifts): paced at this case's rate, as a database
+        // route's requests arrive, and free-running, as they keep workerd busy from 2 connections up.
+        const paced = await runPaced(floorCase, ctx, targetOf(workerd), connections, mode.durationS, Math.max(1, result.rps));
+        const free = connections > 1 ? await runCase(floorCase, ctx, targetOf(workerd), connections, mode.durationS) : undefined;
+        result.floorsAfter = { paced, ...(free ? { free: { rps: free.rps, cpuUsPerRequest: free.cpuUsPerRequest } } : {}) };
       }
       results.push(result);
       log(`${benchCase.name.padEnd(9)} c=${String(connections).padEnd(3)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.latencyMs.p50} ms  ` +

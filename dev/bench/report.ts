@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Bundle } from './bundle.ts';
 import type { Budget } from './budgets.ts';
 import type { ImportResult } from './import.ts';
-import type { CaseResult } from './load.ts';
+import type { CaseResult, FloorRun } from './load.ts';
 import type { Startup } from './startup.ts';
 
 export interface Mode {
@@ -56,11 +56,17 @@ export function modeTag({ backend, transport, latencyMs }: Mode): string {
 /** autocannon records whole milliseconds; show fractions only where a value has them. */
 const ms = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(1));
 
+/** A case's CPU against the floors run right after it. */
+function floorsAfterCell(cpuUs: number, { paced, free }: NonNullable<CaseResult['floorsAfter']>): string {
+  const ratio = (floor: FloorRun) => `${(cpuUs / floor.cpuUsPerRequest).toFixed(1)} (${floor.cpuUsPerRequest.toFixed(0)} µs at ${floor.rps.toFixed(0)} req/s)`;
+  return free ? `${ratio(paced)}; ${ratio(free)}` : ratio(paced);
+}
+
 /** The results as one markdown table; with added latency, each p50 also in units of that latency. */
 export function resultsTable(report: Report): string {
   const { latencyMs } = report.mode;
   const floorUs = (connections: number) => report.results.find((r) => r.case === 'floor' && r.connections === connections)?.cpuUsPerRequest;
-  const head = ['case', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'max ms', ...(latencyMs ? ['p50 in RTs'] : []), 'unexpected status', 'errors/timeouts', 'db RT/req', 'CPU µs/req', '× floor', '× floor paced at same rate'];
+  const head = ['case', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'max ms', ...(latencyMs ? ['p50 in RTs'] : []), 'unexpected status', 'errors/timeouts', 'db RT/req', 'CPU µs/req', '× floor', '× floors run right after: paced at the same rate; free-running'];
   const rows = report.results.map((r) => {
     const floor = floorUs(r.connections);
     return [
@@ -69,7 +75,7 @@ export function resultsTable(report: Report): string {
       String(r.unexpectedStatus), `${r.errors}/${r.timeouts}`,
       r.roundTripsPerRequest.toFixed(2) + (r.wsSessionsPerRequest ? ` (${r.wsSessionsPerRequest.toFixed(2)} ws sessions)` : ''),
       r.cpuUsPerRequest.toFixed(0), floor ? (r.cpuUsPerRequest / floor).toFixed(1) : '-',
-      r.floorAtSameRate ? `${(r.cpuUsPerRequest / r.floorAtSameRate.cpuUsPerRequest).toFixed(1)} (floor ${r.floorAtSameRate.cpuUsPerRequest.toFixed(0)} µs at ${r.floorAtSameRate.rps.toFixed(0)} req/s)` : '-',
+      r.floorsAfter ? floorsAfterCell(r.cpuUsPerRequest, r.floorsAfter) : '-',
     ];
   });
   return [head, head.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');

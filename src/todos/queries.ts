@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Drizzle } from '../db/client.ts';
+import { compiledQuery } from '../db/compiled.ts';
 import { todos } from '../db/schema.ts';
 import { executeKeyed, type KeyedOutcome } from '../idempotency/statement.ts';
-import { compiledQuery } from '../db/compiled.ts';
 import type { Cursor } from '../lib/cursor.ts';
 import type { Todo } from './schemas.ts';
 

@@ -22,7 +22,7 @@ import { measureStartup } from './startup.ts';
 import { startWorkerd, stopAllWorkerd, WORKERD, type Workerd } from './workerd.ts';
 import { readWorkerConfig } from './wrangler-config.ts';
 
-const USAGE = 'npm run bench -- [--backend postgres|embedded] [--duration 5] [--connections 1,16,64] [--latency-ms 0] [--transport http|ws] [--cases floor,health,list,list-done,get,create,patch,delete,import] [--import-rows 100000]';
+const USAGE = 'npm run bench -- [--backend postgres|embedded] [--duration 5] [--connections 1,16,64] [--latency-ms 0] [--transport http|ws] [--cases floor,health,list,control,control-floor,list-done,get,create,patch,delete,import] [--import-rows 100000]';
 const SEEDED_TODOS = 10_000;
 const WARM_UP_S = 1;
 const RESULTS_DIR = resolve('bench/results');

@@ -31,8 +31,8 @@ export const LIMITS = {
 } as const;
 
 const verdict = (failures: string[]): Budget['verdict'] => (failures.length ? 'FAIL' : 'PASS');
-const floorAt = (input: BudgetInput, connections: number) =>
-  input.results.find((r) => r.connections === connections && input.cases.find((c) => c.name === r.case)?.floor);
+const floorAt = ({ cases, results }: Pick<BudgetInput, 'cases' | 'results'>, connections: number) =>
+  results.find((r) => r.connections === connections && cases.find((c) => c.name === r.case)?.floor);
 
 /** Every budget, evaluated on one run's results. */
 export function evaluateBudgets(input: BudgetInput): Budget[] {
@@ -75,7 +75,7 @@ function latencyBudget({ cases, results, latencyMs }: BudgetInput): Budget {
   const failures: string[] = [];
   for (const r of results.filter((r) => r.connections === connections)) {
     const benchCase = cases.find((c) => c.name === r.case)!;
-    const floor = floorAt({ cases, results } as BudgetInput, r.connections);
+    const floor = floorAt({ cases, results }, r.connections);
     if (benchCase.floor || benchCase.expectedRoundTrips === 0 || !floor) continue;
     const limit = LIMITS.latencyRoundTrips * latencyMs + floor.latencyMs.p50;
     if (r.latencyMs.p50 > limit) failures.push(`${r.case}@${r.connections}: ${r.latencyMs.p50} ms > ${limit.toFixed(1)} ms`);
@@ -128,7 +128,7 @@ function cpuBudget({ cases, results }: BudgetInput): Budget {
 function controlBounds({ cases, results }: Pick<BudgetInput, 'cases' | 'results'>): string[] {
   const run = (name: string, connections: number) => results.find((r) => r.case === name && r.connections === connections)?.cpuUsPerRequest;
   return results.filter((r) => r.case === 'control' && r.connections > 1).flatMap((r) => {
-    const floor = floorAt({ cases, results } as BudgetInput, r.connections)?.cpuUsPerRequest;
+    const floor = floorAt({ cases, results }, r.connections)?.cpuUsPerRequest;
     const bare = run('control-floor', r.connections);
     return floor && bare ? [`${((r.cpuUsPerRequest + floor - bare) / floor).toFixed(1)}x at ${r.connections}`] : [];
   });

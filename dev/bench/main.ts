@@ -118,6 +118,7 @@ async function main(): Promise<void> {
   let deletable: number[] = [];
   const ctx: CaseContext = { ids, takeDeletable: () => deletable.pop() };
   const targetOf = (w: Workerd) => ({ url: w.url, cpuSeconds: w.cpuSeconds, gatewayStats: () => stack.gateway.stats() });
+  const appTarget = targetOf(workerd);
   const results: CaseResult[] = [];
   const floorCase = cases.find((c) => c.floor);
   for (const benchCase of cases) {
@@ -128,7 +129,7 @@ async function main(): Promise<void> {
       const rps = Math.max(2000, ...results.filter((r) => r.roundTripsPerRequest > 0).map((r) => r.rps));
       deletable = await seedTodos(stack.directUrl, stack.gatewayAddress, Math.ceil(rps * seconds * 2) + 1000);
     };
-    const target = targetOf(benchCase.control ? controlWorkerd! : workerd);
+    const target = benchCase.control ? targetOf(controlWorkerd!) : appTarget;
     await refill(WARM_UP_S);
     await warmUp(benchCase, ctx, target.url, WARM_UP_S);
     for (const connections of mode.connections) {
@@ -137,8 +138,8 @@ async function main(): Promise<void> {
       if (benchCase.cpuBudget && floorCase) {
         // The floor again right after (the machine's speed drifts): paced at this case's rate, as a database
         // route's requests arrive, and free-running, as they keep workerd busy from 2 connections up.
-        const paced = await runPaced(floorCase, ctx, targetOf(workerd), connections, mode.durationS, Math.max(1, result.rps));
-        const free = connections > 1 ? await runCase(floorCase, ctx, targetOf(workerd), connections, mode.durationS) : undefined;
+        const paced = await runPaced(floorCase, ctx, appTarget, connections, mode.durationS, Math.max(1, result.rps));
+        const free = connections > 1 ? await runCase(floorCase, ctx, appTarget, connections, mode.durationS) : undefined;
         result.floorsAfter = { paced, ...(free ? { free: { rps: free.rps, cpuUsPerRequest: free.cpuUsPerRequest } } : {}) };
       }
       results.push(result);

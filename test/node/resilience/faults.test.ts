@@ -40,6 +40,17 @@ describe.runIf(inject('backend') === 'postgres')('under load and faults (postgre
   const directUrl = () => `postgres://todo:todo-local@127.0.0.1:${upstream.postgresPort}/todo`;
   const only503s = (outcomes: Outcome[]) => outcomes.filter((o) => o.status >= 500 && !(o.status === 503 && o.retryAfter));
   const health = () => fetch(`${worker.url}/health`).then((r) => r.status, () => 0);
+  // Ready signal for statements sent through PgBouncer: Postgres itself reports them running.
+  const untilPostgresRuns = async (query: string, count: number) => {
+    const watcher = new pg.Client({ connectionString: directUrl() });
+    await watcher.connect();
+    try {
+      const running = async () => (await watcher.query("select count(*)::int as n from pg_stat_activity where state = 'active' and query = $1", [query])).rows[0].n;
+      while ((await running()) < count) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      await watcher.end();
+    }
+  };
 
   it('serves 64 concurrent clients for 15 s with no 5xx, and the table equals what clients were told', async () => {
     const tag = `load-${Date.now()}`;
@@ -96,7 +107,7 @@ describe.runIf(inject('backend') === 'postgres')('under load and faults (postgre
     const hogs = Array.from({ length: 2 }, () => new pg.Client({ host: '127.0.0.1', port: upstream.pgbouncerPort, user: 'todo', password: 'todo-local', database: 'todo' }));
     await Promise.all(hogs.map((c) => c.connect()));
     const sleeping = hogs.map((c) => c.query('select pg_sleep(4)'));
-    await new Promise((r) => setTimeout(r, 300));
+    await untilPostgresRuns('select pg_sleep(4)', hogs.length);
     const started = Date.now();
     const res = await fetch(`${worker.url}/todos`);
     expect(res.status).toBe(503);

@@ -23,7 +23,7 @@ export const createTodo: RouteHandler<typeof routes.createTodo, AppEnv> = async 
     const todo = await c.var.db.query((db) => queries.insertTodo(db, input), { idempotent: false });
     return c.json(todo, 201, { Location: `/todos/${todo.id}` });
   }
-  const hash = await requestHash({ text: input.text, done: input.done ?? false });
+  const hash = await requestHash(input);
   const { response, replayed } = await runOnce(
     () => c.var.db.query((db) => queries.insertTodoOnce(db, { key, hash, ...input }), { idempotent: true }),
     hash,

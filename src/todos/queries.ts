@@ -31,7 +31,7 @@ const nowRfc3339 = rfc3339(sql`now()`);
  */
 export async function insertTodoOnce(
   db: Drizzle,
-  { key, hash, text, done = false }: { key: string; hash: string; text: string; done?: boolean },
+  { key, hash, text, done }: { key: string; hash: string; text: string; done: boolean },
 ): Promise<KeyedOutcome | undefined> {
   return executeKeyed(db, {
     scope: 'todos.create', key, hash,
@@ -71,7 +71,7 @@ const placeholder = sql.placeholder;
 const insertQuery = compiledQuery(todoColumns, (db) =>
   db.insert(todos).values({ text: placeholder('text'), done: placeholder('done') }).returning(todoColumns));
 
-export async function insertTodo(db: Drizzle, { text, done = false }: { text: string; done?: boolean }): Promise<Todo> {
+export async function insertTodo(db: Drizzle, { text, done }: { text: string; done: boolean }): Promise<Todo> {
   const [row] = await insertQuery.run(db, undefined, { text, done });
   return row!;
 }

@@ -29,7 +29,7 @@ export const TodoSchema = z
   })
   .openapi('Todo');
 
-export const NewTodoSchema = z.strictObject({ text: Text, done: Done.optional() }).openapi('NewTodo');
+export const NewTodoSchema = z.strictObject({ text: Text, done: Done.default(false) }).openapi('NewTodo');
 
 export const TodoPatchSchema = z
   .strictObject({ text: Text.optional(), done: Done.optional() })

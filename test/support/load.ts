@@ -20,20 +20,28 @@ export type Ledger = Map<number, { text: string; done: boolean } | null | 'unkno
  * get, patch and delete on its own todos, and records every outcome and what
  * it was told. Bounded: it stops by itself.
  */
-export async function runLoad({ url, clients, durationMs, tag, timeoutMs = 10_000 }: { url: string; clients: number; durationMs: number; tag: string; timeoutMs?: number }) {
+export async function runLoad({ url, clients, durationMs, tag, timeoutMs = 10_000, onOutcome }: {
+  url: string; clients: number; durationMs: number; tag: string; timeoutMs?: number;
+  /** Sees each outcome as it is recorded: a test's signal that the load is under way. */
+  onOutcome?: (outcome: Outcome, all: readonly Outcome[]) => void;
+}) {
   const outcomes: Outcome[] = [];
   const ledger: Ledger = new Map();
   const deadline = Date.now() + durationMs;
 
+  const record = (outcome: Outcome) => {
+    outcomes.push(outcome);
+    onOutcome?.(outcome, outcomes);
+  };
   const request = async (op: string, path: string, init: RequestInit = {}) => {
     const started = Date.now();
     try {
       const res = await fetch(`${url}${path}`, { ...init, signal: AbortSignal.timeout(timeoutMs) });
       const body = res.status === 204 ? null : await res.json().catch(() => null);
-      outcomes.push({ op, status: res.status, ms: Date.now() - started, retryAfter: res.headers.get('retry-after'), at: started });
+      record({ op, status: res.status, ms: Date.now() - started, retryAfter: res.headers.get('retry-after'), at: started });
       return { status: res.status, body: body as any };
     } catch {
-      outcomes.push({ op, status: 0, ms: Date.now() - started, retryAfter: null, at: started });
+      record({ op, status: 0, ms: Date.now() - started, retryAfter: null, at: started });
       return { status: 0, body: null };
     }
   };
@@ -101,4 +109,16 @@ export async function ledgerMismatches(directUrl: string, tag: string, ledger: L
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A runLoad option and a promise: the promise settles once the load has had
+ * `count` successful answers, so a fault is injected into a load under way.
+ */
+export function afterSuccesses(count: number) {
+  let reached!: () => void;
+  const underWay = new Promise<void>((resolve) => { reached = resolve; });
+  let successes = 0;
+  const onOutcome = (outcome: Outcome) => { if (outcome.status >= 200 && outcome.status < 300 && ++successes === count) reached(); };
+  return { onOutcome, underWay };
 }

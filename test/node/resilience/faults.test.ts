@@ -8,7 +8,7 @@ import { startStack, type Stack } from '../../../dev/stack.ts';
 import { freePort } from '../../../dev/upstreams/process.ts';
 import type { PostgresUpstream } from '../../../dev/upstreams/postgres.ts';
 import { startWorker } from '../../../dev/worker.ts';
-import { ledgerMismatches, runLoad, type Outcome } from '../../support/load.ts';
+import { afterSuccesses, ledgerMismatches, runLoad, type Outcome } from '../../support/load.ts';
 
 // Load and faults through the real path: Node clients -> wrangler dev (workerd) -> gateway
 // -> PgBouncer (transaction mode, pool of 2) -> Postgres. Run once, in the postgres-upstream pass.
@@ -62,11 +62,12 @@ describe.runIf(inject('backend') === 'postgres')('under load and faults (postgre
 
   it('answers only 503 + Retry-After while Postgres is down, recovers within 2 s of its return, loses no acknowledged write; clients retrying creates with one Idempotency-Key end with one row each', async () => {
     const tag = `restart-${Date.now()}`;
-    const load = runLoad({ url: worker.url, clients: 16, durationMs: 12_000, tag });
-    await new Promise((r) => setTimeout(r, 3000));
+    const { onOutcome, underWay } = afterSuccesses(100);
+    const load = runLoad({ url: worker.url, clients: 16, durationMs: 12_000, tag, onOutcome });
+    await Promise.race([underWay, load]); // a load that ends first fails the assertions below
     await upstream.stopPostgres();
     const downAt = Date.now();
-    await new Promise((r) => setTimeout(r, 3000));
+    await new Promise((r) => setTimeout(r, 3000)); // the outage's length, not a wait for anything
     await upstream.startPostgres();
     const backAt = Date.now();
     const { outcomes, ledger } = await load;
@@ -92,8 +93,9 @@ describe.runIf(inject('backend') === 'postgres')('under load and faults (postgre
 
   it('survives a gateway restart: 503s at most, then successes, no acknowledged write lost', async () => {
     const tag = `gw-${Date.now()}`;
-    const load = runLoad({ url: worker.url, clients: 16, durationMs: 8000, tag });
-    await new Promise((r) => setTimeout(r, 2500));
+    const { onOutcome, underWay } = afterSuccesses(100);
+    const load = runLoad({ url: worker.url, clients: 16, durationMs: 8000, tag, onOutcome });
+    await Promise.race([underWay, load]); // a load that ends first fails the assertions below
     await stack.gateway.restart();
     const { outcomes, ledger } = await load;
     expect(only503s(outcomes)).toEqual([]);

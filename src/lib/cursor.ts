@@ -10,6 +10,17 @@ export interface Cursor {
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
+/**
+ * Whether `value` has our shape and names an instant Postgres accepts: Date.parse
+ * rolls 2026-02-30 over to March, and Postgres has no year 0, so both would
+ * reach the database as a refused value rather than be a 400 here.
+ */
+function isRealTimestamp(value: string): boolean {
+  if (!TIMESTAMP.test(value) || value.startsWith('0000')) return false;
+  const ms = Date.parse(value);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === value.slice(0, 19);
+}
+
 export function encodeCursor(cursor: Cursor): string {
   return btoa(JSON.stringify([cursor.createdAt, cursor.id])).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
@@ -17,8 +28,10 @@ export function encodeCursor(cursor: Cursor): string {
 /** The cursor inside `value`, or undefined when it is not one we issued. */
 export function decodeCursor(value: string): Cursor | undefined {
   try {
-    const [createdAt, id] = JSON.parse(atob(value.replace(/-/g, '+').replace(/_/g, '/'))) as unknown[];
-    if (typeof createdAt !== 'string' || !TIMESTAMP.test(createdAt) || Number.isNaN(Date.parse(createdAt))) return undefined;
+    const decoded: unknown = JSON.parse(atob(value.replace(/-/g, '+').replace(/_/g, '/')));
+    if (!Array.isArray(decoded) || decoded.length !== 2) return undefined;
+    const [createdAt, id] = decoded as unknown[];
+    if (typeof createdAt !== 'string' || !isRealTimestamp(createdAt)) return undefined;
     if (typeof id !== 'number' || !Number.isInteger(id) || id < 1 || id > 2147483647) return undefined;
     return { createdAt, id };
   } catch {

@@ -88,7 +88,12 @@ describe('list parameters', () => {
     await expectInvalid(call('GET', `/todos?done=${done}`), 'done');
   });
 
-  it.each(['garbage', 'eyJ4IjoxfQ', btoa('["not a date",1]'), btoa('["2026-01-01T00:00:00.000000Z",-5]'), "'; drop table todos; --"])(
+  it.each([
+    'garbage', 'eyJ4IjoxfQ', btoa('["not a date",1]'), btoa('["2026-01-01T00:00:00.000000Z",-5]'), "'; drop table todos; --",
+    // Well-formed but not instants Postgres takes: these used to reach the database.
+    btoa('["2026-02-30T00:00:00.000000Z",1]'), btoa('["0000-01-01T00:00:00.000000Z",1]'), btoa('["2026-01-01T24:00:00.000000Z",1]'),
+    btoa('["2026-01-01T00:00:00.000000Z",1,"extra"]'),
+  ])(
     'rejects a cursor it did not issue: %s',
     async (cursor) => {
       await expectInvalid(call('GET', `/todos?cursor=${encodeURIComponent(cursor)}`), 'cursor');

@@ -42,8 +42,13 @@ describe('every response', () => {
       headers: { origin: 'https://example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, idempotency-key' },
     });
     expect(res.status).toBe(204);
-    expect(res.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(res.headers.get('access-control-allow-methods')?.split(',')).toEqual(['GET', 'HEAD', 'POST', 'PATCH', 'DELETE']);
     expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('idempotency-key');
+  });
+
+  it('lets browsers read the headers the API documents', async () => {
+    const res = await call('GET', '/health', { headers: { origin: 'https://example.com' } });
+    expect(res.headers.get('access-control-expose-headers')?.split(',')).toEqual(['Location', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed']);
   });
 
   it('allows any origin when CORS_ORIGINS is unset', async () => {

@@ -2,24 +2,41 @@ import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ProblemError, problemResponse } from '../lib/problem.ts';
 
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The request body as text, set by the body guards below (routes without them have none). */
+    bodyText: string;
+  }
+}
+
 interface BodyRule {
-  /** The media type to send, as named in the 415 and in `Accept-Post`. */
+  /** The media type to send, as named in the 415 and in `Accept-Post`; it must come in UTF-8. */
   mediaType: string;
-  /** Whether a Content-Type header value counts as that media type. */
-  accepts: (contentType: string) => boolean;
   /** Largest body in bytes; beyond it, 413. */
   maxBytes: number;
 }
 
+/** Whether a Content-Type names `mediaType` in UTF-8: no charset parameter (UTF-8 is then assumed), or charset=utf-8. */
+function isUtf8Of(mediaType: string, contentType: string): boolean {
+  const [type = '', ...parameters] = contentType.toLowerCase().split(';').map((part) => part.trim());
+  const charset = parameters.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/^"|"$/g, '');
+  return type === mediaType && (charset === undefined || charset === 'utf-8' || charset === 'utf8');
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
 /**
- * Guards a route with a body: 415 unless the body is declared with the route's
- * media type (otherwise a validator would see no body at all), 413 past the
- * size limit, checked while the body streams in rather than after.
+ * Guards a route with a body: 415 unless the body is declared as the route's
+ * media type in UTF-8, unencoded (otherwise a validator would see no body, or
+ * mojibake); 413 past the size limit, checked while the body streams in rather
+ * than after; 400 when its bytes are not UTF-8. Both the JSON validator and the
+ * CSV handler would otherwise decode bad bytes to U+FFFD and store them.
  */
-function requireBody({ mediaType, accepts, maxBytes }: BodyRule): MiddlewareHandler[] {
+function requireBody({ mediaType, maxBytes }: BodyRule): MiddlewareHandler[] {
   const requireType: MiddlewareHandler = async function requireType(c, next) {
-    if (!accepts(c.req.header('content-type') ?? '')) {
-      throw new ProblemError(415, `Send the body as ${mediaType}.`, { headers: { 'Accept-Post': mediaType } });
+    const encoding = c.req.header('content-encoding');
+    if (!isUtf8Of(mediaType, c.req.header('content-type') ?? '') || (encoding !== undefined && encoding.toLowerCase() !== 'identity')) {
+      throw new ProblemError(415, `Send the body as ${mediaType} in UTF-8, without Content-Encoding.`, { headers: { 'Accept-Post': mediaType } });
     }
     await next();
   };
@@ -27,22 +44,24 @@ function requireBody({ mediaType, accepts, maxBytes }: BodyRule): MiddlewareHand
     maxSize: maxBytes,
     onError: (c) => problemResponse(c, 413, `The body must be at most ${maxBytes} bytes.`),
   });
-  return [requireType, limit];
+  const requireUtf8: MiddlewareHandler = async function requireUtf8(c, next) {
+    // A read past the limit throws bodyLimit's error, which it answers with 413: not caught here.
+    const bytes = await c.req.arrayBuffer();
+    let text: string;
+    try {
+      text = utf8.decode(bytes);
+    } catch {
+      throw new ProblemError(400, 'The body is not valid UTF-8.');
+    }
+    c.set('bodyText', text); // the checked text, so a handler that reads text does not decode again
+    await next();
+  };
+  return [requireType, limit, requireUtf8];
 }
 
 /** Largest JSON body accepted: a todo is at most 1000 characters, so 64 KiB is generous. */
 export const JSON_BODY_LIMIT = 64 * 1024;
 
-const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+export const jsonBody = () => requireBody({ mediaType: 'application/json', maxBytes: JSON_BODY_LIMIT });
 
-export const jsonBody = () =>
-  requireBody({ mediaType: 'application/json', accepts: (type) => JSON_TYPE.test(type), maxBytes: JSON_BODY_LIMIT });
-
-/** text/csv in UTF-8: no charset parameter (UTF-8 is then assumed), or charset=utf-8. */
-function isUtf8Csv(contentType: string): boolean {
-  const [type = '', ...parameters] = contentType.toLowerCase().split(';').map((part) => part.trim());
-  const charset = parameters.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/^"|"$/g, '');
-  return type === 'text/csv' && (charset === undefined || charset === 'utf-8' || charset === 'utf8');
-}
-
-export const csvBody = (maxBytes: number) => requireBody({ mediaType: 'text/csv', accepts: isUtf8Csv, maxBytes });
+export const csvBody = (maxBytes: number) => requireBody({ mediaType: 'text/csv', maxBytes });

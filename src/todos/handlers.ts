@@ -90,18 +90,9 @@ export const deleteTodo: RouteHandler<typeof routes.deleteTodo, AppEnv> = async 
   return c.body(null, 204);
 };
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-
 export const importTodos: RouteHandler<typeof routes.importTodos, AppEnv> = async (c) => {
   const key = idempotencyKey(c.req.header('idempotency-key'));
-  const body = await c.req.arrayBuffer();
-  let csv: string;
-  try {
-    csv = utf8.decode(body);
-  } catch {
-    throw new ProblemError(400, 'The body is not valid UTF-8.');
-  }
-  const rows = readImportRows(csv);
+  const rows = readImportRows(c.var.bodyText); // checked UTF-8 by csvBody
   if (!rows.ok) {
     const what = rows.invalidRows > 0 ? `${rows.invalidRows} row(s) are invalid` : 'the CSV cannot be read';
     throw new ProblemError(400, `Nothing was imported: ${what}; see rows.`, { extensions: { rows: rows.problems, invalidRows: rows.invalidRows } });
@@ -111,7 +102,7 @@ export const importTodos: RouteHandler<typeof routes.importTodos, AppEnv> = asyn
     const inserted = await c.var.db.query((db) => queries.insertTodos(db, rows), { idempotent: false });
     return c.json({ inserted }, 201);
   }
-  const hash = await sha256Hex(body);
+  const hash = await sha256Hex(await c.req.arrayBuffer()); // hono keeps the bytes csvBody read
   const { response, replayed } = await runOnce(
     () => c.var.db.query((db) => queries.insertTodosOnce(db, { key, hash, ...rows }), { idempotent: true }),
     hash,

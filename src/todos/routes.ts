@@ -64,7 +64,7 @@ export const importTodos = createRoute({
   summary: 'Import todos from CSV, all or nothing',
   description: [
     'A header row naming `text` and optionally `done` (the export\'s `id`, `createdAt`, `updatedAt` columns are accepted and ignored), then one todo per row.',
-    'RFC 4180 quoting, LF or CRLF, optional UTF-8 BOM; `done` is true/false, 1/0, yes/no in any case, empty for false.',
+    'RFC 4180 quoting, LF, CRLF or lone CR line ends, UTF-8 with an optional BOM; `done` is true/false, 1/0, yes/no in any case, empty for false.',
     `Every row obeys the rules of POST /todos; one bad row rejects the whole file. At most ${IMPORT_MAX_BYTES} bytes and ${IMPORT_MAX_ROWS} rows.`,
   ].join(' '),
   middleware: csvBody(IMPORT_MAX_BYTES),

@@ -108,12 +108,27 @@ describe('bodies', () => {
     expect(res.headers.get('content-type')).toBe('application/problem+json');
   });
 
-  it.each([[undefined], ['text/plain'], ['application/x-www-form-urlencoded']])('answers 415 for content type %s', async (type) => {
+  it.each([
+    [undefined], ['text/plain'], ['application/x-www-form-urlencoded'], ['application/json; charset=iso-8859-1'], ['application/merge-patch+json'],
+  ])('answers 415 for content type %s', async (type) => {
     const headers: Record<string, string> = type ? { 'content-type': type } : {};
     const res = await call('POST', '/todos', { body: JSON.stringify({ text: 'x' }), headers });
     expect(res.status).toBe(415);
     const patch = await call('PATCH', '/todos/1', { body: JSON.stringify({ done: true }), headers });
     expect(patch.status).toBe(415);
+  });
+
+  it('answers 415 for an encoded body rather than reading it as malformed JSON', async () => {
+    const res = await call('POST', '/todos', { json: { text: marker() }, headers: { 'content-encoding': 'gzip' } });
+    expect(res.status).toBe(415);
+    expect(res.body.detail).toContain('Content-Encoding');
+  });
+
+  it('answers 400 for bytes that are not UTF-8, instead of storing U+FFFD', async () => {
+    const bytes = new Uint8Array([...new TextEncoder().encode('{"text":"caf'), 0xe9, ...new TextEncoder().encode('"}')]);
+    const res = await call('POST', '/todos', { body: bytes, headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(400);
+    expect(res.body.detail).toBe('The body is not valid UTF-8.');
   });
 
   it('accepts application/json with a charset', async () => {

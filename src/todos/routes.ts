@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { csvBody, jsonBody } from '../middleware/body.ts';
+import { noQuery } from '../middleware/no-query.ts';
 import { problemResponses } from '../lib/openapi-responses.ts';
 import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS } from './import-rows.ts';
 import {
@@ -25,7 +26,7 @@ const replayedHeader = {
 export const createTodo = createRoute({
   method: 'post', path: '/todos', operationId: 'createTodo', tags, security,
   summary: 'Create a todo',
-  middleware: jsonBody(),
+  middleware: [noQuery(), ...jsonBody()],
   request: {
     headers: idempotencyHeaders,
     body: { required: true, content: json(NewTodoSchema) },
@@ -67,7 +68,7 @@ export const importTodos = createRoute({
     'RFC 4180 quoting, LF, CRLF or lone CR line ends, UTF-8 with an optional BOM; `done` is true/false, 1/0, yes/no in any case, empty for false.',
     `Every row obeys the rules of POST /todos; one bad row rejects the whole file. At most ${IMPORT_MAX_BYTES} bytes and ${IMPORT_MAX_ROWS} rows.`,
   ].join(' '),
-  middleware: csvBody(IMPORT_MAX_BYTES),
+  middleware: [noQuery(), ...csvBody(IMPORT_MAX_BYTES)],
   request: {
     headers: idempotencyHeaders,
     body: { required: true, content: { 'text/csv': { schema: z.string().openapi({ example: 'text,done\nBuy milk,false\n"Call Ann, then Bob",yes\n' }) } } },
@@ -82,6 +83,7 @@ export const importTodos = createRoute({
 export const getTodo = createRoute({
   method: 'get', path: '/todos/{id}', operationId: 'getTodo', tags, security,
   summary: 'Get one todo',
+  middleware: noQuery(),
   request: { params: TodoIdParams },
   responses: { 200: { description: 'The todo.', content: json(TodoSchema) }, ...problemResponses(400, 401, 404, 429, 500, 503) },
 });
@@ -89,7 +91,7 @@ export const getTodo = createRoute({
 export const updateTodo = createRoute({
   method: 'patch', path: '/todos/{id}', operationId: 'updateTodo', tags, security,
   summary: 'Change a todo\'s text and/or done flag',
-  middleware: jsonBody(),
+  middleware: [noQuery(), ...jsonBody()],
   request: { params: TodoIdParams, body: { required: true, content: json(TodoPatchSchema) } },
   responses: { 200: { description: 'The updated todo.', content: json(TodoSchema) }, ...problemResponses(400, 401, 404, 413, 415, 429, 500, 503) },
 });
@@ -97,6 +99,7 @@ export const updateTodo = createRoute({
 export const deleteTodo = createRoute({
   method: 'delete', path: '/todos/{id}', operationId: 'deleteTodo', tags, security,
   summary: 'Delete a todo',
+  middleware: noQuery(),
   request: { params: TodoIdParams },
   responses: { 204: { description: 'Deleted.' }, ...problemResponses(400, 401, 404, 429, 500, 503) },
 });

@@ -101,6 +101,26 @@ describe('list parameters', () => {
   );
 });
 
+describe('query parameters where a route takes none', () => {
+  it.each([
+    ['POST', '/todos?dry=1', { json: { text: 'not created' } }],
+    ['POST', '/todos/import?dry=1', { body: 'text\nnot imported\n', headers: { 'content-type': 'text/csv' } }],
+    ['GET', '/todos/1?foo=1', {}],
+    ['PATCH', '/todos/1?foo=1', { json: { done: true } }],
+    ['DELETE', '/todos/1?force=true', {}],
+  ] as const)('%s %s is a 400 naming the parameter', async (method, path, options) => {
+    const name = path.split('?')[1]!.split('=')[0]!;
+    const body = await expectInvalid(call(method, path, options), name);
+    expect(body.errors).toEqual([{ path: name, message: `unknown field "${name}"` }]);
+  });
+
+  it('changes nothing when it refuses one', async () => {
+    const todo = await createTodo(marker());
+    await expectInvalid(call('DELETE', `/todos/${todo.id}?force=true`), 'force');
+    expect((await call('GET', `/todos/${todo.id}`)).status).toBe(200);
+  });
+});
+
 describe('bodies', () => {
   it('answers 400 for malformed JSON', async () => {
     const res = await call('POST', '/todos', { body: '{"text": "a"', headers: { 'content-type': 'application/json' } });

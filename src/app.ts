@@ -11,7 +11,7 @@ import { createRouter } from './lib/create-router.ts';
 import { logFailure } from './lib/log-failure.ts';
 import { ProblemError, problemResponse } from './lib/problem.ts';
 import { bearerAuth } from './middleware/auth/index.ts';
-import { allowedMethods, noRouteProblem } from './middleware/method-not-allowed.ts';
+import { allowedMethods, noRouteProblem, onlyItsOwnMethods } from './middleware/method-not-allowed.ts';
 import { rateLimit } from './middleware/rate-limit/index.ts';
 import { requestLog } from './middleware/request-log/index.ts';
 import { todosRouter } from './todos/index.ts';
@@ -81,6 +81,8 @@ export function createApp({ database: open = openDatabase }: { database?: Databa
   app.use('*', rateLimit());
   app.use('/todos', bearerAuth());
   app.use('/todos/*', bearerAuth());
+  const methodsFor = allowedMethods(app); // reads the route table on first use, once every route is in
+  app.use('/todos/import', onlyItsOwnMethods(methodsFor));
 
   const routes = app.route('/', todosRouter).route('/', healthRouter);
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
@@ -96,7 +98,6 @@ export function createApp({ database: open = openDatabase }: { database?: Databa
     tags: [{ name: 'todos', description: 'Create, list, read, change and delete todos.' }, { name: 'health', description: 'Liveness and database reachability.' }],
   });
 
-  const methodsFor = allowedMethods(app);
   app.notFound((c) => {
     const { status, message, options } = noRouteProblem(methodsFor(c.req.path), c.req.method, c.req.path);
     return problemResponse(c, status, message, options);

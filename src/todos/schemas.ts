@@ -39,7 +39,7 @@ export const TodoPatchSchema = z
 export const TodoIdParams = z.object({
   id: z
     .string()
-    .regex(/^[1-9]\d{0,9}$/, 'must be a positive integer')
+    .regex(/^[1-9]\d{0,9}$/, { message: 'must be a positive integer', abort: true }) // the bound below means nothing for "abc"
     .refine((id) => Number(id) <= MAX_ID, `must be at most ${MAX_ID}`)
     .transform(Number)
     .openapi({ param: { name: 'id', in: 'path' }, type: 'integer', minimum: 1, maximum: MAX_ID, example: 42 } as never),

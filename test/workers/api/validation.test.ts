@@ -62,6 +62,11 @@ describe('ids', () => {
       await expectInvalid(call(method, `/todos/${id}`, method === 'PATCH' ? { json: { done: true } } : {}), 'id');
     }
   });
+
+  it.each([['abc', 'must be a positive integer'], ['2147483648', 'must be at most 2147483647']])('says only what is wrong with /todos/%s', async (id, message) => {
+    const body = await expectInvalid(call('GET', `/todos/${id}`), 'id');
+    expect(body.errors).toEqual([{ path: 'id', message }]);
+  });
 });
 
 describe('PATCH bodies', () => {

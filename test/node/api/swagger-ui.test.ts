@@ -33,6 +33,17 @@ describe.runIf(hasChromium)('Swagger UI in headless Chromium', () => {
     rmSync(state, { recursive: true, force: true });
   });
 
+  it('serves its static files with nosniff, from the asset layer (public/_headers)', async () => {
+    for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css', 'swagger-init.js']) {
+      const res = await fetch(`${worker.url}/docs/${file}`);
+      expect(res.status, file).toBe(200);
+      expect(res.headers.get('x-content-type-options'), file).toBe('nosniff');
+      expect(res.headers.get('cross-origin-resource-policy'), file).toBe('same-origin');
+      await res.arrayBuffer();
+    }
+    expect((await fetch(`${worker.url}/_headers`)).status, 'the rules file itself is not served').toBe(404);
+  });
+
   it('tries out every operation from /docs, each with its success status, loading nothing from another origin', async () => {
     const page = await browser.newPage();
     const foreign: string[] = [];

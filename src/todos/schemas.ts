@@ -45,6 +45,9 @@ export const TodoIdParams = z.object({
     .openapi({ param: { name: 'id', in: 'path' }, type: 'integer', minimum: 1, maximum: MAX_ID, example: 42 } as never),
 });
 
+/** What a query parameter sent twice (`?limit=5&limit=6`, which arrives as an array) is told. */
+const ONCE = 'must be given once';
+
 export const ListQuerySchema = z.strictObject({
   done: z
     .enum(['true', 'false'], { error: 'must be true or false' })
@@ -52,14 +55,14 @@ export const ListQuerySchema = z.strictObject({
     .optional()
     .openapi({ param: { name: 'done', in: 'query' }, description: 'Only todos with this done flag (true or false).' } as never),
   limit: z
-    .string()
+    .string({ error: ONCE })
     .regex(/^\d{1,3}$/, 'must be an integer from 1 to 100')
     .transform(Number)
     .refine((n) => n >= 1 && n <= 100, 'must be an integer from 1 to 100')
     .optional()
     .openapi({ param: { name: 'limit', in: 'query' }, type: 'integer', minimum: 1, maximum: 100, default: 20 } as never),
   cursor: z
-    .string()
+    .string({ error: ONCE })
     .refine((c) => decodeCursor(c) !== undefined, 'is not a cursor this API issued')
     .optional()
     .openapi({ param: { name: 'cursor', in: 'query' }, description: 'The nextCursor of the previous page.' } as never),

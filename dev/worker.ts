@@ -17,7 +17,8 @@ export interface WorkerOptions {
  * share it.
  */
 export function startWorker({ port, vars, persistTo, inherit = false }: WorkerOptions): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false', '--log-level', inherit ? 'log' : 'warn'] // 'log' shows the Worker's request log lines; 'info' hides them;
+  // --log-level log: 'info' would hide the Worker's console.log request lines.
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false', '--log-level', inherit ? 'log' : 'warn'];
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
   if (persistTo) args.push('--persist-to', persistTo);
   const child = spawn('node_modules/.bin/wrangler', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });

@@ -45,7 +45,7 @@ function corsFromEnv(): MiddlewareHandler<AppEnv> {
         setting: c.env.CORS_ORIGINS,
         handler: cors({
           origin: origins.length === 0 || origins.includes('*') ? '*' : origins,
-          // Only what some route answers (hono's default also offers PUT, which every route refuses).
+          // Only what some route answers (hono's default also offers PUT and QUERY, which every route refuses).
           allowMethods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
           allowHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'X-Request-Id'],
           exposeHeaders: ['Location', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed'],

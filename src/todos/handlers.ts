@@ -92,7 +92,7 @@ export const deleteTodo: RouteHandler<typeof routes.deleteTodo, AppEnv> = async 
 
 export const importTodos: RouteHandler<typeof routes.importTodos, AppEnv> = async (c) => {
   const key = idempotencyKey(c.req.header('idempotency-key'));
-  const rows = readImportRows(c.var.bodyText); // checked UTF-8 by csvBody
+  const rows = readImportRows(await c.req.text()); // checked UTF-8 by csvBody
   if (!rows.ok) {
     const what = rows.invalidRows > 0 ? `${rows.invalidRows} row(s) are invalid` : 'the CSV cannot be read';
     throw new ProblemError(400, `Nothing was imported: ${what}; see rows.`, { extensions: { rows: rows.problems, invalidRows: rows.invalidRows } });

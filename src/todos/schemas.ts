@@ -50,7 +50,7 @@ const ONCE = 'must be given once';
 
 export const ListQuerySchema = z.strictObject({
   done: z
-    .enum(['true', 'false'], { error: 'must be true or false' })
+    .enum(['true', 'false'], { error: (issue) => (Array.isArray(issue.input) ? ONCE : 'must be true or false') })
     .transform((v) => v === 'true')
     .optional()
     .openapi({ param: { name: 'done', in: 'query' }, description: 'Only todos with this done flag (true or false).' } as never),

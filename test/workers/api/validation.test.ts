@@ -92,7 +92,7 @@ describe('list parameters', () => {
   it.each(['limit=5&limit=6', 'cursor=a&cursor=b', 'done=true&done=false'])('rejects a parameter given twice: %s', async (query) => {
     const name = query.split('=')[0]!;
     const body = await expectInvalid(call('GET', `/todos?${query}`), name);
-    expect(body.errors[0].message).toMatch(/must be given once|must be true or false/);
+    expect(body.errors).toEqual([{ path: name, message: 'must be given once' }]);
   });
 
   it.each(['yes', '1', 'TRUE', ''])('rejects done=%s', async (done) => {

@@ -16,8 +16,8 @@ export interface QueryOptions {
 /** Seconds a client should wait before retrying after a 503. */
 export const RETRY_AFTER_SECONDS = 1;
 
-/** How one statement reaches the database, under the request's deadline. */
-export type RunStatement = <T>(statement: (db: Drizzle) => Promise<T>, signal: AbortSignal) => Promise<T>;
+/** How one statement reaches the database, under the request's deadline (`signal`, which fires after `timeoutMs`). */
+export type RunStatement = <T>(statement: (db: Drizzle) => Promise<T>, signal: AbortSignal, timeoutMs: number) => Promise<T>;
 
 /**
  * The request's database handle, whatever carries its statements: the
@@ -43,7 +43,7 @@ export function databaseHandle(env: Env, run: RunStatement) {
         const started = Date.now();
         stats.roundTrips++;
         try {
-          return await run(statement, signal);
+          return await run(statement, signal, timeoutMs);
         } finally {
           stats.ms += Date.now() - started;
         }

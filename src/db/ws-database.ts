@@ -1,6 +1,6 @@
 import { Pool } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-serverless';
-import { dbTimeoutMs, type Env } from '../env.ts';
+import type { Env } from '../env.ts';
 import { databaseHandle, type Database, type Drizzle } from './client.ts';
 
 /** What a request offers for work that must outlive its response (`ctx.waitUntil`). */
@@ -25,9 +25,8 @@ export type WaitUntil = (promise: Promise<unknown>) => void;
  * HTTP; the gateway's counters show the wire's round trips.
  */
 export function openWsDatabase(env: Env, waitUntil: WaitUntil): Database {
-  const timeoutMs = dbTimeoutMs(env);
   // One pool for one statement, ended (in the background) whatever the outcome.
-  return databaseHandle(env, async (statement, signal) => {
+  return databaseHandle(env, async (statement, signal, timeoutMs) => {
     const pool = new Pool({ connectionString: env.DATABASE_URL, max: 1, connectionTimeoutMillis: timeoutMs });
     // Swallowed here: a broken idle connection must not become an unhandled error after the response.
     pool.on('error', () => undefined);

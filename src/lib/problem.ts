@@ -6,6 +6,7 @@ export const FieldErrorSchema = z.object({
   path: z.string().openapi({ example: 'text' }),
   message: z.string().openapi({ example: 'must not be empty or only whitespace' }),
 });
+export type FieldError = z.infer<typeof FieldErrorSchema>;
 
 /** RFC 9457 problem details: every error this API returns has this shape. */
 export const ProblemSchema = z
@@ -31,7 +32,7 @@ const TITLES: Record<number, string> = {
 };
 
 export interface ProblemOptions {
-  errors?: { path: string; message: string }[];
+  errors?: FieldError[];
   headers?: Record<string, string>;
   /** Extension members of this kind of problem (RFC 9457 §3.2), declared in its own schema. */
   extensions?: Record<string, unknown>;

@@ -1,8 +1,6 @@
 import type { Context } from 'hono';
 import type { z } from '@hono/zod-openapi';
-import { problemResponse } from './problem.ts';
-
-type FieldError = { path: string; message: string };
+import { problemResponse, type FieldError } from './problem.ts';
 
 const WHERE: Record<string, string> = { json: 'body', query: 'query string', param: 'path', header: 'headers' };
 

@@ -1,6 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { AppEnv } from '../env.ts';
-import { decodeCursor, encodeCursor, type Cursor } from '../lib/cursor.ts';
+import { encodeCursor, type Cursor } from '../lib/cursor.ts';
 import { ProblemError } from '../lib/problem.ts';
 import { openDatabase, type Drizzle } from '../db/client.ts';
 import { idempotencyKey, requestHash, sha256Hex } from '../idempotency/key.ts';
@@ -41,8 +41,7 @@ export const listTodos: RouteHandler<typeof routes.listTodos, AppEnv> = async (c
   if (format === undefined) throw new ProblemError(406, `The todos are available as ${LIST_FORMATS.join(' or ')}.`);
   // The CSV representation is outside the route's type (see routes.ts), hence the cast.
   if (format === 'text/csv') return (await exportTodos(c, done, c.req.query())) as never;
-  const after = cursor === undefined ? undefined : decodeCursor(cursor);
-  const rows = await c.var.db.query((db) => queries.listTodos(db, { done, limit, after }), { idempotent: true });
+  const rows = await c.var.db.query((db) => queries.listTodos(db, { done, limit, after: cursor }), { idempotent: true });
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return c.json({ items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null }, 200);

@@ -1,5 +1,5 @@
 import { CsvSyntaxError, parseCsv, type CsvRecord } from '../csv/parse.ts';
-import { ProblemError } from '../lib/problem.ts';
+import { ProblemError, type FieldError } from '../lib/problem.ts';
 import { textProblem } from '../lib/todo-rules.ts';
 
 /** Limits of one import request; beyond them, 413. */
@@ -63,7 +63,7 @@ export interface RowProblem {
   line: number;
   /** The row's number among the data rows (the first after the header is 1). */
   row: number;
-  errors: { path: string; message: string }[];
+  errors: FieldError[];
 }
 
 export type ImportRows =

@@ -63,7 +63,12 @@ export const ListQuerySchema = z.strictObject({
     .openapi({ param: { name: 'limit', in: 'query' }, type: 'integer', minimum: 1, maximum: 100, default: 20 } as never),
   cursor: z
     .string({ error: ONCE })
-    .refine((c) => decodeCursor(c) !== undefined, 'is not a cursor this API issued')
+    // Decoded here, once: the handler gets the Cursor itself.
+    .transform((value, ctx) => {
+      const cursor = decodeCursor(value);
+      if (!cursor) ctx.addIssue({ code: 'custom', message: 'is not a cursor this API issued' });
+      return cursor ?? z.NEVER;
+    })
     .optional()
     .openapi({ param: { name: 'cursor', in: 'query' }, description: 'The nextCursor of the previous page.' } as never),
 });

@@ -34,10 +34,14 @@ export async function* fileChunks(
   chunkRows: number,
   maxBytes = CHUNK_MAX_STATEMENT_BYTES,
 ): AsyncGenerator<Chunk> {
-  let body = HEADER;
-  let lines: number[] = [];
-  let bytes = 0;
   let index = 0;
+  let filling = { body: HEADER, lines: [] as number[], bytes: 0 };
+  /** The chunk being filled, closed; the next one starts empty. */
+  const close = (): Chunk => {
+    const { body, lines } = filling;
+    filling = { body: HEADER, lines: [], bytes: 0 };
+    return { index: index++, body, rows: lines.length, lines };
+  };
   let header = true;
   for await (const { fields, line } of records) {
     if (header) {
@@ -47,21 +51,11 @@ export async function* fileChunks(
     const row = importRow(fields, columns);
     if (Array.isArray(row)) throw new Error(`line ${line} changed since it was checked: is the file being written to?`);
     const rowBytes = statementBytes([row.text], [row.done]);
-    if (lines.length > 0 && bytes + rowBytes > maxBytes) {
-      yield { index: index++, body, rows: lines.length, lines };
-      body = HEADER;
-      lines = [];
-      bytes = 0;
-    }
-    body += csvRecord([row.text, row.done]);
-    lines.push(line);
-    bytes += rowBytes;
-    if (lines.length === chunkRows) {
-      yield { index: index++, body, rows: lines.length, lines };
-      body = HEADER;
-      lines = [];
-      bytes = 0;
-    }
+    if (filling.lines.length > 0 && filling.bytes + rowBytes > maxBytes) yield close();
+    filling.body += csvRecord([row.text, row.done]);
+    filling.lines.push(line);
+    filling.bytes += rowBytes;
+    if (filling.lines.length === chunkRows) yield close();
   }
-  if (lines.length > 0) yield { index, body, rows: lines.length, lines };
+  if (filling.lines.length > 0) yield close();
 }

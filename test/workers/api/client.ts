@@ -54,3 +54,22 @@ export async function createTodo(text: string, done?: boolean) {
 
 /** A unique marker for texts, so tests sharing the database can find their own rows. */
 export const marker = () => `t-${crypto.randomUUID().slice(0, 8)}`;
+
+/**
+ * Pages through the list with `query`, newest first, until `enough` says the
+ * pages so far cover what the test needs, or the list ends. (The test
+ * database is shared and holds thousands of rows from other files: walking
+ * all of it two at a time would take minutes.)
+ */
+export async function pagesUntil(query: string, limit: number, enough: (seen: any[]) => boolean = () => false) {
+  const seen: any[] = [];
+  let cursor: string | null = null;
+  do {
+    const res: any = await call('GET', `/todos?limit=${limit}${query}${cursor ? `&cursor=${cursor}` : ''}`);
+    expect(res.status).toBe(200);
+    expect(res.body.items.length).toBeLessThanOrEqual(limit);
+    seen.push(...res.body.items);
+    cursor = res.body.nextCursor;
+  } while (cursor && !enough(seen));
+  return seen;
+}

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { IMPORT_MAX_BYTES } from '../../../src/todos/import-rows.ts';
 import { useTestGateway } from '../../support/driver.ts';
 import { rowsStartingWith as rowsOf } from '../../support/rows.ts';
-import { call, marker } from './client.ts';
+import { call, marker, pagesUntil } from './client.ts';
 
 beforeAll(() => useTestGateway(env.NEON_LOCAL_GATEWAY!));
 
@@ -32,13 +32,8 @@ describe('POST /todos/import', () => {
     const m = marker();
     expect((await importCsv(`text\n${m} a\n${m} b\n`)).status).toBe(201);
     // Other files write concurrently: walk newest first until both rows are seen, then compare their order.
-    const mine: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: any = await call('GET', `/todos?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
-      mine.push(...page.body.items.map((t: { text: string }) => t.text).filter((text: string) => text.startsWith(m)));
-      cursor = page.body.nextCursor;
-    } while (cursor && mine.length < 2);
+    const mineIn = (todos: { text: string }[]) => todos.map((t) => t.text).filter((text) => text.startsWith(m));
+    const mine = mineIn(await pagesUntil('', 100, (seen) => mineIn(seen).length >= 2));
     expect(mine).toEqual([`${m} b`, `${m} a`]);
   });
 
@@ -109,12 +104,11 @@ describe('POST /todos/import', () => {
 
   it('takes rows that swell to nearly the 10 MiB request cap of Neon\'s proxy (which the gateway applies too), and refuses more with 413', async () => {
     // A backslash costs 4 bytes in the request: 2,000 rows of 900 are about 7.2 MB there, 3,000 about 10.8 MB.
-    const m = marker();
-    const row = (i: number) => `${m} ${i} ${'\\'.repeat(900)}\n`;
-    const fits = await importCsv('text\n' + Array.from({ length: 2000 }, (_, i) => row(i)).join(''));
+    const backslashRows = (prefix: string, count: number) => 'text\n' + Array.from({ length: count }, (_, i) => `${prefix} ${i} ${'\\'.repeat(900)}\n`).join('');
+    const fits = await importCsv(backslashRows(marker(), 2000));
     expect(fits).toMatchObject({ status: 201, body: { inserted: 2000 } });
     const m2 = marker();
-    const tooBig = await importCsv('text\n' + Array.from({ length: 3000 }, (_, i) => `${m2} ${i} ${'\\'.repeat(900)}\n`).join(''));
+    const tooBig = await importCsv(backslashRows(m2, 3000));
     expect(tooBig.status).toBe(413);
     expect(tooBig.body.detail).toMatch(/once encoded for the database/);
     expect(await rowsStartingWith(m2)).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { call, createTodo, marker } from './client.ts';
+import { call, createTodo, marker, pagesUntil } from './client.ts';
 
 const RFC3339_MICROS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
@@ -83,24 +83,6 @@ describe('DELETE /todos/{id}', () => {
 });
 
 describe('GET /todos', () => {
-  /**
-   * Pages through the list with `query`, newest first, until `enough` says the
-   * pages so far cover what the test needs, or the list ends. (The test
-   * database is shared and holds thousands of rows from other files: walking
-   * all of it two at a time would take minutes.)
-   */
-  async function pagesUntil(query: string, limit: number, enough: (seen: any[]) => boolean = () => false) {
-    const seen: any[] = [];
-    let cursor: string | null = null;
-    do {
-      const res: any = await call('GET', `/todos?limit=${limit}${query}${cursor ? `&cursor=${cursor}` : ''}`);
-      expect(res.status).toBe(200);
-      expect(res.body.items.length).toBeLessThanOrEqual(limit);
-      seen.push(...res.body.items);
-      cursor = res.body.nextCursor;
-    } while (cursor && !enough(seen));
-    return seen;
-  }
   /** Whether the pages seen reach past `todo` in newest-first order. */
   const pastTodo = (todo: { id: number; createdAt: string }) => (seen: any[]) =>
     seen.some((t) => t.createdAt < todo.createdAt || (t.createdAt === todo.createdAt && t.id < todo.id));

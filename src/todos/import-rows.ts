@@ -1,4 +1,4 @@
-import { CsvSyntaxError, parseCsv, type CsvRecord } from '../csv/parse.ts';
+import { CsvSyntaxError, csvReader, type CsvLimits, type CsvRecord } from '../csv/parse.ts';
 import { ProblemError, type FieldError } from '../lib/problem.ts';
 import { textProblem } from '../lib/todo-rules.ts';
 
@@ -7,6 +7,13 @@ export const IMPORT_MAX_BYTES = 10 * 1024 * 1024;
 export const IMPORT_MAX_ROWS = 100_000;
 /** The problem for a rejected import lists at most this many rows. */
 export const IMPORT_MAX_REPORTED = 100;
+
+/**
+ * What one record of an import may hold, so that no body makes the reader hold
+ * more: a todo's text is at most 1000 characters once trimmed (2000 UTF-16
+ * units at worst), which leaves room for padding and the other columns.
+ */
+export const IMPORT_CSV_LIMITS: CsvLimits = { maxFieldChars: 4096, maxRecordChars: 16 * 1024 };
 
 /**
  * Neon's proxy refuses a SQL-over-HTTP request over 10 MiB, and an import's
@@ -51,6 +58,9 @@ function checkStatementSize(texts: string[], dones: boolean[], csvLength: number
 /** Columns the export writes that the server assigns itself: accepted, so an export re-imports as is, and ignored. */
 const IGNORED_COLUMNS = new Set(['id', 'createdat', 'updatedat']);
 
+/** The most columns a header can have: text, done and the ignored ones, each once. */
+export const IMPORT_MAX_COLUMNS = 2 + IGNORED_COLUMNS.size;
+
 const DONE_WORDS: Record<string, boolean> = { true: true, false: false, 1: true, 0: false, yes: true, no: false, '': false };
 
 /** `done` as written in a CSV cell: true/false, 1/0, yes/no in any case, empty for false. */
@@ -78,11 +88,20 @@ export interface ImportColumns {
   done: number;
 }
 
+/** A few of `names`, each cut short, and how many there are: a problem's size never depends on the input's. */
+function someNames(names: string[], shown = 3, maxChars = 40): string {
+  const quoted = names.slice(0, shown).map((name) => `"${name.length > maxChars ? `${name.slice(0, maxChars)}…` : name}"`);
+  return names.length > shown ? `${quoted.join(', ')} and ${names.length - shown} more` : quoted.join(', ');
+}
+
 /** The columns named by a header row, or why the header is unacceptable. */
 export function importColumns(header: string[]): ImportColumns | string {
+  if (header.length > IMPORT_MAX_COLUMNS) {
+    return `the header has ${header.length} columns; an import takes at most ${IMPORT_MAX_COLUMNS} (text, done, and the export's id, createdAt, updatedAt)`;
+  }
   const names = header.map((name) => name.trim().toLowerCase());
   const unknown = names.filter((name) => name !== 'text' && name !== 'done' && !IGNORED_COLUMNS.has(name));
-  if (unknown.length > 0) return `unknown column(s) ${unknown.map((n) => `"${n}"`).join(', ')}: the columns are text and optionally done`;
+  if (unknown.length > 0) return `unknown column(s) ${someNames(unknown)}: the columns are text and optionally done`;
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);
   if (duplicate) return `the column "${duplicate}" appears twice`;
   if (!names.includes('text')) return 'the header must name a "text" column';
@@ -128,37 +147,48 @@ export function rowTally(columns: ImportColumns) {
   };
 }
 
+/** Stops reading an import early with this result. */
+class Stop {
+  constructor(readonly result: ImportRows) {}
+}
+
 /**
  * Reads an import body: the header, then every row checked with the rules of
  * POST /todos. Either every row is good, or the first bad rows come back (all
- * or nothing is decided here, before anything touches the database).
+ * or nothing is decided here, before anything touches the database). Records
+ * are checked as the reader finds them and only good rows are kept, so memory
+ * follows the rows accepted, not the body's shape; a bad header stops at once,
+ * and row IMPORT_MAX_ROWS + 1 is a 413 at once, whatever came before it.
  */
 export function readImportRows(csv: string): ImportRows {
-  let records;
-  try {
-    records = parseCsv(csv);
-  } catch (err) {
-    if (!(err instanceof CsvSyntaxError)) throw err;
-    return { ok: false, problems: [{ line: err.line, row: 0, errors: [{ path: '(csv)', message: err.message }] }], invalidRows: 1 };
-  }
-  const [header, ...rows] = records;
-  if (!header) return headerProblem(1, `the body is empty: ${NO_HEADER}`);
-  if (rows.length > IMPORT_MAX_ROWS) {
-    throw new ProblemError(413, `An import holds at most ${IMPORT_MAX_ROWS} rows; this one has ${rows.length}. Split it (npm run import does).`);
-  }
-  const columns = importColumns(header.fields);
-  if (typeof columns === 'string') return headerProblem(header.line, columns);
-
   const texts: string[] = [];
   const dones: boolean[] = [];
-  const tally = rowTally(columns);
-  for (const record of rows) {
+  let tally: ReturnType<typeof rowTally> | undefined;
+  const reader = csvReader((record) => {
+    if (!tally) {
+      const columns = importColumns(record.fields);
+      if (typeof columns === 'string') throw new Stop(headerProblem(record.line, columns));
+      tally = rowTally(columns);
+      return;
+    }
+    if (tally.rows === IMPORT_MAX_ROWS) {
+      throw new ProblemError(413, `An import holds at most ${IMPORT_MAX_ROWS} rows; this one has more. Split it (npm run import does).`);
+    }
     const todo = tally.check(record);
     if (todo) {
       texts.push(todo.text);
       dones.push(todo.done);
     }
+  }, IMPORT_CSV_LIMITS);
+  try {
+    reader.push(csv);
+    reader.end();
+  } catch (err) {
+    if (err instanceof Stop) return err.result;
+    if (!(err instanceof CsvSyntaxError)) throw err;
+    return { ok: false, problems: [{ line: err.line, row: 0, errors: [{ path: '(csv)', message: err.message }] }], invalidRows: 1 };
   }
+  if (!tally) return headerProblem(1, `the body is empty: ${NO_HEADER}`);
   if (tally.invalidRows > 0) return { ok: false, problems: tally.problems, invalidRows: tally.invalidRows };
   checkStatementSize(texts, dones, csv.length);
   return { ok: true, texts, dones };

@@ -2,9 +2,8 @@ import fc from 'fast-check';
 import pgUtils from 'pg/lib/utils.js';
 import { describe, expect, it } from 'vitest';
 import {
-  IMPORT_MAX_REPORTED, IMPORT_MAX_ROWS, IMPORT_MAX_STATEMENT_BYTES, parseDone, readImportRows, statementBytes,
+  IMPORT_MAX_COLUMNS, IMPORT_MAX_REPORTED, IMPORT_MAX_ROWS, IMPORT_MAX_STATEMENT_BYTES, parseDone, readImportRows, statementBytes,
 } from '../../../src/todos/import-rows.ts';
-import { ProblemError } from '../../../src/lib/problem.ts';
 
 describe('done cells', () => {
   it.each(['true', 'TRUE', 'True', '1', 'yes', 'YES', 'Yes', ' yes '])('reads %j as true', (cell) => expect(parseDone(cell)).toBe(true));
@@ -79,12 +78,38 @@ describe('reading an import', () => {
 
   it(`takes ${IMPORT_MAX_ROWS} rows and refuses one more with a 413`, () => {
     expect(readImportRows('text\n' + 'x\n'.repeat(IMPORT_MAX_ROWS)).ok).toBe(true);
-    expect(() => readImportRows('text\n' + 'x\n'.repeat(IMPORT_MAX_ROWS + 1))).toThrow(ProblemError);
-    try {
-      readImportRows('text\n' + 'x\n'.repeat(IMPORT_MAX_ROWS + 1));
-    } catch (err) {
-      expect((err as ProblemError).status).toBe(413);
-    }
+    expect(() => readImportRows('text\n' + 'x\n'.repeat(IMPORT_MAX_ROWS + 1))).toThrow(expect.objectContaining({ status: 413 }));
+  });
+
+  // The reader stops at row IMPORT_MAX_ROWS + 1: nothing after it is read (here, broken CSV
+  // that would otherwise be the answer), and bad rows before it do not change the answer.
+  it('answers 413 at the first row over the limit, whatever else is wrong', () => {
+    const tooMany = 'text,done\n' + 'x,maybe\n'.repeat(IMPORT_MAX_ROWS + 1) + '"never closed\n';
+    expect(() => readImportRows(tooMany)).toThrow(expect.objectContaining({ status: 413 }));
+  });
+
+  it(`refuses a header of more than ${IMPORT_MAX_COLUMNS} columns, whatever they are named`, () => {
+    const result = readImportRows('text,done,id,createdAt,updatedAt,x\na,true,1,2,3,4\n');
+    expect(result).toMatchObject({ ok: false, problems: [{ line: 1, errors: [{ path: '(header)', message: expect.stringMatching(/6 columns; an import takes at most 5/) }] }] });
+  });
+
+  it('names at most three unknown columns, each cut short, and counts the rest', () => {
+    const long = 'q'.repeat(4000);
+    const result = readImportRows(`${long}1,${long}2,${long}3,${long}4\n`);
+    expect(result.ok).toBe(false);
+    const message = result.ok ? '' : result.problems[0]!.errors[0]!.message;
+    expect(message).toMatch(/^unknown column\(s\) "q{40}…", "q{40}…", "q{40}…" and 1 more: /);
+    expect(message.length).toBeLessThan(300);
+  });
+
+  it.each([
+    ['a field over 4096 characters', 'text\nok\n' + 'x'.repeat(4097) + '\n', 3, /field is longer than 4096/],
+    ['a record over 16 KiB', 'text,done,id\nok,,1\n' + `${'x'.repeat(4000)},`.repeat(5) + '\n', 3, /record is longer than 16384/],
+    ['a header of commas only', ','.repeat(1024 * 1024), 1, /record is longer than 16384/],
+  ])('refuses %s as broken CSV at its line', (_, csv, line, message) => {
+    expect(readImportRows(csv)).toEqual({
+      ok: false, invalidRows: 1, problems: [{ line, row: 0, errors: [{ path: '(csv)', message: expect.stringMatching(message) }] }],
+    });
   });
 });
 

@@ -1,4 +1,4 @@
-import { neon } from '@neondatabase/serverless';
+import { neon, type NeonQueryFunction } from '@neondatabase/serverless';
 import { drizzle, type NeonHttpDatabase } from 'drizzle-orm/neon-http';
 import { dbTimeoutMs, type Env } from '../env.ts';
 import { ProblemError } from '../lib/problem.ts';
@@ -6,7 +6,8 @@ import { classifyDbError, sqlState } from './errors.ts';
 import { useLocalGateway } from './local-gateway.ts';
 import { withRetry } from './retry.ts';
 
-export type Drizzle = NeonHttpDatabase;
+/** Drizzle over the request's Neon HTTP client (`$client`, which batches go through). */
+export type Drizzle = NeonHttpDatabase & { $client: NeonQueryFunction<false, false> };
 
 export interface QueryOptions {
   /** The statement may run twice without harm (reads, absolute updates, keyed inserts): retry transient failures. */
@@ -89,6 +90,11 @@ function toProblem(err: unknown, aborted: boolean, timeoutMs: number, idempotent
       return new ProblemError(503, `The database did not answer within ${timeoutMs} ms. ${next}`, retryAfter);
     case 'transient':
       return new ProblemError(503, `The database is unavailable right now. ${next}`, retryAfter);
+    case 'unavailable':
+      // The database answered with an error, so the statement was rolled back: nothing changed.
+      return new ProblemError(503, 'The database cannot serve this right now (it is full, read-only, or cancelled the statement); nothing was changed. Try again later.', retryAfter);
+    case 'exhausted':
+      return Object.assign(new Error(`an id sequence is exhausted (SQLSTATE 2200H): no more rows can be created until it is widened`, { cause: err }), { name: 'SequenceExhausted' });
     case 'constraint':
       return new ProblemError(sqlState(err) === '23514' ? 400 : 409, 'The request conflicts with the data\'s constraints.');
     case 'input':

@@ -1,12 +1,26 @@
 /**
- * What a database failure means for the client. `transient` and `timeout` are
- * infrastructure trouble (503 + Retry-After; transient ones may be retried);
- * `constraint` and `input` are the request's fault; `unknown` is a bug (500).
+ * What a database failure means for the client. `transient`, `unavailable`
+ * and `timeout` are the database's trouble (503 + Retry-After); only
+ * `transient` ones are retried, and only where repeating is harmless.
+ * `constraint` and `input` are the request's fault (4xx); `exhausted` (a
+ * sequence ran out) and `unknown` are ours (500).
  */
-export type DbFailure = 'transient' | 'timeout' | 'constraint' | 'input' | 'unknown';
+export type DbFailure = 'transient' | 'unavailable' | 'timeout' | 'constraint' | 'input' | 'exhausted' | 'unknown';
 
-/** SQLSTATEs that mean "the database is not there right now", whatever the statement. */
-const TRANSIENT_CODES = new Set(['57P01', '57P02', '57P03', '53300', '53400', '40001', '40P01', '08000', '08001', '08003', '08004', '08006', '08P01']);
+/**
+ * SQLSTATEs that mean "the database is not there right now", whatever the
+ * statement, and may clear within a retry: shutdown, too many connections,
+ * out of memory, serialization and deadlock, connection failures (class 08).
+ */
+const TRANSIENT_CODES = new Set(['57P01', '57P02', '57P03', '53000', '53200', '53300', '53400', '40001', '40P01']);
+
+/**
+ * SQLSTATEs of a database that cannot serve the statement, where an immediate
+ * retry only repeats the work or the wait: disk full (Neon's project size
+ * limit), a read-only transaction (a replica, a project over its limits), the
+ * database's own statement timeout.
+ */
+const UNAVAILABLE_CODES = new Set(['53100', '25006', '57014']);
 
 /** Driver and proxy messages for a database that is unreachable, asleep or overloaded. */
 const TRANSIENT_MESSAGES = [
@@ -33,6 +47,8 @@ export function classifyDbError(err: unknown, aborted = false): DbFailure {
   const code = typeof root.code === 'string' ? root.code : '';
   if (code) {
     if (TRANSIENT_CODES.has(code) || code.startsWith('08')) return 'transient';
+    if (UNAVAILABLE_CODES.has(code) || code.startsWith('53')) return 'unavailable';
+    if (code === '2200H') return 'exhausted'; // sequence generator limit exceeded: no client can fix that
     if (code.startsWith('23')) return 'constraint';
     if (code.startsWith('22') || code === '54000') return 'input';
     return 'unknown';

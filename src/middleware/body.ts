@@ -1,5 +1,4 @@
 import type { MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { ProblemError, problemResponse } from '../lib/problem.ts';
 
 interface BodyRule {
@@ -19,40 +18,69 @@ function isUtf8Of(mediaType: string, contentType: string): boolean {
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /**
+ * The body's bytes, or undefined as soon as more than `maxBytes` arrive. It
+ * counts what it reads, whatever `Content-Length` claims (a host need not
+ * hold the two to agree); a claim over the limit is refused before reading.
+ */
+export async function readAtMost(request: Request, maxBytes: number): Promise<Uint8Array | undefined> {
+  if (Number(request.headers.get('content-length')) > maxBytes) return undefined;
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/** The bytes as an ArrayBuffer of their own, copied only when they are a view into a larger one. */
+const wholeBuffer = (bytes: Uint8Array): ArrayBuffer =>
+  bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer);
+
+/**
  * Guards a route with a body: 415 unless the body is declared as the route's
  * media type in UTF-8, unencoded (otherwise a validator would see no body, or
- * mojibake); 413 past the size limit, checked while the body streams in rather
- * than after; 400 when its bytes are not UTF-8. Both the JSON validator and the
- * CSV handler would otherwise decode bad bytes to U+FFFD and store them.
+ * mojibake); 413 past the size limit, counted while the body streams in; 400
+ * when its bytes are not UTF-8. Both the JSON validator and the CSV handler
+ * would otherwise decode bad bytes to U+FFFD and store them.
  */
-function requireBody({ mediaType, maxBytes }: BodyRule): MiddlewareHandler[] {
-  const requireType: MiddlewareHandler = async function requireType(c, next) {
+function requireBody({ mediaType, maxBytes }: BodyRule): MiddlewareHandler {
+  return async function requireBody(c, next) {
     const encoding = c.req.header('content-encoding');
     if (!isUtf8Of(mediaType, c.req.header('content-type') ?? '') || (encoding !== undefined && encoding.toLowerCase() !== 'identity')) {
       throw new ProblemError(415, `Send the body as ${mediaType} in UTF-8, without Content-Encoding.`, { headers: { 'Accept-Post': mediaType } });
     }
-    await next();
-  };
-  const limit = bodyLimit({
-    maxSize: maxBytes,
-    onError: (c) => problemResponse(c, 413, `The body must be at most ${maxBytes} bytes.`),
-  });
-  const requireUtf8: MiddlewareHandler = async function requireUtf8(c, next) {
-    // Bounded: bodyLimit has already refused a body over the limit (by its Content-Length,
-    // or, when chunked, while buffering it).
-    const bytes = await c.req.arrayBuffer();
+    const bytes = await readAtMost(c.req.raw, maxBytes);
+    if (!bytes) throw new ProblemError(413, `The body must be at most ${maxBytes} bytes.`);
     let text: string;
     try {
       text = utf8.decode(bytes);
     } catch {
       throw new ProblemError(400, 'The body is not valid UTF-8.');
     }
-    // Hono's body cache: c.req.json() and c.req.text() now start from the checked text instead
-    // of decoding the bytes again. (Its type names the resolved value; it holds promises.)
-    c.req.bodyCache.text = Promise.resolve(text) as unknown as string;
+    // Hono's body cache: c.req.json() and c.req.text() start from the checked text (the first
+    // entry, which hono derives the others from), c.req.arrayBuffer() from the bytes read.
+    // (Its type names the resolved values; it holds promises.)
+    const cache = c.req.bodyCache as Record<string, unknown>;
+    cache.text = Promise.resolve(text);
+    cache.arrayBuffer = Promise.resolve(wholeBuffer(bytes));
     await next();
   };
-  return [requireType, limit, requireUtf8];
 }
 
 /** Largest JSON body accepted: a todo is at most 1000 characters, so 64 KiB is generous. */

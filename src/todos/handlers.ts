@@ -4,7 +4,7 @@ import { encodeCursor, type Cursor } from '../lib/cursor.ts';
 import { ProblemError } from '../lib/problem.ts';
 import { openDatabase, type Drizzle } from '../db/client.ts';
 import { idempotencyKey, requestHash, sha256Hex } from '../idempotency/key.ts';
-import { runOnce } from '../idempotency/statement.ts';
+import { keyedResponse } from '../idempotency/statement.ts';
 import { negotiate } from '../lib/accept.ts';
 import { logFailure } from '../lib/log-failure.ts';
 import { csvExport, EXPORT_PAGE_ROWS } from './export.ts';
@@ -24,10 +24,9 @@ export const createTodo: RouteHandler<typeof routes.createTodo, AppEnv> = async 
     return c.json(todo, 201, { Location: `/todos/${todo.id}` });
   }
   const hash = await requestHash(input);
-  const { response, replayed } = await runOnce(
-    () => c.var.db.query((db) => queries.insertTodoOnce(db, { key, hash, ...input }), { idempotent: true }),
-    hash,
-  );
+  // A repeat replays the stored response, so retrying is harmless.
+  const outcome = await c.var.db.query((db) => queries.insertTodoOnce(db, { key, hash, ...input }), { idempotent: true });
+  const { response, replayed } = keyedResponse(outcome, hash);
   const todo = JSON.parse(response) as Todo;
   return c.json(todo, 201, { Location: `/todos/${todo.id}`, ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) });
 };
@@ -102,9 +101,7 @@ export const importTodos: RouteHandler<typeof routes.importTodos, AppEnv> = asyn
     return c.json({ inserted }, 201);
   }
   const hash = await sha256Hex(await c.req.arrayBuffer()); // hono keeps the bytes csvBody read
-  const { response, replayed } = await runOnce(
-    () => c.var.db.query((db) => queries.insertTodosOnce(db, { key, hash, ...rows }), { idempotent: true }),
-    hash,
-  );
+  const outcome = await c.var.db.query((db) => queries.insertTodosOnce(db, { key, hash, ...rows }), { idempotent: true });
+  const { response, replayed } = keyedResponse(outcome, hash);
   return c.json(JSON.parse(response) as { inserted: number }, 201, replayed ? { 'Idempotent-Replayed': 'true' } : {});
 };

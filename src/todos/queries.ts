@@ -22,22 +22,21 @@ const todoColumns = {
   updatedAt: rfc3339(todos.updatedAt),
 };
 
-/** The transaction's time, which the timestamp columns default to, in the API's shape. */
-const nowRfc3339 = rfc3339(sql`now()`);
+/** A todo's columns in RETURNING, named as the API names them, so that `row_to_json` writes a Todo. */
+const returningTodo = sql`${todos.id}, ${todos.text}, ${todos.done}, ${todoColumns.createdAt} as "createdAt", ${todoColumns.updatedAt} as "updatedAt"`;
 
 /**
- * Creates a todo under an idempotency key in ONE statement: the todo's id is
- * drawn first so that the stored response can name it.
+ * Creates a todo under an idempotency key (one round trip): the row is
+ * inserted, and its id drawn, only when this request claims the key.
  */
-export async function insertTodoOnce(
+export function insertTodoOnce(
   db: Drizzle,
   { key, hash, text, done }: { key: string; hash: string; text: string; done: boolean },
-): Promise<KeyedOutcome | undefined> {
+): Promise<KeyedOutcome> {
   return executeKeyed(db, {
     scope: 'todos.create', key, hash,
-    before: sql`new_id as (select nextval(pg_get_serial_sequence('todos', 'id'))::int as id)`,
-    response: sql`select json_build_object('id', id, 'text', ${text}::text, 'done', ${done}::boolean, 'createdAt', ${nowRfc3339}, 'updatedAt', ${nowRfc3339})::text from new_id`,
-    effect: sql`insert into ${todos} (id, text, done, created_at, updated_at) select new_id.id, ${text}, ${done}, now(), now() from new_id, claimed returning id`,
+    effect: sql`insert into ${todos} (text, done) select ${text}, ${done} where exists (select 1 from claimed) returning ${returningTodo}`,
+    response: sql`select row_to_json(effect)::text from effect`,
   });
 }
 
@@ -54,11 +53,11 @@ export async function insertTodos(db: Drizzle, { texts, dones }: { texts: string
   return result.rowCount ?? 0;
 }
 
-/** Imports rows under an idempotency key, in one statement; the stored response is `{"inserted": N}`. */
-export async function insertTodosOnce(
+/** Imports rows under an idempotency key, in one round trip; the stored response is `{"inserted": N}`. */
+export function insertTodosOnce(
   db: Drizzle,
   { key, hash, texts, dones }: { key: string; hash: string; texts: string[]; dones: boolean[] },
-): Promise<KeyedOutcome | undefined> {
+): Promise<KeyedOutcome> {
   return executeKeyed(db, {
     scope: 'todos.import', key, hash,
     response: sql`select json_build_object('inserted', ${texts.length}::int)::text`,

@@ -26,7 +26,7 @@ const replayedHeader = {
 export const createTodo = createRoute({
   method: 'post', path: '/todos', operationId: 'createTodo', tags, security,
   summary: 'Create a todo',
-  middleware: [noQuery(), ...jsonBody()],
+  middleware: [noQuery(), jsonBody()],
   request: {
     headers: idempotencyHeaders,
     body: { required: true, content: json(NewTodoSchema) },
@@ -68,7 +68,7 @@ export const importTodos = createRoute({
     'RFC 4180 quoting, LF, CRLF or lone CR line ends, UTF-8 with an optional BOM; `done` is true/false, 1/0, yes/no in any case, empty for false.',
     `Every row obeys the rules of POST /todos; one bad row rejects the whole file. At most ${IMPORT_MAX_BYTES} bytes and ${IMPORT_MAX_ROWS} rows.`,
   ].join(' '),
-  middleware: [noQuery(), ...csvBody(IMPORT_MAX_BYTES)],
+  middleware: [noQuery(), csvBody(IMPORT_MAX_BYTES)],
   request: {
     headers: idempotencyHeaders,
     body: { required: true, content: { 'text/csv': { schema: z.string().openapi({ example: 'text,done\nBuy milk,false\n"Call Ann, then Bob",yes\n' }) } } },
@@ -91,7 +91,7 @@ export const getTodo = createRoute({
 export const updateTodo = createRoute({
   method: 'patch', path: '/todos/{id}', operationId: 'updateTodo', tags, security,
   summary: 'Change a todo\'s text and/or done flag',
-  middleware: [noQuery(), ...jsonBody()],
+  middleware: [noQuery(), jsonBody()],
   request: { params: TodoIdParams, body: { required: true, content: json(TodoPatchSchema) } },
   responses: { 200: { description: 'The updated todo.', content: json(TodoSchema) }, ...problemResponses(400, 401, 404, 413, 415, 429, 500, 503) },
 });

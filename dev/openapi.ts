@@ -1,7 +1,7 @@
 // npm run openapi: writes the OpenAPI 3.1 document the Worker serves to openapi.json (committed).
 // A test compares the two, so the file cannot drift from the routes.
 import { writeFileSync } from 'node:fs';
-import app from '../src/index.ts';
+import { app } from '../src/index.ts';
 
 const res = await app.request('/openapi.json', {}, { DATABASE_URL: '' });
 // The Worker names the origin that served the document; the file names "the same origin".

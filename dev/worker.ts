@@ -18,7 +18,8 @@ export interface WorkerOptions {
  */
 export function startWorker({ port, vars, persistTo, inherit = false }: WorkerOptions): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   // --log-level log: 'info' would hide the Worker's console.log request lines.
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false', '--log-level', inherit ? 'log' : 'warn'];
+  // --test-scheduled: GET /__scheduled?cron=... runs the cron handler, as a trigger would.
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false', '--log-level', inherit ? 'log' : 'warn', '--test-scheduled'];
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
   if (persistTo) args.push('--persist-to', persistTo);
   const child = spawn('node_modules/.bin/wrangler', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });

@@ -1,6 +1,5 @@
 import { HTTPException } from 'hono/http-exception';
 import { cors } from 'hono/cors';
-import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { MiddlewareHandler } from 'hono';
 import { openDatabase, type Database } from './db/client.ts';
@@ -13,6 +12,7 @@ import { ProblemError, problemResponse } from './lib/problem.ts';
 import { bearerAuth } from './middleware/auth/index.ts';
 import { allowedMethods, noRouteProblem, onlyItsOwnMethods } from './middleware/method-not-allowed.ts';
 import { rateLimit } from './middleware/rate-limit/index.ts';
+import { requestId } from './middleware/request-id/index.ts';
 import { requestLog } from './middleware/request-log/index.ts';
 import { todosRouter } from './todos/index.ts';
 
@@ -70,7 +70,7 @@ export type DatabaseFactory = (env: Env, waitUntil: (promise: Promise<unknown>) 
  */
 export function createApp({ database: open = openDatabase }: { database?: DatabaseFactory } = {}) {
   const app = createRouter();
-  app.use('*', requestId({ headerName: 'X-Request-Id', limitLength: 200 }));
+  app.use('*', requestId());
   app.use('*', requestLog());
   app.use('*', secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, crossOriginResourcePolicy: 'cross-origin' }));
   app.use('*', corsFromEnv());

@@ -30,7 +30,9 @@ export const todos = pgTable(
 
 /**
  * Idempotency keys for POST /todos and POST /todos/import: the stored response
- * is replayed for a repeated key; keys older than 24 h are free again.
+ * is replayed for a repeated key; keys older than 24 h are free again, and the
+ * daily cleanup (src/scheduled) deletes them, oldest first, one range of the
+ * created_at index at a time.
  */
 export const idempotencyKeys = pgTable('idempotency_keys', {
   scope: text('scope').notNull(),
@@ -40,4 +42,5 @@ export const idempotencyKeys = pgTable('idempotency_keys', {
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
 }, (t) => [
   primaryKey({ name: 'idempotency_keys_pkey', columns: [t.scope, t.key] }),
+  index('idempotency_keys_created_at_idx').on(t.createdAt),
 ]);

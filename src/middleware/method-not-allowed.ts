@@ -12,7 +12,7 @@ export function allowedMethods(app: Hono<any>): (path: string) => string[] {
   return (path) => {
     table ??= app.routes
       .filter((r) => r.method !== 'ALL')
-      .map((r) => ({ pattern: new RegExp(`^${r.path.replace(/:[^/]+/g, '[^/]+')}$`), literal: !r.path.includes(':'), method: r.method }));
+      .map((r) => ({ pattern: pathPattern(r.path), literal: !r.path.includes(':'), method: r.method }));
     const matching = table.filter((r) => r.pattern.test(path));
     const literal = matching.filter((r) => r.literal);
     const methods = new Set((literal.length > 0 ? literal : matching).map((r) => r.method));
@@ -20,6 +20,12 @@ export function allowedMethods(app: Hono<any>): (path: string) => string[] {
     if (methods.size > 0) methods.add('OPTIONS');
     return [...methods];
   };
+}
+
+/** A route path (`/todos/:id`) as a pattern: each `:param` one segment, everything else literal (`/openapi.json` has a dot). */
+function pathPattern(path: string): RegExp {
+  const segments = path.split('/').map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  return new RegExp(`^${segments.join('/')}$`);
 }
 
 /** The problem for an unmatched request: 405 + Allow on a known path, else 404. */

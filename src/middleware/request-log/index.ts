@@ -14,6 +14,7 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
       JSON.stringify({
         ts: new Date(started).toISOString(),
         requestId: c.get('requestId'),
+        clientRequestId: c.get('clientRequestId'),
         method: c.req.method,
         route: c.req.routePath,
         status: c.res.status,

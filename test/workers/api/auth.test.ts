@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
-import { describe, expect, it } from 'vitest';
-import app from '../../../src/index.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { app } from '../../../src/index.ts';
 import { matchesAnyToken } from '../../../src/middleware/auth/index.ts';
 
 const protectedEnv = { ...env, API_TOKENS: ' tok_old , tok_new ,' };
@@ -49,8 +49,23 @@ describe('bearer auth when API_TOKENS is set', () => {
 });
 
 describe('open mode', () => {
-  it('lets everyone in when API_TOKENS is unset or blank', async () => {
-    for (const API_TOKENS of [undefined, '', ' , ']) expect((await app.request('/todos', {}, { ...env, API_TOKENS })).status).toBe(200);
+  it('lets everyone in when API_TOKENS is unset or empty', async () => {
+    for (const API_TOKENS of [undefined, '']) expect((await app.request('/todos', {}, { ...env, API_TOKENS })).status).toBe(200);
+  });
+
+  // A value that names no token is a mistake (a stray comma in a secret), never a wish to be open.
+  it.each([',', ' , ', ' ', ',,'])('refuses every protected request with a 500 that says what to fix when API_TOKENS is %j', async (API_TOKENS) => {
+    const errors: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((line: string) => void errors.push(line));
+    for (const [method, path, body] of routes) {
+      const res = await request(method, path, body, 'Bearer anything', { ...env, API_TOKENS });
+      expect(res.status).toBe(500);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect((await res.json<{ detail: string }>()).detail).toMatch(/API_TOKENS is set but names no token/);
+    }
+    expect(errors.filter((line) => line.includes('API_TOKENS'))).toHaveLength(1); // logged once, not per request
+    expect((await app.request('/health', {}, { ...env, API_TOKENS })).status).toBe(200);
+    vi.restoreAllMocks();
   });
 });
 

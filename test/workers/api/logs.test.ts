@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import app from '../../../src/index.ts';
+import { app } from '../../../src/index.ts';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -15,13 +15,14 @@ async function captureLogs(run: () => Promise<unknown>): Promise<string[]> {
 }
 
 describe('request logs', () => {
-  it('write one JSON line per request with id, method, route pattern, status, duration and database use', async () => {
+  it('write one JSON line per request with our id, the client\'s, method, route pattern, status, duration and database use', async () => {
+    let answered: string | null = null;
     const lines = await captureLogs(async () => {
-      await app.request('/todos/1', { headers: { 'x-request-id': 'log-test-1' } }, env);
+      answered = (await app.request('/todos/1', { headers: { 'x-request-id': 'log-test-1' } }, env)).headers.get('x-request-id');
     });
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({
-      requestId: 'log-test-1', method: 'GET', route: '/todos/:id', status: expect.any(Number),
+      requestId: answered, clientRequestId: 'log-test-1', method: 'GET', route: '/todos/:id', status: expect.any(Number),
       durationMs: expect.any(Number), db: { roundTrips: 1, ms: expect.any(Number) },
     });
   });

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import app from '../../../src/index.ts';
+import { app } from '../../../src/index.ts';
 
 const PERIOD_MS = 60_000; // TIGHT_RATE_LIMITER's period in vitest.config.ts
 const windowNow = () => Math.floor(Date.now() / PERIOD_MS);

@@ -1,0 +1,60 @@
+import { openDatabase, type Database } from '../db/client.ts';
+import type { Env } from '../env.ts';
+import { deleteExpiredKeys } from '../idempotency/purge.ts';
+import { describeFailure } from '../lib/log-failure.ts';
+
+/** How much one run of a cleanup job may do: each statement a bounded batch, each run a bounded number of statements. */
+export interface CleanupBounds {
+  batchRows: number;
+  maxBatches: number;
+}
+
+/** 5,000 rows a statement, 20 statements a run: 100,000 rows a day, in 20 short transactions and subrequests. */
+export const DEFAULT_BOUNDS: CleanupBounds = { batchRows: 5000, maxBatches: 20 };
+
+/** A cleanup job: deletes at most `batchRows` rows with one statement on `db`, returning how many. */
+type CleanupJob = (db: Database, batchRows: number) => Promise<number>;
+
+/**
+ * The housekeeping a cron trigger runs, each job by name. Every job deletes
+ * in bounded batches until a batch comes back short or the run's bound is
+ * reached (what is left waits for the next run), so a run never holds a lock
+ * for long nor exceeds the Worker's limits. Jobs that keep history later
+ * (deleted-row tombstones) add themselves here.
+ */
+export const CLEANUP_JOBS: Record<string, CleanupJob> = {
+  // Deleting is safe to repeat, so transient failures are retried.
+  'expired-idempotency-keys': (db, batchRows) => db.query((d) => deleteExpiredKeys(d, batchRows), { idempotent: true }),
+};
+
+/** Runs one job within `bounds`; each batch is its own request-sized handle, with its own deadline. */
+export async function runCleanup(env: Env, job: CleanupJob, { batchRows, maxBatches }: CleanupBounds = DEFAULT_BOUNDS): Promise<{ deleted: number; batches: number }> {
+  let deleted = 0;
+  let batches = 0;
+  while (batches < maxBatches) {
+    batches++;
+    const removed = await job(openDatabase(env), batchRows);
+    deleted += removed;
+    if (removed < batchRows) break;
+  }
+  return { deleted, batches };
+}
+
+/**
+ * The Worker's `scheduled` handler (wrangler.toml `[triggers] crons`): runs
+ * every cleanup job, logs one line for each, and fails the invocation if any
+ * failed, so the Cron Events log shows it. One job failing does not stop the others.
+ */
+export async function scheduled(controller: ScheduledController, env: Env): Promise<void> {
+  const failed: string[] = [];
+  for (const [name, job] of Object.entries(CLEANUP_JOBS)) {
+    try {
+      const { deleted, batches } = await runCleanup(env, job);
+      console.log(JSON.stringify({ ts: new Date().toISOString(), cron: controller.cron, job: name, deleted, batches }));
+    } catch (err) {
+      failed.push(name);
+      console.error(JSON.stringify({ ts: new Date().toISOString(), cron: controller.cron, job: name, ...describeFailure(err) }));
+    }
+  }
+  if (failed.length > 0) throw new Error(`cleanup failed: ${failed.join(', ')}`);
+}

@@ -1,0 +1,52 @@
+import { env } from 'cloudflare:workers';
+import { createScheduledController } from 'cloudflare:test';
+import { neon } from '@neondatabase/serverless';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import worker from '../../../src/index.ts';
+import { CLEANUP_JOBS, runCleanup } from '../../../src/scheduled/index.ts';
+import { useTestGateway } from '../../support/driver.ts';
+
+beforeAll(() => useTestGateway(env.NEON_LOCAL_GATEWAY!));
+afterEach(() => vi.restoreAllMocks());
+
+const direct = () => neon(env.DATABASE_URL);
+
+/** Stores keys of this test's own scope, `age` old, and returns the scope. */
+async function keysAged(age: string, count: number, scope = `test.cleanup.${crypto.randomUUID()}`) {
+  await direct().query(
+    `insert into idempotency_keys (scope, key, request_hash, response, created_at)
+     select $1, 'k' || n, 'h', '{}', now() - $2::interval - n * interval '1 second' from generate_series(1, $3) as n`,
+    [scope, age, count],
+  );
+  return scope;
+}
+const keysLeft = async (scope: string) => (await direct()`select key from idempotency_keys where scope = ${scope} order by key`).map((r) => r.key);
+
+describe('the daily cleanup (cron trigger)', () => {
+  it('deletes expired idempotency keys and keeps live ones', async () => {
+    const expired = await keysAged('25 hours', 3);
+    const live = await keysAged('23 hours', 3);
+    const logged: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((line: string) => void logged.push(line));
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: '17 3 * * *' }), env);
+    expect(await keysLeft(expired)).toEqual([]);
+    expect(await keysLeft(live)).toEqual(['k1', 'k2', 'k3']);
+    expect(logged.map((line) => JSON.parse(line))).toContainEqual(expect.objectContaining({ cron: '17 3 * * *', job: 'expired-idempotency-keys', deleted: expect.any(Number) }));
+  });
+
+  // The oldest keys go first; these are older than any other test's, so they are the ones deleted.
+  it('does at most its bounds in one run, oldest first, and the rest on the next', async () => {
+    const scope = await keysAged('1000 days', 5);
+    const job = CLEANUP_JOBS['expired-idempotency-keys']!;
+    expect(await runCleanup(env, job, { batchRows: 2, maxBatches: 2 })).toEqual({ deleted: 4, batches: 2 });
+    expect(await keysLeft(scope)).toEqual(['k1']); // k5 is the oldest: created_at goes back one second per key
+    await runCleanup(env, job);
+    expect(await keysLeft(scope)).toEqual([]);
+  });
+
+  it('fails the invocation, naming the job, when the database is unreachable', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const down = { ...env, NEON_LOCAL_GATEWAY: '127.0.0.1:1' };
+    await expect(worker.scheduled(createScheduledController({ cron: '17 3 * * *' }), down)).rejects.toThrow('cleanup failed: expired-idempotency-keys');
+  });
+});

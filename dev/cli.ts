@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Backend } from './stack.ts';
 
 /** Parses flags for a dev tool; on a bad flag prints one clear sentence and exits 2. */
 export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(options: T, usage: string) {
@@ -29,4 +30,13 @@ export function onShutdown(cleanup: () => Promise<void>): void {
 export function die(err: unknown): never {
   console.error(`error: ${(err as Error).message ?? err}`);
   process.exit(1);
+}
+
+/** The `--backend embedded|postgres` flag that `npm run db` and `npm run dev` share. */
+export const BACKEND_FLAG = { backend: { type: 'string', default: 'embedded' } } as const;
+
+/** The upstream a `--backend` value names; any other value ends the tool with a clear sentence. */
+export function backendFlag(value: string | undefined): Backend {
+  if (value === 'embedded' || value === 'postgres') return value;
+  die(new Error(`--backend must be embedded or postgres, not ${value}`));
 }

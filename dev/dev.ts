@@ -1,17 +1,20 @@
-// npm run dev: the embedded database stack (persisted in .data/), migrations, then `wrangler dev`
-// on http://127.0.0.1:8787. No account, no network, no prompt; Ctrl-C stops everything.
+// npm run dev [-- --backend postgres]: the local database stack (embedded PGlite persisted in .data/,
+// or a private Postgres behind PgBouncer), migrations, then `wrangler dev` on http://127.0.0.1:8787.
+// No account, no network, no prompt; Ctrl-C stops everything.
 import './offline-env.ts';
-import { die, onShutdown } from './cli.ts';
+import { BACKEND_FLAG, backendFlag, die, onShutdown, parseFlags } from './cli.ts';
 import { applyMigrations } from './migrations.ts';
 import { startStack } from './stack.ts';
 import { startWorker } from './worker.ts';
 
-const stack = await startStack({ backend: 'embedded', port: 4444 }).catch(die);
+const { values } = parseFlags(BACKEND_FLAG, 'npm run dev -- [--backend embedded|postgres]');
+const backend = backendFlag(values.backend);
+const stack = await startStack({ backend, port: 4444 }).catch(die);
 await applyMigrations(stack.directUrl, { localGateway: stack.gatewayAddress }).catch(async (err) => {
   await stack.stop();
   die(err);
 });
-console.log(`database ready: gateway ${stack.gatewayUrl}, migrations applied`);
+console.log(`database ready: ${backend === 'postgres' ? 'private Postgres behind PgBouncer (transaction mode)' : 'embedded PGlite (.data/pglite)'}, gateway ${stack.gatewayUrl}, migrations applied`);
 
 const worker = await startWorker({
   port: 8787,
@@ -21,7 +24,7 @@ const worker = await startWorker({
   await stack.stop();
   die(err);
 });
-console.log(`API ready: ${worker.url}  docs: ${worker.url}/docs  (Ctrl-C stops everything)`);
+console.log(`API ready: ${worker.url}  docs: ${worker.url}/docs  upstream: ${backend}  (Ctrl-C stops everything)`);
 onShutdown(async () => {
   await worker.stop();
   await stack.stop();

@@ -1,24 +1,30 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
-import type { MiddlewareHandler } from 'hono';
 import { openDatabase, type Database } from './db/client.ts';
 import { mountDocs } from './docs/index.ts';
-import { listSetting, type AppEnv, type Env } from './env.ts';
-import { healthRouter } from './health/index.ts';
+import { settingsOf, type AppEnv, type Env } from './env.ts';
+import { health } from './health/index.ts';
 import { createRouter } from './lib/create-router.ts';
 import { logFailure } from './lib/log-failure.ts';
 import { ProblemError, problemResponse } from './lib/problem.ts';
-import { bearerAuth } from './middleware/auth/index.ts';
-import { allowedMethods, noRouteProblem, onlyItsOwnMethods } from './middleware/method-not-allowed.ts';
+import type { Resource } from './lib/resource.ts';
+import { literalPathMethods, noRouteProblem, routeTable } from './middleware/method-not-allowed.ts';
 import { rateLimit } from './middleware/rate-limit/index.ts';
 import { requestId } from './middleware/request-id/index.ts';
 import { requestLog } from './middleware/request-log/index.ts';
-import { todosRouter } from './todos/index.ts';
+import { todos } from './todos/index.ts';
+
+/** Every resource the API serves: each is a folder under src/ and one entry here. */
+const resources = [todos, health] as const;
 
 declare module 'hono' {
   interface ContextVariableMap {
+    /** The request's database handle (its deadline starts with its first statement). */
     db: Database;
+    /** Opens another handle for this request, with a deadline of its own (the CSV export's later pages). */
+    openDb: () => Database;
   }
 }
 
@@ -35,28 +41,6 @@ const CONTENT_SECURITY_POLICY = {
   formAction: ["'self'"],
 };
 
-/** CORS from CORS_ORIGINS (default `*`, never with credentials); rebuilt only when the setting changes. */
-function corsFromEnv(): MiddlewareHandler<AppEnv> {
-  let cached: { setting: string | undefined; handler: MiddlewareHandler } | undefined;
-  return function corsFromEnv(c, next) {
-    if (!cached || cached.setting !== c.env.CORS_ORIGINS) {
-      const origins = listSetting(c.env.CORS_ORIGINS);
-      cached = {
-        setting: c.env.CORS_ORIGINS,
-        handler: cors({
-          origin: origins.length === 0 || origins.includes('*') ? '*' : origins,
-          // Only what some route answers (hono's default also offers PUT and QUERY, which every route refuses).
-          allowMethods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
-          allowHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'X-Request-Id'],
-          exposeHeaders: ['Location', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed'],
-          maxAge: 600,
-        }),
-      };
-    }
-    return cached!.handler(c, next);
-  };
-}
-
 /**
  * Makes a request's database handle. `waitUntil` lets it finish work after the
  * response (the benchmark's WebSocket variant ends its pool there); the default,
@@ -70,24 +54,40 @@ export type DatabaseFactory = (env: Env, waitUntil: (promise: Promise<unknown>) 
  */
 export function createApp({ database: open = openDatabase }: { database?: DatabaseFactory } = {}) {
   const app = createRouter();
+  const table = routeTable(app); // reads the route table on first use, once every route is in
   app.use('*', requestId());
   app.use('*', requestLog());
   app.use('*', secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, crossOriginResourcePolicy: 'cross-origin' }));
-  app.use('*', corsFromEnv());
+  // Every setting is checked before anything uses one: a misconfiguration is a 500 that names it.
+  app.use('*', async function checkSettings(c, next) {
+    settingsOf(c.env);
+    await next();
+  });
+  app.use('*', cors({
+    // CORS_ORIGINS (default `*`, never with credentials), read per request so a changed setting applies.
+    origin: (origin, c) => {
+      const allowed = settingsOf(c.env as Env).CORS_ORIGINS;
+      return allowed.includes('*') ? '*' : allowed.includes(origin) ? origin : null;
+    },
+    // Only what some route answers (hono's default also offers PUT and QUERY, which every route refuses).
+    allowMethods: () => table.methods(),
+    allowHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'X-Request-Id'],
+    exposeHeaders: ['Location', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed'],
+    maxAge: 600,
+  }));
   app.use('*', async function database(c, next) {
-    c.set('db', open(c.env, (promise) => c.executionCtx.waitUntil(promise)));
+    const openDb = () => open(c.env, (promise) => c.executionCtx.waitUntil(promise));
+    c.set('openDb', openDb);
+    c.set('db', openDb());
     await next();
   });
   app.use('*', rateLimit());
-  app.use('/todos', bearerAuth());
-  app.use('/todos/*', bearerAuth());
-  const methodsFor = allowedMethods(app); // reads the route table on first use, once every route is in
-  app.use('/todos/import', onlyItsOwnMethods(methodsFor));
+  app.use('*', literalPathMethods(table));
 
-  const routes = app.route('/', todosRouter).route('/', healthRouter);
+  for (const { router } of resources as readonly Resource[]) app.route('/', router);
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http', scheme: 'bearer',
-    description: 'Required on /todos routes when the server sets API_TOKENS; otherwise ignored.',
+    description: 'Required on protected operations when the server sets API_TOKENS; otherwise ignored.',
   });
   mountDocs(app, {
     openapi: '3.1.0',
@@ -95,11 +95,11 @@ export function createApp({ database: open = openDatabase }: { database?: Databa
       title: 'Todo API', version: '1.0.0', license: { name: 'MIT' },
       description: 'Todos at the edge: Cloudflare Workers + Neon Postgres. Errors are RFC 9457 problem details.',
     },
-    tags: [{ name: 'todos', description: 'Create, list, read, change and delete todos.' }, { name: 'health', description: 'Liveness and database reachability.' }],
+    tags: resources.map((r) => r.tag),
   });
 
   app.notFound((c) => {
-    const { status, message, options } = noRouteProblem(methodsFor(c.req.path), c.req.method, c.req.path);
+    const { status, message, options } = noRouteProblem(table.methodsFor(c.req.path), c.req.method, c.req.path);
     return problemResponse(c, status, message, options);
   });
   app.onError((err, c) => {
@@ -109,7 +109,11 @@ export function createApp({ database: open = openDatabase }: { database?: Databa
     logFailure(c, err);
     return problemResponse(c, 500, 'Something went wrong on our side. Quote the instance (request id) when reporting it.');
   });
-  return routes;
+  return app as unknown as AppType;
 }
 
-export type AppType = ReturnType<typeof createApp>;
+/** The schema of routes a resource's router carries. */
+type RoutesOf<R> = R extends { router: OpenAPIHono<AppEnv, infer Routes, any> } ? Routes : never;
+
+/** The app's type for typed clients (`hc<AppType>`): every resource's routes, as if chained with `.route('/', ...)`. */
+export type AppType = OpenAPIHono<AppEnv, RoutesOf<(typeof resources)[number]>, '/'>;

@@ -1,6 +1,6 @@
 import { neon } from '@neondatabase/serverless';
 import { useLocalGateway } from '../../src/db/local-gateway.ts';
-import { TEXT_MAX_LENGTH } from '../../src/lib/todo-rules.ts';
+import { TEXT_MAX_LENGTH } from '../../src/todos/rules.ts';
 
 const WORDS = ('buy milk call mum renew passport fix the leaking tap book dentist water plants pay rent review pull request ' +
   'write report plan trip return library books clean garage update resume prepare slides email landlord order groceries ' +

@@ -1,6 +1,6 @@
 import { neon, type NeonQueryFunction } from '@neondatabase/serverless';
 import { drizzle, type NeonHttpDatabase } from 'drizzle-orm/neon-http';
-import { dbTimeoutMs, type Env } from '../env.ts';
+import { settingsOf, type Env } from '../env.ts';
 import { ProblemError } from '../lib/problem.ts';
 import { classifyDbError, sqlState } from './errors.ts';
 import { useLocalGateway } from './local-gateway.ts';
@@ -29,7 +29,7 @@ export type RunStatement = <T>(statement: (db: Drizzle) => Promise<T>, signal: A
  */
 export function databaseHandle(env: Env, run: RunStatement) {
   useLocalGateway(env.NEON_LOCAL_GATEWAY);
-  const timeoutMs = dbTimeoutMs(env);
+  const timeoutMs = settingsOf(env).DB_TIMEOUT_MS;
   const stats = { roundTrips: 0, ms: 0 };
   let deadline: { signal: AbortSignal; at: number } | undefined;
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
-import { TEXT_MAX_LENGTH } from '../lib/todo-rules.ts';
+import { TEXT_MAX_LENGTH } from '../todos/rules.ts';
 
 /**
  * The single source of truth for a todo's columns and constraints. The CHECKs

@@ -2,7 +2,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import type { AppEnv } from '../env.ts';
 import { encodeCursor, type Cursor } from '../lib/cursor.ts';
 import { ProblemError } from '../lib/problem.ts';
-import { openDatabase, type Drizzle } from '../db/client.ts';
+import type { Drizzle } from '../db/client.ts';
 import { idempotencyKey, requestHash, sha256Hex } from '../idempotency/key.ts';
 import { keyedResponse } from '../idempotency/statement.ts';
 import { negotiate } from '../lib/accept.ts';
@@ -57,7 +57,7 @@ async function exportTodos(c: Parameters<typeof listTodos>[0], done: boolean | u
   const page = (after?: Cursor) => (db: Drizzle) => queries.listTodos(db, { done, limit: EXPORT_PAGE_ROWS, after, oldestFirst: true });
   const first = await c.var.db.query(page(), { idempotent: true });
   // Each later page is its own statement with its own deadline: a long export is not one slow query.
-  const next = (after: Cursor) => openDatabase(c.env).query(page(after), { idempotent: true });
+  const next = (after: Cursor) => c.var.openDb().query(page(after), { idempotent: true });
   return c.body(csvExport(first, next, (err) => logFailure(c, err, 'CSV export, after the first page')), 200, {
     'Content-Type': 'text/csv; charset=utf-8',
     'Content-Disposition': 'attachment; filename="todos.csv"',

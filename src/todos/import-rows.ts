@@ -1,6 +1,6 @@
 import { CsvSyntaxError, csvReader, type CsvLimits, type CsvRecord } from '../csv/parse.ts';
 import { ProblemError, type FieldError } from '../lib/problem.ts';
-import { textProblem } from '../lib/todo-rules.ts';
+import { textProblem } from './rules.ts';
 
 /** Limits of one import request; beyond them, 413. */
 export const IMPORT_MAX_BYTES = 10 * 1024 * 1024;

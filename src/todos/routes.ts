@@ -1,7 +1,7 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { csvBody, jsonBody } from '../middleware/body.ts';
-import { noQuery } from '../middleware/no-query.ts';
+import { z } from '@hono/zod-openapi';
+import { defineRoute } from '../lib/define-route.ts';
 import { problemResponses } from '../lib/openapi-responses.ts';
+import { csvBody, jsonBody } from '../middleware/body.ts';
 import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS } from './import-rows.ts';
 import {
   CSV_COLUMNS, ImportProblemSchema, ImportResultSchema, ListQuerySchema, NewTodoSchema, TodoIdParams, TodoListSchema, TodoPatchSchema, TodoSchema,
@@ -9,7 +9,8 @@ import {
 
 const tags = ['todos'];
 const json = <T>(schema: T) => ({ 'application/json': { schema } });
-const security = [{ bearerAuth: [] }];
+/** The problems of these routes, in the resource's own words. */
+const problems = <Status extends number>(...statuses: Status[]) => problemResponses(statuses, { 404: 'No todo with this id.' });
 
 const idempotencyHeaders = z.object({
   'idempotency-key': z.string().optional().openapi({
@@ -23,10 +24,10 @@ const replayedHeader = {
   'Idempotent-Replayed': { description: 'Present and `true` when this is a replay.', schema: { type: 'string' as const, enum: ['true'] } },
 };
 
-export const createTodo = createRoute({
-  method: 'post', path: '/todos', operationId: 'createTodo', tags, security,
+export const createTodo = defineRoute({
+  method: 'post', path: '/todos', operationId: 'createTodo', tags,
   summary: 'Create a todo',
-  middleware: [noQuery(), jsonBody()],
+  middleware: jsonBody(),
   request: {
     headers: idempotencyHeaders,
     body: { required: true, content: json(NewTodoSchema) },
@@ -40,18 +41,18 @@ export const createTodo = createRoute({
       },
       content: json(TodoSchema),
     },
-    ...problemResponses(400, 401, 413, 415, 422, 429, 500, 503),
+    ...problems(400, 413, 415, 422, 429, 500, 503),
   },
 });
 
-export const listTodos = createRoute({
-  method: 'get', path: '/todos', operationId: 'listTodos', tags, security,
+export const listTodos = defineRoute({
+  method: 'get', path: '/todos', operationId: 'listTodos', tags,
   summary: 'List todos, newest first; or export them all as CSV',
   description: 'With `Accept: text/csv`, streams every todo (honouring `done`; not `limit` or `cursor`) oldest first, so that re-importing the file keeps their order.',
   request: { query: ListQuerySchema },
   responses: {
     200: { description: 'One page of todos; or, for `Accept: text/csv`, all of them.', content: json(TodoListSchema) },
-    ...problemResponses(400, 401, 406, 429, 500, 503),
+    ...problems(400, 406, 429, 500, 503),
   },
 });
 // The CSV alternative joins the document after the route's type is fixed: a typed client
@@ -60,15 +61,15 @@ Object.assign(listTodos.responses[200].content, {
   'text/csv': { schema: z.string().openapi({ example: `${CSV_COLUMNS.join(',')}\r\n1,Buy milk,false,2026-11-25T10:00:00.000000Z,2026-11-25T10:00:00.000000Z\r\n` }) },
 });
 
-export const importTodos = createRoute({
-  method: 'post', path: '/todos/import', operationId: 'importTodos', tags, security,
+export const importTodos = defineRoute({
+  method: 'post', path: '/todos/import', operationId: 'importTodos', tags,
   summary: 'Import todos from CSV, all or nothing',
   description: [
     'A header row naming `text` and optionally `done` (the export\'s `id`, `createdAt`, `updatedAt` columns are accepted and ignored), then one todo per row.',
     'RFC 4180 quoting, LF, CRLF or lone CR line ends, UTF-8 with an optional BOM; `done` is true/false, 1/0, yes/no in any case, empty for false.',
     `Every row obeys the rules of POST /todos; one bad row rejects the whole file. At most ${IMPORT_MAX_BYTES} bytes and ${IMPORT_MAX_ROWS} rows.`,
   ].join(' '),
-  middleware: [noQuery(), csvBody(IMPORT_MAX_BYTES)],
+  middleware: csvBody(IMPORT_MAX_BYTES),
   request: {
     headers: idempotencyHeaders,
     body: { required: true, content: { 'text/csv': { schema: z.string().openapi({ example: 'text,done\nBuy milk,false\n"Call Ann, then Bob",yes\n' }) } } },
@@ -76,30 +77,28 @@ export const importTodos = createRoute({
   responses: {
     201: { description: 'Every row was inserted.', headers: replayedHeader, content: json(ImportResultSchema) },
     400: { description: 'Invalid rows (the first 100, in `rows`), a bad header or broken CSV; nothing was inserted.', content: { 'application/problem+json': { schema: ImportProblemSchema } } },
-    ...problemResponses(401, 413, 415, 422, 429, 500, 503),
+    ...problems(413, 415, 422, 429, 500, 503),
   },
 });
 
-export const getTodo = createRoute({
-  method: 'get', path: '/todos/{id}', operationId: 'getTodo', tags, security,
+export const getTodo = defineRoute({
+  method: 'get', path: '/todos/{id}', operationId: 'getTodo', tags,
   summary: 'Get one todo',
-  middleware: noQuery(),
   request: { params: TodoIdParams },
-  responses: { 200: { description: 'The todo.', content: json(TodoSchema) }, ...problemResponses(400, 401, 404, 429, 500, 503) },
+  responses: { 200: { description: 'The todo.', content: json(TodoSchema) }, ...problems(400, 404, 429, 500, 503) },
 });
 
-export const updateTodo = createRoute({
-  method: 'patch', path: '/todos/{id}', operationId: 'updateTodo', tags, security,
+export const updateTodo = defineRoute({
+  method: 'patch', path: '/todos/{id}', operationId: 'updateTodo', tags,
   summary: 'Change a todo\'s text and/or done flag',
-  middleware: [noQuery(), jsonBody()],
+  middleware: jsonBody(),
   request: { params: TodoIdParams, body: { required: true, content: json(TodoPatchSchema) } },
-  responses: { 200: { description: 'The updated todo.', content: json(TodoSchema) }, ...problemResponses(400, 401, 404, 413, 415, 429, 500, 503) },
+  responses: { 200: { description: 'The updated todo.', content: json(TodoSchema) }, ...problems(400, 404, 413, 415, 429, 500, 503) },
 });
 
-export const deleteTodo = createRoute({
-  method: 'delete', path: '/todos/{id}', operationId: 'deleteTodo', tags, security,
+export const deleteTodo = defineRoute({
+  method: 'delete', path: '/todos/{id}', operationId: 'deleteTodo', tags,
   summary: 'Delete a todo',
-  middleware: noQuery(),
   request: { params: TodoIdParams },
-  responses: { 204: { description: 'Deleted.' }, ...problemResponses(400, 401, 404, 429, 500, 503) },
+  responses: { 204: { description: 'Deleted.' }, ...problems(400, 404, 429, 500, 503) },
 });

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { decodeCursor } from '../lib/cursor.ts';
 import { FieldErrorSchema, ProblemSchema } from '../lib/problem.ts';
-import { TEXT_MAX_LENGTH, textProblem } from '../lib/todo-rules.ts';
+import { TEXT_MAX_LENGTH, textProblem } from './rules.ts';
 
 /** Largest id the int4 column holds. */
 const MAX_ID = 2147483647;

@@ -1,0 +1,34 @@
+import { createRoute, type RouteConfig } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import { bearerAuth } from '../middleware/auth/index.ts';
+import { noQuery } from '../middleware/no-query.ts';
+import { problemResponses } from './openapi-responses.ts';
+
+/** The OpenAPI security requirement of a protected operation; the scheme is registered by the app. */
+export const PROTECTED = [{ bearerAuth: [] }];
+
+type Route = Omit<RouteConfig, 'path'> & { path: string; protect?: boolean };
+
+/** Route middleware as a list, whatever form the route gave it in. */
+const middlewareOf = (route: Route): MiddlewareHandler[] =>
+  route.middleware === undefined ? [] : Array.isArray(route.middleware) ? route.middleware : [route.middleware as MiddlewareHandler];
+
+/**
+ * Declares a route of this API. What every route needs is added here, once,
+ * so that a new route cannot forget it:
+ * - `protect: true` (the default) both states the bearer security in the
+ *   document and puts the auth middleware first on the route, with a 401
+ *   response: the document and the enforcement cannot disagree;
+ * - a route that declares no query schema refuses every query parameter by
+ *   name (one that declares one refuses the unknown ones in its schema).
+ */
+export function defineRoute<P extends string, R extends Route & { path: P }>(config: R) {
+  const { protect = true, ...route } = config;
+  const guards: MiddlewareHandler[] = [...(protect ? [bearerAuth()] : []), ...(route.request?.query ? [] : [noQuery()])];
+  return createRoute<P, R>({
+    ...route,
+    security: protect ? PROTECTED : [],
+    middleware: [...guards, ...middlewareOf(route)],
+    responses: protect ? { ...problemResponses([401]), ...route.responses } : route.responses,
+  } as unknown as R);
+}

@@ -1,0 +1,31 @@
+/** One operation of an OpenAPI document, as a request a test can send without knowing the route. */
+export interface Operation {
+  method: string;
+  /** The path with each `{param}` filled in (`1`, an id that may or may not exist). */
+  path: string;
+  /** A body of the operation's first media type, when it takes one (its content need not be valid). */
+  body?: string;
+  contentType?: string;
+  /** Whether the document says the operation needs credentials. */
+  secured: boolean;
+}
+
+const SAMPLE_BODIES: Record<string, string> = { 'application/json': '{"text":"x"}', 'text/csv': 'text\nx\n' };
+
+/** Every operation the document describes, so a test covers routes added later without edits. */
+export function operationsOf(document: { paths: Record<string, Record<string, any>>; security?: unknown[] }): Operation[] {
+  return Object.entries(document.paths).flatMap(([template, item]) =>
+    Object.entries(item)
+      .filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
+      .map(([method, operation]) => {
+        const contentType = Object.keys(operation.requestBody?.content ?? {})[0];
+        const security = (operation.security ?? document.security ?? []) as unknown[];
+        return {
+          method: method.toUpperCase(),
+          path: template.replace(/\{[^}]+\}/g, '1'),
+          ...(contentType ? { contentType, body: SAMPLE_BODIES[contentType] ?? '' } : {}),
+          secured: security.some((requirement) => Object.keys(requirement as object).length > 0),
+        };
+      }),
+  );
+}

@@ -1,26 +1,10 @@
 import type { MiddlewareHandler } from 'hono';
 import { listSetting, type AppEnv } from '../../env.ts';
+import { matchesAnyToken } from '../../auth/secrets.ts';
 import { ProblemError } from '../../lib/problem.ts';
 
-const encoder = new TextEncoder();
-const sha256 = async (value: string) => new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(value)));
-
-/**
- * Compares two secrets in time that depends on neither their common prefix nor
- * their lengths: both are hashed to 32 bytes and every byte is compared.
- */
-export async function secretsEqual(a: string, b: string): Promise<boolean> {
-  const [x, y] = await Promise.all([sha256(a), sha256(b)]);
-  let difference = 0;
-  for (let i = 0; i < x.length; i++) difference |= x[i]! ^ y[i]!;
-  return difference === 0;
-}
-
-/** True when `presented` equals one of `tokens`; checks them all, so timing does not tell which. */
-export async function matchesAnyToken(presented: string, tokens: string[]): Promise<boolean> {
-  const results = await Promise.all(tokens.map((token) => secretsEqual(presented, token)));
-  return results.includes(true);
-}
+// The constant-time comparison lives with the rest of identity (src/auth); re-exported for existing callers.
+export { matchesAnyToken, secretsEqual } from '../../auth/secrets.ts';
 
 const unauthorized = (detail: string, error?: string) =>
   new ProblemError(401, detail, {

@@ -2,7 +2,7 @@
 
 export type TestAlg = 'RS256' | 'ES256' | 'EdDSA' | 'HS256';
 
-const generateParams: Record<Exclude<TestAlg, 'HS256'>, RsaHashedKeyGenParams | EcKeyGenParams | { name: 'Ed25519' }> = {
+const generateParams: Record<Exclude<TestAlg, 'HS256'>, SubtleCryptoGenerateKeyAlgorithm> = {
   RS256: { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
   ES256: { name: 'ECDSA', namedCurve: 'P-256' },
   EdDSA: { name: 'Ed25519' },

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { acceptsNoOne, identify, isCloudflareAccessIssuer, parseIdentitySettings, type IdentityEnv, type IdentitySettings } from '../../../src/auth/identify.ts';
 import { importKeySet } from '../../../src/auth/jwks.ts';
 import type { KeySource } from '../../../src/auth/jwt.ts';
-import { findStaticToken, parseApiTokens, parseTokenEntry } from '../../../src/auth/tokens.ts';
+import { findStaticToken, parseApiTokens, parseTokenEntry, type StaticToken } from '../../../src/auth/tokens.ts';
 import { claims, jwks, makeKey, signJwt, type TestKey } from '../../support/jwt.ts';
 
 describe('API_TOKENS entries', () => {
@@ -57,7 +57,7 @@ describe('API_TOKENS entries', () => {
   });
 
   it('finds the owner of a presented token, and nothing for a near miss', async () => {
-    const { tokens } = parseApiTokens('tok_a,ci:tok:b') as { tokens: never[] };
+    const { tokens } = parseApiTokens('tok_a,ci:tok:b') as { tokens: StaticToken[] };
     expect(await findStaticToken('tok:b', tokens)).toEqual({ owner: 'token:ci', token: 'tok:b' });
     expect(await findStaticToken('tok_a', tokens)).toEqual({ owner: 'default', token: 'tok_a' });
     for (const miss of ['ci:tok:b', 'tok_', 'tok_a ', 'TOK_A', '']) expect(await findStaticToken(miss, tokens)).toBeUndefined();

@@ -78,7 +78,7 @@ describe('steady state', () => {
     expect(await kind('k1', waitUntil)).toBe('key');
     expect(h.fetches).toBe(2);
     expect(h.background).toHaveLength(1);
-  });
+  }, 5_000);
 
   it('awaits the refresh without waitUntil, and honours a key withdrawn by it', async () => {
     const { h, kind } = harness();
@@ -194,7 +194,7 @@ describe('when the JWKS is unreachable', () => {
     expect(await kind('k1')).toBe('key'); // waited for the 5 s deadline, then fetched itself
     expect(h.t - started).toBeGreaterThanOrEqual(5_000);
     expect(h.fetches).toBe(2);
-  });
+  }, 5_000);
 });
 
 describe('importKeySet', () => {

@@ -23,10 +23,13 @@ export default defineConfig({
               bindings: {
                 DATABASE_URL: inject('databaseUrl'),
                 NEON_LOCAL_GATEWAY: inject('gatewayAddress'),
+                // Most files test the API, not identity: anonymous callers act as `default` (auth tests override).
+                AUTH_ANONYMOUS: 'on',
               },
               // Every test file shares one client key: lift the limit, and keep a tight one for the test of limiting.
               ratelimits: {
                 RATE_LIMITER: { simple: { limit: 1_000_000, period: 60 } },
+                OWNER_RATE_LIMITER: { simple: { limit: 1_000_000, period: 60 } },
                 TIGHT_RATE_LIMITER: { simple: { limit: 3, period: 60 } },
               },
             },

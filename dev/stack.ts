@@ -1,6 +1,7 @@
 import { startGateway, type Gateway } from './gateway/server.ts';
 import type { Credentials } from './gateway/pglite-session.ts';
 import type { Upstream } from './gateway/types.ts';
+import { generateIssuerKey, loadIssuerKey, LOCAL_ISSUER_KEY_FILE } from './issuer.ts';
 import { startEmbedded } from './upstreams/embedded.ts';
 import { startPostgres, type PostgresUpstream } from './upstreams/postgres.ts';
 
@@ -15,6 +16,12 @@ export interface StackOptions {
   latencyMs?: number;
   /** Embedded only: 'memory', or the folder that keeps the data (default .data/pglite). */
   dataDir?: string;
+  /**
+   * The local issuer's key (served by the gateway as a JWKS): a file, made on
+   * first use, or 'memory' for a throwaway one. Default: .data/local-issuer.json,
+   * or 'memory' when dataDir is 'memory'.
+   */
+  issuerKeyFile?: string;
 }
 
 export interface Stack {
@@ -42,11 +49,13 @@ const url = (host: string) =>
  * gateway in front of it. `npm run db`, `npm run dev`, the tests and the
  * benchmark all start it through here.
  */
-export async function startStack({ backend = 'embedded', port = 4444, latencyMs = 0, dataDir = '.data/pglite' }: StackOptions = {}): Promise<Stack> {
+export async function startStack({ backend = 'embedded', port = 4444, latencyMs = 0, dataDir = '.data/pglite', issuerKeyFile }: StackOptions = {}): Promise<Stack> {
+  const keyFile = issuerKeyFile ?? (dataDir === 'memory' ? 'memory' : LOCAL_ISSUER_KEY_FILE);
+  const issuerKey = keyFile === 'memory' ? generateIssuerKey() : loadIssuerKey(keyFile);
   const upstream = backend === 'postgres' ? await startPostgres(LOCAL_CREDENTIALS) : await startEmbedded(dataDir, LOCAL_CREDENTIALS);
   let gateway: Gateway;
   try {
-    gateway = await startGateway({ upstream, port, latencyMs });
+    gateway = await startGateway({ upstream, port, latencyMs, issuerKey });
   } catch (err) {
     await upstream.stop();
     throw (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? new Error(`port ${port} is already in use (another "npm run db"?); pick another with --port`) : err;

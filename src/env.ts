@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { acceptsNoOne, parseIdentitySettings, type IdentityEnv } from './auth/identify.ts';
 import { ProblemError } from './lib/problem.ts';
 
 /** The Worker's bindings (wrangler.toml [vars] and secrets), as Cloudflare passes them: strings, unparsed. */
@@ -7,14 +8,23 @@ export interface Env {
   DATABASE_URL: string;
   /** Local only: host:port of the project's gateway standing in for Neon. */
   NEON_LOCAL_GATEWAY?: string;
-  /** Secret, optional: comma-separated bearer tokens; unset = the API is open. */
+  /** Secret, optional: comma-separated static bearer tokens, `name:token` (owner `token:<name>`) or a bare token (owner `default`). */
   API_TOKENS?: string;
+  /** OpenID Connect: the provider's JWKS URL (`jwks_uri`) and issuer (`iss`), set together. */
+  AUTH_JWKS_URL?: string;
+  AUTH_ISSUER?: string;
+  /** Comma-separated audiences a JWT's `aud` must contain; unset: not checked. */
+  AUTH_AUDIENCE?: string;
+  /** `on`: a request with no credential acts as the `default` owner. Off by default: nothing configured means 401. */
+  AUTH_ANONYMOUS?: string;
   /** Comma-separated allowed origins, or `*` (the default). */
   CORS_ORIGINS?: string;
   /** Deadline for each database call, in ms (default 5000). */
   DB_TIMEOUT_MS?: string;
-  /** Workers Rate Limiting binding; absent = no rate limiting. */
+  /** Workers Rate Limiting binding per client IP, ahead of any token check; absent = no rate limiting. */
   RATE_LIMITER?: RateLimit;
+  /** Workers Rate Limiting binding per owner, once the caller is identified; absent = no limit per owner. */
+  OWNER_RATE_LIMITER?: RateLimit;
 }
 
 export type AppEnv = { Bindings: Env };
@@ -27,12 +37,15 @@ export function listSetting(value: string | undefined): string[] {
 /** An unset setting and an empty one mean the same: the default. */
 const unsetOrEmpty = (value: unknown) => (value === '' ? undefined : value);
 
+/** A setting that is a string when set: env values are strings, and unset ones are undefined. */
+const optionalString = z.string().optional();
+
 /**
  * Every setting the Worker reads, what it accepts and its default: one
  * schema, so a bad value is named and explained instead of silently replaced.
- * A setting added later (identity, sync) is one more entry here.
+ * A setting added later (sync) is one more entry here.
  */
-const SettingsSchema = z.object({
+const SettingsInput = z.object({
   DB_TIMEOUT_MS: z.preprocess(
     unsetOrEmpty,
     z.string().regex(/^[1-9]\d{0,5}$/, 'must be a whole number of milliseconds from 1 to 999999, e.g. 5000').transform(Number).default(5000),
@@ -42,14 +55,25 @@ const SettingsSchema = z.object({
     z.string().transform(listSetting).default(['*'])
       .refine((origins) => origins.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), 'must be * or comma-separated origins like https://app.example.com (scheme and host, no path)'),
   ),
-  API_TOKENS: z.preprocess(
-    unsetOrEmpty,
-    z.string().transform(listSetting).refine((tokens) => tokens.length > 0, 'is set but names no token: set comma-separated tokens, or remove it to leave the API open').default([]),
-  ),
+  API_TOKENS: optionalString,
+  AUTH_JWKS_URL: optionalString,
+  AUTH_ISSUER: optionalString,
+  AUTH_AUDIENCE: optionalString,
+  AUTH_ANONYMOUS: optionalString,
+});
+
+const SettingsSchema = SettingsInput.transform(({ DB_TIMEOUT_MS, CORS_ORIGINS, ...identityEnv }, ctx) => {
+  // Who may call: static tokens, OpenID Connect, anonymous access (src/auth/identify.ts names each bad one).
+  const identity = parseIdentitySettings(identityEnv satisfies IdentityEnv);
+  if (!identity.ok) {
+    for (const { setting, message } of identity.problems) ctx.addIssue({ code: 'custom', path: [setting], message });
+    return z.NEVER;
+  }
+  return { DB_TIMEOUT_MS, CORS_ORIGINS, identity: identity.settings };
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;
-const NAMES = Object.keys(SettingsSchema.shape) as (keyof Settings & keyof Env)[];
+const NAMES = Object.keys(SettingsInput.shape) as (keyof typeof SettingsInput.shape & keyof Env)[];
 
 /** The last settings parsed, and the raw values they came from. */
 let parsed: { raw: (string | undefined)[]; settings: Settings } | undefined;
@@ -75,5 +99,9 @@ export function settingsOf(env: Env): Settings {
     throw new ProblemError(500, `The server is misconfigured: ${problems}.`);
   }
   parsed = { raw, settings: result.data };
+  if (acceptsNoOne(result.data.identity)) {
+    // Secure by default, and said once: an operator who forgot to configure identity sees why every call is a 401.
+    console.warn(JSON.stringify({ warning: 'NoIdentitySource', message: 'no API_TOKENS, no AUTH_JWKS_URL/AUTH_ISSUER and AUTH_ANONYMOUS is not on: every protected route answers 401' }));
+  }
   return result.data;
 }

@@ -1,6 +1,6 @@
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { bearerAuth } from '../middleware/auth/index.ts';
+import { requireIdentity } from '../middleware/auth/index.ts';
 import { noQuery } from '../middleware/no-query.ts';
 import { problemResponses } from './openapi-responses.ts';
 
@@ -24,7 +24,7 @@ const middlewareOf = (route: Route): MiddlewareHandler[] =>
  */
 export function defineRoute<P extends string, R extends Route & { path: P }>(config: R) {
   const { protect = true, ...route } = config;
-  const guards: MiddlewareHandler[] = [...(protect ? [bearerAuth()] : []), ...(route.request?.query ? [] : [noQuery()])];
+  const guards: MiddlewareHandler[] = [...(protect ? [requireIdentity()] : []), ...(route.request?.query ? [] : [noQuery()])];
   return createRoute<P, R>({
     ...route,
     security: protect ? PROTECTED : [],

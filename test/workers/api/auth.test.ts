@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
 import { app } from '../../../src/index.ts';
-import { matchesAnyToken } from '../../../src/middleware/auth/index.ts';
+import { matchesAnyToken } from '../../../src/auth/secrets.ts';
 import { operationsOf } from '../../support/operations.ts';
 
 const protectedEnv = { ...env, API_TOKENS: ' tok_old , tok_new ,' };

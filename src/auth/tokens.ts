@@ -1,0 +1,54 @@
+import { indexOfSecret } from './secrets.ts';
+
+/** The owner id of every request that is not told apart: a bare static token, anonymous access, rows that predate owners. */
+export const DEFAULT_OWNER = 'default';
+
+/** A static bearer token and the owner it acts as (`token:<name>`, or `default` for a bare token). */
+export interface StaticToken {
+  owner: string;
+  token: string;
+}
+
+const NAME = /^[A-Za-z0-9._-]{1,64}$/;
+/** What a bearer token may hold (RFC 6750 allows less; this is what the Authorization parser accepts). */
+const TOKEN = /^[\x21-\x7e]+$/;
+
+/**
+ * One `API_TOKENS` entry: `name:token` when the text before the FIRST `:` is a
+ * name (`[A-Za-z0-9._-]{1,64}`), else the whole entry is a bare token owned by
+ * `default` (so `a:b:c` is token `b:c` named `a`, and `:x` or `my app:x` are bare).
+ */
+export function parseTokenEntry(entry: string): StaticToken {
+  const colon = entry.indexOf(':');
+  const name = colon === -1 ? '' : entry.slice(0, colon);
+  return NAME.test(name) ? { owner: `token:${name}`, token: entry.slice(colon + 1) } : { owner: DEFAULT_OWNER, token: entry };
+}
+
+/**
+ * Parses `API_TOKENS` (comma-separated entries, blanks around them ignored).
+ * Unset or empty: no static token. A value that names no token (`,`), an entry
+ * `name:` with nothing after it, a token with spaces or other invisible
+ * characters (no request could present it), and one token listed twice (its
+ * owner would be ambiguous) are errors; the message never contains a token.
+ * A name may appear more than once, so a token can be rotated without a gap.
+ */
+export function parseApiTokens(value: string | undefined): { ok: true; tokens: StaticToken[] } | { ok: false; error: string } {
+  if (value === undefined || value === '') return { ok: true, tokens: [] };
+  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  if (entries.length === 0) return { ok: false, error: 'it is set but names no token; remove it, or list tokens separated by commas' };
+  const tokens = entries.map(parseTokenEntry);
+  for (const [i, { owner, token }] of tokens.entries()) {
+    const which = owner === DEFAULT_OWNER ? `entry ${i + 1}` : `the entry named ${owner.slice('token:'.length)}`;
+    if (token === '') return { ok: false, error: `${which} has no token after its ":"` };
+    if (!TOKEN.test(token)) return { ok: false, error: `${which} holds a character a bearer token cannot carry (spaces, control or non-ASCII characters)` };
+    const again = tokens.findIndex((other, j) => j > i && other.token === token);
+    if (again !== -1) return { ok: false, error: `entries ${i + 1} and ${again + 1} are the same token` };
+  }
+  return { ok: true, tokens };
+}
+
+/** The static token equal to `presented`, compared in constant time against every one; undefined when none is. */
+export async function findStaticToken(presented: string, tokens: readonly StaticToken[]): Promise<StaticToken | undefined> {
+  if (tokens.length === 0) return undefined;
+  return tokens[await indexOfSecret(presented, tokens.map((t) => t.token))];
+}

@@ -5,6 +5,7 @@ import './offline-env.ts';
 import { BACKEND_FLAG, backendFlag, die, onShutdown, parseFlags } from './cli.ts';
 import { applyMigrations } from './migrations.ts';
 import { startStack } from './stack.ts';
+import { localIdentity } from './issuer.ts';
 import { startWorker } from './worker.ts';
 
 const { values } = parseFlags(BACKEND_FLAG, 'npm run dev -- [--backend embedded|postgres]');
@@ -16,15 +17,19 @@ await applyMigrations(stack.directUrl, { localGateway: stack.gatewayAddress }).c
 });
 console.log(`database ready: ${backend === 'postgres' ? 'private Postgres behind PgBouncer (transaction mode)' : 'embedded PGlite (.data/pglite)'}, gateway ${stack.gatewayUrl}, migrations applied`);
 
+// Trust the local issuer (the gateway serves its key set) and let curl in without a token, as `default`.
+const identity = localIdentity(stack.gatewayUrl);
 const worker = await startWorker({
   port: 8787,
-  vars: { NEON_LOCAL_GATEWAY: stack.gatewayAddress, DATABASE_URL: stack.databaseUrl },
+  vars: { NEON_LOCAL_GATEWAY: stack.gatewayAddress, DATABASE_URL: stack.databaseUrl, ...identity.vars },
   inherit: true,
 }).catch(async (err) => {
   await stack.stop();
   die(err);
 });
 console.log(`API ready: ${worker.url}  docs: ${worker.url}/docs  upstream: ${backend}  (Ctrl-C stops everything)`);
+console.log(`anonymous calls act as "default"; to call as the user "dev" for 12 h: curl -H "Authorization: Bearer ${identity.token}" ${worker.url}/todos`);
+console.log('a token for another user: npm run -s token -- alice');
 onShutdown(async () => {
   await worker.stop();
   await stack.stop();

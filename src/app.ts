@@ -86,8 +86,8 @@ export function createApp({ database: open = openDatabase }: { database?: Databa
 
   for (const { router } of resources as readonly Resource[]) app.route('/', router);
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
-    type: 'http', scheme: 'bearer',
-    description: 'Required on protected operations when the server sets API_TOKENS; otherwise ignored.',
+    type: 'http', scheme: 'bearer', bearerFormat: 'JWT',
+    description: 'An access token from the OpenID Connect provider the server trusts (AUTH_ISSUER), or a static token from API_TOKENS. Without one, only a server with AUTH_ANONYMOUS=on answers.',
   });
   mountDocs(app, {
     openapi: '3.1.0',

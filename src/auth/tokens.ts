@@ -35,7 +35,7 @@ export function parseTokenEntry(entry: string): StaticToken {
 export function parseApiTokens(value: string | undefined): { ok: true; tokens: StaticToken[] } | { ok: false; error: string } {
   if (value === undefined || value === '') return { ok: true, tokens: [] };
   const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
-  if (entries.length === 0) return { ok: false, error: 'it is set but names no token; remove it, or list tokens separated by commas' };
+  if (entries.length === 0) return { ok: false, error: 'is set but names no token; remove it, or list tokens separated by commas' };
   const tokens = entries.map(parseTokenEntry);
   for (const [i, { owner, token }] of tokens.entries()) {
     const which = owner === DEFAULT_OWNER ? `entry ${i + 1}` : `the entry named ${owner.slice('token:'.length)}`;

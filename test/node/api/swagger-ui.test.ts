@@ -18,7 +18,7 @@ describe('the docs page under wrangler dev', () => {
   beforeAll(async () => {
     worker = await startWorker({
       port: await freePort(),
-      vars: { NEON_LOCAL_GATEWAY: inject('gatewayAddress'), DATABASE_URL: inject('databaseUrl') },
+      vars: { NEON_LOCAL_GATEWAY: inject('gatewayAddress'), DATABASE_URL: inject('databaseUrl'), AUTH_ANONYMOUS: 'on' },
       persistTo: state,
     });
     if (!hasChromium) return;

@@ -3,6 +3,8 @@ import { todoText } from './seed.ts';
 /** What a case's requests may draw on: the seeded ids, and ids created to be deleted once each. */
 export interface CaseContext {
   ids: number[];
+  /** A JWT from the stack's local issuer, which the benchmarked Worker trusts (its keys cached after the warm-up). */
+  bearer: string;
   /** The next never-deleted id of the delete pool; undefined when the pool ran dry. */
   takeDeletable(): number | undefined;
 }
@@ -52,6 +54,12 @@ export const CASES: BenchCase[] = [
   {
     name: 'control-floor', label: 'GET /bench-floor, control Worker (bare 404)', expectedStatus: 404, expectedRoundTrips: 0, control: true,
     request: () => ({ method: 'GET', path: '/bench-floor' }),
+  },
+  {
+    // The same request as `list` with a verified JWT instead of anonymous access: the difference is identity's CPU
+    // (signature, claims; keys cached per isolate, so no subrequest).
+    name: 'list-jwt', label: 'GET /todos with a JWT (ES256, keys cached)', expectedStatus: 200, expectedRoundTrips: 1,
+    request: ({ bearer }) => ({ method: 'GET', path: '/todos', headers: { authorization: `Bearer ${bearer}` } }),
   },
   { name: 'list-done', label: 'GET /todos?done=true', expectedStatus: 200, expectedRoundTrips: 1, request: () => ({ method: 'GET', path: '/todos?done=true' }) },
   {

@@ -3,6 +3,7 @@
 // The end-to-end benchmark: the deployed bundle under workerd, against the local
 // stack, measured per case and concurrency; results under bench/results/.
 import '../offline-env.ts';
+import { JWKS_PATH } from '../issuer.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -105,8 +106,11 @@ async function main(): Promise<void> {
     ...workerBase,
     dir: served.dir,
     main: served.main,
-    // Anonymous: the budgets compare the route path with the driver alone, which verifies nothing.
-    bindings: { ...config.vars, DATABASE_URL: stack.databaseUrl, NEON_LOCAL_GATEWAY: stack.gatewayAddress, AUTH_ANONYMOUS: 'on' },
+    // Anonymous, except for list-jwt: the budgets compare the route path with the driver alone, which verifies nothing.
+    bindings: {
+      ...config.vars, DATABASE_URL: stack.databaseUrl, NEON_LOCAL_GATEWAY: stack.gatewayAddress,
+      AUTH_ANONYMOUS: 'on', AUTH_JWKS_URL: `${stack.gatewayUrl}${JWKS_PATH}`, AUTH_ISSUER: stack.gatewayUrl,
+    },
   });
   log(`workerd ${workerd.pid} serving ${workerd.url}`);
   let controlWorkerd: Workerd | undefined;
@@ -117,7 +121,8 @@ async function main(): Promise<void> {
   }
 
   let deletable: number[] = [];
-  const ctx: CaseContext = { ids, takeDeletable: () => deletable.pop() };
+  const bearer = ((await (await fetch(`${stack.gatewayUrl}/issuer/token`, { method: 'POST', body: '{"sub":"bench","lifetimeSeconds":86400}' })).json()) as { token: string }).token;
+  const ctx: CaseContext = { ids, bearer, takeDeletable: () => deletable.pop() };
   const targetOf = (w: Workerd) => ({ url: w.url, cpuSeconds: w.cpuSeconds, gatewayStats: () => stack.gateway.stats() });
   const appTarget = targetOf(workerd);
   const results: CaseResult[] = [];

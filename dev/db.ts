@@ -8,7 +8,7 @@ const { values } = parseFlags(
   'npm run db -- [--backend embedded|postgres] [--port 4444] [--latency-ms 0]',
 );
 const backend = values.backend as Backend;
-if (backend !== 'embedded' && backend !== 'postgres') die(new Error(`--backend must be embedded or postgres, not ${backend}`));
+if (backend !== 'embedded' && backend !== 'postgres') die(new Error(`--backend must be embedded or postgres, not ${values.backend}`));
 
 const started = Date.now();
 const stack = await startStack({ backend, port: Number(values.port), latencyMs: Number(values['latency-ms']) }).catch(die);

@@ -53,7 +53,7 @@ function corsFromEnv(): MiddlewareHandler<AppEnv> {
         }),
       };
     }
-    return cached!.handler(c, next);
+    return cached.handler(c, next);
   };
 }
 

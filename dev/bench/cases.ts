@@ -4,7 +4,7 @@ import { todoText } from './seed.ts';
 export interface CaseContext {
   ids: number[];
   /** The next never-deleted id of the delete pool; undefined when the pool ran dry. */
-  takeDeletable(): number | undefined;
+  takeDeletable: () => number | undefined;
 }
 
 /** One autocannon request template; `setupRequest` rewrites it before each send. */

@@ -7,7 +7,7 @@ import { ProblemError } from '../lib/problem.ts';
  * path (`/todos/import`) is served only by its own routes, not by the
  * parameter routes its shape also fits (`/todos/{id}`).
  */
-export function allowedMethods(app: Hono<any>): (path: string) => string[] {
+export function allowedMethods(app: Pick<Hono, 'routes'>): (path: string) => string[] {
   let table: { pattern: RegExp; literal: boolean; method: string }[] | undefined;
   return (path) => {
     table ??= app.routes

@@ -1,4 +1,4 @@
-import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
 // One run = one upstream (TEST_UPSTREAM, started once by global setup);
@@ -27,10 +27,11 @@ export default defineConfig({
                 AUTH_ANONYMOUS: 'on',
               },
               // Every test file shares one client key: lift the limit, and keep a tight one for the test of limiting.
+              // Miniflare keeps counters per namespace_id (required since miniflare 5), so the tight one has its own.
               ratelimits: {
-                RATE_LIMITER: { simple: { limit: 1_000_000, period: 60 } },
-                OWNER_RATE_LIMITER: { simple: { limit: 1_000_000, period: 60 } },
-                TIGHT_RATE_LIMITER: { simple: { limit: 3, period: 60 } },
+                RATE_LIMITER: { namespace_id: '1001', simple: { limit: 1_000_000, period: 60 } },
+                OWNER_RATE_LIMITER: { namespace_id: '1003', simple: { limit: 1_000_000, period: 60 } },
+                TIGHT_RATE_LIMITER: { namespace_id: '1002', simple: { limit: 3, period: 60 } },
               },
             },
           })),

@@ -7,6 +7,10 @@ export const offlineEnv = {
   WRANGLER_SEND_METRICS: 'false',
   WRANGLER_HIDE_BANNER: 'true',
   CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+  // Since wrangler 4.1xx: after some commands it checks GitHub for updates to the AI-agent "skills" it
+  // installed once (only when a person accepted them, off CI); and it may offer to send an error report.
+  WRANGLER_NO_SKILLS_UPDATE_PROMPTS: 'true',
+  WRANGLER_SEND_ERROR_REPORTS: 'false',
   // @redocly/cli (the OpenAPI lint) reports usage and checks for updates unless told not to.
   REDOCLY_TELEMETRY: 'off',
   REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true',

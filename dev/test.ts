@@ -1,7 +1,14 @@
-// npm test: the whole suite, once per database upstream this machine has.
+// npm test: the checks that need no database (they fail in seconds), then the whole suite,
+// once per database upstream this machine has.
 import { spawnSync } from 'node:child_process';
+import { runChecks } from './check.ts';
 import './offline-env.ts';
 import { findPostgresBinaries, missingBinariesMessage } from './upstreams/binaries.ts';
+
+if (!(await runChecks())) {
+  console.error('\nchecks failed: no test ran');
+  process.exit(1);
+}
 
 const upstreams: string[] = ['embedded'];
 const { missing } = findPostgresBinaries();

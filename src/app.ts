@@ -113,7 +113,7 @@ export function createApp({ database: open = openDatabase }: { database?: Databa
 }
 
 /** The schema of routes a resource's router carries. */
-type RoutesOf<R> = R extends { router: OpenAPIHono<AppEnv, infer Routes, any> } ? Routes : never;
+type RoutesOf<R> = R extends { router: OpenAPIHono<AppEnv, infer Routes, '/'> } ? Routes : never;
 
 /** The app's type for typed clients (`hc<AppType>`): every resource's routes, as if chained with `.route('/', ...)`. */
 export type AppType = OpenAPIHono<AppEnv, RoutesOf<(typeof resources)[number]>, '/'>;

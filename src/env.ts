@@ -88,7 +88,7 @@ let reported: string | undefined;
  */
 export function settingsOf(env: Env): Settings {
   if (parsed && NAMES.every((name, i) => env[name] === parsed!.raw[i])) return parsed.settings;
-  const raw = NAMES.map((name) => env[name] as string | undefined);
+  const raw = NAMES.map((name) => env[name]);
   const result = SettingsSchema.safeParse(Object.fromEntries(NAMES.map((name, i) => [name, raw[i]])));
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ');

@@ -6,7 +6,7 @@ export interface CaseContext {
   /** A JWT from the stack's local issuer, which the benchmarked Worker trusts (its keys cached after the warm-up). */
   bearer: string;
   /** The next never-deleted id of the delete pool; undefined when the pool ran dry. */
-  takeDeletable(): number | undefined;
+  takeDeletable: () => number | undefined;
 }
 
 /** One autocannon request template; `setupRequest` rewrites it before each send. */

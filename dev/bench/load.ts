@@ -88,7 +88,7 @@ export async function runCase(benchCase: BenchCase, ctx: CaseContext, target: Ta
     requests: [benchCase.request(ctx)],
   }));
   const requests = result.requests.total;
-  const statusCounts = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, (s as { count: number }).count]));
+  const statusCounts = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]));
   const per = (n: number) => (requests > 0 ? n / requests : 0);
   return {
     case: benchCase.name,

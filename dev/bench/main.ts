@@ -52,8 +52,8 @@ function parseMode(): { mode: Mode; caseNames: string[]; importRows: number } {
   const durationS = Number(values.duration);
   const latencyMs = Number(values['latency-ms']);
   const connections = values.connections.split(',').map(Number);
-  if (backend !== 'postgres' && backend !== 'embedded') throw new Error(`--backend must be postgres or embedded, not ${backend}`);
-  if (transport !== 'http' && transport !== 'ws') throw new Error(`--transport must be http or ws, not ${transport}`);
+  if (backend !== 'postgres' && backend !== 'embedded') throw new Error(`--backend must be postgres or embedded, not ${values.backend}`);
+  if (transport !== 'http' && transport !== 'ws') throw new Error(`--transport must be http or ws, not ${values.transport}`);
   if (!(durationS >= 1)) throw new Error(`--duration must be a number of seconds >= 1, not ${values.duration}`);
   if (!(latencyMs >= 0)) throw new Error(`--latency-ms must be a number >= 0, not ${values['latency-ms']}`);
   if (!connections.every((n) => Number.isInteger(n) && n > 0)) throw new Error(`--connections must be positive integers separated by commas, not ${values.connections}`);
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
   }
 
   let deletable: number[] = [];
-  const bearer = ((await (await fetch(`${stack.gatewayUrl}/issuer/token`, { method: 'POST', body: '{"sub":"bench","lifetimeSeconds":86400}' })).json()) as { token: string }).token;
+  const bearer = (await (await fetch(`${stack.gatewayUrl}/issuer/token`, { method: 'POST', body: '{"sub":"bench","lifetimeSeconds":86400}' })).json<{ token: string }>()).token;
   const ctx: CaseContext = { ids, bearer, takeDeletable: () => deletable.pop() };
   const targetOf = (w: Workerd) => ({ url: w.url, cpuSeconds: w.cpuSeconds, gatewayStats: () => stack.gateway.stats() });
   const appTarget = targetOf(workerd);

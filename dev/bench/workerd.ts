@@ -18,9 +18,9 @@ export interface Workerd {
   url: string;
   pid: number;
   /** CPU seconds (user + system, all threads, living and exited) the workerd process has used so far; 10 ms resolution. */
-  cpuSeconds(): number;
+  cpuSeconds: () => number;
   /** CPU seconds of its living threads, nanosecond resolution: for short spans (startup) where no thread has exited. */
-  threadCpuSeconds(): number;
+  threadCpuSeconds: () => number;
   stop(): Promise<void>;
 }
 
@@ -49,7 +49,7 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Workerd> {
 
   const child = spawn(WORKERD, ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
   let log = '';
-  child.stderr!.on('data', (chunk: Buffer) => { log = (log + chunk.toString()).slice(-4000); });
+  child.stderr.on('data', (chunk: Buffer) => { log = (log + chunk.toString()).slice(-4000); });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

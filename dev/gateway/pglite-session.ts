@@ -110,10 +110,10 @@ export function openPgliteSession(db: PGlite, lock: Lock, credentials: Credentia
       done();
     },
     final(done) {
-      work.then(abandon).finally(() => { stream.push(null); done(); });
+      void work.then(abandon).finally(() => { stream.push(null); done(); }); // abandon() never rejects
     },
     destroy(err, done) {
-      work.then(abandon).finally(() => done(err));
+      void work.then(abandon).finally(() => done(err));
     },
   });
   // What `pg` expects of a net.Socket.

@@ -87,11 +87,11 @@ export function createSqlHandler(upstream: Upstream, stats: GatewayStats, latenc
         return await run(client, body as QueryData, arrayMode, raw);
       }
       stats.httpBatches++;
-      stats.batchStatements += queries!.length;
+      stats.batchStatements += queries.length;
       await client.query(begin);
       try {
         const results = [];
-        for (const q of queries!) results.push(await run(client, q, arrayMode, raw));
+        for (const q of queries) results.push(await run(client, q, arrayMode, raw));
         await client.query('COMMIT');
         return { results };
       } catch (err) {
@@ -125,7 +125,7 @@ export function createSqlHandler(upstream: Upstream, stats: GatewayStats, latenc
 
   function beginStatement(req: IncomingMessage): string {
     const level = req.headers['neon-batch-isolation-level'];
-    if (level !== undefined && !ISOLATION[String(level)]) throw new BadRequest(`unknown Neon-Batch-Isolation-Level: ${level}`);
+    if (level !== undefined && !ISOLATION[String(level)]) throw new BadRequest(`unknown Neon-Batch-Isolation-Level: ${String(level)}`);
     const parts = ['BEGIN'];
     if (level) parts.push(`ISOLATION LEVEL ${ISOLATION[String(level)]}`);
     if (req.headers['neon-batch-read-only'] === 'true') parts.push('READ ONLY');

@@ -33,7 +33,7 @@ export async function* fileChunks(
   columns: ImportColumns,
   chunkRows: number,
   maxBytes = CHUNK_MAX_STATEMENT_BYTES,
-): AsyncGenerator<Chunk> {
+): AsyncGenerator<Chunk, void> {
   let index = 0;
   let filling = { body: HEADER, lines: [] as number[], bytes: 0 };
   /** The chunk being filled, closed; the next one starts empty. */

@@ -30,7 +30,7 @@ const chunkRows = Number(values['chunk-rows']);
 if (!Number.isInteger(chunkRows) || chunkRows < 1 || chunkRows > IMPORT_MAX_ROWS) fail(`--chunk-rows must be an integer from 1 to ${IMPORT_MAX_ROWS}`, 2);
 let url: URL;
 try {
-  url = new URL(values.url!);
+  url = new URL(values.url);
 } catch {
   fail(`--url must be a URL like http://127.0.0.1:8787, not ${values.url}`, 2);
 }

@@ -17,7 +17,7 @@ export async function startEmbedded(dataDir: string, credentials: Credentials): 
   return {
     backend: 'embedded',
     openStream,
-    pgTarget: () => ({ stream: openStream as never }),
+    pgTarget: () => ({ stream: openStream }),
     stop: () => db.close(),
   };
 }

@@ -57,15 +57,15 @@ export function spawnUntilReady(command: string, args: string[], ready: RegExp, 
       log += chunk.toString();
       if (ready.test(log)) {
         clearTimeout(timer);
-        child.stdout!.off('data', onData);
-        child.stderr!.off('data', onData);
-        child.stdout!.resume();
-        child.stderr!.resume();
+        child.stdout.off('data', onData);
+        child.stderr.off('data', onData);
+        child.stdout.resume();
+        child.stderr.resume();
         resolve({ child, exited, stop });
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('error', (err) => fail(`could not start (${err.message})`));
     child.once('exit', (code) => fail(`exited with code ${code}`));
   });

@@ -36,7 +36,7 @@ interface ErrorLike { name?: string; message?: string; code?: unknown; cause?: u
 /** Follows `cause` (drizzle wraps driver errors) to the error that carries a SQLSTATE, or the innermost one. */
 export function rootCause(err: unknown): ErrorLike {
   let current = err as ErrorLike;
-  for (let depth = 0; depth < 5 && current?.cause && typeof current.code !== 'string'; depth++) current = current.cause as ErrorLike;
+  for (let depth = 0; depth < 5 && current?.cause && typeof current.code !== 'string'; depth++) current = current.cause;
   return current ?? {};
 }
 

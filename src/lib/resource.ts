@@ -1,4 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Schema } from 'hono';
 import type { AppEnv } from '../env.ts';
 
 /**
@@ -6,10 +7,10 @@ import type { AppEnv } from '../env.ts';
  * declared with defineRoute) and its OpenAPI tag. src/app.ts mounts each one
  * listed in its `resources`, so adding a resource is its folder plus one line.
  */
-export interface Resource<Router extends OpenAPIHono<AppEnv, any, any> = OpenAPIHono<AppEnv, any, any>> {
+export interface Resource<Router extends OpenAPIHono<AppEnv, Schema, '/'> = OpenAPIHono<AppEnv, Schema, '/'>> {
   router: Router;
   tag: { name: string; description: string };
 }
 
 /** Declares a resource, keeping its router's type (the typed client reads routes from it). */
-export const resource = <Router extends OpenAPIHono<AppEnv, any, any>>(r: Resource<Router>): Resource<Router> => r;
+export const resource = <Router extends OpenAPIHono<AppEnv, Schema, '/'>>(r: Resource<Router>): Resource<Router> => r;

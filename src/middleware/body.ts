@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { ProblemError, problemResponse } from '../lib/problem.ts';
+import { ProblemError } from '../lib/problem.ts';
 
 interface BodyRule {
   /** The media type to send, as named in the 415 and in `Accept-Post`; it must come in UTF-8. */
@@ -28,7 +28,7 @@ export async function readAtMost(request: Request, maxBytes: number): Promise<Ui
   const declared = Number(request.headers.get('content-length'));
   if (declared > maxBytes) return undefined;
   if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
+  const reader = (request.body as ReadableStream<Uint8Array>).getReader();
   let buffer = new Uint8Array(declared > 0 ? declared : Math.min(maxBytes, 64 * 1024));
   let size = 0;
   for (;;) {

@@ -27,7 +27,7 @@ export interface RouteTable {
  * (`/todos/{id}`). hono's `methodNotAllowed` cannot do this: it acts only on
  * a 404 and merges every matching pattern.
  */
-export function routeTable(app: Hono<any, any, any>): RouteTable {
+export function routeTable(app: Pick<Hono, 'routes'>): RouteTable {
   let routes: { pattern: RegExp; literal: boolean; method: string }[] | undefined;
   let literals: Set<string> | undefined;
   const read = () => {

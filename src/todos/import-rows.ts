@@ -148,8 +148,10 @@ export function rowTally(columns: ImportColumns) {
 }
 
 /** Stops reading an import early with this result. */
-class Stop {
-  constructor(readonly result: ImportRows) {}
+class Stop extends Error {
+  constructor(readonly result: ImportRows) {
+    super('stopped reading the import');
+  }
 }
 
 /**

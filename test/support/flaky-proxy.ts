@@ -12,7 +12,7 @@ export type Fate = 'pass' | 'lose-answer' | 'refuse';
  */
 export async function flakyProxy(target: string, fate: (n: number) => Fate) {
   let count = 0;
-  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+  const relay = async (req: IncomingMessage, res: ServerResponse) => {
     const what = fate(count++);
     if (what === 'refuse') return void req.socket.destroy();
     const chunks: Buffer[] = [];
@@ -24,7 +24,9 @@ export async function flakyProxy(target: string, fate: (n: number) => Fate) {
     const passed = [...answer.headers].filter(([name]) => !['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(name));
     res.writeHead(answer.status, Object.fromEntries(passed));
     res.end(body);
-  });
+  };
+  // A forward that fails (the Worker gone) cuts the client off, as a dead network would, rather than rejecting unheard.
+  const server = createServer((req, res) => void relay(req, res).catch(() => req.socket.destroy()));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

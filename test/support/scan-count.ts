@@ -5,6 +5,7 @@
  */
 export function countScanned<T>(run: () => T): { result: T; scanned: number } {
   const proto = String.prototype;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as they were, and called with .call(this)
   const { charCodeAt, indexOf } = proto;
   let scanned = 0;
   proto.charCodeAt = function (this: string, index: number) {

@@ -36,10 +36,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const stats = async () => (await (await fetch(`${gateway.url}/stats`)).json()) as { jwksRequests: number; jwksRequestsByScope: Record<string, number> };
+const stats = async () => await (await fetch(`${gateway.url}/stats`)).json<{ jwksRequests: number; jwksRequestsByScope: Record<string, number> }>();
 const post = async (path: string, body?: unknown) => {
   const res = await fetch(`${gateway.url}${path}`, { method: 'POST', body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  return { status: res.status, body: (await res.json<Record<string, unknown>>()) };
 };
 /** Verifies `token` the way the Worker will: through a JWKS cache fetching from the gateway. */
 const verify = (token: string, scope = '', audience?: string[]) =>
@@ -64,7 +64,7 @@ describe('the gateway as the local issuer', () => {
     const before = await stats();
     const res = await fetch(`${gateway.url}${JWKS_PATH}`);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { keys: Record<string, unknown>[] };
+    const body = (await res.json<{ keys: Record<string, unknown>[] }>());
     expect(body.keys).toEqual([{ kty: 'EC', crv: 'P-256', x: expect.any(String), y: expect.any(String), kid: key.kid, alg: 'ES256', use: 'sig' }]);
     const after = await stats();
     expect(after.jwksRequests - before.jwksRequests).toBe(1);

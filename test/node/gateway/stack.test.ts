@@ -10,7 +10,7 @@ import { scratchTable, useTestGateway } from '../../support/driver.ts';
 const gatewayUrl = () => inject('gatewayUrl');
 const databaseUrl = () => inject('databaseUrl');
 const backend = inject('backend');
-const stats = async () => (await (await fetch(`${gatewayUrl()}/stats`)).json()) as Record<string, number>;
+const stats = async () => (await fetch(`${gatewayUrl()}/stats`)).json<Record<string, number>>();
 
 beforeAll(() => useTestGateway(inject('gatewayAddress')));
 
@@ -78,7 +78,7 @@ describe.runIf(backend === 'postgres')('PgBouncer in transaction mode (postgres 
       const attempts = await Promise.allSettled(
         Array.from({ length: 20 }, (_, i) => pool.query({ name: 'same_name', text: 'select $1::int as n', values: [i] })),
       );
-      const codes = attempts.filter((a) => a.status === 'rejected').map((a) => (a as PromiseRejectedResult).reason.code);
+      const codes = attempts.filter((a) => a.status === 'rejected').map((a) => a.reason.code);
       expect(codes.length).toBeGreaterThan(0);
       expect(codes.every((c) => c === '42P05' || c === '26000')).toBe(true);
     } finally {

@@ -109,9 +109,9 @@ describe('database trouble', () => {
     const slow = { ...env, NEON_LOCAL_GATEWAY: inject('blackholeAddress'), DB_TIMEOUT_MS: '300' };
     const post = (headers: Record<string, string>) =>
       app.request('/todos', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"text":"x"}' }, slow);
-    const plain = (await (await post({})).json()) as { detail: string };
+    const plain = await (await post({})).json<{ detail: string }>();
     expect(plain.detail).toMatch(/may or may not have been made/);
-    const keyed = (await (await post({ 'idempotency-key': crypto.randomUUID() })).json()) as { detail: string };
+    const keyed = await (await post({ 'idempotency-key': crypto.randomUUID() })).json<{ detail: string }>();
     expect(keyed.detail).toMatch(/Try again shortly/);
   });
 

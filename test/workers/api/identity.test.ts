@@ -13,12 +13,12 @@ const now = () => Math.floor(Date.now() / 1000);
 function issuer(name: string, settings: Record<string, string> = {}) {
   const scope = `${name}-${run}`;
   const post = async (path: string, body: unknown = {}) =>
-    (await (await fetch(`${gateway}${path}?scope=${scope}`, { method: 'POST', body: JSON.stringify(body) })).json()) as Record<string, string>;
+    (await (await fetch(`${gateway}${path}?scope=${scope}`, { method: 'POST', body: JSON.stringify(body) })).json<Record<string, string>>());
   const workerEnv = { ...env, AUTH_ANONYMOUS: undefined, AUTH_JWKS_URL: `${gateway}/.well-known/jwks.json?scope=${scope}`, AUTH_ISSUER: gateway, ...settings };
   return {
     mint: async (sub = 'alice', claims: Record<string, unknown> = {}, aud?: string) => (await post('/issuer/token', { sub, claims, aud })).token!,
     outage: (down: boolean) => post('/issuer/outage', { down }),
-    publicJwk: async () => ((await (await fetch(workerEnv.AUTH_JWKS_URL)).json()) as { keys: (JsonWebKey & { kid: string })[] }).keys[0]!,
+    publicJwk: async () => (await (await fetch(workerEnv.AUTH_JWKS_URL)).json<{ keys: (JsonWebKey & { kid: string })[] }>()).keys[0]!,
     call: (headers: Record<string, string>, path = '/todos') => app.request(path, { headers }, workerEnv),
   };
 }

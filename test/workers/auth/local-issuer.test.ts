@@ -15,14 +15,14 @@ function scope(name: string) {
   const post = async (path: string, body: unknown = {}) => {
     const res = await fetch(`${gateway}${path}?scope=${id}`, { method: 'POST', body: JSON.stringify(body) });
     expect(res.status).toBe(200);
-    return (await res.json()) as Record<string, unknown>;
+    return (await res.json<Record<string, unknown>>());
   };
   return {
     jwksUrl: `${gateway}/.well-known/jwks.json?scope=${id}`,
     mint: async (sub: string, extra: Record<string, unknown> = {}) => (await post('/issuer/token', { sub, ...extra })).token as string,
     rotate: () => post('/issuer/rotate'),
     outage: (down: boolean) => post('/issuer/outage', { down }),
-    fetches: async () => ((await (await fetch(`${gateway}/stats`)).json()) as { jwksRequestsByScope: Record<string, number> }).jwksRequestsByScope[id] ?? 0,
+    fetches: async () => (await (await fetch(`${gateway}/stats`)).json<{ jwksRequestsByScope: Record<string, number> }>()).jwksRequestsByScope[id] ?? 0,
   };
 }
 

@@ -24,10 +24,12 @@ export default defineConfig({
                 DATABASE_URL: inject('databaseUrl'),
                 NEON_LOCAL_GATEWAY: inject('gatewayAddress'),
               },
-              // Every test file shares one client key: lift the limit, and keep a tight one for the test of limiting.
+              // Every test file shares one client key: lift the limit, and keep tight ones for the tests of limiting
+              // (both periods the binding offers, so Retry-After is seen to follow RATE_LIMIT_PERIOD_SECONDS).
               ratelimits: {
                 RATE_LIMITER: { simple: { limit: 1_000_000, period: 60 } },
                 TIGHT_RATE_LIMITER: { simple: { limit: 3, period: 60 } },
+                TIGHT_10S_RATE_LIMITER: { simple: { limit: 3, period: 10 } },
               },
             },
           })),

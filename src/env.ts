@@ -10,6 +10,8 @@ export interface Env {
   CORS_ORIGINS?: string;
   /** Deadline for each database call, in ms (default 5000). */
   DB_TIMEOUT_MS?: string;
+  /** Seconds a rate-limited client is told to wait (Retry-After); must equal the binding's period (default 60). */
+  RATE_LIMIT_PERIOD_SECONDS?: string;
   /** Workers Rate Limiting binding; absent = no rate limiting. */
   RATE_LIMITER?: RateLimit;
 }

@@ -67,7 +67,7 @@ export function redactUrl(url: string): string {
 type ErrorLike = Error & { code?: unknown; detail?: unknown; hint?: unknown; address?: unknown; port?: unknown; errors?: unknown };
 
 /**
- * An error and its causes, one line each, outermost first: the message (first line),
+ * An error and its causes, one entry each, outermost first: the message (up to 12 lines),
  * the code (a Postgres SQLSTATE or a system errno), Postgres's detail and hint, and the
  * address of a failed connection. Drizzle's "Failed query" keeps the driver's error in
  * `cause`, a refused connection to a name with two addresses is an AggregateError
@@ -88,7 +88,8 @@ export function describeError(err: unknown): string[] {
       return;
     }
     const { code, detail, hint, address, port, errors } = e as ErrorLike;
-    const first = e.message.split('\n')[0]!.slice(0, 500) || e.name;
+    // Every line of the message (a list of findings is one error), indented under the first.
+    const first = e.message.split('\n').slice(0, 12).map((line) => line.slice(0, 500)).join('\n    ').trimEnd() || e.name;
     const facts = [
       typeof code === 'string' && !first.includes(code) ? (/^[0-9A-Z]{5}$/.test(code) ? `SQLSTATE ${code}` : code) : '',
       typeof address === 'string' && !first.includes(address) ? `at ${address}${port ? `:${port}` : ''}` : '',

@@ -7,6 +7,10 @@ export const offlineEnv = {
   WRANGLER_SEND_METRICS: 'false',
   WRANGLER_HIDE_BANNER: 'true',
   CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+  // Wrangler's update check (run beside a config warning even with the banner hidden) reads the
+  // registry from rc('npm'), i.e. npm_* variables: point it at a closed local port. npm itself
+  // reads npm_config_*, so this changes nothing for npm.
+  npm_registry: 'http://127.0.0.1:9/',
   // @redocly/cli (the OpenAPI lint) reports usage and checks for updates unless told not to.
   REDOCLY_TELEMETRY: 'off',
   REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true',

@@ -30,7 +30,7 @@ describe('describeError', () => {
     const err = new Error('migrating postgres://u:***@h/db failed', { cause: drizzle });
     expect(describeError(err)).toEqual([
       'migrating postgres://u:***@h/db failed',
-      'Failed query: CREATE SCHEMA IF NOT EXISTS "drizzle"',
+      'Failed query: CREATE SCHEMA IF NOT EXISTS "drizzle"\n    params:',
       'permission denied for database neondb (SQLSTATE 42501; hint: ask the owner)',
     ]);
   });
@@ -47,6 +47,10 @@ describe('describeError', () => {
     const error = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED', address: '127.0.0.1', port: 1 });
     const event = { type: 'error', message: error.message, error };
     expect(describeError(new Error('migrating x failed', { cause: event }))).toEqual(['migrating x failed', 'connect ECONNREFUSED 127.0.0.1:1']);
+  });
+
+  it('keeps every line of a message, indented under the first', () => {
+    expect(describeError(new Error('the build is not fit:\n- one\n- two'))).toEqual(['the build is not fit:\n    - one\n    - two']);
   });
 
   it('scrubs every line and stops at a cycle', () => {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { readSettings } from '../../../dev/deploy.ts';
 
 const DB_PASSWORD = 'npg_S3cretPooled';
@@ -34,7 +34,9 @@ function configWith(edit: (toml: string) => string): string {
   return path;
 }
 
-describe('npm run deploy:ci -- --dry-run', () => {
+// Each case spawns wrangler (a few seconds each, more on a busy machine). None depends on the database upstream,
+// so they run once per `npm test`, with the embedded one.
+describe.runIf(inject('backend') === 'embedded')('npm run deploy:ci -- --dry-run', { timeout: 120_000 }, () => {
   it('builds and checks what would be uploaded with no credential at all, and says what it would run', () => {
     const { status, out } = deployCi(['--dry-run']);
     expect(status, out).toBe(0);

@@ -14,7 +14,7 @@ function migrate(env: Record<string, string | undefined>) {
   return { status: run.status, out: `${run.stdout}${run.stderr}`, stderr: run.stderr };
 }
 
-describe('npm run db:migrate when it fails', () => {
+describe('npm run db:migrate when it fails', { timeout: 60_000 }, () => {
   it('names the database, the driver error and its SQLSTATE for a wrong password, and never prints the password', () => {
     const direct = new URL(inject('directUrl'));
     direct.password = ENCODED;

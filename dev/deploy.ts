@@ -14,6 +14,7 @@
 // --dry-run needs no credential and no network: it checks the settings given (placeholders for the
 // rest), lists the migrations and how each would run, builds exactly what would be uploaded
 // (`wrangler deploy --dry-run --outdir <tmp>`, the secrets through the same stdin) and checks it.
+// A real deploy makes the same build and checks first, then migrates, then uploads.
 import './offline-env.ts';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -147,7 +148,9 @@ export function checkBuild(rawOutput: string, outdir: string, secretNames: strin
 
 /** The single version serving all traffic now: gradual rollouts start from there. */
 async function currentVersion(config: string[]): Promise<string> {
-  const status = JSON.parse(await wrangler(['deployments', 'status', '--json', ...config])) as { versions: { version_id: string; percentage: number }[] };
+  const output = await wrangler(['deployments', 'status', '--json', ...config]);
+  // The JSON, whatever wrangler printed around it (a one-time telemetry notice, for one).
+  const status = JSON.parse(output.slice(output.indexOf('{'), output.lastIndexOf('}') + 1)) as { versions: { version_id: string; percentage: number }[] };
   if (status.versions.length !== 1) {
     throw new Error(`traffic is split between ${status.versions.length} versions: finish or roll back that rollout first (npx wrangler versions deploy <id>@100 -y)`);
   }
@@ -198,22 +201,23 @@ async function main(): Promise<void> {
   const written = copySwaggerUi();
   log(`docs assets: public/docs ${written.length ? `written (${written.join(', ')})` : 'up to date'}`);
 
-  const migrations = readMigrations();
-  const plan = migrations.map((m) => `${m.tag}${m.transactional ? '' : ' (alone, no transaction)'}`).join(', ');
-  if (!settings.directUrl) log('migrations: skipped (--skip-migrations)');
-  else if (dryRun) log(`migrations: would apply the pending ones of ${plan} through DIRECT_DATABASE_URL`);
-  else {
-    log(`migrations: ${plan} (pending ones only) through DIRECT_DATABASE_URL`);
-    await applyMigrations(settings.directUrl, { log });
-  }
-
   const secrets = secretsJson(settings);
   const secretNames = Object.keys(JSON.parse(secrets) as object);
   const outdir = mkdtempSync(join(tmpdir(), 'deploy-dry-run-'));
   try {
+    // A real deploy builds and checks the same way first, before it migrates: wrangler would upload despite a warning.
+    const output = await wrangler(['deploy', '--dry-run', '--minify', '--outdir', outdir, '--metafile', join(outdir, 'bundle-meta.json'), '--secrets-file', '/dev/stdin', ...config], { secrets });
+    for (const line of checkBuild(output, outdir, secretNames)) log(`checked: ${line}`);
+
+    const migrations = readMigrations();
+    const plan = migrations.map((m) => `${m.tag}${m.transactional ? '' : ' (alone, no transaction)'}`).join(', ');
+    if (!settings.directUrl) log('migrations: skipped (--skip-migrations)');
+    else if (dryRun) log(`migrations: would apply the pending ones of ${plan} through DIRECT_DATABASE_URL`);
+    else {
+      log(`migrations: ${plan} (pending ones only) through DIRECT_DATABASE_URL`);
+      await applyMigrations(settings.directUrl, { log });
+    }
     if (dryRun) {
-      const output = await wrangler(['deploy', '--dry-run', '--minify', '--outdir', outdir, '--metafile', join(outdir, 'bundle-meta.json'), '--secrets-file', '/dev/stdin', ...config], { secrets });
-      for (const line of checkBuild(output, outdir, secretNames)) log(`checked: ${line}`);
       if (gradual) {
         await wrangler(['versions', 'upload', '--dry-run', '--minify', '--outdir', join(outdir, 'version'), '--secrets-file', '/dev/stdin', ...config], { secrets });
         log(`would run: wrangler versions upload --minify --secrets-file /dev/stdin; wrangler versions deploy <new>@${gradual} <current>@${100 - gradual} -y; wrangler triggers deploy`);

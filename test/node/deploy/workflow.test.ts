@@ -40,10 +40,12 @@ describe.runIf(inject('backend') === 'embedded')('.github/workflows/deploy.yml',
     expect(deploy!.environment).toBe('production');
     const runs = deploy!.steps.map((s) => s.run ?? '');
     const migrate = deploy!.steps.find((s) => s.run === 'npm run db:migrate');
-    const upload = deploy!.steps.find((s) => s.run?.startsWith('npm run deploy:ci'));
+    const upload = deploy!.steps.find((s) => s.run?.startsWith('npm run deploy:ci') && !s.run.includes('--dry-run'));
     expect(migrate?.env).toEqual({ DATABASE_URL: '${{ secrets.DIRECT_DATABASE_URL }}' });
     expect(upload).toBeDefined();
     expect(runs.indexOf(migrate!.run!)).toBeLessThan(runs.indexOf(upload!.run!));
+    expect(runs.indexOf('npm run deploy:ci -- --dry-run --skip-migrations'), 'the build is checked before migrating').toBeLessThan(runs.indexOf(migrate!.run!));
+    expect(runs.indexOf('npm run deploy:ci -- --dry-run --skip-migrations')).toBeGreaterThanOrEqual(0);
     expect(upload!.run).toContain('--skip-migrations');
     expect(upload!.env).toMatchObject({
       CLOUDFLARE_API_TOKEN: '${{ secrets.CLOUDFLARE_API_TOKEN }}',

@@ -11,6 +11,10 @@ export const offlineEnv = {
   // installed once (only when a person accepted them, off CI); and it may offer to send an error report.
   WRANGLER_NO_SKILLS_UPDATE_PROMPTS: 'true',
   WRANGLER_SEND_ERROR_REPORTS: 'false',
+  // Wrangler's update check (run beside a config warning even with the banner hidden) reads the
+  // registry from rc('npm'), i.e. npm_* variables: point it at a closed local port. npm itself
+  // reads npm_config_*, so this changes nothing for npm.
+  npm_registry: 'http://127.0.0.1:9/',
   // @redocly/cli (the OpenAPI lint) reports usage and checks for updates unless told not to.
   REDOCLY_TELEMETRY: 'off',
   REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true',

@@ -22,6 +22,8 @@ export interface Env {
   /** Deadline for each database call, in ms (default 5000). */
   DB_TIMEOUT_MS?: string;
   /** Workers Rate Limiting binding per client IP, ahead of any token check; absent = no rate limiting. */
+  /** Seconds a rate-limited client is told to wait (Retry-After); must equal the binding's period (default 60). */
+  RATE_LIMIT_PERIOD_SECONDS?: string;
   RATE_LIMITER?: RateLimit;
   /** Workers Rate Limiting binding per owner, once the caller is identified; absent = no limit per owner. */
   OWNER_RATE_LIMITER?: RateLimit;
@@ -55,6 +57,10 @@ const SettingsInput = z.object({
     z.string().transform(listSetting).default(['*'])
       .refine((origins) => origins.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), 'must be * or comma-separated origins like https://app.example.com (scheme and host, no path)'),
   ),
+  RATE_LIMIT_PERIOD_SECONDS: z.preprocess(
+    unsetOrEmpty,
+    z.string().regex(/^[1-9]\d{0,5}$/, "must be a positive whole number of seconds: the rate limits' period in wrangler.toml (10 or 60)").transform(Number).default(60),
+  ),
   API_TOKENS: optionalString,
   AUTH_JWKS_URL: optionalString,
   AUTH_ISSUER: optionalString,
@@ -62,14 +68,14 @@ const SettingsInput = z.object({
   AUTH_ANONYMOUS: optionalString,
 });
 
-const SettingsSchema = SettingsInput.transform(({ DB_TIMEOUT_MS, CORS_ORIGINS, ...identityEnv }, ctx) => {
+const SettingsSchema = SettingsInput.transform(({ DB_TIMEOUT_MS, CORS_ORIGINS, RATE_LIMIT_PERIOD_SECONDS, ...identityEnv }, ctx) => {
   // Who may call: static tokens, OpenID Connect, anonymous access (src/auth/identify.ts names each bad one).
   const identity = parseIdentitySettings(identityEnv satisfies IdentityEnv);
   if (!identity.ok) {
     for (const { setting, message } of identity.problems) ctx.addIssue({ code: 'custom', path: [setting], message });
     return z.NEVER;
   }
-  return { DB_TIMEOUT_MS, CORS_ORIGINS, identity: identity.settings };
+  return { DB_TIMEOUT_MS, CORS_ORIGINS, RATE_LIMIT_PERIOD_SECONDS, identity: identity.settings };
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;

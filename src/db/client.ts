@@ -14,6 +14,21 @@ export interface QueryOptions {
   idempotent: boolean;
 }
 
+let reportedMissingUrl = false;
+
+/**
+ * The Worker was deployed without its DATABASE_URL secret (a first deploy without
+ * `--secrets-file`, or a deleted secret): every database route answers this 500, and
+ * the log says it once per isolate, until the secret is set.
+ */
+function databaseUrlMissing(): ProblemError {
+  if (!reportedMissingUrl) {
+    reportedMissingUrl = true;
+    console.error(JSON.stringify({ error: 'Misconfiguration', message: 'the secret DATABASE_URL is not set' }));
+  }
+  return new ProblemError(500, 'The server is misconfigured: the secret DATABASE_URL is not set, so there is no database to ask.');
+}
+
 /** Seconds a client should wait before retrying after a 503. */
 export const RETRY_AFTER_SECONDS = 1;
 
@@ -37,7 +52,7 @@ export function databaseHandle(env: Env, run: RunStatement) {
     stats,
     /** Runs one statement: one round trip, repeated on transient failure only when `idempotent`. */
     async query<T>(statement: (db: Drizzle) => Promise<T>, { idempotent }: QueryOptions): Promise<T> {
-      if (!env.DATABASE_URL) throw new ProblemError(500, 'The server is not configured with a database.');
+      if (!env.DATABASE_URL) throw databaseUrlMissing();
       deadline ??= { signal: AbortSignal.timeout(timeoutMs), at: Date.now() + timeoutMs };
       const { signal, at } = deadline;
       const attempt = async () => {

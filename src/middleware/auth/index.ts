@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { identify, keysFor, type Refusal } from '../../auth/identify.ts';
 import { settingsOf, type AppEnv } from '../../env.ts';
 import { ProblemError } from '../../lib/problem.ts';
+import { checkRateLimit } from '../rate-limit/index.ts';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -33,9 +34,7 @@ export function requireIdentity(): MiddlewareHandler<AppEnv> {
       throw new ProblemError(503, who.unavailable.description, { headers: { 'Retry-After': String(who.unavailable.retryAfter) } });
     }
     const limiter = c.env.OWNER_RATE_LIMITER;
-    if (limiter && !(await limiter.limit({ key: who.owner })).success) {
-      throw new ProblemError(429, 'Too many requests for this account; see Retry-After.', { headers: { 'Retry-After': String(60) } });
-    }
+    if (limiter) await checkRateLimit(limiter, who.owner, settingsOf(c.env).RATE_LIMIT_PERIOD_SECONDS, 'account');
     c.set('owner', who.owner);
     await next();
   };

@@ -1,25 +1,27 @@
 import type { MiddlewareHandler } from 'hono';
-import type { AppEnv } from '../../env.ts';
+import { settingsOf, type AppEnv } from '../../env.ts';
 import { ProblemError } from '../../lib/problem.ts';
 
-export interface RateLimitOptions {
-  /** Seconds a limited client is told to wait: the binding's period (wrangler.toml `simple.period`). */
-  periodSeconds?: number;
+/**
+ * Asks a Workers Rate Limiting binding whether `key` may go on; a 429 with
+ * `Retry-After: RATE_LIMIT_PERIOD_SECONDS` (the bindings' period) when not.
+ * The bindings count in each Cloudflare location separately, not globally.
+ */
+export async function checkRateLimit(limiter: RateLimit, key: string, periodSeconds: number, who: string): Promise<void> {
+  const { success } = await limiter.limit({ key });
+  if (!success) throw new ProblemError(429, `Too many requests from this ${who}; wait ${periodSeconds} s.`, { headers: { 'Retry-After': String(periodSeconds) } });
 }
 
 /**
- * Per-client rate limiting with the Workers Rate Limiting binding (`RATE_LIMITER`):
- * the client is its IP address as Cloudflare saw it. Without the binding, nothing is limited.
+ * Per-client rate limiting with the `RATE_LIMITER` binding: the client is its
+ * IP address as Cloudflare saw it. It runs before any credential is looked
+ * at, so a flood of forged tokens is throttled before any crypto runs.
+ * Without the binding, nothing is limited.
  */
-export function rateLimit({ periodSeconds = 60 }: RateLimitOptions = {}): MiddlewareHandler<AppEnv> {
+export function rateLimit(): MiddlewareHandler<AppEnv> {
   return async function rateLimit(c, next) {
     const limiter = c.env.RATE_LIMITER;
-    if (limiter) {
-      const { success } = await limiter.limit({ key: c.req.header('cf-connecting-ip') ?? 'anonymous' });
-      if (!success) {
-        throw new ProblemError(429, `Too many requests from this client; wait ${periodSeconds} s.`, { headers: { 'Retry-After': String(periodSeconds) } });
-      }
-    }
+    if (limiter) await checkRateLimit(limiter, c.req.header('cf-connecting-ip') ?? 'anonymous', settingsOf(c.env).RATE_LIMIT_PERIOD_SECONDS, 'client');
     await next();
   };
 }

@@ -1,36 +1,69 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { app } from '../../../src/index.ts';
+import type { Env } from '../../../src/env.ts';
 
-const PERIOD_MS = 60_000; // TIGHT_RATE_LIMITER's period in vitest.config.ts
-const windowNow = () => Math.floor(Date.now() / PERIOD_MS);
+// The tight limiters of vitest.config.ts: 3 requests per period, one per period the binding offers.
+const limiters = env as unknown as { TIGHT_RATE_LIMITER: RateLimit; TIGHT_10S_RATE_LIMITER: RateLimit };
 
 describe('rate limiting', () => {
-  const tight = { ...env, RATE_LIMITER: (env as unknown as { TIGHT_RATE_LIMITER: RateLimit }).TIGHT_RATE_LIMITER };
-  const as = (ip: string) => app.request('/todos?limit=1', { headers: { 'cf-connecting-ip': ip } }, tight);
+  const request = (ip: string, bindings: Partial<Env>) =>
+    app.request('/todos?limit=1', { headers: { 'cf-connecting-ip': ip } }, { ...env, ...bindings });
 
-  // The local limiter counts in fixed windows aligned to the clock's minutes, and starts
-  // again at each boundary. A burst that straddles one proves nothing, so it is repeated
-  // once as a fresh client: the window it then runs in has just begun.
-  async function burstInOneWindow(ip: string): Promise<Response[] | undefined> {
+  // The local limiter counts in fixed windows aligned to the clock, and starts again at
+  // each boundary. A burst that straddles one proves nothing, so it is repeated once as a
+  // fresh client: the window it then runs in has just begun.
+  async function burstInOneWindow(ip: string, periodSeconds: number, bindings: Partial<Env>): Promise<Response[] | undefined> {
+    const windowNow = () => Math.floor(Date.now() / (periodSeconds * 1000));
     const started = windowNow();
     const responses = [];
-    for (let i = 0; i < 6; i++) responses.push(await as(ip));
+    for (let i = 0; i < 6; i++) responses.push(await request(ip, bindings));
     return windowNow() === started ? responses : undefined;
+  }
+  async function limitedBurst(ips: [string, string], periodSeconds: number, bindings: Partial<Env>): Promise<Response[]> {
+    const responses = (await burstInOneWindow(ips[0], periodSeconds, bindings)) ?? (await burstInOneWindow(ips[1], periodSeconds, bindings));
+    expect(responses, 'two bursts in a row straddled a window boundary').toBeDefined();
+    return responses!;
   }
 
   it('answers 429 with Retry-After once a client exceeds its limit, and keeps other clients going', async () => {
-    const responses = (await burstInOneWindow('203.0.113.7')) ?? (await burstInOneWindow('203.0.113.8'));
-    expect(responses, 'two bursts in a row straddled a minute boundary').toBeDefined();
-    const statuses = responses!.map((r) => r.status);
-    expect(statuses).toEqual([200, 200, 200, 429, 429, 429]);
-    const limited = responses![5]!;
+    const tight = { RATE_LIMITER: limiters.TIGHT_RATE_LIMITER };
+    expect(env.RATE_LIMIT_PERIOD_SECONDS, 'wrangler.toml [vars]').toBe('60');
+    const responses = await limitedBurst(['203.0.113.7', '203.0.113.8'], 60, tight);
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 429, 429, 429]);
+    const limited = responses[5]!;
     expect(limited.headers.get('retry-after')).toBe('60');
     expect(limited.headers.get('content-type')).toBe('application/problem+json');
-    expect((await as('198.51.100.9')).status).toBe(200);
+    expect((await request('198.51.100.9', tight)).status).toBe(200);
   });
 
+  it('takes Retry-After from RATE_LIMIT_PERIOD_SECONDS (a 10 s limiter says 10)', async () => {
+    const bindings = { RATE_LIMITER: limiters.TIGHT_10S_RATE_LIMITER, RATE_LIMIT_PERIOD_SECONDS: '10' };
+    const responses = await limitedBurst(['203.0.113.17', '203.0.113.18'], 10, bindings);
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 429, 429, 429]);
+    expect(responses[3]!.headers.get('retry-after')).toBe('10');
+    expect((await responses[3]!.json<{ detail: string }>()).detail).toContain('wait 10 s');
+  });
+
+  it('says 60 when RATE_LIMIT_PERIOD_SECONDS is unset', async () => {
+    const bindings = { RATE_LIMITER: limiters.TIGHT_RATE_LIMITER, RATE_LIMIT_PERIOD_SECONDS: undefined };
+    const responses = await limitedBurst(['203.0.113.27', '203.0.113.28'], 60, bindings);
+    expect(responses[3]!.headers.get('retry-after')).toBe('60');
+  });
+
+  for (const bad of ['abc', '0', '-5', '1.5', '60s', '1e3']) {
+    it(`answers a 500 problem naming the setting for RATE_LIMIT_PERIOD_SECONDS=${JSON.stringify(bad)}, on the first request`, async () => {
+      const res = await request('192.0.2.1', { RATE_LIMIT_PERIOD_SECONDS: bad });
+      expect(res.status).toBe(500);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect((await res.json<{ detail: string }>()).detail).toMatch(/^The server is misconfigured: RATE_LIMIT_PERIOD_SECONDS must be a positive whole number/);
+    });
+  }
+
   it('limits nothing without the binding', async () => {
-    for (let i = 0; i < 5; i++) expect((await app.request('/health', {}, { ...env, RATE_LIMITER: undefined })).status).toBe(200);
+    for (let i = 0; i < 5; i++) {
+      const res = await app.request('/health', {}, { ...env, RATE_LIMITER: undefined });
+      expect(res.status).toBe(200);
+    }
   });
 });

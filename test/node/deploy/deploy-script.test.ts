@@ -1,0 +1,103 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { readSettings } from '../../../dev/deploy.ts';
+
+const DB_PASSWORD = 'npg_S3cretPooled';
+const DIRECT_PASSWORD = 'npg_S3cretDirect';
+const TOKEN = 'tok_Sup3rSecret';
+const POOLED = `postgresql://app:${DB_PASSWORD}@ep-cool-fog-123-pooler.eu-central-1.aws.neon.tech/neondb?sslmode=require`;
+const DIRECT = `postgresql://owner:${DIRECT_PASSWORD}@ep-cool-fog-123.eu-central-1.aws.neon.tech/neondb?sslmode=require`;
+
+/** `npm run deploy:ci -- ARGS`, as CI runs it, without a single credential: what it printed and its exit code. */
+function deployCi(args: string[], env: Record<string, string> = {}) {
+  const run = spawnSync('node_modules/.bin/tsx', ['dev/deploy.ts', ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, CI: 'true', ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { status: run.status, out: `${run.stdout}${run.stderr}` };
+}
+
+// A config beside the real one, under .tmp/ (git-ignored): paths point back at the project.
+const TMP = join('.tmp', `deploy-test-${process.pid}`);
+afterAll(() => rmSync(TMP, { recursive: true, force: true }));
+function configWith(edit: (toml: string) => string): string {
+  mkdirSync(TMP, { recursive: true });
+  const toml = readFileSync('wrangler.toml', 'utf8')
+    .replace('main = "src/index.ts"', 'main = "../../src/index.ts"')
+    .replace('"./src/vendor/zod.ts"', '"../../src/vendor/zod.ts"')
+    .replace('directory = "./public"', 'directory = "../../public"'); // [build] runs in the project's folder, as it is
+  const path = join(TMP, `wrangler-${Math.random().toString(36).slice(2)}.toml`);
+  writeFileSync(path, edit(toml));
+  return path;
+}
+
+// Each case spawns wrangler (a few seconds each, more on a busy machine). None depends on the database upstream,
+// so they run once per `npm test`, with the embedded one.
+describe.runIf(inject('backend') === 'embedded')('npm run deploy:ci -- --dry-run', { timeout: 120_000 }, () => {
+  it('builds and checks what would be uploaded with no credential at all, and says what it would run', () => {
+    const { status, out } = deployCi(['--dry-run']);
+    expect(status, out).toBe(0);
+    expect(out).toContain('deploy: DRY RUN: nothing is uploaded or migrated');
+    expect(out).toMatch(/migrations: would apply the pending ones of 0000_init, 0001_list_indexes_match_order, 0002_keys_created_at \(alone, no transaction\)/);
+    expect(out).toMatch(/\[custom build\] Running: node dev\/copy-swagger-ui\.mjs/);
+    expect(out).toMatch(/checked: bundle [\d.]+ KiB, [\d.]+ KiB gzipped \(Workers Free allows 3 MiB\), source map present/);
+    expect(out).toMatch(/checked: \d+ modules bundled, none from dev\/ or test\//);
+    expect(out).toContain('env.DATABASE_URL ("(hidden)")');
+    expect(out).toContain('would run: wrangler deploy --minify --secrets-file /dev/stdin');
+    expect(out).toContain('deploy: dry run passed');
+  });
+
+  it('passes the secrets it is given through stdin as hidden bindings, and never prints them', () => {
+    const { status, out } = deployCi(['--dry-run'], { DATABASE_URL: POOLED, DIRECT_DATABASE_URL: DIRECT, API_TOKENS: TOKEN });
+    expect(status, out).toBe(0);
+    expect(out).toContain('env.DATABASE_URL ("(hidden)")');
+    expect(out).toContain('env.API_TOKENS ("(hidden)")');
+    expect(out).toContain('postgresql://app:***@ep-cool-fog-123-pooler.eu-central-1.aws.neon.tech/neondb');
+    for (const secret of [DB_PASSWORD, DIRECT_PASSWORD, TOKEN]) expect(out).not.toContain(secret);
+  });
+
+  it('plans a gradual rollout: builds the version, and says how traffic would be split', () => {
+    const { status, out } = deployCi(['--dry-run', '--gradual', '10', '--skip-migrations']);
+    expect(status, out).toBe(0);
+    expect(out).toContain('migrations: skipped (--skip-migrations)');
+    expect(out).toContain('would run: wrangler versions upload --minify --secrets-file /dev/stdin; wrangler versions deploy <new>@10 <current>@90 -y; wrangler triggers deploy');
+  });
+
+  it('fails on the TOML trap (a top-level key after [assets], which wrangler only warns about) and on a local-only var', () => {
+    const config = configWith((toml) => toml.replace('CORS_ORIGINS = "*"', 'CORS_ORIGINS = "*"\nNEON_LOCAL_GATEWAY = "127.0.0.1:4444"') + 'workers_dev = false\n');
+    const { status, out } = deployCi(['--dry-run', '--config', config]);
+    expect(status).toBe(1);
+    expect(out).toContain('error: the build is not fit to deploy:');
+    expect(out).toMatch(/- wrangler warned: Processing .*wrangler-\w+\.toml configuration: - Unexpected fields found in assets field: "workers_dev"\n/);
+    expect(out).toContain('NEON_LOCAL_GATEWAY would be deployed: it is for local runs only');
+  });
+});
+
+describe('the settings a deploy needs', () => {
+  const dryRun = { dryRun: true };
+
+  it('refuses the direct URL for the Worker and the pooled one for migrations, naming neither password', () => {
+    expect(() => readSettings({ DATABASE_URL: DIRECT, DIRECT_DATABASE_URL: POOLED }, dryRun)).toThrow(
+      "cannot deploy: DATABASE_URL must be Neon's POOLED URL (host ep-...-pooler.<region>...), not ep-cool-fog-123.eu-central-1.aws.neon.tech; "
+      + "DIRECT_DATABASE_URL must be Neon's DIRECT URL (host without -pooler), not ep-cool-fog-123-pooler.eu-central-1.aws.neon.tech");
+  });
+
+  it('needs the Cloudflare token and account under CI, and both URLs, for a real deploy', () => {
+    expect(() => readSettings({ CI: 'true' }, { dryRun: false })).toThrow(
+      'cannot deploy: CLOUDFLARE_API_TOKEN is not set (CI cannot log in interactively); CLOUDFLARE_ACCOUNT_ID is not set (CI cannot log in interactively); DATABASE_URL is not set; DIRECT_DATABASE_URL is not set');
+    expect(readSettings({ DATABASE_URL: POOLED }, { dryRun: false, migrate: false })).toEqual({ databaseUrl: POOLED });
+  });
+
+  it('does not upload an empty API_TOKENS (an unset GitHub secret), which would open a protected API', () => {
+    expect(readSettings({ DATABASE_URL: POOLED, DIRECT_DATABASE_URL: DIRECT, API_TOKENS: '' }, dryRun)).toEqual({ databaseUrl: POOLED, directUrl: DIRECT });
+    expect(readSettings({ DATABASE_URL: POOLED, DIRECT_DATABASE_URL: DIRECT, API_TOKENS: TOKEN }, dryRun).apiTokens).toBe(TOKEN);
+  });
+
+  it('wants postgres:// URLs', () => {
+    expect(() => readSettings({ DATABASE_URL: 'https://example.com', DIRECT_DATABASE_URL: 'nope' }, dryRun))
+      .toThrow('cannot deploy: DATABASE_URL must be a postgres:// URL, not https://...; DIRECT_DATABASE_URL is not a URL');
+  });
+});

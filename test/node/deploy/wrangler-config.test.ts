@@ -20,9 +20,11 @@ describe('wrangler.toml', () => {
     expect(config.assets).toEqual({ directory: './public' });
   });
 
-  it("tells a limited client to wait exactly the rate limit's period", () => {
-    expect(config.ratelimits).toHaveLength(1);
-    expect(config.vars.RATE_LIMIT_PERIOD_SECONDS).toBe(String(config.ratelimits[0].simple.period));
+  it("tells a limited client to wait exactly the rate limits' period (per IP and per owner share it)", () => {
+    expect((config.ratelimits as { name: string }[]).map((r) => r.name)).toEqual(['RATE_LIMITER', 'OWNER_RATE_LIMITER']);
+    for (const limit of config.ratelimits as { simple: { period: number } }[]) {
+      expect(config.vars.RATE_LIMIT_PERIOD_SECONDS).toBe(String(limit.simple.period));
+    }
   });
 
   it('builds the docs assets before every build, and leaves placement off with both choices shown', () => {

@@ -12,7 +12,7 @@ const health = createRoute({
   summary: 'Liveness and a database ping (SELECT 1)',
   responses: {
     200: { description: 'The Worker and the database answer.', content: { 'application/json': { schema: HealthSchema } } },
-    ...problemResponses(500, 503),
+    ...problemResponses(429, 500, 503),
   },
 });
 

@@ -1,13 +1,14 @@
 // npm test: the whole suite, once per database upstream this machine has.
 import { spawnSync } from 'node:child_process';
 import './offline-env.ts';
+import { onCi } from './ci.ts';
 import { findPostgresBinaries, missingBinariesMessage } from './upstreams/binaries.ts';
 
 const upstreams: string[] = ['embedded'];
 const { missing } = findPostgresBinaries();
 let skipped = '';
 if (missing.length === 0) upstreams.push('postgres');
-else if (process.env.CI) {
+else if (onCi()) {
   console.error(`CI must test the postgres upstream too, but: ${missingBinariesMessage(missing)}`);
   process.exit(1);
 } else skipped = `postgres upstream skipped: ${missingBinariesMessage(missing)}`;

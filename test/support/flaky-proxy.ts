@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forward, readBody } from './forward.ts';
 
 /**
  * What the proxy does with the n-th request (0-based): 'pass' it on; 'lose-answer' forwards it,
@@ -26,8 +27,7 @@ export async function flakyProxy(target: string, fate: (n: number) => Fate, { pr
     const what = fate(arrivals.length);
     arrivals.push({ path: req.url!, at: performance.now() });
     if (what === 'refuse') return void req.socket.destroy();
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = await readBody(req);
     if (typeof what === 'object') {
       res.writeHead(what.status, { 'content-type': 'application/problem+json', ...(what.retryAfter ? { 'retry-after': what.retryAfter } : {}) });
       return void res.end(JSON.stringify({ type: 'about:blank', status: what.status, title: 'Injected', detail: `injected ${what.status}` }));
@@ -36,13 +36,10 @@ export async function flakyProxy(target: string, fate: (n: number) => Fate, { pr
       res.writeHead(404);
       return void res.end();
     }
-    const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => name !== 'host' && name !== 'connection')) as Record<string, string>;
-    const answer = await fetch(new URL(req.url!.slice(prefix.length), target), { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
-    const body = Buffer.from(await answer.arrayBuffer());
+    const answer = await forward(req, body, new URL(req.url!.slice(prefix.length), target));
     if (what === 'lose-answer') return void req.socket.destroy();
-    const passed = [...answer.headers].filter(([name]) => !['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(name));
-    res.writeHead(answer.status, Object.fromEntries(passed));
-    res.end(body);
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

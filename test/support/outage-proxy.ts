@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { forward, readBody } from './forward.ts';
 
 export interface OutageProxyOptions {
   /** Forward this many requests, then drop the connection of every later one (default: never). */
@@ -19,15 +20,10 @@ export async function outageProxy(target: string, { failAfter = Infinity }: Outa
     res.on('error', () => undefined); // a connection dropped by down() while its answer was on the way
     if (forwarded >= failAfter) return void req.socket.destroy();
     forwarded++;
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name))) as Record<string, string>;
     try {
-      const answer = await fetch(`http://${target}${req.url}`, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
-      const body = Buffer.from(await answer.arrayBuffer());
-      const passed = [...answer.headers].filter(([name]) => !['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(name));
-      res.writeHead(answer.status, Object.fromEntries(passed));
-      res.end(body);
+      const answer = await forward(req, await readBody(req), `http://${target}${req.url}`);
+      res.writeHead(answer.status, answer.headers);
+      res.end(answer.body);
     } catch {
       req.socket.destroy();
     }

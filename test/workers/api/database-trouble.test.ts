@@ -2,31 +2,14 @@ import { describe, expect, inject, it } from 'vitest';
 import { captureConsole, requestLines } from '../../support/console.ts';
 import { within } from '../../support/deadline.ts';
 import { openOutageLink } from '../../support/outage-link.ts';
-import { call, UNREACHABLE, withSettings, type CallOptions } from './client.ts';
+import { call, UNREACHABLE, withSettings } from './client.ts';
+import { databaseOperations } from './operations.ts';
 
-const csv = { 'content-type': 'text/csv' };
 const key = () => ({ 'idempotency-key': crypto.randomUUID() });
-const NO_SUCH_ID = 2147483645;
-/**
- * Every operation that reaches the database, and whether it may be repeated on
- * a transient failure: reads, PATCH (absolute values) and keyed writes may; a
- * plain create, a plain import and a delete may not.
- */
-const operations: { name: string; method: string; path: string; options: () => CallOptions; attempts: 1 | 3 }[] = [
-  { name: 'GET /health', method: 'GET', path: '/health', options: () => ({}), attempts: 3 },
-  { name: 'GET /todos', method: 'GET', path: '/todos', options: () => ({}), attempts: 3 },
-  { name: 'GET /todos as CSV (its first page)', method: 'GET', path: '/todos', options: () => ({ headers: { accept: 'text/csv' } }), attempts: 3 },
-  { name: 'GET /todos/{id}', method: 'GET', path: `/todos/${NO_SUCH_ID}`, options: () => ({}), attempts: 3 },
-  { name: 'PATCH /todos/{id}', method: 'PATCH', path: `/todos/${NO_SUCH_ID}`, options: () => ({ json: { done: true } }), attempts: 3 },
-  { name: 'POST /todos with an Idempotency-Key', method: 'POST', path: '/todos', options: () => ({ json: { text: 'x' }, headers: key() }), attempts: 3 },
-  { name: 'POST /todos/import with an Idempotency-Key', method: 'POST', path: '/todos/import', options: () => ({ body: 'text\nx\n', headers: { ...csv, ...key() } }), attempts: 3 },
-  { name: 'POST /todos', method: 'POST', path: '/todos', options: () => ({ json: { text: 'x' } }), attempts: 1 },
-  { name: 'POST /todos/import', method: 'POST', path: '/todos/import', options: () => ({ body: 'text\nx\n', headers: csv }), attempts: 1 },
-  { name: 'DELETE /todos/{id}', method: 'DELETE', path: `/todos/${NO_SUCH_ID}`, options: () => ({}), attempts: 1 },
-];
 
 describe('an unreachable database', () => {
-  it.each(operations)('$name: 503 problem with Retry-After: 1, after $attempts attempt(s)', async ({ method, path, options, attempts }) => {
+  // Which operations are retried is the policy: reads, PATCH (absolute values) and keyed writes may be repeated.
+  it.each(databaseOperations)('$name: 503 problem with Retry-After: 1, after $attempts attempt(s)', async ({ method, path, options, attempts }) => {
     const { result: res, lines } = await captureConsole(() => call(method, path, { ...options(), env: withSettings({ NEON_LOCAL_GATEWAY: UNREACHABLE }) }));
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('1');

@@ -1,32 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { captureConsole } from '../../support/console.ts';
 import { call, withSettings } from './client.ts';
+import { databaseOperations } from './operations.ts';
 
 const TOKEN = 'tok_500_SECRET_c4f1';
-const csv = { 'content-type': 'text/csv' };
 const auth = { authorization: `Bearer ${TOKEN}` };
-/** A todo route of each kind, all of which reach the database. */
-const requests: [string, string, Parameters<typeof call>[2]][] = [
-  ['GET', '/todos', {}],
-  ['GET', '/todos', { headers: { accept: 'text/csv' } }],
-  ['GET', '/todos/2147483645', {}],
-  ['POST', '/todos', { json: { text: 'x' } }],
-  ['PATCH', '/todos/2147483645', { json: { done: true } }],
-  ['DELETE', '/todos/2147483645', {}],
-  ['POST', '/todos/import', { body: 'text\nx\n', headers: csv }],
-  ['GET', '/health', {}],
-];
 
 describe('unexpected failures (500)', () => {
   it('answers a bare problem with the request id: no stack, SQL, connection string or secret', async () => {
-    // A database that does not exist: the driver's error carries the SQL, drizzle's the statement.
+    // A database that does not exist: the driver's error names it, and drizzle's wrapper quotes the SQL.
     const misconfigured = withSettings({ API_TOKENS: TOKEN });
     const url = new URL(misconfigured.DATABASE_URL);
     url.pathname = '/no_such_database';
     misconfigured.DATABASE_URL = url.toString();
-    for (const [method, path, options] of requests) {
+    for (const { method, path, options } of databaseOperations) {
+      const request = options();
       // The error lines this logs are logs.test.ts's subject; here they are kept out of the output.
-      const { result: res } = await captureConsole(() => call(method, path, { ...options, headers: { ...options?.headers, ...auth }, env: misconfigured }));
+      const { result: res } = await captureConsole(() => call(method, path, { ...request, headers: { ...request.headers, ...auth }, env: misconfigured }));
       expect(res.status, `${method} ${path}`).toBe(500);
       expect(res.body).toEqual({
         type: 'about:blank', title: 'Internal Server Error', status: 500, instance: `urn:request:${res.headers.get('x-request-id')}`,
@@ -39,8 +29,8 @@ describe('unexpected failures (500)', () => {
 
   it('answers 500 saying so when DATABASE_URL is not set', async () => {
     for (const DATABASE_URL of [undefined, '']) {
-      for (const [method, path, options] of requests) {
-        const res = await call(method, path, { ...options, env: withSettings({ DATABASE_URL: DATABASE_URL as string }) });
+      for (const { method, path, options } of databaseOperations) {
+        const res = await call(method, path, { ...options(), env: withSettings({ DATABASE_URL: DATABASE_URL as string }) });
         expect(res.status, `${method} ${path}`).toBe(500);
         expect(res.body.detail).toBe('The server is not configured with a database.');
       }

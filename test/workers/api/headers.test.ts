@@ -1,6 +1,7 @@
 import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { call, createTodo, marker, UNREACHABLE, withSettings, type Reply } from './client.ts';
+import { NO_SUCH_ID } from './operations.ts';
 
 /** The headers hono's secureHeaders sets on every answer, with the Content-Security-Policy the docs page needs. */
 function expectSecureHeaders(res: Reply, what: string) {
@@ -65,7 +66,7 @@ describe('HEAD', () => {
   });
 
   it('answers HEAD for a missing todo with 404 and no body', async () => {
-    const head = await exports.default.fetch('http://localhost/todos/2147483645', { method: 'HEAD' });
+    const head = await exports.default.fetch(`http://localhost/todos/${NO_SUCH_ID}`, { method: 'HEAD' });
     expect(head.status).toBe(404);
     expect(await head.text()).toBe('');
   });

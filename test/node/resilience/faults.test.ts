@@ -87,8 +87,9 @@ describe.runIf(inject('backend') === 'postgres')('under load and faults (postgre
     expect(during.filter((o) => !isProper503(o))).toEqual([]);
     expectNoFailures(outcomes);
     // A 503 comes within the deadline, which covers retries.
-    const slowest503 = Math.max(...outcomes.filter((o) => o.status === 503).map((o) => o.ms));
-    expect(slowest503).toBeLessThan(DEADLINE_MS + MARGIN_MS);
+    const times503 = outcomes.filter((o) => o.status === 503).map((o) => o.ms);
+    expect(times503.length).toBeGreaterThan(0);
+    expect(Math.max(...times503)).toBeLessThan(DEADLINE_MS + MARGIN_MS);
     // After Postgres returns, PgBouncer may wait out its login retry before connecting again, and a request
     // already waiting then may spend its whole deadline: the first success comes within those two.
     const firstSuccess = outcomes.filter((o) => o.at >= backAt && o.status < 300).sort((a, b) => a.at - b.at)[0];

@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { runChecks } from './check.ts';
 import './offline-env.ts';
+import { onCi } from './ci.ts';
 import { findPostgresBinaries, missingBinariesMessage } from './upstreams/binaries.ts';
 
 if (!(await runChecks())) {
@@ -14,7 +15,7 @@ const upstreams: string[] = ['embedded'];
 const { missing } = findPostgresBinaries();
 let skipped = '';
 if (missing.length === 0) upstreams.push('postgres');
-else if (process.env.CI) {
+else if (onCi()) {
   console.error(`CI must test the postgres upstream too, but: ${missingBinariesMessage(missing)}`);
   process.exit(1);
 } else skipped = `postgres upstream skipped: ${missingBinariesMessage(missing)}`;

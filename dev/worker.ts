@@ -1,51 +1,106 @@
 import { spawn } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import './offline-env.ts';
 
 export interface WorkerOptions {
-  port: number;
+  /** Port on 127.0.0.1; 0 (the default) lets wrangler pick a free one, which it names in its "Ready on" line. */
+  port?: number;
   /** Worker vars/secrets for this run (NEON_LOCAL_GATEWAY, DATABASE_URL, ...). */
   vars: Record<string, string>;
   /** Where wrangler keeps local state; tests give a temporary folder. */
   persistTo?: string;
   /** Echo wrangler's own output (npm run dev) or keep it for error messages only. */
   inherit?: boolean;
+  /** Requests per minute per client for RATE_LIMITER (default: wrangler.toml's); load tests pass one they cannot reach. */
+  rateLimit?: number;
 }
+
+export interface RunningWorker {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Attempts when wrangler's own choice of port was taken before it could bind it. */
+const BIND_ATTEMPTS = 3;
 
 /**
  * Runs the Worker under `wrangler dev` (workerd, as in production) and resolves
  * once it is ready to serve. `npm run dev`, the browser test and the benchmark
- * share it.
+ * share it. Ready means: wrangler named the address it bound, and what answers
+ * there is this app.
  */
-export function startWorker({ port, vars, persistTo, inherit = false }: WorkerOptions): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  // --log-level log: 'info' would hide the Worker's console.log request lines.
+export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (err) {
+      const retry = !options.port && attempt < BIND_ATTEMPTS && /Address already in use/i.test((err as Error).message);
+      if (!retry) throw err;
+    }
+  }
+}
+
+async function startOnce({ port = 0, vars, persistTo, inherit = false, rateLimit }: WorkerOptions): Promise<RunningWorker> {
+  // --log-level: 'log' shows the Worker's console.log request lines (npm run dev); 'info' still has "Ready on".
   // --test-scheduled: GET /__scheduled?cron=... runs the cron handler, as a trigger would.
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false', '--log-level', inherit ? 'log' : 'warn', '--test-scheduled'];
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false', '--log-level', inherit ? 'log' : 'info', '--test-scheduled'];
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
   if (persistTo) args.push('--persist-to', persistTo);
+  const config = rateLimit === undefined ? undefined : configWithRateLimit(rateLimit);
+  if (config) args.push('--config', config.path);
   const child = spawn('node_modules/.bin/wrangler', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGTERM'); // wrangler and its workerd
     await exited;
+    config?.remove();
   };
-  const url = `http://127.0.0.1:${port}`;
   let log = '';
-  const keep = (chunk: Buffer, echo: NodeJS.WriteStream) => { if (inherit) echo.write(chunk); log = (log + chunk.toString()).slice(-4000); };
+  let announced!: (url: string) => void;
+  const readyLine = new Promise<string>((resolve) => { announced = resolve; });
+  const keep = (chunk: Buffer, echo: NodeJS.WriteStream) => {
+    if (inherit) echo.write(chunk);
+    log = (log + chunk.toString()).slice(-4000);
+    const ready = /Ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
+    if (ready) announced(ready[1]!);
+  };
   child.stdout.on('data', (chunk: Buffer) => keep(chunk, process.stdout));
   child.stderr.on('data', (chunk: Buffer) => keep(chunk, process.stderr));
-  // Ready means answering: wrangler's "Ready on" line comes before its proxy accepts, and not at all at --log-level warn.
   const died = exited.then(() => { throw new Error(`wrangler dev exited before serving:\n${log}`); });
-  return Promise.race([waitForAnswer(url), died]).then(
-    () => ({ url, pid: child.pid!, stop }),
-    async (err: Error) => { await stop(); throw new Error(`${err.message}\n${log}`); },
-  );
+  try {
+    // Wrangler prints the line before its proxy accepts: then wait until the app itself answers there.
+    const url = await Promise.race([readyLine, died]);
+    await Promise.race([waitForApp(url), died]);
+    return { url, pid: child.pid!, stop };
+  } catch (err) {
+    await stop();
+    throw new Error(`${(err as Error).message}\n${log}`);
+  }
 }
 
-async function waitForAnswer(url: string): Promise<void> {
+/** Resolves once `url` serves this app's OpenAPI document naming `url` as its origin (not some other server's answer). */
+async function waitForApp(url: string): Promise<void> {
   for (let attempt = 0; attempt < 600; attempt++) { // 60 s
-    const answered = await fetch(`${url}/openapi.json`).then(() => true, () => false);
-    if (answered) return;
+    type Doc = { info?: { title?: string }; servers?: { url?: string }[] };
+    const doc = await fetch(`${url}/openapi.json`).then((r) => (r.ok ? r.json<Doc>() : undefined), () => undefined);
+    if (doc?.info?.title === 'Todo API' && doc.servers?.[0]?.url === url) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`the Worker at ${url} did not answer`);
+  throw new Error(`the Worker at ${url} did not answer as this app`);
+}
+
+let configs = 0;
+
+/**
+ * wrangler.toml with RATE_LIMITER's limit replaced, written beside it (paths in
+ * it are relative to its folder) under a git-ignored name; removed on stop.
+ */
+function configWithRateLimit(limit: number): { path: string; remove(): void } {
+  const text = readFileSync('wrangler.toml', 'utf8');
+  const changed = text.replace(/(name = "RATE_LIMITER"\s*\n[^[]*?simple = \{ limit = )\d+/, `$1${limit}`);
+  if (changed === text) throw new Error('wrangler.toml: found no RATE_LIMITER with `simple = { limit = N, ... }` to change');
+  const path = `.wrangler.test-${process.pid}-${configs++}.toml`;
+  writeFileSync(path, changed);
+  return { path, remove: () => rmSync(path, { force: true }) };
 }

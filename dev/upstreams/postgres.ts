@@ -7,7 +7,7 @@ import { createConnection } from 'node:net';
 import type { Credentials } from '../gateway/pglite-session.ts';
 import type { Upstream } from '../gateway/types.ts';
 import { findPostgresBinaries, missingBinariesMessage } from './binaries.ts';
-import { freePort, spawnUntilReady, unprivilegedUser, type Daemon } from './process.ts';
+import { onFreePort, spawnUntilReady, unprivilegedUser, type Daemon } from './process.ts';
 
 export interface PostgresUpstream extends Upstream {
   postgresPort: number;
@@ -20,6 +20,22 @@ export interface PostgresUpstream extends Upstream {
 
 /** PgBouncer's pool per (database, user): small on purpose, so pooling bugs show up. */
 export const DEFAULT_POOL_SIZE = 2;
+
+/** Seconds PgBouncer waits before it tries to log in to Postgres again after a failed login (server_login_retry). */
+export const SERVER_LOGIN_RETRY_SECONDS = 1;
+
+/**
+ * PgBouncer's own settings for prepared statements. From 1.21 it can track
+ * protocol-level named prepared statements, and 1.24 turns that on by default;
+ * Debian's 1.18 has neither the setting nor the feature (and refuses an unknown
+ * one). Pinned off, so every version behaves as the Worker assumes and as the
+ * named-statement test expects.
+ */
+function preparedStatementSettings(pgbouncer: string): string[] {
+  const version = /PgBouncer (\d+)\.(\d+)/.exec(execFileSync(pgbouncer, ['--version'], { encoding: 'utf8' }));
+  const [major, minor] = version ? [Number(version[1]), Number(version[2])] : [0, 0];
+  return major > 1 || (major === 1 && minor >= 21) ? ['max_prepared_statements = 0'] : [];
+}
 
 /**
  * A private PostgreSQL (initdb in a temporary folder, loopback only, a free
@@ -48,11 +64,12 @@ export async function startPostgres(credentials: Credentials, poolSize = DEFAULT
 
   try {
     execFileSync(binaries.initdb, ['-D', data, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${join(dir, 'pwfile')}`, '-E', 'UTF8', '--no-sync'], { stdio: 'pipe', ...user });
-    const postgresPort = await freePort();
-    const postgresArgs = ['-D', data, '-p', String(postgresPort), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
+    const postgresArgs = (port: number) => ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
       '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=100'];
-    const launchPostgres = () => spawnUntilReady(binaries.postgres, postgresArgs, /ready to accept connections/);
-    postgres = await launchPostgres();
+    const launchPostgres = (port: number) => spawnUntilReady(binaries.postgres, postgresArgs(port), /ready to accept connections/);
+    const started = await onFreePort(launchPostgres);
+    const postgresPort = started.port;
+    postgres = started.server;
 
     const admin = new pg.Client({ host: '127.0.0.1', port: postgresPort, user: 'postgres', password: superPassword, database: 'postgres' });
     await admin.connect();
@@ -60,11 +77,11 @@ export async function startPostgres(credentials: Credentials, poolSize = DEFAULT
     await admin.query(`CREATE DATABASE ${credentials.database} OWNER ${credentials.user}`);
     await admin.end();
 
-    const pgbouncerPort = await freePort();
     const ini = join(dir, 'pgbouncer.ini');
     const users = join(dir, 'userlist.txt');
     writeFileSync(users, `"${credentials.user}" "${credentials.password}"\n`);
-    writeFileSync(ini, [
+    own(users);
+    const writeIni = (pgbouncerPort: number) => writeFileSync(ini, [
       '[databases]',
       // autodb: any database name is passed through, so an unknown one fails in Postgres (3D000).
       `* = host=127.0.0.1 port=${postgresPort}`,
@@ -78,14 +95,20 @@ export async function startPostgres(credentials: Credentials, poolSize = DEFAULT
       `default_pool_size = ${poolSize}`,
       'max_client_conn = 1000',
       'ignore_startup_parameters = extra_float_digits,options',
-      'server_login_retry = 1',
+      `server_login_retry = ${SERVER_LOGIN_RETRY_SECONDS}`,
       'query_wait_timeout = 120',
+      ...preparedStatementSettings(binaries.pgbouncer),
       'logfile =',
       '',
     ].join('\n'));
-    own(ini);
-    own(users);
-    pgbouncer = await spawnUntilReady(binaries.pgbouncer, [ini], /process up/);
+    const launchPgbouncer = (port: number) => {
+      writeIni(port);
+      own(ini);
+      return spawnUntilReady(binaries.pgbouncer, [ini], /process up/);
+    };
+    const bouncer = await onFreePort(launchPgbouncer);
+    const pgbouncerPort = bouncer.port;
+    pgbouncer = bouncer.server;
 
     const portOf = (route: 'pooler' | 'direct') => (route === 'pooler' ? pgbouncerPort : postgresPort);
     return {
@@ -96,7 +119,7 @@ export async function startPostgres(credentials: Credentials, poolSize = DEFAULT
       pgTarget: (route) => ({ host: '127.0.0.1', port: portOf(route) }),
       stop: cleanup,
       stopPostgres: async () => { await postgres?.stop('SIGINT'); },
-      startPostgres: async () => { postgres = await launchPostgres(); },
+      startPostgres: async () => { postgres = await launchPostgres(postgresPort); },
     };
   } catch (err) {
     await cleanup();

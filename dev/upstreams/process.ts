@@ -2,7 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 
-/** A free TCP port on 127.0.0.1. */
+/**
+ * A TCP port on 127.0.0.1 that was free a moment ago. It is released before
+ * the caller's server binds it, so another process may take it meanwhile:
+ * start servers with onFreePort, which tries again when that happens.
+ */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -12,6 +16,18 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Starts a server on a free port, trying another (up to `attempts` in all) when the one picked was taken first. */
+export async function onFreePort<T>(launch: (port: number) => Promise<T>, attempts = 3): Promise<{ port: number; server: T }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return { port, server: await launch(port) };
+    } catch (err) {
+      if (attempt >= attempts || !/address already in use/i.test((err as Error).message)) throw err;
+    }
+  }
 }
 
 /**

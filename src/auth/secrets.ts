@@ -28,8 +28,3 @@ export async function indexOfSecret(presented: string, secrets: readonly string[
   });
   return found;
 }
-
-/** True when `presented` equals one of `tokens`; checks them all, so timing does not tell which. */
-export async function matchesAnyToken(presented: string, tokens: readonly string[]): Promise<boolean> {
-  return (await indexOfSecret(presented, tokens)) !== -1;
-}

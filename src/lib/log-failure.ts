@@ -8,7 +8,9 @@ const MAX_MESSAGE_CHARS = 200;
  * message may name an endpoint). No SQL text, no parameters, no stack.
  */
 export function describeFailure(err: unknown): { error: string; message: string } {
-  const error = err instanceof Error ? err : new Error(String(err));
+  let error = err instanceof Error ? err : new Error(String(err));
+  // Drizzle wraps a driver error in one whose first line is the SQL ("Failed query: select ..."): log the cause instead.
+  while (error.message.startsWith('Failed query:') && error.cause instanceof Error) error = error.cause;
   // Cut first, then scrub: the pattern backtracks on a long run of word characters, so it only
   // ever sees 200 characters (80,000 of them took 4.9 s). A URL cut short is still scrubbed.
   const newline = error.message.indexOf('\n');

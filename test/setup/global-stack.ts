@@ -2,6 +2,7 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { TestProject } from 'vitest/node';
 import { startStack, type Backend } from '../../dev/stack.ts';
 import { applyMigrations } from '../../dev/migrations.ts';
+import { startOutageControl } from './outage-control.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -12,6 +13,8 @@ declare module 'vitest' {
     directUrl: string;
     /** host:port of a TCP server that accepts connections and never answers (deadline tests). */
     blackholeAddress: string;
+    /** Where tests in workerd get outage proxies in front of the gateway (test/support/outage-link.ts). */
+    outageControlUrl: string;
   }
 }
 
@@ -29,7 +32,10 @@ export default async function setup(project: TestProject) {
   const blackhole = createServer((socket) => { held.add(socket); socket.on('error', () => undefined); });
   await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', resolve));
   project.provide('blackholeAddress', `127.0.0.1:${(blackhole.address() as AddressInfo).port}`);
+  const outages = await startOutageControl(stack.gatewayAddress);
+  project.provide('outageControlUrl', outages.url);
   return async () => {
+    await outages.stop();
     for (const socket of held) socket.destroy();
     blackhole.close();
     await stack.stop();

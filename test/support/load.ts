@@ -15,19 +15,26 @@ export interface Outcome {
 export type Ledger = Map<number, { text: string; done: boolean } | null | 'unknown'>;
 
 /**
- * Runs `clients` concurrent clients against the API for `durationMs`, each
- * mixing create (with an Idempotency-Key, retried until acknowledged), list,
- * get, patch and delete on its own todos, and records every outcome and what
- * it was told. Bounded: it stops by itself.
+ * Runs `clients` concurrent clients against the API for `durationMs`, or
+ * until `until` settles if that comes first, each mixing create (with an
+ * Idempotency-Key, retried until acknowledged), list, get, patch and delete on
+ * its own todos, and records every outcome and what it was told. Bounded: it
+ * stops by itself.
  */
-export async function runLoad({ url, clients, durationMs, tag, timeoutMs = 10_000, onOutcome }: {
+export async function runLoad({ url, clients, durationMs, tag, timeoutMs = 10_000, onOutcome, until }: {
   url: string; clients: number; durationMs: number; tag: string; timeoutMs?: number;
   /** Sees each outcome as it is recorded: a test's signal that the load is under way. */
   onOutcome?: (outcome: Outcome, all: readonly Outcome[]) => void;
+  /** Once it settles, clients start nothing new (an unacknowledged create is still asked again). */
+  until?: Promise<unknown>;
 }) {
   const outcomes: Outcome[] = [];
   const ledger: Ledger = new Map();
   const deadline = Date.now() + durationMs;
+  let ended = false;
+  const end = () => { ended = true; };
+  until?.then(end, end);
+  const going = () => !ended && Date.now() < deadline;
 
   const record = (outcome: Outcome) => {
     outcomes.push(outcome);
@@ -50,7 +57,7 @@ export async function runLoad({ url, clients, durationMs, tag, timeoutMs = 10_00
 
   const client = async (n: number) => {
     const mine: number[] = [];
-    for (let i = 0; Date.now() < deadline; i++) {
+    for (let i = 0; going(); i++) {
       const roll = i % 6;
       if (roll === 0 || mine.length === 0) {
         const text = `${tag} c${n} #${i}`;
@@ -113,12 +120,16 @@ export async function ledgerMismatches(directUrl: string, tag: string, ledger: L
 
 /**
  * A runLoad option and a promise: the promise settles once the load has had
- * `count` successful answers, so a fault is injected into a load under way.
+ * `count` successful answers (counting only requests started at or after
+ * `since()`, when given), so a fault is injected into a load under way, or
+ * the load is ended once it has shown what a test needs.
  */
-export function afterSuccesses(count: number) {
+export function afterSuccesses(count: number, since: () => number = () => 0) {
   let reached!: () => void;
   const underWay = new Promise<void>((resolve) => { reached = resolve; });
   let successes = 0;
-  const onOutcome = (outcome: Outcome) => { if (outcome.status >= 200 && outcome.status < 300 && ++successes === count) reached(); };
+  const onOutcome = (outcome: Outcome) => {
+    if (outcome.status >= 200 && outcome.status < 300 && outcome.at >= since() && ++successes === count) reached();
+  };
   return { onOutcome, underWay };
 }

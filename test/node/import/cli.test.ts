@@ -23,7 +23,6 @@ let worker: Awaited<ReturnType<typeof startWorker>>;
 beforeAll(async () => {
   await useTestGateway(inject('gatewayAddress'));
   worker = await startWorker({
-    port: await freePort(),
     vars: { NEON_LOCAL_GATEWAY: inject('gatewayAddress'), DATABASE_URL: inject('databaseUrl'), API_TOKENS: TOKEN },
     persistTo: join(folder, 'wrangler'),
   });
@@ -103,6 +102,34 @@ describe('npm run import', () => {
     expect(run.code).toBe(0);
     expect((await rowsStartingWith(m)).map((r) => r.text)).toEqual(texts);
   }, 60_000);
+
+  it('honours Retry-After on a 429 and on a 5xx, retrying with the same key, and inserts the chunk once', async () => {
+    const m = marker();
+    const { texts, csv } = generated(m, 30);
+    // The retry is due 2 s after each refusal; without Retry-After the CLI would wait 250 ms, then 500 ms.
+    const proxy = await flakyProxy(worker.url, (n): Fate => (n === 0 ? { status: 429, retryAfter: '2' } : n === 1 ? { status: 503, retryAfter: '2' } : 'pass'));
+    const run = await runImport([writeCsv(csv), '--url', proxy.url, ...auth]);
+    await proxy.close();
+    expect(run.stderr).toMatch(/chunk 1: 429 injected 429; retrying with the same Idempotency-Key/);
+    expect(run.stderr).toMatch(/chunk 1: 503 injected 503; retrying with the same Idempotency-Key/);
+    expect(run.code).toBe(0);
+    const [first, second, third] = proxy.arrivals();
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(2000 - 20); // timers may fire a hair early against another clock
+    expect(third!.at - second!.at).toBeGreaterThanOrEqual(2000 - 20);
+    expect(proxy.requests()).toBe(3);
+    expect((await rowsStartingWith(m)).map((r) => r.text)).toEqual(texts);
+  }, 60_000);
+
+  it('sends to an API under a path given in --url', async () => {
+    const m = marker();
+    const { texts, csv } = generated(m, 10);
+    const proxy = await flakyProxy(worker.url, () => 'pass', { prefix: '/api/v1' });
+    const run = await runImport([writeCsv(csv), '--url', `${proxy.url}/api/v1/`, ...auth]);
+    await proxy.close();
+    expect(run.code).toBe(0);
+    expect(proxy.arrivals().map((a) => a.path)).toEqual(['/api/v1/todos/import']);
+    expect((await rowsStartingWith(m)).map((r) => r.text)).toEqual(texts);
+  });
 
   it('checks the whole file before sending anything: a bad row near the end imports nothing and names its line', async () => {
     const m = marker();

@@ -39,6 +39,12 @@ describe('logFailure', () => {
     expect(longest).toBeLessThanOrEqual(200);
   });
 
+  it('logs the cause of a wrapped query failure, never the SQL of the wrapper', () => {
+    const driver = Object.assign(new Error('relation "todos" does not exist'), { name: 'NeonDbError' });
+    const wrapped = new Error('Failed query: select "id", "text" from "todos" where "id" = $1\nparams: 42', { cause: driver });
+    expect(logged(wrapped).entry).toEqual({ requestId: 'req-1', error: 'NeonDbError', message: 'relation "todos" does not exist' });
+  });
+
   it('still scrubs a URL that the cut leaves unfinished', () => {
     const { entry } = logged(new Error(`${'x'.repeat(180)} postgres://user:password@host/db`));
     expect(entry.message).toBe(`${'x'.repeat(180)} <url>`);

@@ -5,19 +5,24 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { applyMigrations } from '../../../dev/migrations.ts';
 import { startStack, type Stack } from '../../../dev/stack.ts';
-import { freePort } from '../../../dev/upstreams/process.ts';
-import type { PostgresUpstream } from '../../../dev/upstreams/postgres.ts';
-import { startWorker } from '../../../dev/worker.ts';
+import { SERVER_LOGIN_RETRY_SECONDS, type PostgresUpstream } from '../../../dev/upstreams/postgres.ts';
+import { startWorker, type RunningWorker } from '../../../dev/worker.ts';
+import { within } from '../../support/deadline.ts';
 import { afterSuccesses, ledgerMismatches, runLoad, type Outcome } from '../../support/load.ts';
 
 // Load and faults through the real path: Node clients -> wrangler dev (workerd) -> gateway
 // -> PgBouncer (transaction mode, pool of 2) -> Postgres. Run once, in the postgres-upstream pass.
+/** The Worker's DB_TIMEOUT_MS here: every 503 must come within it, plus the margin. */
 const DEADLINE_MS = 2000;
+/** What may come on top of a bound derived from the settings: wrangler's proxy, and two other suites on 2 cores. */
+const MARGIN_MS = 3000;
+/** Every load client has the same IP: the Worker gets a rate limit they cannot reach, so a 429 is a failure. */
+const UNREACHABLE_RATE_LIMIT = 1_000_000_000;
 
 describe.runIf(inject('backend') === 'postgres')('under load and faults (postgres upstream only)', () => {
   let stack: Stack;
   let upstream: PostgresUpstream;
-  let worker: Awaited<ReturnType<typeof startWorker>>;
+  let worker: RunningWorker;
   const state = mkdtempSync(join(tmpdir(), 'todo-faults-'));
 
   beforeAll(async () => {
@@ -25,9 +30,9 @@ describe.runIf(inject('backend') === 'postgres')('under load and faults (postgre
     upstream = stack.upstream as PostgresUpstream;
     await applyMigrations(stack.directUrl, { localGateway: stack.gatewayAddress });
     worker = await startWorker({
-      port: await freePort(),
       vars: { NEON_LOCAL_GATEWAY: stack.gatewayAddress, DATABASE_URL: stack.databaseUrl, DB_TIMEOUT_MS: String(DEADLINE_MS), AUTH_ANONYMOUS: 'on' },
       persistTo: state,
+      rateLimit: UNREACHABLE_RATE_LIMIT,
     });
   }, 120_000);
 
@@ -38,53 +43,58 @@ describe.runIf(inject('backend') === 'postgres')('under load and faults (postgre
   });
 
   const directUrl = () => `postgres://todo:todo-local@127.0.0.1:${upstream.postgresPort}/todo`;
-  const only503s = (outcomes: Outcome[]) => outcomes.filter((o) => o.status >= 500 && !(o.status === 503 && o.retryAfter));
-  const health = () => fetch(`${worker.url}/health`).then((r) => r.status, () => 0);
-  // Ready signal for statements sent through PgBouncer: Postgres itself reports them running.
-  const untilPostgresRuns = async (query: string, count: number) => {
-    const watcher = new pg.Client({ connectionString: directUrl() });
-    await watcher.connect();
-    try {
-      const running = async () => (await watcher.query("select count(*)::int as n from pg_stat_activity where state = 'active' and query = $1", [query])).rows[0].n;
-      const deadline = Date.now() + 5000;
-      while ((await running()) < count) {
-        if (Date.now() > deadline) throw new Error(`Postgres did not report ${count} × "${query}" running within 5 s`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    } finally {
-      await watcher.end();
-    }
+  const isProper503 = (o: Outcome) => o.status === 503 && o.retryAfter === '1';
+  /** What no load may ever see: a 5xx other than a proper 503, a 429, or no answer within the client's 10 s. */
+  const expectNoFailures = (outcomes: Outcome[]) => {
+    expect(outcomes.filter((o) => o.status >= 500 && !isProper503(o))).toEqual([]);
+    expect(outcomes.filter((o) => o.status === 429)).toEqual([]);
+    expect(outcomes.filter((o) => o.status === 0)).toEqual([]);
   };
+  /** Ends a load once it has had `count` successes that started after the fault was over (`over()`, 0 until then). */
+  const endAfterRecovery = (count: number, over: () => number) => afterSuccesses(count, () => over() || Infinity);
 
   it('serves 64 concurrent clients for 15 s with no 5xx, and the table equals what clients were told', async () => {
     const tag = `load-${Date.now()}`;
     const { outcomes, ledger } = await runLoad({ url: worker.url, clients: 64, durationMs: 15_000, tag });
     expect(outcomes.length).toBeGreaterThan(500);
-    expect(outcomes.filter((o) => o.status >= 500 || o.status === 0)).toEqual([]);
+    expect(outcomes.filter((o) => o.status >= 500)).toEqual([]);
+    expectNoFailures(outcomes);
     expect(await ledgerMismatches(directUrl(), tag, ledger)).toEqual([]);
   }, 90_000);
 
-  it('answers only 503 + Retry-After while Postgres is down, recovers within 2 s of its return, loses no acknowledged write; clients retrying creates with one Idempotency-Key end with one row each', async () => {
+  it('answers only 503 + Retry-After while Postgres is down, recovers soon after its return, loses no acknowledged write; clients retrying creates with one Idempotency-Key end with one row each', async () => {
     const tag = `restart-${Date.now()}`;
-    const { onOutcome, underWay } = afterSuccesses(100);
-    const load = runLoad({ url: worker.url, clients: 16, durationMs: 12_000, tag, onOutcome });
-    expect(await Promise.race([underWay.then(() => 'under way'), load.then(() => 'ended')])).toBe('under way');
+    let backAt = 0;
+    const started = afterSuccesses(100);
+    const recovered = endAfterRecovery(100, () => backAt);
+    const load = runLoad({
+      url: worker.url, clients: 16, durationMs: 60_000, tag, until: recovered.underWay,
+      onOutcome: (o) => { started.onOutcome(o); recovered.onOutcome(o); },
+    });
+    expect(await Promise.race([started.underWay.then(() => 'under way'), load.then(() => 'ended')])).toBe('under way');
     await upstream.stopPostgres();
     const downAt = Date.now();
     await new Promise((r) => setTimeout(r, 3000)); // the outage's length, not a wait for anything
+    const restarting = Date.now();
     await upstream.startPostgres();
-    const backAt = Date.now();
+    backAt = Date.now();
     const { outcomes, ledger } = await load;
 
-    const during = outcomes.filter((o) => o.at > downAt + 200 && o.at < backAt);
-    expect(during.length).toBeGreaterThan(0);
-    expect(during.every((o) => o.status === 503 || o.status < 500)).toBe(true);
-    expect(only503s(outcomes)).toEqual([]);
-    expect(outcomes.filter((o) => o.status === 0)).toEqual([]); // nothing hung past the client's 10 s
-    expect(Math.max(...outcomes.filter((o) => o.status === 503).map((o) => o.ms))).toBeLessThan(DEADLINE_MS + 1500);
+    // Requests that began after Postgres stopped and ended before it was started again: there were
+    // some, and each got a proper 503.
+    const during = outcomes.filter((o) => o.at >= downAt && o.at + o.ms < restarting);
+    expect(during.length, 'requests during the outage').toBeGreaterThan(0);
+    expect(during.filter((o) => !isProper503(o))).toEqual([]);
+    expectNoFailures(outcomes);
+    // A 503 comes within the deadline, which covers retries.
+    const times503 = outcomes.filter((o) => o.status === 503).map((o) => o.ms);
+    expect(times503.length).toBeGreaterThan(0);
+    expect(Math.max(...times503)).toBeLessThan(DEADLINE_MS + MARGIN_MS);
+    // After Postgres returns, PgBouncer may wait out its login retry before connecting again, and a request
+    // already waiting then may spend its whole deadline: the first success comes within those two.
     const firstSuccess = outcomes.filter((o) => o.at >= backAt && o.status < 300).sort((a, b) => a.at - b.at)[0];
     expect(firstSuccess, 'a success after Postgres returned').toBeDefined();
-    expect(firstSuccess!.at + firstSuccess!.ms - backAt).toBeLessThan(2000);
+    expect(firstSuccess!.at + firstSuccess!.ms - backAt).toBeLessThan(SERVER_LOGIN_RETRY_SECONDS * 1000 + DEADLINE_MS + MARGIN_MS);
     expect(await ledgerMismatches(directUrl(), tag, ledger)).toEqual([]);
     // Each create's text is unique to its key, and creates were retried through the outage until answered.
     const perKey = new pg.Client({ connectionString: directUrl() });
@@ -93,36 +103,44 @@ describe.runIf(inject('backend') === 'postgres')('under load and faults (postgre
     await perKey.end();
     expect(rows).toEqual([]);
     expect(outcomes.filter((o) => o.op === 'create' && o.status !== 201).length, 'some creates had to be retried').toBeGreaterThan(0);
-  }, 90_000);
+  }, 120_000);
 
   it('survives a gateway restart: 503s at most, then successes, no acknowledged write lost', async () => {
     const tag = `gw-${Date.now()}`;
-    const { onOutcome, underWay } = afterSuccesses(100);
-    const load = runLoad({ url: worker.url, clients: 16, durationMs: 8000, tag, onOutcome });
-    expect(await Promise.race([underWay.then(() => 'under way'), load.then(() => 'ended')])).toBe('under way');
-    const restartedAt = Date.now();
+    let restartedAt = 0;
+    const started = afterSuccesses(100);
+    const recovered = endAfterRecovery(100, () => restartedAt);
+    const load = runLoad({
+      url: worker.url, clients: 16, durationMs: 60_000, tag, until: recovered.underWay,
+      onOutcome: (o) => { started.onOutcome(o); recovered.onOutcome(o); },
+    });
+    expect(await Promise.race([started.underWay.then(() => 'under way'), load.then(() => 'ended')])).toBe('under way');
     await stack.gateway.restart();
+    restartedAt = Date.now();
     const { outcomes, ledger } = await load;
-    expect(outcomes.filter((o) => o.at > restartedAt && o.status < 300).length, 'successes after the restart').toBeGreaterThan(0);
-    expect(only503s(outcomes)).toEqual([]);
-    expect(outcomes.filter((o) => o.status === 0)).toEqual([]);
-    expect(await health()).toBe(200);
+    expect(outcomes.filter((o) => o.at >= restartedAt && o.status < 300).length, 'successes after the restart').toBeGreaterThanOrEqual(100);
+    expectNoFailures(outcomes);
+    expect((await fetch(`${worker.url}/health`)).status).toBe(200);
     expect(await ledgerMismatches(directUrl(), tag, ledger)).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 
   it('turns an exhausted PgBouncer pool into 503 + Retry-After within the deadline, then recovers', async () => {
-    // Two long transactions hold both server connections of the pool.
+    // Two open transactions hold both server connections of the pool (transaction mode keeps a
+    // server for a transaction until it ends); each has run a statement, so each has its server.
     const hogs = Array.from({ length: 2 }, () => new pg.Client({ host: '127.0.0.1', port: upstream.pgbouncerPort, user: 'todo', password: 'todo-local', database: 'todo' }));
     await Promise.all(hogs.map((c) => c.connect()));
-    const sleeping = hogs.map((c) => c.query('select pg_sleep(4)'));
-    await untilPostgresRuns('select pg_sleep(4)', hogs.length);
-    const started = Date.now();
-    const res = await fetch(`${worker.url}/todos`);
-    expect(res.status).toBe(503);
-    expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
-    expect(Date.now() - started).toBeLessThan(DEADLINE_MS + 1500);
-    await Promise.all(sleeping);
-    await Promise.all(hogs.map((c) => c.end()));
+    try {
+      for (const hog of hogs) await hog.query('begin; select 1');
+      const startedAt = Date.now();
+      const res = await within(DEADLINE_MS + MARGIN_MS, fetch(`${worker.url}/todos`));
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('1');
+      expect(Date.now() - startedAt).toBeGreaterThanOrEqual(DEADLINE_MS - 50); // only the deadline ends the wait
+      await res.arrayBuffer();
+    } finally {
+      for (const hog of hogs) await hog.query('rollback').catch(() => undefined);
+      await Promise.all(hogs.map((c) => c.end()));
+    }
     expect((await fetch(`${worker.url}/todos`)).status).toBe(200);
   }, 30_000);
 });

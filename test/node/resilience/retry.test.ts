@@ -49,7 +49,7 @@ describe('withRetry', () => {
 
   it.each(['23505', '22P02', '42601'])('never retries %s', async (code) => {
     let calls = 0;
-    await expect(withRetry(() => { calls++; return Promise.reject(dbError(code)); }, options())).rejects.toBeDefined();
+    await expect(withRetry(() => { calls++; return Promise.reject(dbError(code)); }, options())).rejects.toMatchObject({ code });
     expect(calls).toBe(1);
   });
 

@@ -2,7 +2,9 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
 import type { Env } from '../../../src/env.ts';
 import { app } from '../../../src/index.ts';
+import { indexOfSecret } from '../../../src/auth/secrets.ts';
 import { operationsOf } from '../../support/operations.ts';
+import { call } from './client.ts';
 
 const protectedEnv: Env = { ...env, AUTH_ANONYMOUS: undefined, API_TOKENS: ' tok_old , tok_new ,' };
 // Every operation the served document marks as secured: a route added later is covered without an edit here.
@@ -10,9 +12,11 @@ const document = await (await app.request('/openapi.json', {}, env)).json<Parame
 const operations = operationsOf(document);
 const secured = operations.filter((o) => o.secured);
 const routes = secured.map((o): [string, string, string?] => [o.method, o.path, o.body]);
-const request = (method: string, path: string, body: string | undefined, authorization?: string, e = protectedEnv) => {
+/** Calls an operation under `e`, its answer checked against the served document (call). */
+const request = async (method: string, path: string, body: string | undefined, authorization?: string, e = protectedEnv) => {
   const contentType = operations.find((o) => o.method === method && o.path === path)?.contentType ?? 'application/json';
-  return app.request(path, { method, body, headers: { 'content-type': contentType, ...(authorization ? { authorization } : {}) } }, e);
+  const res = await call(method, path, { body, headers: { 'content-type': contentType, ...(authorization ? { authorization } : {}) }, env: e });
+  return { status: res.status, headers: res.headers, json: <T>() => Promise.resolve(res.body as T) };
 };
 
 describe('bearer auth when API_TOKENS is set', () => {
@@ -109,3 +113,29 @@ describe('API_TOKENS', () => {
   });
 });
 
+describe('token comparison', () => {
+  const tokens = ['tok_a', 'tok_b', 'tok_c'];
+  /** How many SHA-256 digests one comparison against `tokens` computes. */
+  async function digestsFor(presented: string) {
+    const digest = vi.spyOn(crypto.subtle, 'digest');
+    try {
+      const matched = (await indexOfSecret(presented, tokens)) !== -1;
+      return { matched, digests: digest.mock.calls.length };
+    } finally {
+      digest.mockRestore();
+    }
+  }
+
+  it('tells match from mismatch', async () => {
+    expect((await digestsFor('tok_b')).matched).toBe(true);
+    expect((await digestsFor('tok_d')).matched).toBe(false);
+    expect(await indexOfSecret('', [])).toBe(-1);
+  });
+
+  it('hashes every configured token whether the first, the last or none matches (no early exit)', async () => {
+    const [first, last, none] = [await digestsFor('tok_a'), await digestsFor('tok_c'), await digestsFor('tok_x')];
+    expect(first.digests).toBeGreaterThanOrEqual(tokens.length);
+    expect(last.digests).toBe(first.digests);
+    expect(none.digests).toBe(first.digests);
+  });
+});

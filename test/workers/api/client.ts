@@ -1,9 +1,13 @@
-import { exports } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
 import { expect } from 'vitest';
+import { app } from '../../../src/index.ts';
+import type { Env } from '../../../src/env.ts';
+import { encodeCursor } from '../../../src/lib/cursor.ts';
 import { responseErrors } from '../../support/openapi-validator.ts';
 
 let document: Promise<any> | undefined;
-const served = () => (document ??= exports.default.fetch('http://localhost/openapi.json').then((r: Response) => r.json()));
+/** The OpenAPI document the Worker serves (read once per file). */
+export const servedDocument = () => (document ??= exports.default.fetch('http://localhost/openapi.json').then((r: Response) => r.json()));
 
 export interface Reply<T = any> {
   status: number;
@@ -15,29 +19,36 @@ export interface CallOptions {
   json?: unknown;
   body?: BodyInit;
   headers?: Record<string, string>;
+  /** Other settings for this request (the app is then called with them); default: the test Worker's own. */
+  env?: Env;
 }
 
 /**
  * Calls the Worker as a client would and checks the response against the
  * OpenAPI document it serves (a response the document does not describe fails
- * the test).
+ * the test). With `env`, the same app answers under those settings.
  */
-export async function call<T = any>(method: string, path: string, { json, body, headers = {} }: CallOptions = {}): Promise<Reply<T>> {
+export async function call<T = any>(method: string, path: string, { json, body, headers = {}, env: settings }: CallOptions = {}): Promise<Reply<T>> {
   const init: RequestInit = { method, headers: { ...headers } };
   if (json !== undefined) {
     init.body = JSON.stringify(json);
     (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
   } else if (body !== undefined) init.body = body;
-  const res = await exports.default.fetch(`http://localhost${path}`, init);
+  const res = settings ? await app.request(path, init, settings) : await exports.default.fetch(`http://localhost${path}`, init);
+  return checked<T>(method, path, res);
+}
+
+/** Reads a response and checks it against the served OpenAPI document (see `call`). */
+export async function checked<T = any>(method: string, path: string, res: Response): Promise<Reply<T>> {
   const text = await res.text();
   const contentType = res.headers.get('content-type');
   const parsed = text && contentType?.includes('json') ? JSON.parse(text) : text;
-  if (!['/openapi.json', '/docs'].includes(path.split('?')[0]!) && method !== 'OPTIONS' && method !== 'HEAD') {
-    const known = (await served()).paths;
-    const pathOnly = path.split('?')[0]!;
+  const pathOnly = path.split('?')[0]!;
+  if (!['/openapi.json', '/docs'].includes(pathOnly) && method !== 'OPTIONS' && method !== 'HEAD') {
+    const known = (await servedDocument()).paths;
     const described = Object.keys(known).some((p) => new RegExp(`^${p.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(pathOnly));
     if (described && res.status !== 405) {
-      expect(responseErrors(await served(), method, pathOnly, res.status, contentType, parsed), `${method} ${path} -> ${res.status}`).toEqual([]);
+      expect(responseErrors(await servedDocument(), method, pathOnly, res.status, contentType, parsed), `${method} ${path} -> ${res.status}`).toEqual([]);
     } else {
       expect(contentType, 'unknown routes answer with a problem').toBe('application/problem+json');
     }
@@ -45,25 +56,39 @@ export async function call<T = any>(method: string, path: string, { json, body, 
   return { status: res.status, headers: res.headers, body: parsed as T };
 }
 
+/** The test Worker's settings with some changed. */
+export const withSettings = (settings: Partial<Env>): Env => ({ ...env, ...settings });
+
+/** A database address where nothing listens: every connection is refused at once. */
+export const UNREACHABLE = '127.0.0.1:1';
+
+export type Todo = { id: number; text: string; done: boolean; createdAt: string; updatedAt: string };
+
 /** Creates a todo and returns it (asserting the 201). */
 export async function createTodo(text: string, done?: boolean) {
   const res = await call('POST', '/todos', { json: done === undefined ? { text } : { text, done } });
   expect(res.status).toBe(201);
-  return res.body as { id: number; text: string; done: boolean; createdAt: string; updatedAt: string };
+  return res.body as Todo;
 }
+
+/** POST /todos/import with a CSV body. */
+export const importCsv = (body: BodyInit, headers: Record<string, string> = {}, settings?: Env) =>
+  call('POST', '/todos/import', { body, headers: { 'content-type': 'text/csv', ...headers }, env: settings });
 
 /** A unique marker for texts, so tests sharing the database can find their own rows. */
 export const marker = () => `t-${crypto.randomUUID().slice(0, 8)}`;
 
+/** A list cursor whose first page starts with `todo` (newest first), skipping every newer row. */
+export const cursorFrom = (todo: Pick<Todo, 'id' | 'createdAt'>) => encodeCursor({ createdAt: todo.createdAt, id: todo.id + 1 });
+
 /**
- * Pages through the list with `query`, newest first, until `enough` says the
- * pages so far cover what the test needs, or the list ends. (The test
- * database is shared and holds thousands of rows from other files: walking
- * all of it two at a time would take minutes.)
+ * Pages through the list with `query`, newest first, from `cursor` (default:
+ * the newest row), until `enough` says the pages so far cover what the test
+ * needs, or the list ends. (The test database is shared and holds thousands
+ * of rows from other files: start from a cursor next to the test's own rows.)
  */
-export async function pagesUntil(query: string, limit: number, enough: (seen: any[]) => boolean = () => false) {
+export async function pagesUntil(query: string, limit: number, enough: (seen: any[]) => boolean = () => false, cursor: string | null = null) {
   const seen: any[] = [];
-  let cursor: string | null = null;
   do {
     const res: any = await call('GET', `/todos?limit=${limit}${query}${cursor ? `&cursor=${cursor}` : ''}`);
     expect(res.status).toBe(200);

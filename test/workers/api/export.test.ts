@@ -1,13 +1,19 @@
-import { exports } from 'cloudflare:workers';
-import { describe, expect, it } from 'vitest';
+import { env, exports } from 'cloudflare:workers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { app } from '../../../src/index.ts';
 import { csvRecord } from '../../../src/csv/format.ts';
 import { parseCsv } from '../../../src/csv/parse.ts';
+import { encodeCursor } from '../../../src/lib/cursor.ts';
 import { EXPORT_PAGE_ROWS } from '../../../src/todos/export.ts';
-import { call, marker } from './client.ts';
+import { captureConsole } from '../../support/console.ts';
+import { useTestGateway } from '../../support/driver.ts';
+import { openOutageLink } from '../../support/outage-link.ts';
+import { insertCreatedAt } from '../../support/rows.ts';
+import { call, importCsv, marker, withSettings } from './client.ts';
 
 const HEADER = ['id', 'text', 'done', 'createdAt', 'updatedAt'];
 
-const importCsv = (body: string) => call('POST', '/todos/import', { body, headers: { 'content-type': 'text/csv' } });
+beforeAll(() => useTestGateway(env.NEON_LOCAL_GATEWAY!));
 
 /** The whole export, parsed; `query` like '?done=true'. */
 async function exportRows(query = '') {
@@ -86,10 +92,51 @@ describe('GET /todos with Accept: text/csv', () => {
     expect(res.headers.get('vary')).toMatch(/Accept/);
   });
 
-  it('refuses limit and cursor, which page JSON only', async () => {
-    const res = await call('GET', '/todos?limit=5', { headers: { accept: 'text/csv' } });
-    expect(res.status).toBe(400);
-    expect(res.body.errors).toEqual([{ path: 'limit', message: 'not allowed with Accept: text/csv' }]);
+  it.each([['limit', '5'], ['cursor', encodeCursor({ createdAt: '2026-01-01T00:00:00.000000Z', id: 1 })]])(
+    'refuses %s, which pages JSON only',
+    async (name, value) => {
+      const res = await call('GET', `/todos?${name}=${value}`, { headers: { accept: 'text/csv' } });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([{ path: name, message: 'not allowed with Accept: text/csv' }]);
+    },
+  );
+
+  it('orders by creation time, oldest first, and by id within the same time', async () => {
+    const m = marker();
+    const at = (day: string) => `2001-${day}T00:00:00.000000Z`;
+    // Inserted in an order that is neither the times' nor the ids' alone.
+    await insertCreatedAt(env.DATABASE_URL, [
+      { text: `${m} third`, createdAt: at('03-01') }, { text: `${m} second a`, createdAt: at('02-01') },
+      { text: `${m} first`, createdAt: at('01-01') }, { text: `${m} second b`, createdAt: at('02-01') },
+    ]);
+    const mine = (await exportRows()).filter((r) => r.text.startsWith(m));
+    expect(mine.map((r) => [r.text, r.createdAt])).toEqual([
+      [`${m} first`, at('01-01')], [`${m} second a`, at('02-01')], [`${m} second b`, at('02-01')], [`${m} third`, at('03-01')],
+    ]);
+  });
+
+  it('cuts the transfer when a page after the first fails, rather than ending a short file', async () => {
+    const m = marker();
+    expect((await importCsv('text\n' + Array.from({ length: EXPORT_PAGE_ROWS + 1 }, (_, i) => `${m} ${i}\n`).join(''))).status).toBe(201);
+    const link = await openOutageLink({ failAfter: 1 }); // the first page's round trip goes through, every later one is cut
+    try {
+      const { result } = await captureConsole(async () => {
+        const res = await app.request('/todos', { headers: { accept: 'text/csv' } }, withSettings({ NEON_LOCAL_GATEWAY: link.address }));
+        const received: string[] = [];
+        const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+        const ending = await (async () => {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) return 'a clean end';
+            received.push(value);
+          }
+        })().catch(() => 'an error');
+        return { status: res.status, ending, records: parseCsv(received.join('')).length };
+      });
+      expect(result).toEqual({ status: 200, ending: 'an error', records: 1 + EXPORT_PAGE_ROWS }); // the header and the first page
+    } finally {
+      await link.close();
+    }
   });
 });
 
@@ -107,6 +154,12 @@ describe('content negotiation on GET /todos', () => {
     await res.body?.cancel();
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(new RegExp(`^${type}`));
+  });
+
+  it('says JSON answers depend on Accept too', async () => {
+    const res = await call('GET', '/todos?limit=1');
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(res.headers.get('vary')).toMatch(/\bAccept\b/);
   });
 
   it.each(['application/xml', 'text/html', 'application/json;q=0, text/csv;q=0'])('Accept %s -> 406 problem', async (accept) => {

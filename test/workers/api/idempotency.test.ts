@@ -1,8 +1,10 @@
 import { env } from 'cloudflare:workers';
-import { neon } from '@neondatabase/serverless';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { neon, Pool } from '@neondatabase/serverless';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { useTestGateway } from '../../support/driver.ts';
-import { call, marker } from './client.ts';
+import { until } from '../../support/poll.ts';
+import { rowsStartingWith } from '../../support/rows.ts';
+import { call, importCsv, marker } from './client.ts';
 
 const create = (key: string, json: unknown) => call('POST', '/todos', { json, headers: { 'idempotency-key': key } });
 const rowsWithText = async (text: string) => (await neon(env.DATABASE_URL)`select id from todos where text = ${text}`).length;
@@ -72,5 +74,61 @@ describe('Idempotency-Key on POST /todos', () => {
   it.each(['', 'a'.repeat(256), 'has space', 'é'])('refuses a malformed key %j with a 400', async (key) => {
     const res = await call('POST', '/todos', { json: { text: marker() }, headers: { 'idempotency-key': key } });
     expect(res.status).toBe(400);
+  });
+
+  it('accepts a key of 255 characters', async () => {
+    const key = crypto.randomUUID().padEnd(255, 'k');
+    const text = marker();
+    const first = await create(key, { text });
+    const again = await create(key, { text });
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('keeps one key on /todos and on /todos/import apart: each is a first request, each replays its own answer', async () => {
+    const key = crypto.randomUUID();
+    const m = marker();
+    const created = await create(key, { text: `${m} created` });
+    const imported = await importCsv(`text\n${m} imported\n`, { 'idempotency-key': key });
+    expect(created.status).toBe(201);
+    expect(imported).toMatchObject({ status: 201, body: { inserted: 1 } });
+    for (const first of [created, imported]) expect(first.headers.get('idempotent-replayed')).toBeNull();
+    const [createdAgain, importedAgain] = [await create(key, { text: `${m} created` }), await importCsv(`text\n${m} imported\n`, { 'idempotency-key': key })];
+    expect(createdAgain.body).toEqual(created.body);
+    expect(importedAgain.body).toEqual(imported.body);
+    for (const again of [createdAgain, importedAgain]) expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await rowsStartingWith(env.DATABASE_URL, m)).toEqual([{ text: `${m} created`, done: false }, { text: `${m} imported`, done: false }]);
+  });
+});
+
+// Only Postgres behind PgBouncer runs two transactions at once (the embedded upstream serialises them).
+describe.runIf(inject('backend') === 'postgres')('two requests with one key at the same moment', () => {
+  it('answers both 201 with the same body, one of them replayed, and creates one todo', async () => {
+    const key = crypto.randomUUID();
+    const text = marker();
+    // A transaction of the test's holds the key's row, so both requests are inside Postgres, waiting
+    // on it, before either can win; once it rolls back, they race for the key. (Setup only: it
+    // claims the key the way the API's statement does; the assertions are what a client sees.)
+    const pool = new Pool({ connectionString: inject('directUrl') });
+    pool.on('error', () => undefined);
+    const holder = await pool.connect();
+    try {
+      await holder.query('begin');
+      await holder.query(`insert into idempotency_keys (scope, key, request_hash, response) values ('todos.create', $1, '', '')`, [key]);
+      const { pid } = (await holder.query('select pg_backend_pid() as pid')).rows[0];
+      const racing = Promise.all([create(key, { text }), create(key, { text })]);
+      const waiting = async () => (await neon(inject('directUrl'))`select count(*)::int as n from pg_stat_activity where ${pid}::int = any(pg_blocking_pids(pid))`)[0]!.n >= 2;
+      await until(waiting, 'both requests waiting on the held key', { timeoutMs: 4000 }); // within their 5 s deadline
+      await holder.query('rollback');
+      const replies = await racing;
+      expect(replies.map((r) => r.status)).toEqual([201, 201]);
+      expect(replies[1].body).toEqual(replies[0].body);
+      expect(replies.map((r) => r.headers.get('idempotent-replayed')).sort()).toEqual([null, 'true']);
+      expect(await rowsWithText(text)).toBe(1);
+    } finally {
+      holder.release();
+      await pool.end();
+    }
   });
 });

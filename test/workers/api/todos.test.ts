@@ -1,5 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { call, createTodo, marker, pagesUntil } from './client.ts';
+import { env } from 'cloudflare:workers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { encodeCursor } from '../../../src/lib/cursor.ts';
+import { useTestGateway } from '../../support/driver.ts';
+import { insertCreatedAt } from '../../support/rows.ts';
+import { call, createTodo, cursorFrom, marker, pagesUntil } from './client.ts';
+
+beforeAll(() => useTestGateway(env.NEON_LOCAL_GATEWAY!));
 
 const RFC3339_MICROS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
@@ -90,33 +96,49 @@ describe('GET /todos', () => {
   it('lists newest first; pages of `limit` chain through nextCursor with no duplicate or gap', async () => {
     const mine = [];
     for (let i = 0; i < 5; i++) mine.push(await createTodo(`${marker()} page ${i}`));
-    const all = await pagesUntil('', 2, pastTodo(mine[0]!));
+    // From just above the newest of them: rows other files add meanwhile are newer and stay out of the walk.
+    const all = await pagesUntil('', 2, pastTodo(mine[0]!), cursorFrom(mine[4]!));
     const ids = all.map((t) => t.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (let i = 1; i < all.length; i++) {
       const [a, b] = [all[i - 1], all[i]];
       expect(a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.id > b.id)).toBe(true);
     }
+    expect(ids[0]).toBe(mine[4]!.id);
     const positions = mine.map((t) => ids.indexOf(t.id));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((x, y) => y - x)).toEqual(positions); // created later = listed earlier
   });
 
-  it('defaults to 20 items and null nextCursor on the last page', async () => {
+  it('defaults to 20 items, with a cursor when more follow', async () => {
     for (let i = 0; i < 21; i++) await createTodo(marker());
     const page = await call('GET', '/todos');
     expect(page.body.items).toHaveLength(20);
     expect(page.body.nextCursor).toEqual(expect.any(String));
-    const all = await pagesUntil('', 100, (seen) => seen.length >= 21);
-    expect(all.length).toBeGreaterThanOrEqual(21);
+  });
+
+  it('gives a null nextCursor on the last page: after the oldest rows, and past every row', async () => {
+    // The two oldest rows of the table (no other test writes a creation time this early).
+    const m = marker();
+    const ids = await insertCreatedAt(env.DATABASE_URL, [
+      { text: `${m} older`, createdAt: '1971-01-01T00:00:00.000000Z' }, { text: `${m} newer`, createdAt: '1971-01-02T00:00:00.000000Z' },
+    ]);
+    const [older, newer] = await Promise.all(ids.map(async (id) => (await call('GET', `/todos/${id}`)).body));
+    const from = cursorFrom(newer);
+    expect((await call('GET', `/todos?limit=2&cursor=${from}`)).body).toEqual({ items: [newer, older], nextCursor: null });
+    const first = await call('GET', `/todos?limit=1&cursor=${from}`);
+    expect(first.body).toEqual({ items: [newer], nextCursor: expect.any(String) });
+    expect((await call('GET', `/todos?limit=1&cursor=${first.body.nextCursor}`)).body).toEqual({ items: [older], nextCursor: null });
+    const beforeEveryRow = encodeCursor({ createdAt: '1970-01-01T00:00:00.000000Z', id: 1 });
+    expect((await call('GET', `/todos?cursor=${beforeEveryRow}`)).body).toEqual({ items: [], nextCursor: null });
   });
 
   it('filters by done=true and done=false', async () => {
     const open = await createTodo(marker(), false);
     const closed = await createTodo(marker(), true);
-    // Each walk reaches past the older of the two, so a wrongly included one would have been seen.
-    const done = await pagesUntil('&done=true', 100, pastTodo(open));
-    const notDone = await pagesUntil('&done=false', 100, pastTodo(open));
+    // Each walk starts at the newer of the two and reaches past the older, so a wrongly included one would have been seen.
+    const done = await pagesUntil('&done=true', 100, pastTodo(open), cursorFrom(closed));
+    const notDone = await pagesUntil('&done=false', 100, pastTodo(open), cursorFrom(closed));
     expect(done.every((t) => t.done === true)).toBe(true);
     expect(notDone.every((t) => t.done === false)).toBe(true);
     expect(done.map((t) => t.id)).toContain(closed.id);

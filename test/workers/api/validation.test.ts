@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { call, createTodo, marker } from './client.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { call, createTodo, marker, type Todo } from './client.ts';
+
+/** This file's own todo, for requests that name an existing one and must change nothing. */
+let mine: Todo;
+beforeAll(async () => { mine = await createTodo(marker()); });
 
 /** Asserts a 400 validation problem whose errors name `path`. */
 async function expectInvalid(res: Promise<{ status: number; body: any; headers: Headers }>, path: string) {
@@ -116,12 +120,12 @@ describe('query parameters where a route takes none', () => {
   it.each([
     ['POST', '/todos?dry=1', { json: { text: 'not created' } }],
     ['POST', '/todos/import?dry=1', { body: 'text\nnot imported\n', headers: { 'content-type': 'text/csv' } }],
-    ['GET', '/todos/1?foo=1', {}],
-    ['PATCH', '/todos/1?foo=1', { json: { done: true } }],
-    ['DELETE', '/todos/1?force=true', {}],
+    ['GET', '/todos/{mine}?foo=1', {}],
+    ['PATCH', '/todos/{mine}?foo=1', { json: { done: true } }],
+    ['DELETE', '/todos/{mine}?force=true', {}],
   ] as const)('%s %s is a 400 naming the parameter', async (method, path, options) => {
     const name = path.split('?')[1]!.split('=')[0]!;
-    const body = await expectInvalid(call(method, path, options), name);
+    const body = await expectInvalid(call(method, path.replace('{mine}', String(mine.id)), options), name);
     expect(body.errors).toEqual([{ path: name, message: `unknown field "${name}"` }]);
   });
 
@@ -145,8 +149,9 @@ describe('bodies', () => {
     const headers: Record<string, string> = type ? { 'content-type': type } : {};
     const res = await call('POST', '/todos', { body: JSON.stringify({ text: 'x' }), headers });
     expect(res.status).toBe(415);
-    const patch = await call('PATCH', '/todos/1', { body: JSON.stringify({ done: true }), headers });
+    const patch = await call('PATCH', `/todos/${mine.id}`, { body: JSON.stringify({ done: true }), headers });
     expect(patch.status).toBe(415);
+    expect((await call('GET', `/todos/${mine.id}`)).body).toEqual(mine);
   });
 
   it('answers 415 for an encoded body rather than reading it as malformed JSON', async () => {

@@ -11,7 +11,13 @@ export default defineConfig({
     projects: [
       {
         // On Node: the gateway, the launchers, the CLIs, pure functions.
-        test: { name: 'node', include: ['test/node/**/*.test.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 60_000 },
+        test: {
+          name: 'node',
+          include: ['test/node/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
       },
       {
         // Inside workerd: the Worker (src/index.ts) against the stack started by global setup.

@@ -19,7 +19,10 @@ export function onShutdown(cleanup: () => Promise<void>): void {
     stopping = true;
     cleanup().then(
       () => process.exit(signal === 'SIGINT' ? 130 : 143),
-      (err) => { console.error(`shutdown failed: ${(err as Error).message}`); process.exit(1); },
+      (err) => {
+        console.error(`shutdown failed: ${(err as Error).message}`);
+        process.exit(1);
+      },
     );
   };
   process.on('SIGINT', stop);
@@ -34,7 +37,11 @@ export function registerSecret(value: string | undefined): void {
   if (!value) return;
   secrets.add(value);
   secrets.add(encodeURIComponent(value));
-  try { secrets.add(decodeURIComponent(value)); } catch { /* not URL-encoded */ }
+  try {
+    secrets.add(decodeURIComponent(value));
+  } catch {
+    /* not URL-encoded */
+  }
 }
 
 /**
@@ -46,7 +53,8 @@ export function scrub(text: string): string {
   let out = text
     .replace(/([a-z][\w+.-]*:\/\/[^\s:@/'"]*):[^\s@/'"]*@/gi, '$1:***@')
     .replace(/\b(password|pass|pwd|PGPASSWORD)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&;]+)/gi, '$1$2***');
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) if (secret.length >= 3) out = out.split(secret).join('***');
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length))
+    if (secret.length >= 3) out = out.split(secret).join('***');
   return out;
 }
 
@@ -65,7 +73,14 @@ export function redactUrl(url: string): string {
   }
 }
 
-type ErrorLike = Error & { code?: unknown; detail?: unknown; hint?: unknown; address?: unknown; port?: unknown; errors?: unknown };
+type ErrorLike = Error & {
+  code?: unknown;
+  detail?: unknown;
+  hint?: unknown;
+  address?: unknown;
+  port?: unknown;
+  errors?: unknown;
+};
 
 /**
  * An error and its causes, one entry each, outermost first: the message (up to 12 lines),
@@ -83,22 +98,34 @@ export function describeError(err: unknown): string[] {
     seen.add(e);
     if (!(e instanceof Error)) {
       // A WebSocket failure reaches us as an ErrorEvent: the real error is inside it.
-      const inner = (e as { error?: unknown; message?: unknown });
+      const inner = e as { error?: unknown; message?: unknown };
       if (inner.error instanceof Error) visit(inner.error, depth + 1);
-      else lines.push(scrub(typeof inner.message === 'string' ? inner.message : Object.prototype.toString.call(e)).slice(0, 500));
+      else
+        lines.push(
+          scrub(typeof inner.message === 'string' ? inner.message : Object.prototype.toString.call(e)).slice(0, 500),
+        );
       return;
     }
     const { code, detail, hint, address, port, errors } = e as ErrorLike;
     // Every line of the message (a list of findings is one error), indented under the first.
-    const first = e.message.split('\n').slice(0, 12).map((line) => line.slice(0, 500)).join('\n    ').trimEnd() || e.name;
+    const first =
+      e.message
+        .split('\n')
+        .slice(0, 12)
+        .map((line) => line.slice(0, 500))
+        .join('\n    ')
+        .trimEnd() || e.name;
     const facts = [
       typeof code === 'string' && !first.includes(code) ? (/^[0-9A-Z]{5}$/.test(code) ? `SQLSTATE ${code}` : code) : '',
-      typeof address === 'string' && !first.includes(address) ? `at ${address}${typeof port === 'number' || typeof port === 'string' ? `:${port}` : ''}` : '',
+      typeof address === 'string' && !first.includes(address)
+        ? `at ${address}${typeof port === 'number' || typeof port === 'string' ? `:${port}` : ''}`
+        : '',
       typeof detail === 'string' ? `detail: ${detail}` : '',
       typeof hint === 'string' ? `hint: ${hint}` : '',
     ].filter(Boolean);
     // An AggregateError without a message of its own says nothing: its parts speak for it.
-    if (!(Array.isArray(errors) && !e.message)) lines.push(scrub(facts.length ? `${first} (${facts.join('; ')})` : first));
+    if (!(Array.isArray(errors) && !e.message))
+      lines.push(scrub(facts.length ? `${first} (${facts.join('; ')})` : first));
     if (Array.isArray(errors)) for (const part of errors) visit(part, depth + 1);
     visit(e.cause, depth + 1);
   };

@@ -33,7 +33,8 @@ export function copySwaggerUi(to = DOCS_DIR) {
     written.push(file);
   }
   for (const file of SWAGGER_UI_FILES) {
-    if (!(statSync(join(to, file), { throwIfNoEntry: false })?.size > 0)) throw new Error(`${join(to, file)} is missing or empty after the copy`);
+    if (!(statSync(join(to, file), { throwIfNoEntry: false })?.size > 0))
+      throw new Error(`${join(to, file)} is missing or empty after the copy`);
   }
   return written;
 }

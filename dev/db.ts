@@ -10,7 +10,9 @@ const { values } = parseFlags(
 const backend = backendFlag(values.backend);
 
 const started = Date.now();
-const stack = await startStack({ backend, port: Number(values.port), latencyMs: Number(values['latency-ms']) }).catch(die);
+const stack = await startStack({ backend, port: Number(values.port), latencyMs: Number(values['latency-ms']) }).catch(
+  die,
+);
 onShutdown(() => stack.stop());
 console.log(
   `ready in ${Date.now() - started} ms: gateway ${stack.gatewayUrl} (${backend}${Number(values['latency-ms']) ? `, +${values['latency-ms']} ms per round trip` : ''}) ` +

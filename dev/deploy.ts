@@ -26,12 +26,14 @@ import { die, parseFlags, redactUrl, registerSecret } from './cli.ts';
 import { copySwaggerUi, DOCS_DIR, SWAGGER_UI_FILES } from './copy-swagger-ui.mjs';
 import { applyMigrations, readMigrations } from './migrations.ts';
 
-const USAGE = 'npm run deploy:ci -- [--dry-run] [--skip-migrations] [--gradual PERCENT] [--health-url https://<worker>] [--message TEXT] [--config wrangler.toml]';
+const USAGE =
+  'npm run deploy:ci -- [--dry-run] [--skip-migrations] [--gradual PERCENT] [--health-url https://<worker>] [--message TEXT] [--config wrangler.toml]';
 const WRANGLER = 'node_modules/.bin/wrangler';
 /** Workers Free's limit on a Worker's compressed size (Paid: 10 MiB). */
 const FREE_PLAN_GZIP_BYTES = 3 * 1024 * 1024;
 /** What must never be bundled into the Worker: local tooling and Node-only packages. */
-const DEV_ONLY_INPUT = /^(dev|test)\/|node_modules\/(@electric-sql\/pglite|pg|pg-[a-z]+|ws|autocannon|drizzle-kit|wrangler|vitest)\//;
+const DEV_ONLY_INPUT =
+  /^(dev|test)\/|node_modules\/(@electric-sql\/pglite|pg|pg-[a-z]+|ws|autocannon|drizzle-kit|wrangler|vitest)\//;
 /** Dry-run placeholders: URLs of the right shape that point nowhere. */
 const PLACEHOLDERS = {
   DATABASE_URL: 'postgresql://app:placeholder@ep-dry-run-pooler.us-east-2.aws.neon.tech/neondb?sslmode=require',
@@ -53,22 +55,37 @@ export interface DeploySettings {
  * must not (DDL does not belong behind a transaction pooler). Values are never
  * printed; their passwords are registered so no error can print them either.
  */
-export function readSettings(env: NodeJS.ProcessEnv, { dryRun, migrate = true }: { dryRun: boolean; migrate?: boolean }): DeploySettings {
+export function readSettings(
+  env: NodeJS.ProcessEnv,
+  { dryRun, migrate = true }: { dryRun: boolean; migrate?: boolean },
+): DeploySettings {
   const problems: string[] = [];
   if (env.CI && !dryRun) {
-    for (const name of ['CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_ACCOUNT_ID']) if (!env[name]) problems.push(`${name} is not set (CI cannot log in interactively)`);
+    for (const name of ['CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_ACCOUNT_ID'])
+      if (!env[name]) problems.push(`${name} is not set (CI cannot log in interactively)`);
   }
   const url = (name: 'DATABASE_URL' | 'DIRECT_DATABASE_URL', pooled: boolean): string => {
     const value = env[name] || (dryRun ? PLACEHOLDERS[name] : '');
-    if (!value) { problems.push(`${name} is not set`); return ''; }
+    if (!value) {
+      problems.push(`${name} is not set`);
+      return '';
+    }
     let parsed: URL;
-    try { parsed = new URL(value); } catch { problems.push(`${name} is not a URL`); return value; }
+    try {
+      parsed = new URL(value);
+    } catch {
+      problems.push(`${name} is not a URL`);
+      return value;
+    }
     registerSecret(parsed.password);
-    if (!/^postgres(ql)?:$/.test(parsed.protocol)) problems.push(`${name} must be a postgres:// URL, not ${parsed.protocol}//...`);
+    if (!/^postgres(ql)?:$/.test(parsed.protocol))
+      problems.push(`${name} must be a postgres:// URL, not ${parsed.protocol}//...`);
     if (parsed.hostname.endsWith('.neon.tech') && parsed.hostname.includes('-pooler.') !== pooled) {
-      problems.push(pooled
-        ? `DATABASE_URL must be Neon's POOLED URL (host ep-...-pooler.<region>...), not ${parsed.hostname}`
-        : `DIRECT_DATABASE_URL must be Neon's DIRECT URL (host without -pooler), not ${parsed.hostname}`);
+      problems.push(
+        pooled
+          ? `DATABASE_URL must be Neon's POOLED URL (host ep-...-pooler.<region>...), not ${parsed.hostname}`
+          : `DIRECT_DATABASE_URL must be Neon's DIRECT URL (host without -pooler), not ${parsed.hostname}`,
+      );
     }
     return value;
   };
@@ -86,28 +103,42 @@ export function readSettings(env: NodeJS.ProcessEnv, { dryRun, migrate = true }:
  * the JSON reaches sh in its environment and printf, a builtin, writes it to the pipe,
  * so it is on no disk and in no command line.
  */
-function wrangler(args: string[], { secrets, extraEnv = {} }: { secrets?: string; extraEnv?: Record<string, string> } = {}): Promise<string> {
+function wrangler(
+  args: string[],
+  { secrets, extraEnv = {} }: { secrets?: string; extraEnv?: Record<string, string> } = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const env = {
       ...process.env,
       ...extraEnv,
     };
-    const child = secrets === undefined
-      ? spawn(WRANGLER, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
-      : spawn('/bin/sh', ['-c', 'printf "%s" "$DEPLOY_SECRETS_JSON" | env -u DEPLOY_SECRETS_JSON "$0" "$@"', WRANGLER, ...args], {
-        env: { ...env, DEPLOY_SECRETS_JSON: secrets },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+    const child =
+      secrets === undefined
+        ? spawn(WRANGLER, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+        : spawn(
+            '/bin/sh',
+            ['-c', 'printf "%s" "$DEPLOY_SECRETS_JSON" | env -u DEPLOY_SECRETS_JSON "$0" "$@"', WRANGLER, ...args],
+            {
+              env: { ...env, DEPLOY_SECRETS_JSON: secrets },
+              stdio: ['ignore', 'pipe', 'pipe'],
+            },
+          );
     let output = '';
-    const take = (chunk: Buffer) => { output += chunk.toString(); process.stdout.write(chunk); };
+    const take = (chunk: Buffer) => {
+      output += chunk.toString();
+      process.stdout.write(chunk);
+    };
     child.stdout.on('data', take);
     child.stderr.on('data', take);
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`wrangler ${args.slice(0, 2).join(' ')} exited with ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`wrangler ${args.slice(0, 2).join(' ')} exited with ${code}`)),
+    );
   });
 }
 
-const secretsJson = (s: DeploySettings) => JSON.stringify({ DATABASE_URL: s.databaseUrl, ...(s.apiTokens ? { API_TOKENS: s.apiTokens } : {}) });
+const secretsJson = (s: DeploySettings) =>
+  JSON.stringify({ DATABASE_URL: s.databaseUrl, ...(s.apiTokens ? { API_TOKENS: s.apiTokens } : {}) });
 
 /**
  * Checks what `wrangler deploy --dry-run` built and said: no warning (a TOML key in the
@@ -120,26 +151,42 @@ export function checkBuild(rawOutput: string, outdir: string, secretNames: strin
   const output = rawOutput.replace(/\x1b\[[0-9;]*m/g, ''); // wrangler colours its warnings whatever FORCE_COLOR says
   const failures: string[] = [];
   for (const block of output.split('[WARNING]').slice(1)) {
-    const lines = block.split(/\n\s*\n\s*\n/)[0]!.split('\n').map((line) => line.trim()).filter(Boolean);
+    const lines = block
+      .split(/\n\s*\n\s*\n/)[0]!
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
     failures.push(`wrangler warned: ${lines.join(' ')}`);
   }
-  for (const binding of ['RATE_LIMITER', 'CORS_ORIGINS', 'DB_TIMEOUT_MS', 'RATE_LIMIT_PERIOD_SECONDS', ...secretNames]) {
+  for (const binding of [
+    'RATE_LIMITER',
+    'CORS_ORIGINS',
+    'DB_TIMEOUT_MS',
+    'RATE_LIMIT_PERIOD_SECONDS',
+    ...secretNames,
+  ]) {
     if (!new RegExp(`env\\.${binding}\\b`).test(output)) failures.push(`binding ${binding} is missing from the upload`);
   }
   for (const secret of secretNames) {
-    if (!new RegExp(`env\\.${secret} \\("\\(hidden\\)"\\)`).test(output)) failures.push(`${secret} is not uploaded as a hidden secret`);
+    if (!new RegExp(`env\\.${secret} \\("\\(hidden\\)"\\)`).test(output))
+      failures.push(`${secret} is not uploaded as a hidden secret`);
   }
-  if (/env\.NEON_LOCAL_GATEWAY\b/.test(output)) failures.push('NEON_LOCAL_GATEWAY would be deployed: it is for local runs only');
+  if (/env\.NEON_LOCAL_GATEWAY\b/.test(output))
+    failures.push('NEON_LOCAL_GATEWAY would be deployed: it is for local runs only');
   const bundle = join(outdir, 'index.js');
   if (!existsSync(bundle)) failures.push(`no bundle at ${bundle}`);
   if (!existsSync(`${bundle}.map`)) failures.push('no source map next to the bundle (upload_source_maps needs one)');
-  for (const file of SWAGGER_UI_FILES) if (!existsSync(join(DOCS_DIR, file))) failures.push(`public/docs/${file} is missing: /docs would be broken`);
-  const inputs = Object.keys((JSON.parse(readFileSync(join(outdir, 'bundle-meta.json'), 'utf8')) as { inputs: Record<string, unknown> }).inputs);
+  for (const file of SWAGGER_UI_FILES)
+    if (!existsSync(join(DOCS_DIR, file))) failures.push(`public/docs/${file} is missing: /docs would be broken`);
+  const inputs = Object.keys(
+    (JSON.parse(readFileSync(join(outdir, 'bundle-meta.json'), 'utf8')) as { inputs: Record<string, unknown> }).inputs,
+  );
   const devOnly = inputs.filter((input) => DEV_ONLY_INPUT.test(input));
   if (devOnly.length) failures.push(`local tooling would be bundled: ${devOnly.slice(0, 3).join(', ')}`);
   if (failures.length) throw new Error(`the build is not fit to deploy:\n- ${failures.join('\n- ')}`);
   const gzip = existsSync(bundle) ? gzipSync(readFileSync(bundle)).length : 0;
-  if (gzip > FREE_PLAN_GZIP_BYTES) throw new Error(`the Worker is ${(gzip / 1024).toFixed(0)} KiB gzipped, over Workers Free's 3 MiB`);
+  if (gzip > FREE_PLAN_GZIP_BYTES)
+    throw new Error(`the Worker is ${(gzip / 1024).toFixed(0)} KiB gzipped, over Workers Free's 3 MiB`);
   return [
     `bundle ${(statSync(bundle).size / 1024).toFixed(1)} KiB, ${(gzip / 1024).toFixed(1)} KiB gzipped (Workers Free allows 3 MiB), source map present`,
     `${inputs.length} modules bundled, none from dev/ or test/`,
@@ -151,9 +198,13 @@ export function checkBuild(rawOutput: string, outdir: string, secretNames: strin
 async function currentVersion(config: string[]): Promise<string> {
   const output = await wrangler(['deployments', 'status', '--json', ...config]);
   // The JSON, whatever wrangler printed around it (a one-time telemetry notice, for one).
-  const status = JSON.parse(output.slice(output.indexOf('{'), output.lastIndexOf('}') + 1)) as { versions: { version_id: string; percentage: number }[] };
+  const status = JSON.parse(output.slice(output.indexOf('{'), output.lastIndexOf('}') + 1)) as {
+    versions: { version_id: string; percentage: number }[];
+  };
   if (status.versions.length !== 1) {
-    throw new Error(`traffic is split between ${status.versions.length} versions: finish or roll back that rollout first (npx wrangler versions deploy <id>@100 -y)`);
+    throw new Error(
+      `traffic is split between ${status.versions.length} versions: finish or roll back that rollout first (npx wrangler versions deploy <id>@100 -y)`,
+    );
   }
   return status.versions[0]!.version_id;
 }
@@ -166,7 +217,10 @@ async function checkHealth(base: string): Promise<void> {
   while (Date.now() < until) {
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-      if (res.status === 200) { log(`${url} answered 200`); return; }
+      if (res.status === 200) {
+        log(`${url} answered 200`);
+        return;
+      }
       last = `${res.status} ${(await res.text()).slice(0, 300)}`;
     } catch (err) {
       last = (err as Error).message;
@@ -177,27 +231,40 @@ async function checkHealth(base: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseFlags({
-    'dry-run': { type: 'boolean', default: false },
-    'skip-migrations': { type: 'boolean', default: false },
-    gradual: { type: 'string' },
-    'health-url': { type: 'string' },
-    message: { type: 'string' },
-    config: { type: 'string' },
-  }, USAGE);
+  const { values } = parseFlags(
+    {
+      'dry-run': { type: 'boolean', default: false },
+      'skip-migrations': { type: 'boolean', default: false },
+      gradual: { type: 'string' },
+      'health-url': { type: 'string' },
+      message: { type: 'string' },
+      config: { type: 'string' },
+    },
+    USAGE,
+  );
   const dryRun = values['dry-run'];
-  const gradual = values.gradual === undefined || values.gradual === '' || values.gradual === '100' ? undefined : Number(values.gradual);
-  if (gradual !== undefined && !(Number.isInteger(gradual) && gradual >= 1 && gradual <= 99)) throw new Error(`--gradual must be a whole percentage from 1 to 99 (or 100 for a plain deploy), not ${values.gradual}`);
+  const gradual =
+    values.gradual === undefined || values.gradual === '' || values.gradual === '100'
+      ? undefined
+      : Number(values.gradual);
+  if (gradual !== undefined && !(Number.isInteger(gradual) && gradual >= 1 && gradual <= 99))
+    throw new Error(
+      `--gradual must be a whole percentage from 1 to 99 (or 100 for a plain deploy), not ${values.gradual}`,
+    );
   const config = values.config ? ['--config', values.config] : [];
   const message = values.message ? ['--message', values.message] : [];
 
-  log(`${dryRun ? 'DRY RUN: nothing is uploaded or migrated' : 'deploying'}${gradual ? `, gradually (${gradual}% first)` : ''}`);
+  log(
+    `${dryRun ? 'DRY RUN: nothing is uploaded or migrated' : 'deploying'}${gradual ? `, gradually (${gradual}% first)` : ''}`,
+  );
   const migrate = !values['skip-migrations'];
   const settings = readSettings(process.env, { dryRun, migrate });
   const given = (name: string) => (process.env[name] ? '' : ' [placeholder]');
-  log(`settings: DATABASE_URL (pooled) ${redactUrl(settings.databaseUrl)}${given('DATABASE_URL')}; `
-    + `DIRECT_DATABASE_URL ${settings.directUrl ? `${redactUrl(settings.directUrl)}${given('DIRECT_DATABASE_URL')}` : 'not needed (--skip-migrations)'}; `
-    + `API_TOKENS ${settings.apiTokens ? 'given' : 'not given (the deployed value, if any, stays)'}`);
+  log(
+    `settings: DATABASE_URL (pooled) ${redactUrl(settings.databaseUrl)}${given('DATABASE_URL')}; ` +
+      `DIRECT_DATABASE_URL ${settings.directUrl ? `${redactUrl(settings.directUrl)}${given('DIRECT_DATABASE_URL')}` : 'not needed (--skip-migrations)'}; ` +
+      `API_TOKENS ${settings.apiTokens ? 'given' : 'not given (the deployed value, if any, stays)'}`,
+  );
 
   const written = copySwaggerUi();
   log(`docs assets: public/docs ${written.length ? `written (${written.join(', ')})` : 'up to date'}`);
@@ -207,7 +274,21 @@ async function main(): Promise<void> {
   const outdir = mkdtempSync(join(tmpdir(), 'deploy-dry-run-'));
   try {
     // A real deploy builds and checks the same way first, before it migrates: wrangler would upload despite a warning.
-    const output = await wrangler(['deploy', '--dry-run', '--minify', '--outdir', outdir, '--metafile', join(outdir, 'bundle-meta.json'), '--secrets-file', '/dev/stdin', ...config], { secrets });
+    const output = await wrangler(
+      [
+        'deploy',
+        '--dry-run',
+        '--minify',
+        '--outdir',
+        outdir,
+        '--metafile',
+        join(outdir, 'bundle-meta.json'),
+        '--secrets-file',
+        '/dev/stdin',
+        ...config,
+      ],
+      { secrets },
+    );
     for (const line of checkBuild(output, outdir, secretNames)) log(`checked: ${line}`);
 
     const migrations = readMigrations();
@@ -220,8 +301,23 @@ async function main(): Promise<void> {
     }
     if (dryRun) {
       if (gradual) {
-        await wrangler(['versions', 'upload', '--dry-run', '--minify', '--outdir', join(outdir, 'version'), '--secrets-file', '/dev/stdin', ...config], { secrets });
-        log(`would run: wrangler versions upload --minify --secrets-file /dev/stdin; wrangler versions deploy <new>@${gradual} <current>@${100 - gradual} -y; wrangler triggers deploy`);
+        await wrangler(
+          [
+            'versions',
+            'upload',
+            '--dry-run',
+            '--minify',
+            '--outdir',
+            join(outdir, 'version'),
+            '--secrets-file',
+            '/dev/stdin',
+            ...config,
+          ],
+          { secrets },
+        );
+        log(
+          `would run: wrangler versions upload --minify --secrets-file /dev/stdin; wrangler versions deploy <new>@${gradual} <current>@${100 - gradual} -y; wrangler triggers deploy`,
+        );
       } else {
         log('would run: wrangler deploy --minify --secrets-file /dev/stdin');
       }
@@ -231,14 +327,30 @@ async function main(): Promise<void> {
     if (gradual) {
       const previous = await currentVersion(config);
       const outputFile = join(outdir, 'wrangler-output.ndjson');
-      await wrangler(['versions', 'upload', '--minify', '--secrets-file', '/dev/stdin', ...message, ...config], { secrets, extraEnv: { WRANGLER_OUTPUT_FILE_PATH: outputFile } });
-      const upload = readFileSync(outputFile, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { type: string; version_id?: string })
+      await wrangler(['versions', 'upload', '--minify', '--secrets-file', '/dev/stdin', ...message, ...config], {
+        secrets,
+        extraEnv: { WRANGLER_OUTPUT_FILE_PATH: outputFile },
+      });
+      const upload = readFileSync(outputFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { type: string; version_id?: string })
         .find((entry) => entry.type === 'version-upload');
       if (!upload?.version_id) throw new Error('wrangler versions upload did not report the new version id');
-      await wrangler(['versions', 'deploy', `${upload.version_id}@${gradual}`, `${previous}@${100 - gradual}`, '--yes', ...message, ...config]);
+      await wrangler([
+        'versions',
+        'deploy',
+        `${upload.version_id}@${gradual}`,
+        `${previous}@${100 - gradual}`,
+        '--yes',
+        ...message,
+        ...config,
+      ]);
       await wrangler(['triggers', 'deploy', ...config]); // crons and routes are not part of a version
       log(`version ${upload.version_id} serves ${gradual}% (the previous ${previous}: ${100 - gradual}%)`);
-      log(`promote: npx wrangler versions deploy ${upload.version_id}@100 -y    roll back: npx wrangler versions deploy ${previous}@100 -y`);
+      log(
+        `promote: npx wrangler versions deploy ${upload.version_id}@100 -y    roll back: npx wrangler versions deploy ${previous}@100 -y`,
+      );
     } else {
       await wrangler(['deploy', '--minify', '--secrets-file', '/dev/stdin', ...message, ...config], { secrets });
     }

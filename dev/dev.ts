@@ -15,7 +15,9 @@ await applyMigrations(stack.directUrl, { localGateway: stack.gatewayAddress }).c
   await stack.stop();
   die(err);
 });
-console.log(`database ready: ${backend === 'postgres' ? 'private Postgres behind PgBouncer (transaction mode)' : 'embedded PGlite (.data/pglite)'}, gateway ${stack.gatewayUrl}, migrations applied`);
+console.log(
+  `database ready: ${backend === 'postgres' ? 'private Postgres behind PgBouncer (transaction mode)' : 'embedded PGlite (.data/pglite)'}, gateway ${stack.gatewayUrl}, migrations applied`,
+);
 
 // Trust the local issuer (the gateway serves its key set) and let curl in without a token, as `default`.
 const identity = localIdentity(stack.gatewayUrl);
@@ -28,7 +30,9 @@ const worker = await startWorker({
   die(err);
 });
 console.log(`API ready: ${worker.url}  docs: ${worker.url}/docs  upstream: ${backend}  (Ctrl-C stops everything)`);
-console.log(`anonymous calls act as "default"; to call as the user "dev" for 12 h: curl -H "Authorization: Bearer ${identity.token}" ${worker.url}/todos`);
+console.log(
+  `anonymous calls act as "default"; to call as the user "dev" for 12 h: curl -H "Authorization: Bearer ${identity.token}" ${worker.url}/todos`,
+);
 console.log('a token for another user: npm run -s token -- alice');
 onShutdown(async () => {
   await worker.stop();

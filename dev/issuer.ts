@@ -22,7 +22,8 @@ const base64url = (bytes: Buffer | string) => Buffer.from(bytes).toString('base6
 
 /** The key as the file stores it (a private JWK) turned into an IssuerKey; kid is the RFC 7638 thumbprint. */
 function fromPrivateJwk(jwk: JsonWebKey): IssuerKey {
-  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !jwk.x || !jwk.y || !jwk.d) throw new Error('the local issuer key is not an EC P-256 private JWK');
+  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !jwk.x || !jwk.y || !jwk.d)
+    throw new Error('the local issuer key is not an EC P-256 private JWK');
   const thumbprint = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });
   const kid = base64url(createHash('sha256').update(thumbprint).digest());
   return {
@@ -46,11 +47,18 @@ export function loadIssuerKey(file = LOCAL_ISSUER_KEY_FILE): IssuerKey {
   try {
     return fromPrivateJwk(JSON.parse(readFileSync(file, 'utf8')) as JsonWebKey);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read the local issuer key ${file}: ${(err as Error).message} (delete it to make a new one)`);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new Error(
+        `cannot read the local issuer key ${file}: ${(err as Error).message} (delete it to make a new one)`,
+      );
   }
   mkdirSync(dirname(file), { recursive: true });
   const aside = `${file}.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(aside, JSON.stringify(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' })), { mode: 0o600 });
+  writeFileSync(
+    aside,
+    JSON.stringify(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' })),
+    { mode: 0o600 },
+  );
   try {
     linkSync(aside, file);
   } catch (err) {
@@ -80,9 +88,19 @@ export interface MintOptions {
 }
 
 /** A signed JWT (ES256, typ JWT, kid) with iss, sub, iat, nbf-less exp, optional aud and extra claims. */
-export function mintToken(key: IssuerKey, { issuer, subject, lifetimeSeconds = 3600, audience, claims = {}, now = Math.floor(Date.now() / 1000) }: MintOptions): string {
+export function mintToken(
+  key: IssuerKey,
+  { issuer, subject, lifetimeSeconds = 3600, audience, claims = {}, now = Math.floor(Date.now() / 1000) }: MintOptions,
+): string {
   const header = { alg: 'ES256', typ: 'JWT', kid: key.kid };
-  const payload = { iss: issuer, sub: subject, iat: now, exp: now + lifetimeSeconds, ...(audience === undefined ? {} : { aud: audience }), ...claims };
+  const payload = {
+    iss: issuer,
+    sub: subject,
+    iat: now,
+    exp: now + lifetimeSeconds,
+    ...(audience === undefined ? {} : { aud: audience }),
+    ...claims,
+  };
   const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
   const signature = sign('sha256', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
   return `${input}.${base64url(signature)}`;
@@ -91,8 +109,11 @@ export function mintToken(key: IssuerKey, { issuer, subject, lifetimeSeconds = 3
 /** `90`, `90s`, `15m`, `1h`, `2d` as seconds; throws on anything else. */
 export function parseLifetime(value: string): number {
   const match = /^(\d+)([smhd]?)$/.exec(value.trim());
-  const seconds = match ? Number(match[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86_400 }[match[2] as '' | 's' | 'm' | 'h' | 'd'] : NaN;
-  if (!(seconds > 0 && seconds <= 366 * 86_400)) throw new Error(`--lifetime must be like 90s, 15m, 1h or 2d (at most a year), not ${JSON.stringify(value)}`);
+  const seconds = match
+    ? Number(match[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86_400 }[match[2] as '' | 's' | 'm' | 'h' | 'd']
+    : NaN;
+  if (!(seconds > 0 && seconds <= 366 * 86_400))
+    throw new Error(`--lifetime must be like 90s, 15m, 1h or 2d (at most a year), not ${JSON.stringify(value)}`);
   return seconds;
 }
 
@@ -113,7 +134,10 @@ export function parseClaim(value: string): [string, unknown] {
  * gateway at `gatewayUrl` (with anonymous access on, so curl works with no
  * token), and a ready-to-use token for `subject` (default `dev`).
  */
-export function localIdentity(gatewayUrl: string, { keyFile = LOCAL_ISSUER_KEY_FILE, subject = 'dev', lifetimeSeconds = 12 * 3600 } = {}) {
+export function localIdentity(
+  gatewayUrl: string,
+  { keyFile = LOCAL_ISSUER_KEY_FILE, subject = 'dev', lifetimeSeconds = 12 * 3600 } = {},
+) {
   const key = loadIssuerKey(keyFile);
   return {
     vars: { AUTH_JWKS_URL: `${gatewayUrl}${JWKS_PATH}`, AUTH_ISSUER: gatewayUrl, AUTH_ANONYMOUS: 'on' },

@@ -7,6 +7,7 @@ import { applyMigrations } from './migrations.ts';
 const url = process.env.DATABASE_URL;
 if (!url) die(new Error('set DATABASE_URL to the database to migrate (on Neon, the direct connection string)'));
 const shown = redactUrl(url); // also registers the password, so no message can print it
-await applyMigrations(url, { localGateway: process.env.NEON_LOCAL_GATEWAY, log: (line) => console.log(line) }).catch((err: unknown) =>
-  die(new Error(`migrating ${shown} failed`, { cause: err })));
+await applyMigrations(url, { localGateway: process.env.NEON_LOCAL_GATEWAY, log: (line) => console.log(line) }).catch(
+  (err: unknown) => die(new Error(`migrating ${shown} failed`, { cause: err })),
+);
 console.log(`migrations applied to ${shown}`);

@@ -35,20 +35,31 @@ export interface Migration {
  * repeats it), and no statement may open or close a transaction itself.
  */
 export function readMigrations(folder = MIGRATIONS_FOLDER): Migration[] {
-  const journal = JSON.parse(readFileSync(join(folder, 'meta/_journal.json'), 'utf8')) as { entries: { tag: string }[] };
+  const journal = JSON.parse(readFileSync(join(folder, 'meta/_journal.json'), 'utf8')) as {
+    entries: { tag: string }[];
+  };
   const files = readMigrationFiles({ migrationsFolder: folder });
   return files.map((file, i) => {
     const tag = journal.entries[i]!.tag;
     const statements = file.sql.map((s) => s.trim()).filter(Boolean);
-    const transactional = !readFileSync(join(folder, `${tag}.sql`), 'utf8').trimStart().startsWith(NO_TRANSACTION_MARKER);
+    const transactional = !readFileSync(join(folder, `${tag}.sql`), 'utf8')
+      .trimStart()
+      .startsWith(NO_TRANSACTION_MARKER);
     if (!transactional) {
       for (const statement of statements) {
-        const sql = statement.split('\n').filter((line) => !line.trim().startsWith('--')).join('\n');
+        const sql = statement
+          .split('\n')
+          .filter((line) => !line.trim().startsWith('--'))
+          .join('\n');
         if (/^\s*(BEGIN|COMMIT|ROLLBACK|START\s+TRANSACTION)\b/im.test(sql)) {
-          throw new Error(`${tag}.sql is marked no-transaction but controls a transaction itself: ${sql.trim().split('\n')[0]}`);
+          throw new Error(
+            `${tag}.sql is marked no-transaction but controls a transaction itself: ${sql.trim().split('\n')[0]}`,
+          );
         }
         if (!/\bIF\s+(NOT\s+)?EXISTS\b/i.test(sql)) {
-          throw new Error(`${tag}.sql is marked no-transaction, so each statement must be safe to repeat (IF NOT EXISTS / IF EXISTS): ${sql.trim().split('\n')[0]}`);
+          throw new Error(
+            `${tag}.sql is marked no-transaction, so each statement must be safe to repeat (IF NOT EXISTS / IF EXISTS): ${sql.trim().split('\n')[0]}`,
+          );
         }
       }
     }
@@ -87,7 +98,10 @@ export interface ApplyOptions {
  * tools read it unchanged. Use Neon's DIRECT (non-pooler) URL: DDL does not belong
  * behind a transaction pooler.
  */
-export async function applyMigrations(url: string, { localGateway, migrationsFolder, migrationsSchema = 'drizzle', log = () => undefined }: ApplyOptions = {}): Promise<void> {
+export async function applyMigrations(
+  url: string,
+  { localGateway, migrationsFolder, migrationsSchema = 'drizzle', log = () => undefined }: ApplyOptions = {},
+): Promise<void> {
   const migrations = readMigrations(migrationsFolder);
   neonConfig.webSocketConstructor = ws;
   useLocalGateway(localGateway);
@@ -98,12 +112,17 @@ export async function applyMigrations(url: string, { localGateway, migrationsFol
     client = await pool.connect();
     const table = `"${migrationsSchema.replace(/"/g, '""')}"."__drizzle_migrations"`;
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${migrationsSchema.replace(/"/g, '""')}"`);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${table} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`);
-    const { rows } = await client.query<{ created_at: string }>(`SELECT created_at FROM ${table} ORDER BY created_at DESC LIMIT 1`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${table} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`,
+    );
+    const { rows } = await client.query<{ created_at: string }>(
+      `SELECT created_at FROM ${table} ORDER BY created_at DESC LIMIT 1`,
+    );
     const lastApplied = rows[0] ? Number(rows[0].created_at) : -Infinity;
     const pending = migrations.filter((m) => m.folderMillis > lastApplied);
     if (pending.length === 0) log('migrations: nothing to apply');
-    const record = (m: Migration) => client!.query(`INSERT INTO ${table} ("hash", "created_at") VALUES ($1, $2)`, [m.hash, m.folderMillis]);
+    const record = (m: Migration) =>
+      client!.query(`INSERT INTO ${table} ("hash", "created_at") VALUES ($1, $2)`, [m.hash, m.folderMillis]);
 
     for (const batch of batches(pending)) {
       if (batch[0]!.transactional) {
@@ -125,10 +144,13 @@ export async function applyMigrations(url: string, { localGateway, migrationsFol
         log(`migrations: ${m.tag} (no transaction: each statement on its own)`);
         for (const statement of m.statements) await client.query(statement);
         const invalid = await client.query<{ name: string }>(
-          'SELECT indexrelid::regclass::text AS name FROM pg_index WHERE NOT indisvalid ORDER BY 1');
+          'SELECT indexrelid::regclass::text AS name FROM pg_index WHERE NOT indisvalid ORDER BY 1',
+        );
         if (invalid.rows.length > 0) {
           const names = invalid.rows.map((r) => r.name).join(', ');
-          throw new Error(`${m.tag}: index ${names} is INVALID (a concurrent build failed part-way); drop it with DROP INDEX CONCURRENTLY ${invalid.rows[0]!.name}; and run the migrations again`);
+          throw new Error(
+            `${m.tag}: index ${names} is INVALID (a concurrent build failed part-way); drop it with DROP INDEX CONCURRENTLY ${invalid.rows[0]!.name}; and run the migrations again`,
+          );
         }
         await record(m);
       }

@@ -5,6 +5,9 @@ import { app } from '../src/index.ts';
 
 const res = await app.request('/openapi.json', {}, { DATABASE_URL: '' });
 // The Worker names the origin that served the document; the file names "the same origin".
-const document = { ...(await res.json<Record<string, unknown>>()), servers: [{ url: '/', description: 'The origin serving this document' }] };
+const document = {
+  ...(await res.json<Record<string, unknown>>()),
+  servers: [{ url: '/', description: 'The origin serving this document' }],
+};
 writeFileSync(new URL('../openapi.json', import.meta.url), `${JSON.stringify(document, null, 2)}\n`);
 console.log('wrote openapi.json');

@@ -49,16 +49,25 @@ const url = (host: string) =>
  * gateway in front of it. `npm run db`, `npm run dev`, the tests and the
  * benchmark all start it through here.
  */
-export async function startStack({ backend = 'embedded', port = 4444, latencyMs = 0, dataDir = '.data/pglite', issuerKeyFile }: StackOptions = {}): Promise<Stack> {
+export async function startStack({
+  backend = 'embedded',
+  port = 4444,
+  latencyMs = 0,
+  dataDir = '.data/pglite',
+  issuerKeyFile,
+}: StackOptions = {}): Promise<Stack> {
   const keyFile = issuerKeyFile ?? (dataDir === 'memory' ? 'memory' : LOCAL_ISSUER_KEY_FILE);
   const issuerKey = keyFile === 'memory' ? generateIssuerKey() : loadIssuerKey(keyFile);
-  const upstream = backend === 'postgres' ? await startPostgres(LOCAL_CREDENTIALS) : await startEmbedded(dataDir, LOCAL_CREDENTIALS);
+  const upstream =
+    backend === 'postgres' ? await startPostgres(LOCAL_CREDENTIALS) : await startEmbedded(dataDir, LOCAL_CREDENTIALS);
   let gateway: Gateway;
   try {
     gateway = await startGateway({ upstream, port, latencyMs, issuerKey });
   } catch (err) {
     await upstream.stop();
-    throw (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? new Error(`port ${port} is already in use (another "npm run db"?); pick another with --port`) : err;
+    throw (err as NodeJS.ErrnoException).code === 'EADDRINUSE'
+      ? new Error(`port ${port} is already in use (another "npm run db"?); pick another with --port`)
+      : err;
   }
   return {
     backend,

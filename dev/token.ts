@@ -2,9 +2,17 @@
 // Prints only a fresh JWT for USER on stdout, signed by the local issuer (the key in .data/, made on
 // first use), valid against `npm run dev` (whose gateway serves that key at /.well-known/jwks.json).
 import { die, parseFlags } from './cli.ts';
-import { loadIssuerKey, LOCAL_ISSUER_KEY_FILE, LOCAL_ISSUER_URL, mintToken, parseClaim, parseLifetime } from './issuer.ts';
+import {
+  loadIssuerKey,
+  LOCAL_ISSUER_KEY_FILE,
+  LOCAL_ISSUER_URL,
+  mintToken,
+  parseClaim,
+  parseLifetime,
+} from './issuer.ts';
 
-const usage = 'npm run -s token -- USER [--lifetime 1h] [--claim name=value ...] [--audience AUD] [--issuer URL] [--key-file PATH]';
+const usage =
+  'npm run -s token -- USER [--lifetime 1h] [--claim name=value ...] [--audience AUD] [--issuer URL] [--key-file PATH]';
 const { values, positionals } = parseFlags(
   {
     lifetime: { type: 'string', default: '1h' },
@@ -32,7 +40,9 @@ try {
 
 try {
   const key = loadIssuerKey(values['key-file']);
-  process.stdout.write(`${mintToken(key, { issuer: values.issuer, subject: positionals[0]!, lifetimeSeconds, audience: values.audience, claims })}\n`);
+  process.stdout.write(
+    `${mintToken(key, { issuer: values.issuer, subject: positionals[0]!, lifetimeSeconds, audience: values.audience, claims })}\n`,
+  );
 } catch (err) {
   die(err);
 }

@@ -41,10 +41,26 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   }
 }
 
-async function startOnce({ port = 0, vars, persistTo, inherit = false, rateLimit }: WorkerOptions): Promise<RunningWorker> {
+async function startOnce({
+  port = 0,
+  vars,
+  persistTo,
+  inherit = false,
+  rateLimit,
+}: WorkerOptions): Promise<RunningWorker> {
   // --log-level: 'log' shows the Worker's console.log request lines (npm run dev); 'info' still has "Ready on".
   // --test-scheduled: GET /__scheduled?cron=... runs the cron handler, as a trigger would.
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false', '--log-level', inherit ? 'log' : 'info', '--test-scheduled'];
+  const args = [
+    'dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--show-interactive-dev-session=false',
+    '--log-level',
+    inherit ? 'log' : 'info',
+    '--test-scheduled',
+  ];
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
   if (persistTo) args.push('--persist-to', persistTo);
   const config = rateLimit === undefined ? undefined : configWithRateLimit(rateLimit);
@@ -58,7 +74,9 @@ async function startOnce({ port = 0, vars, persistTo, inherit = false, rateLimit
   };
   let log = '';
   let announced!: (url: string) => void;
-  const readyLine = new Promise<string>((resolve) => { announced = resolve; });
+  const readyLine = new Promise<string>((resolve) => {
+    announced = resolve;
+  });
   const keep = (chunk: Buffer, echo: NodeJS.WriteStream) => {
     if (inherit) echo.write(chunk);
     log = (log + chunk.toString()).slice(-4000);
@@ -67,7 +85,9 @@ async function startOnce({ port = 0, vars, persistTo, inherit = false, rateLimit
   };
   child.stdout.on('data', (chunk: Buffer) => keep(chunk, process.stdout));
   child.stderr.on('data', (chunk: Buffer) => keep(chunk, process.stderr));
-  const died = exited.then(() => { throw new Error(`wrangler dev exited before serving:\n${log}`); });
+  const died = exited.then(() => {
+    throw new Error(`wrangler dev exited before serving:\n${log}`);
+  });
   try {
     // Wrangler prints the line before its proxy accepts: then wait until the app itself answers there.
     const url = await Promise.race([readyLine, died]);
@@ -81,9 +101,13 @@ async function startOnce({ port = 0, vars, persistTo, inherit = false, rateLimit
 
 /** Resolves once `url` serves this app's OpenAPI document naming `url` as its origin (not some other server's answer). */
 async function waitForApp(url: string): Promise<void> {
-  for (let attempt = 0; attempt < 600; attempt++) { // 60 s
+  for (let attempt = 0; attempt < 600; attempt++) {
+    // 60 s
     type Doc = { info?: { title?: string }; servers?: { url?: string }[] };
-    const doc = await fetch(`${url}/openapi.json`).then((r) => (r.ok ? r.json<Doc>() : undefined), () => undefined);
+    const doc = await fetch(`${url}/openapi.json`).then(
+      (r) => (r.ok ? r.json<Doc>() : undefined),
+      () => undefined,
+    );
     if (doc?.info?.title === 'Todo API' && doc.servers?.[0]?.url === url) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -99,7 +123,8 @@ let configs = 0;
 function configWithRateLimit(limit: number): { path: string; remove(): void } {
   const text = readFileSync('wrangler.toml', 'utf8');
   const changed = text.replace(/(name = "RATE_LIMITER"\s*\n[^[]*?simple = \{ limit = )\d+/, `$1${limit}`);
-  if (changed === text) throw new Error('wrangler.toml: found no RATE_LIMITER with `simple = { limit = N, ... }` to change');
+  if (changed === text)
+    throw new Error('wrangler.toml: found no RATE_LIMITER with `simple = { limit = N, ... }` to change');
   const path = `.wrangler.test-${process.pid}-${configs++}.toml`;
   writeFileSync(path, changed);
   return { path, remove: () => rmSync(path, { force: true }) };

@@ -57,24 +57,30 @@ export function createApp({ database: open = openDatabase }: { database?: Databa
   const table = routeTable(app); // reads the route table on first use, once every route is in
   app.use('*', requestId());
   app.use('*', requestLog());
-  app.use('*', secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, crossOriginResourcePolicy: 'cross-origin' }));
+  app.use(
+    '*',
+    secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, crossOriginResourcePolicy: 'cross-origin' }),
+  );
   // Every setting is checked before anything uses one: a misconfiguration is a 500 that names it.
   app.use('*', async function checkSettings(c, next) {
     settingsOf(c.env);
     await next();
   });
-  app.use('*', cors({
-    // CORS_ORIGINS (default `*`, never with credentials), read per request so a changed setting applies.
-    origin: (origin, c) => {
-      const allowed = settingsOf(c.env as Env).CORS_ORIGINS;
-      return allowed.includes('*') ? '*' : allowed.includes(origin) ? origin : null;
-    },
-    // Only what some route answers (hono's default also offers PUT and QUERY, which every route refuses).
-    allowMethods: () => table.methods(),
-    allowHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'X-Request-Id'],
-    exposeHeaders: ['Location', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed'],
-    maxAge: 600,
-  }));
+  app.use(
+    '*',
+    cors({
+      // CORS_ORIGINS (default `*`, never with credentials), read per request so a changed setting applies.
+      origin: (origin, c) => {
+        const allowed = settingsOf(c.env as Env).CORS_ORIGINS;
+        return allowed.includes('*') ? '*' : allowed.includes(origin) ? origin : null;
+      },
+      // Only what some route answers (hono's default also offers PUT and QUERY, which every route refuses).
+      allowMethods: () => table.methods(),
+      allowHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'X-Request-Id'],
+      exposeHeaders: ['Location', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed'],
+      maxAge: 600,
+    }),
+  );
   app.use('*', async function database(c, next) {
     const openDb = () => open(c.env, (promise) => c.executionCtx.waitUntil(promise));
     c.set('openDb', openDb);
@@ -86,13 +92,18 @@ export function createApp({ database: open = openDatabase }: { database?: Databa
 
   for (const { router } of resources as readonly Resource[]) app.route('/', router);
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
-    type: 'http', scheme: 'bearer', bearerFormat: 'JWT',
-    description: 'An access token from the OpenID Connect provider the server trusts (AUTH_ISSUER), or a static token from API_TOKENS. Without one, only a server with AUTH_ANONYMOUS=on answers.',
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description:
+      'An access token from the OpenID Connect provider the server trusts (AUTH_ISSUER), or a static token from API_TOKENS. Without one, only a server with AUTH_ANONYMOUS=on answers.',
   });
   mountDocs(app, {
     openapi: '3.1.0',
     info: {
-      title: 'Todo API', version: '1.0.0', license: { name: 'MIT' },
+      title: 'Todo API',
+      version: '1.0.0',
+      license: { name: 'MIT' },
       description: 'Todos at the edge: Cloudflare Workers + Neon Postgres. Errors are RFC 9457 problem details.',
     },
     tags: resources.map((r) => r.tag),
@@ -104,10 +115,15 @@ export function createApp({ database: open = openDatabase }: { database?: Databa
   });
   app.onError((err, c) => {
     if (err instanceof ProblemError) return problemResponse(c, err.status, err.message, err.options);
-    if (err instanceof HTTPException && err.status < 500) return problemResponse(c, err.status, err.message || 'The request is invalid.');
+    if (err instanceof HTTPException && err.status < 500)
+      return problemResponse(c, err.status, err.message || 'The request is invalid.');
     // Unexpected: log what an operator needs, tell the client only the request id.
     logFailure(c, err);
-    return problemResponse(c, 500, 'Something went wrong on our side. Quote the instance (request id) when reporting it.');
+    return problemResponse(
+      c,
+      500,
+      'Something went wrong on our side. Quote the instance (request id) when reporting it.',
+    );
   });
   return app as unknown as AppType;
 }

@@ -33,7 +33,10 @@ export type AppEnv = { Bindings: Env };
 
 /** Splits a comma-separated setting, dropping blanks. */
 export function listSetting(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 /** An unset setting and an empty one mean the same: the default. */
@@ -50,16 +53,33 @@ const optionalString = z.string().optional();
 const SettingsInput = z.object({
   DB_TIMEOUT_MS: z.preprocess(
     unsetOrEmpty,
-    z.string().regex(/^[1-9]\d{0,5}$/, 'must be a whole number of milliseconds from 1 to 999999, e.g. 5000').transform(Number).default(5000),
+    z
+      .string()
+      .regex(/^[1-9]\d{0,5}$/, 'must be a whole number of milliseconds from 1 to 999999, e.g. 5000')
+      .transform(Number)
+      .default(5000),
   ),
   CORS_ORIGINS: z.preprocess(
     unsetOrEmpty,
-    z.string().transform(listSetting).default(['*'])
-      .refine((origins) => origins.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), 'must be * or comma-separated origins like https://app.example.com (scheme and host, no path)'),
+    z
+      .string()
+      .transform(listSetting)
+      .default(['*'])
+      .refine(
+        (origins) => origins.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)),
+        'must be * or comma-separated origins like https://app.example.com (scheme and host, no path)',
+      ),
   ),
   RATE_LIMIT_PERIOD_SECONDS: z.preprocess(
     unsetOrEmpty,
-    z.string().regex(/^[1-9]\d{0,5}$/, "must be a positive whole number of seconds: the rate limits' period in wrangler.toml (10 or 60)").transform(Number).default(60),
+    z
+      .string()
+      .regex(
+        /^[1-9]\d{0,5}$/,
+        "must be a positive whole number of seconds: the rate limits' period in wrangler.toml (10 or 60)",
+      )
+      .transform(Number)
+      .default(60),
   ),
   API_TOKENS: optionalString,
   AUTH_JWKS_URL: optionalString,
@@ -68,15 +88,17 @@ const SettingsInput = z.object({
   AUTH_ANONYMOUS: optionalString,
 });
 
-const SettingsSchema = SettingsInput.transform(({ DB_TIMEOUT_MS, CORS_ORIGINS, RATE_LIMIT_PERIOD_SECONDS, ...identityEnv }, ctx) => {
-  // Who may call: static tokens, OpenID Connect, anonymous access (src/auth/identify.ts names each bad one).
-  const identity = parseIdentitySettings(identityEnv satisfies IdentityEnv);
-  if (!identity.ok) {
-    for (const { setting, message } of identity.problems) ctx.addIssue({ code: 'custom', path: [setting], message });
-    return z.NEVER;
-  }
-  return { DB_TIMEOUT_MS, CORS_ORIGINS, RATE_LIMIT_PERIOD_SECONDS, identity: identity.settings };
-});
+const SettingsSchema = SettingsInput.transform(
+  ({ DB_TIMEOUT_MS, CORS_ORIGINS, RATE_LIMIT_PERIOD_SECONDS, ...identityEnv }, ctx) => {
+    // Who may call: static tokens, OpenID Connect, anonymous access (src/auth/identify.ts names each bad one).
+    const identity = parseIdentitySettings(identityEnv satisfies IdentityEnv);
+    if (!identity.ok) {
+      for (const { setting, message } of identity.problems) ctx.addIssue({ code: 'custom', path: [setting], message });
+      return z.NEVER;
+    }
+    return { DB_TIMEOUT_MS, CORS_ORIGINS, RATE_LIMIT_PERIOD_SECONDS, identity: identity.settings };
+  },
+);
 
 export type Settings = z.infer<typeof SettingsSchema>;
 const NAMES = Object.keys(SettingsInput.shape) as (keyof typeof SettingsInput.shape & keyof Env)[];
@@ -107,7 +129,13 @@ export function settingsOf(env: Env): Settings {
   parsed = { raw, settings: result.data };
   if (acceptsNoOne(result.data.identity)) {
     // Secure by default, and said once: an operator who forgot to configure identity sees why every call is a 401.
-    console.warn(JSON.stringify({ warning: 'NoIdentitySource', message: 'no API_TOKENS, no AUTH_JWKS_URL/AUTH_ISSUER and AUTH_ANONYMOUS is not on: every protected route answers 401' }));
+    console.warn(
+      JSON.stringify({
+        warning: 'NoIdentitySource',
+        message:
+          'no API_TOKENS, no AUTH_JWKS_URL/AUTH_ISSUER and AUTH_ANONYMOUS is not on: every protected route answers 401',
+      }),
+    );
   }
   return result.data;
 }

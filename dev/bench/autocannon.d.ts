@@ -1,6 +1,13 @@
 // autocannon ships no types and @types/autocannon is not installed: the slice the benchmark uses.
 declare module 'autocannon' {
-  interface Histogram { p50: number; p99: number; max: number; min: number; total: number; mean: number }
+  interface Histogram {
+    p50: number;
+    p99: number;
+    max: number;
+    min: number;
+    total: number;
+    mean: number;
+  }
   interface Options {
     url: string;
     connections?: number;

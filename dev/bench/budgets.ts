@@ -36,7 +36,14 @@ const floorAt = ({ cases, results }: Pick<BudgetInput, 'cases' | 'results'>, con
 
 /** Every budget, evaluated on one run's results. */
 export function evaluateBudgets(input: BudgetInput): Budget[] {
-  return [roundTripBudget(input), latencyBudget(input), cpuBudget(input), bundleBudget(input), stressBudget(input), importBudget(input)];
+  return [
+    roundTripBudget(input),
+    latencyBudget(input),
+    cpuBudget(input),
+    bundleBudget(input),
+    stressBudget(input),
+    importBudget(input),
+  ];
 }
 
 /**
@@ -49,16 +56,31 @@ function roundTripBudget({ cases, results, transport }: BudgetInput): Budget {
   if (transport === 'ws') {
     const dbRuns = results.filter((r) => cases.find((c) => c.name === r.case)!.expectedRoundTrips > 0);
     if (dbRuns.length && dbRuns.every((r) => r.wsSessionsPerRequest === 0)) {
-      return { name, verdict: 'FAIL', detail: 'no WebSocket session reached the gateway: the served Worker did not use the WebSocket Pool, so these numbers are HTTP ones' };
+      return {
+        name,
+        verdict: 'FAIL',
+        detail:
+          'no WebSocket session reached the gateway: the served Worker did not use the WebSocket Pool, so these numbers are HTTP ones',
+      };
     }
-    return { name, verdict: 'n/a', detail: 'WebSocket transport: connect + auth + query is several round trips by design (comparison mode)' };
+    return {
+      name,
+      verdict: 'n/a',
+      detail: 'WebSocket transport: connect + auth + query is several round trips by design (comparison mode)',
+    };
   }
   const failures = results.filter((r) => {
     const expected = cases.find((c) => c.name === r.case)!.expectedRoundTrips;
     const slack = r.requests > 0 ? r.connections / r.requests + 0.005 : 0;
     return r.requests === 0 || r.roundTripsPerRequest < expected - 0.005 || r.roundTripsPerRequest > expected + slack;
   });
-  return { name, verdict: verdict(failures.map((r) => r.case)), detail: failures.length ? failures.map((r) => `${r.case}@${r.connections}: ${r.roundTripsPerRequest.toFixed(2)}`).join(', ') : `${results.length} runs exact` };
+  return {
+    name,
+    verdict: verdict(failures.map((r) => r.case)),
+    detail: failures.length
+      ? failures.map((r) => `${r.case}@${r.connections}: ${r.roundTripsPerRequest.toFixed(2)}`).join(', ')
+      : `${results.length} runs exact`,
+  };
 }
 
 /**
@@ -78,9 +100,14 @@ function latencyBudget({ cases, results, latencyMs }: BudgetInput): Budget {
     const floor = floorAt({ cases, results }, r.connections);
     if (benchCase.floor || benchCase.expectedRoundTrips === 0 || !floor) continue;
     const limit = LIMITS.latencyRoundTrips * latencyMs + floor.latencyMs.p50;
-    if (r.latencyMs.p50 > limit) failures.push(`${r.case}@${r.connections}: ${r.latencyMs.p50} ms > ${limit.toFixed(1)} ms`);
+    if (r.latencyMs.p50 > limit)
+      failures.push(`${r.case}@${r.connections}: ${r.latencyMs.p50} ms > ${limit.toFixed(1)} ms`);
   }
-  return { name: `${name} (${(LIMITS.latencyRoundTrips * latencyMs).toFixed(0)} ms + floor)`, verdict: verdict(failures), detail: failures.join(', ') || 'every db endpoint' };
+  return {
+    name: `${name} (${(LIMITS.latencyRoundTrips * latencyMs).toFixed(0)} ms + floor)`,
+    verdict: verdict(failures),
+    detail: failures.join(', ') || 'every db endpoint',
+  };
 }
 
 /**
@@ -106,7 +133,9 @@ function cpuBudget({ cases, results }: BudgetInput): Budget {
   const ratios: string[] = [];
   for (const r of results) {
     if (!cases.find((c) => c.name === r.case)!.cpuBudget) continue;
-    const floors = [r.floorsAfter?.paced.cpuUsPerRequest, r.floorsAfter?.free?.cpuUsPerRequest].filter((us): us is number => us !== undefined && us > 0);
+    const floors = [r.floorsAfter?.paced.cpuUsPerRequest, r.floorsAfter?.free?.cpuUsPerRequest].filter(
+      (us): us is number => us !== undefined && us > 0,
+    );
     if (!floors.length) continue;
     const ratio = r.cpuUsPerRequest / Math.min(...floors);
     const entry = `${r.case}@${r.connections}: ${ratio.toFixed(1)}x`;
@@ -116,7 +145,11 @@ function cpuBudget({ cases, results }: BudgetInput): Budget {
   if (!ratios.length) return { name, verdict: 'n/a', detail: 'list/create not run' };
   const detail = failures.length ? `over: ${failures.join(', ')}` : ratios.join(', ');
   const bounds = controlBounds({ cases, results });
-  return { name, verdict: verdict(failures), detail: bounds.length ? `${detail}; with no route code at all: ${bounds.join(', ')}` : detail };
+  return {
+    name,
+    verdict: verdict(failures),
+    detail: bounds.length ? `${detail}; with no route code at all: ${bounds.join(', ')}` : detail,
+  };
 }
 
 /**
@@ -126,17 +159,24 @@ function cpuBudget({ cases, results }: BudgetInput): Budget {
  * floor. From 2 connections, against the free-running floor of the run.
  */
 function controlBounds({ cases, results }: Pick<BudgetInput, 'cases' | 'results'>): string[] {
-  const run = (name: string, connections: number) => results.find((r) => r.case === name && r.connections === connections)?.cpuUsPerRequest;
-  return results.filter((r) => r.case === 'control' && r.connections > 1).flatMap((r) => {
-    const floor = floorAt({ cases, results }, r.connections)?.cpuUsPerRequest;
-    const bare = run('control-floor', r.connections);
-    return floor && bare ? [`${((r.cpuUsPerRequest + floor - bare) / floor).toFixed(1)}x at ${r.connections}`] : [];
-  });
+  const run = (name: string, connections: number) =>
+    results.find((r) => r.case === name && r.connections === connections)?.cpuUsPerRequest;
+  return results
+    .filter((r) => r.case === 'control' && r.connections > 1)
+    .flatMap((r) => {
+      const floor = floorAt({ cases, results }, r.connections)?.cpuUsPerRequest;
+      const bare = run('control-floor', r.connections);
+      return floor && bare ? [`${((r.cpuUsPerRequest + floor - bare) / floor).toFixed(1)}x at ${r.connections}`] : [];
+    });
 }
 
 function bundleBudget({ gzipBytes }: BudgetInput): Budget {
   const kib = gzipBytes / 1024;
-  return { name: `bundle <= ${LIMITS.gzipKiB} KiB gzipped`, verdict: kib <= LIMITS.gzipKiB ? 'PASS' : 'FAIL', detail: `${kib.toFixed(1)} KiB` };
+  return {
+    name: `bundle <= ${LIMITS.gzipKiB} KiB gzipped`,
+    verdict: kib <= LIMITS.gzipKiB ? 'PASS' : 'FAIL',
+    detail: `${kib.toFixed(1)} KiB`,
+  };
 }
 
 /** At concurrency 64: no connection error, no timeout, no unexpected status, and no second without an answer. */
@@ -144,8 +184,12 @@ function stressBudget({ results }: BudgetInput): Budget {
   const name = `no errors, no stall at concurrency ${LIMITS.stressConnections}`;
   const runs = results.filter((r) => r.connections === LIMITS.stressConnections);
   if (!runs.length) return { name, verdict: 'n/a', detail: `concurrency ${LIMITS.stressConnections} not run` };
-  const failures = runs.filter((r) => r.errors || r.timeouts || r.unexpectedStatus || r.minRequestsPerSecond === 0)
-    .map((r) => `${r.case}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.unexpectedStatus} unexpected statuses, slowest second ${r.minRequestsPerSecond} req`);
+  const failures = runs
+    .filter((r) => r.errors || r.timeouts || r.unexpectedStatus || r.minRequestsPerSecond === 0)
+    .map(
+      (r) =>
+        `${r.case}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.unexpectedStatus} unexpected statuses, slowest second ${r.minRequestsPerSecond} req`,
+    );
   return { name, verdict: verdict(failures), detail: failures.join('; ') || `${runs.length} cases clean` };
 }
 
@@ -153,8 +197,14 @@ function stressBudget({ results }: BudgetInput): Budget {
 function importBudget({ importResult, latencyMs }: BudgetInput): Budget {
   const name = `import rows/s >= ${LIMITS.importShareOfCopy} x psql \\copy`;
   if (!importResult) return { name, verdict: 'n/a', detail: 'import not run (it runs over HTTP, with every case)' };
-  if (!importResult.ratioToCopy) return { name, verdict: 'n/a', detail: 'no psql or no Postgres upstream to compare with' };
-  if (latencyMs > 0) return { name, verdict: 'n/a', detail: `${importResult.ratioToCopy.toFixed(2)}x, but \\copy pays no added latency` };
+  if (!importResult.ratioToCopy)
+    return { name, verdict: 'n/a', detail: 'no psql or no Postgres upstream to compare with' };
+  if (latencyMs > 0)
+    return {
+      name,
+      verdict: 'n/a',
+      detail: `${importResult.ratioToCopy.toFixed(2)}x, but \\copy pays no added latency`,
+    };
   const detail = `${importResult.cliRowsPerS.toFixed(0)} vs ${importResult.copyRowsPerS!.toFixed(0)} rows/s: ${importResult.ratioToCopy.toFixed(2)}x`;
   return { name, verdict: importResult.ratioToCopy >= LIMITS.importShareOfCopy ? 'PASS' : 'FAIL', detail };
 }

@@ -25,10 +25,16 @@ export interface Bundle {
  */
 export async function buildBundle(outDir: string, entry?: string): Promise<Bundle> {
   try {
-    await promisify(execFile)('node_modules/.bin/wrangler', ['deploy', '--dry-run', '--minify', '--outdir', outDir, ...(entry ? [entry] : [])], { env: process.env });
+    await promisify(execFile)(
+      'node_modules/.bin/wrangler',
+      ['deploy', '--dry-run', '--minify', '--outdir', outDir, ...(entry ? [entry] : [])],
+      { env: process.env },
+    );
   } catch (err) {
     const { stderr, stdout } = err as { stderr?: string; stdout?: string };
-    throw new Error(`wrangler could not build the Worker: ${(stderr || stdout || (err as Error).message).trim().split('\n').slice(-5).join(' ')}`);
+    throw new Error(
+      `wrangler could not build the Worker: ${(stderr || stdout || (err as Error).message).trim().split('\n').slice(-5).join(' ')}`,
+    );
   }
   const main = entry ? `${basename(entry, extname(entry))}.js` : 'index.js';
   const code = readFileSync(join(outDir, main));

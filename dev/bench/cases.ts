@@ -44,46 +44,112 @@ const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length
  * the problem+json 404, without any database I/O or OpenAPI document work.
  */
 export const CASES: BenchCase[] = [
-  { name: 'floor', label: 'GET /bench-floor (404, no db)', expectedStatus: 404, expectedRoundTrips: 0, floor: true, request: () => ({ method: 'GET', path: '/bench-floor' }) },
-  { name: 'health', label: 'GET /health', expectedStatus: 200, expectedRoundTrips: 1, request: () => ({ method: 'GET', path: '/health' }) },
-  { name: 'list', label: 'GET /todos', expectedStatus: 200, expectedRoundTrips: 1, cpuBudget: true, request: () => ({ method: 'GET', path: '/todos' }) },
   {
-    name: 'control', label: 'GET /todos, control Worker (driver only)', expectedStatus: 200, expectedRoundTrips: 1, control: true,
+    name: 'floor',
+    label: 'GET /bench-floor (404, no db)',
+    expectedStatus: 404,
+    expectedRoundTrips: 0,
+    floor: true,
+    request: () => ({ method: 'GET', path: '/bench-floor' }),
+  },
+  {
+    name: 'health',
+    label: 'GET /health',
+    expectedStatus: 200,
+    expectedRoundTrips: 1,
+    request: () => ({ method: 'GET', path: '/health' }),
+  },
+  {
+    name: 'list',
+    label: 'GET /todos',
+    expectedStatus: 200,
+    expectedRoundTrips: 1,
+    cpuBudget: true,
     request: () => ({ method: 'GET', path: '/todos' }),
   },
   {
-    name: 'control-floor', label: 'GET /bench-floor, control Worker (bare 404)', expectedStatus: 404, expectedRoundTrips: 0, control: true,
+    name: 'control',
+    label: 'GET /todos, control Worker (driver only)',
+    expectedStatus: 200,
+    expectedRoundTrips: 1,
+    control: true,
+    request: () => ({ method: 'GET', path: '/todos' }),
+  },
+  {
+    name: 'control-floor',
+    label: 'GET /bench-floor, control Worker (bare 404)',
+    expectedStatus: 404,
+    expectedRoundTrips: 0,
+    control: true,
     request: () => ({ method: 'GET', path: '/bench-floor' }),
   },
   {
     // The same request as `list` with a verified JWT instead of anonymous access: the difference is identity's CPU
     // (signature, claims; keys cached per isolate, so no subrequest).
-    name: 'list-jwt', label: 'GET /todos with a JWT (ES256, keys cached)', expectedStatus: 200, expectedRoundTrips: 1,
+    name: 'list-jwt',
+    label: 'GET /todos with a JWT (ES256, keys cached)',
+    expectedStatus: 200,
+    expectedRoundTrips: 1,
     request: ({ bearer }) => ({ method: 'GET', path: '/todos', headers: { authorization: `Bearer ${bearer}` } }),
   },
-  { name: 'list-done', label: 'GET /todos?done=true', expectedStatus: 200, expectedRoundTrips: 1, request: () => ({ method: 'GET', path: '/todos?done=true' }) },
   {
-    name: 'get', label: 'GET /todos/{id}', expectedStatus: 200, expectedRoundTrips: 1,
-    request: ({ ids }) => ({ method: 'GET', path: '/todos/1', setupRequest: (req) => ({ ...req, path: `/todos/${pick(ids)}` }) }),
+    name: 'list-done',
+    label: 'GET /todos?done=true',
+    expectedStatus: 200,
+    expectedRoundTrips: 1,
+    request: () => ({ method: 'GET', path: '/todos?done=true' }),
   },
   {
-    name: 'create', label: 'POST /todos', expectedStatus: 201, expectedRoundTrips: 1, cpuBudget: true,
+    name: 'get',
+    label: 'GET /todos/{id}',
+    expectedStatus: 200,
+    expectedRoundTrips: 1,
+    request: ({ ids }) => ({
+      method: 'GET',
+      path: '/todos/1',
+      setupRequest: (req) => ({ ...req, path: `/todos/${pick(ids)}` }),
+    }),
+  },
+  {
+    name: 'create',
+    label: 'POST /todos',
+    expectedStatus: 201,
+    expectedRoundTrips: 1,
+    cpuBudget: true,
     request: () => ({
-      method: 'POST', path: '/todos', headers: JSON_HEADERS,
+      method: 'POST',
+      path: '/todos',
+      headers: JSON_HEADERS,
       setupRequest: (req) => ({ ...req, body: JSON.stringify({ text: todoText(), done: Math.random() < 0.3 }) }),
     }),
   },
   {
-    name: 'patch', label: 'PATCH /todos/{id}', expectedStatus: 200, expectedRoundTrips: 1,
+    name: 'patch',
+    label: 'PATCH /todos/{id}',
+    expectedStatus: 200,
+    expectedRoundTrips: 1,
     request: ({ ids }) => ({
-      method: 'PATCH', path: '/todos/1', headers: JSON_HEADERS,
-      setupRequest: (req) => ({ ...req, path: `/todos/${pick(ids)}`, body: JSON.stringify({ done: Math.random() < 0.5 }) }),
+      method: 'PATCH',
+      path: '/todos/1',
+      headers: JSON_HEADERS,
+      setupRequest: (req) => ({
+        ...req,
+        path: `/todos/${pick(ids)}`,
+        body: JSON.stringify({ done: Math.random() < 0.5 }),
+      }),
     }),
   },
   {
-    name: 'delete', label: 'DELETE /todos/{id}', expectedStatus: 204, expectedRoundTrips: 1,
+    name: 'delete',
+    label: 'DELETE /todos/{id}',
+    expectedStatus: 204,
+    expectedRoundTrips: 1,
     // Each id once: a pool created for the purpose, so every delete finds its row. A dry pool shows up as 404s.
-    request: ({ takeDeletable }) => ({ method: 'DELETE', path: '/todos/0', setupRequest: (req) => ({ ...req, path: `/todos/${takeDeletable() ?? 0}` }) }),
+    request: ({ takeDeletable }) => ({
+      method: 'DELETE',
+      path: '/todos/0',
+      setupRequest: (req) => ({ ...req, path: `/todos/${takeDeletable() ?? 0}` }),
+    }),
   },
 ];
 
@@ -91,7 +157,8 @@ export const CASES: BenchCase[] = [
 export function selectCases(names: string[]): BenchCase[] {
   if (names.length === 0) return CASES;
   const unknown = names.filter((name) => !CASES.some((c) => c.name === name));
-  if (unknown.length) throw new Error(`unknown case ${unknown.join(', ')}; known: ${CASES.map((c) => c.name).join(', ')}`);
+  if (unknown.length)
+    throw new Error(`unknown case ${unknown.join(', ')}; known: ${CASES.map((c) => c.name).join(', ')}`);
   const chosen = CASES.filter((c) => names.includes(c.name));
   // The floor is every CPU ratio's denominator and the latency budget's base: always run it.
   return chosen.some((c) => c.floor) ? chosen : [CASES[0]!, ...chosen];

@@ -10,7 +10,10 @@ import { neon } from '@neondatabase/serverless';
 import { useLocalGateway } from '../../src/db/local-gateway.ts';
 import { listTodosSql } from '../../src/todos/queries.ts';
 
-interface ControlEnv { DATABASE_URL: string; NEON_LOCAL_GATEWAY?: string }
+interface ControlEnv {
+  DATABASE_URL: string;
+  NEON_LOCAL_GATEWAY?: string;
+}
 
 export default {
   async fetch(request: Request, env: ControlEnv): Promise<Response> {

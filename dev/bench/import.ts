@@ -23,27 +23,51 @@ export interface ImportResult {
 
 /** A CSV of `rows` todos like people write them: short to medium texts, some quoted, a third done. */
 export function generateImportFile(path: string, rows: number): void {
-  const words = ['buy', 'milk', 'call', 'Ann', 'fix', 'the', 'bike', 'book', 'flights', 'to', 'Lisbon', 'pay', 'rent', 'water', 'plants'];
+  const words = [
+    'buy',
+    'milk',
+    'call',
+    'Ann',
+    'fix',
+    'the',
+    'bike',
+    'book',
+    'flights',
+    'to',
+    'Lisbon',
+    'pay',
+    'rent',
+    'water',
+    'plants',
+  ];
   let csv = csvRecord(['text', 'done']);
   for (let i = 0; i < rows; i++) {
     const length = 3 + (i % 9);
-    const text = Array.from({ length }, (_, k) => words[(i * 7 + k * 3) % words.length]).join(' ') + (i % 10 === 0 ? `, "item" ${i}` : ` ${i}`);
+    const text =
+      Array.from({ length }, (_, k) => words[(i * 7 + k * 3) % words.length]).join(' ') +
+      (i % 10 === 0 ? `, "item" ${i}` : ` ${i}`);
     csv += csvRecord([text, i % 3 === 0 ? 'yes' : 'no']);
   }
   writeFileSync(path, csv);
 }
 
 /** Runs a command to its end; resolves with its wall time in seconds and its output, rejects with its output if it fails. */
-function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ seconds: number; output: string }> {
+function timed(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ seconds: number; output: string }> {
   const started = process.hrtime.bigint();
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve, reject) => child.on('close', (code) => {
-    if (code === 0) resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, output });
-    else reject(new Error(`${command} ${args.join(' ')} failed (${code}):\n${output.slice(-2000)}`));
-  }));
+  return new Promise((resolve, reject) =>
+    child.on('close', (code) => {
+      if (code === 0) resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, output });
+      else reject(new Error(`${command} ${args.join(' ')} failed (${code}):\n${output.slice(-2000)}`));
+    }),
+  );
 }
 
 /**
@@ -66,12 +90,19 @@ export async function benchImport(options: {
   // Warm-up, as for every other case: a fifth of the rows, so the Worker's JIT has seen the import path.
   const warmUp = join(folder, 'import-warm-up.csv');
   generateImportFile(warmUp, Math.ceil(rows / 5));
-  const cli = (path: string) => timed('node_modules/.bin/tsx', ['dev/import/main.ts', path, '--url', workerUrl, '--chunk-rows', String(chunkRows)]);
+  const cli = (path: string) =>
+    timed('node_modules/.bin/tsx', ['dev/import/main.ts', path, '--url', workerUrl, '--chunk-rows', String(chunkRows)]);
   await cli(warmUp);
   const result: ImportResult = { rows, chunkRows, cliSeconds: 0, cliRowsPerS: 0, commandSeconds: 0 };
   const psql = findPostgresProgram('psql');
   if (pgbouncerUrl && psql) {
-    ({ seconds: result.copySeconds } = await timed(psql, [pgbouncerUrl, '-v', 'ON_ERROR_STOP=1', '-c', `\\copy todos (text, done) from '${file}' with (format csv, header true)`]));
+    ({ seconds: result.copySeconds } = await timed(psql, [
+      pgbouncerUrl,
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-c',
+      `\\copy todos (text, done) from '${file}' with (format csv, header true)`,
+    ]));
     result.copyRowsPerS = rows / result.copySeconds;
   }
   const cpuBefore = cpuSeconds?.();
@@ -81,7 +112,8 @@ export async function benchImport(options: {
   if (!reported) throw new Error(`npm run import did not report its time:\n${run.output.slice(-1000)}`);
   result.cliSeconds = Number(reported[1]);
   result.cliRowsPerS = rows / result.cliSeconds;
-  if (cpuSeconds && cpuBefore !== undefined) result.workerCpuMsPerChunk = ((cpuSeconds() - cpuBefore) * 1000) / Math.ceil(rows / chunkRows);
+  if (cpuSeconds && cpuBefore !== undefined)
+    result.workerCpuMsPerChunk = ((cpuSeconds() - cpuBefore) * 1000) / Math.ceil(rows / chunkRows);
   if (result.copyRowsPerS) result.ratioToCopy = result.cliRowsPerS / result.copyRowsPerS;
   return result;
 }

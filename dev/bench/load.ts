@@ -59,13 +59,18 @@ export function roundTrips(delta: GatewayStats): number {
 }
 
 function statsDelta(after: GatewayStats, before: GatewayStats): GatewayStats {
-  return Object.fromEntries(Object.entries(after).map(([key, value]) => [key, value - before[key as keyof GatewayStats]])) as unknown as GatewayStats;
+  return Object.fromEntries(
+    Object.entries(after).map(([key, value]) => [key, value - before[key as keyof GatewayStats]]),
+  ) as unknown as GatewayStats;
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
 
 /** Runs `work` and measures around it: the gateway's counters and workerd's CPU, as deltas. */
-async function measured<T>(target: Target, work: () => Promise<T>): Promise<{ result: T; delta: GatewayStats; cpuSeconds: number }> {
+async function measured<T>(
+  target: Target,
+  work: () => Promise<T>,
+): Promise<{ result: T; delta: GatewayStats; cpuSeconds: number }> {
   await settle();
   const statsBefore = target.gatewayStats();
   const cpuBefore = target.cpuSeconds();
@@ -79,16 +84,26 @@ async function measured<T>(target: Target, work: () => Promise<T>): Promise<{ re
  * latency and throughput from autocannon, round trips from the gateway's
  * counters, CPU from workerd's /proc entry, all as deltas around the run.
  */
-export async function runCase(benchCase: BenchCase, ctx: CaseContext, target: Target, connections: number, durationS: number): Promise<CaseResult> {
-  const { result, delta, cpuSeconds } = await measured(target, () => autocannon({
-    url: target.url,
-    connections,
-    duration: durationS,
-    timeout: 10,
-    requests: [benchCase.request(ctx)],
-  }));
+export async function runCase(
+  benchCase: BenchCase,
+  ctx: CaseContext,
+  target: Target,
+  connections: number,
+  durationS: number,
+): Promise<CaseResult> {
+  const { result, delta, cpuSeconds } = await measured(target, () =>
+    autocannon({
+      url: target.url,
+      connections,
+      duration: durationS,
+      timeout: 10,
+      requests: [benchCase.request(ctx)],
+    }),
+  );
   const requests = result.requests.total;
-  const statusCounts = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]));
+  const statusCounts = Object.fromEntries(
+    Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]),
+  );
   const per = (n: number) => (requests > 0 ? n / requests : 0);
   return {
     case: benchCase.name,
@@ -114,9 +129,21 @@ export async function runCase(benchCase: BenchCase, ctx: CaseContext, target: Ta
  * it goes: workerd's CPU per request, and the rate reached. Every answer must
  * have the case's status.
  */
-export async function runPaced(benchCase: BenchCase, ctx: CaseContext, target: Target, connections: number, durationS: number, rate: number): Promise<FloorRun> {
-  const { result, cpuSeconds } = await measured(target, () => pacedLoad(target.url, benchCase.request(ctx), benchCase.expectedStatus, connections, durationS, rate));
-  if (result.requests === 0 || result.unexpected > 0) throw new Error(`${benchCase.name} at ${rate} req/s: ${result.unexpected} of ${result.requests} answers were not ${benchCase.expectedStatus}`);
+export async function runPaced(
+  benchCase: BenchCase,
+  ctx: CaseContext,
+  target: Target,
+  connections: number,
+  durationS: number,
+  rate: number,
+): Promise<FloorRun> {
+  const { result, cpuSeconds } = await measured(target, () =>
+    pacedLoad(target.url, benchCase.request(ctx), benchCase.expectedStatus, connections, durationS, rate),
+  );
+  if (result.requests === 0 || result.unexpected > 0)
+    throw new Error(
+      `${benchCase.name} at ${rate} req/s: ${result.unexpected} of ${result.requests} answers were not ${benchCase.expectedStatus}`,
+    );
   return { rps: result.requests / durationS, cpuUsPerRequest: (cpuSeconds / result.requests) * 1e6 };
 }
 

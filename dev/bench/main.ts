@@ -23,7 +23,8 @@ import { measureStartup } from './startup.ts';
 import { startWorkerd, stopAllWorkerd, WORKERD, type Workerd } from './workerd.ts';
 import { readWorkerConfig } from './wrangler-config.ts';
 
-const USAGE = 'npm run bench -- [--backend postgres|embedded] [--duration 5] [--connections 1,16,64] [--latency-ms 0] [--transport http|ws] [--cases floor,health,list,control,control-floor,list-done,get,create,patch,delete,import] [--import-rows 100000]';
+const USAGE =
+  'npm run bench -- [--backend postgres|embedded] [--duration 5] [--connections 1,16,64] [--latency-ms 0] [--transport http|ws] [--cases floor,health,list,control,control-floor,list-done,get,create,patch,delete,import] [--import-rows 100000]';
 const SEEDED_TODOS = 10_000;
 const WARM_UP_S = 1;
 const RESULTS_DIR = resolve('bench/results');
@@ -38,28 +39,39 @@ async function cleanup(): Promise<void> {
 }
 
 function parseMode(): { mode: Mode; caseNames: string[]; importRows: number } {
-  const { values } = parseFlags({
-    backend: { type: 'string', default: 'postgres' },
-    duration: { type: 'string', default: '5' },
-    connections: { type: 'string', default: '1,16,64' },
-    'latency-ms': { type: 'string', default: '0' },
-    transport: { type: 'string', default: 'http' },
-    cases: { type: 'string', default: '' },
-    'import-rows': { type: 'string', default: '100000' },
-  }, USAGE);
+  const { values } = parseFlags(
+    {
+      backend: { type: 'string', default: 'postgres' },
+      duration: { type: 'string', default: '5' },
+      connections: { type: 'string', default: '1,16,64' },
+      'latency-ms': { type: 'string', default: '0' },
+      transport: { type: 'string', default: 'http' },
+      cases: { type: 'string', default: '' },
+      'import-rows': { type: 'string', default: '100000' },
+    },
+    USAGE,
+  );
   const backend = values.backend as Backend;
   const transport = values.transport as Mode['transport'];
   const durationS = Number(values.duration);
   const latencyMs = Number(values['latency-ms']);
   const connections = values.connections.split(',').map(Number);
-  if (backend !== 'postgres' && backend !== 'embedded') throw new Error(`--backend must be postgres or embedded, not ${values.backend}`);
-  if (transport !== 'http' && transport !== 'ws') throw new Error(`--transport must be http or ws, not ${values.transport}`);
+  if (backend !== 'postgres' && backend !== 'embedded')
+    throw new Error(`--backend must be postgres or embedded, not ${values.backend}`);
+  if (transport !== 'http' && transport !== 'ws')
+    throw new Error(`--transport must be http or ws, not ${values.transport}`);
   if (!(durationS >= 1)) throw new Error(`--duration must be a number of seconds >= 1, not ${values.duration}`);
   if (!(latencyMs >= 0)) throw new Error(`--latency-ms must be a number >= 0, not ${values['latency-ms']}`);
-  if (!connections.every((n) => Number.isInteger(n) && n > 0)) throw new Error(`--connections must be positive integers separated by commas, not ${values.connections}`);
+  if (!connections.every((n) => Number.isInteger(n) && n > 0))
+    throw new Error(`--connections must be positive integers separated by commas, not ${values.connections}`);
   const importRows = Number(values['import-rows']);
-  if (!Number.isInteger(importRows) || importRows < 1) throw new Error(`--import-rows must be a positive integer, not ${values['import-rows']}`);
-  return { mode: { backend, transport, latencyMs, durationS, connections }, caseNames: values.cases.split(',').filter(Boolean), importRows };
+  if (!Number.isInteger(importRows) || importRows < 1)
+    throw new Error(`--import-rows must be a positive integer, not ${values['import-rows']}`);
+  return {
+    mode: { backend, transport, latencyMs, durationS, connections },
+    caseNames: values.cases.split(',').filter(Boolean),
+    importRows,
+  };
 }
 
 const log = (message: string) => console.log(`bench: ${message}`);
@@ -71,17 +83,27 @@ async function main(): Promise<void> {
   // The import case drives the CLI rather than autocannon: it runs after the others, over HTTP only.
   const withImport = caseNames.length === 0 || caseNames.includes('import');
   // The control Worker speaks SQL over HTTP: no control in the WebSocket comparison.
-  const cases = (caseNames.length && caseNames.every((name) => name === 'import') ? [] : selectCases(caseNames.filter((name) => name !== 'import')))
-    .filter((c) => !c.control || mode.transport === 'http');
+  const cases = (
+    caseNames.length && caseNames.every((name) => name === 'import')
+      ? []
+      : selectCases(caseNames.filter((name) => name !== 'import'))
+  ).filter((c) => !c.control || mode.transport === 'http');
   onShutdown(cleanup);
-  const load = loadavg().map((n) => n.toFixed(2)).join(' ');
+  const load = loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
 
   const buildDir = mkdtempSync(join(tmpdir(), 'bench-bundle-'));
   cleanups.push(async () => rmSync(buildDir, { recursive: true, force: true }));
   log('building the Worker (wrangler deploy --dry-run --minify)');
   const bundle = await buildBundle(buildDir);
   const config = readWorkerConfig();
-  const workerBase = { dir: bundle.dir, main: bundle.main, compatibilityDate: config.compatibilityDate, compatibilityFlags: config.compatibilityFlags };
+  const workerBase = {
+    dir: bundle.dir,
+    main: bundle.main,
+    compatibilityDate: config.compatibilityDate,
+    compatibilityFlags: config.compatibilityFlags,
+  };
   // WebSocket comparison: the same app from a bench-only entry whose database is a Pool per request. The deployed
   // bundle above still gives the size and startup figures (and their budget); the served one is this.
   let served = bundle;
@@ -108,8 +130,12 @@ async function main(): Promise<void> {
     main: served.main,
     // Anonymous, except for list-jwt: the budgets compare the route path with the driver alone, which verifies nothing.
     bindings: {
-      ...config.vars, DATABASE_URL: stack.databaseUrl, NEON_LOCAL_GATEWAY: stack.gatewayAddress,
-      AUTH_ANONYMOUS: 'on', AUTH_JWKS_URL: `${stack.gatewayUrl}${JWKS_PATH}`, AUTH_ISSUER: stack.gatewayUrl,
+      ...config.vars,
+      DATABASE_URL: stack.databaseUrl,
+      NEON_LOCAL_GATEWAY: stack.gatewayAddress,
+      AUTH_ANONYMOUS: 'on',
+      AUTH_JWKS_URL: `${stack.gatewayUrl}${JWKS_PATH}`,
+      AUTH_ISSUER: stack.gatewayUrl,
     },
   });
   log(`workerd ${workerd.pid} serving ${workerd.url}`);
@@ -117,13 +143,29 @@ async function main(): Promise<void> {
   if (cases.some((c) => c.control)) {
     log(`building and serving the control Worker (${CONTROL_ENTRY})`);
     const control = await buildBundle(join(buildDir, 'control'), CONTROL_ENTRY);
-    controlWorkerd = await startWorkerd({ ...workerBase, dir: control.dir, main: control.main, bindings: { DATABASE_URL: stack.databaseUrl, NEON_LOCAL_GATEWAY: stack.gatewayAddress } });
+    controlWorkerd = await startWorkerd({
+      ...workerBase,
+      dir: control.dir,
+      main: control.main,
+      bindings: { DATABASE_URL: stack.databaseUrl, NEON_LOCAL_GATEWAY: stack.gatewayAddress },
+    });
   }
 
   let deletable: number[] = [];
-  const bearer = (await (await fetch(`${stack.gatewayUrl}/issuer/token`, { method: 'POST', body: '{"sub":"bench","lifetimeSeconds":86400}' })).json<{ token: string }>()).token;
+  const bearer = (
+    await (
+      await fetch(`${stack.gatewayUrl}/issuer/token`, {
+        method: 'POST',
+        body: '{"sub":"bench","lifetimeSeconds":86400}',
+      })
+    ).json<{ token: string }>()
+  ).token;
   const ctx: CaseContext = { ids, bearer, takeDeletable: () => deletable.pop() };
-  const targetOf = (w: Workerd) => ({ url: w.url, cpuSeconds: w.cpuSeconds, gatewayStats: () => stack.gateway.stats() });
+  const targetOf = (w: Workerd) => ({
+    url: w.url,
+    cpuSeconds: w.cpuSeconds,
+    gatewayStats: () => stack.gateway.stats(),
+  });
   const appTarget = targetOf(workerd);
   const results: CaseResult[] = [];
   const floorCase = cases.find((c) => c.floor);
@@ -145,12 +187,18 @@ async function main(): Promise<void> {
         // The floor again right after (the machine's speed drifts): paced at this case's rate, as a database
         // route's requests arrive, and free-running, as they keep workerd busy from 2 connections up.
         const paced = await runPaced(floorCase, ctx, appTarget, connections, mode.durationS, Math.max(1, result.rps));
-        const free = connections > 1 ? await runCase(floorCase, ctx, appTarget, connections, mode.durationS) : undefined;
-        result.floorsAfter = { paced, ...(free ? { free: { rps: free.rps, cpuUsPerRequest: free.cpuUsPerRequest } } : {}) };
+        const free =
+          connections > 1 ? await runCase(floorCase, ctx, appTarget, connections, mode.durationS) : undefined;
+        result.floorsAfter = {
+          paced,
+          ...(free ? { free: { rps: free.rps, cpuUsPerRequest: free.cpuUsPerRequest } } : {}),
+        };
       }
       results.push(result);
-      log(`${benchCase.name.padEnd(9)} c=${String(connections).padEnd(3)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.latencyMs.p50} ms  ` +
-        `${result.roundTripsPerRequest.toFixed(2)} RT/req  ${result.cpuUsPerRequest.toFixed(0)} µs CPU/req  ${result.unexpectedStatus} unexpected`);
+      log(
+        `${benchCase.name.padEnd(9)} c=${String(connections).padEnd(3)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.latencyMs.p50} ms  ` +
+          `${result.roundTripsPerRequest.toFixed(2)} RT/req  ${result.cpuUsPerRequest.toFixed(0)} µs CPU/req  ${result.unexpectedStatus} unexpected`,
+      );
     }
   }
 
@@ -160,24 +208,46 @@ async function main(): Promise<void> {
     const { user, password, database } = LOCAL_CREDENTIALS;
     const upstream = stack.upstream as Partial<PostgresUpstream>;
     importResult = await benchImport({
-      folder: buildDir, workerUrl: workerd.url, rows: importRows, chunkRows: 10_000, cpuSeconds: workerd.cpuSeconds,
-      pgbouncerUrl: upstream.pgbouncerPort ? `postgres://${user}:${password}@127.0.0.1:${upstream.pgbouncerPort}/${database}` : undefined,
+      folder: buildDir,
+      workerUrl: workerd.url,
+      rows: importRows,
+      chunkRows: 10_000,
+      cpuSeconds: workerd.cpuSeconds,
+      pgbouncerUrl: upstream.pgbouncerPort
+        ? `postgres://${user}:${password}@127.0.0.1:${upstream.pgbouncerPort}/${database}`
+        : undefined,
     });
-    log(`import: ${importResult.cliRowsPerS.toFixed(0)} rows/s through the API, ${importResult.copyRowsPerS?.toFixed(0) ?? 'n/a'} rows/s by \\copy`);
+    log(
+      `import: ${importResult.cliRowsPerS.toFixed(0)} rows/s through the API, ${importResult.copyRowsPerS?.toFixed(0) ?? 'n/a'} rows/s by \\copy`,
+    );
   }
 
-  const budgets = evaluateBudgets({ cases, results, transport: mode.transport, latencyMs: mode.latencyMs, gzipBytes: bundle.gzipBytes, importResult });
-  const workerdVersion = execFileSync(WORKERD, ['--version']).toString().trim().replace(/^workerd\s*/, '');
+  const budgets = evaluateBudgets({
+    cases,
+    results,
+    transport: mode.transport,
+    latencyMs: mode.latencyMs,
+    gzipBytes: bundle.gzipBytes,
+    importResult,
+  });
+  const workerdVersion = execFileSync(WORKERD, ['--version'])
+    .toString()
+    .trim()
+    .replace(/^workerd\s*/, '');
   const report: Report = {
     startedAt,
     command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
     mode,
     machine: { ...machineInfo(workerdVersion), load },
     runtime: `workerd alone (no wrangler proxy) serving the minified bundle from \`wrangler deploy --dry-run --minify${served !== bundle ? ` ${WS_ENTRY}` : ''}\`, settings from wrangler.toml; autocannon hits its socket directly`,
-    cpuMeasure: 'utime + stime of the workerd process (/proc/PID/stat, all threads, 10 ms ticks), delta around each case / answered requests; includes workerd\'s HTTP handling, which the floor shows',
-    roundTripDefinition: 'HTTP: one POST /sql to the gateway (a query or a batch); WebSocket: each client message except the Terminate closing each session (gateway /stats deltas)',
+    cpuMeasure:
+      "utime + stime of the workerd process (/proc/PID/stat, all threads, 10 ms ticks), delta around each case / answered requests; includes workerd's HTTP handling, which the floor shows",
+    roundTripDefinition:
+      'HTTP: one POST /sql to the gateway (a query or a batch); WebSocket: each client message except the Terminate closing each session (gateway /stats deltas)',
     bundle: { minifiedBytes: bundle.minifiedBytes, gzipBytes: bundle.gzipBytes },
-    ...(served !== bundle ? { servedBundle: { entry: WS_ENTRY, minifiedBytes: served.minifiedBytes, gzipBytes: served.gzipBytes } } : {}),
+    ...(served !== bundle
+      ? { servedBundle: { entry: WS_ENTRY, minifiedBytes: served.minifiedBytes, gzipBytes: served.gzipBytes } }
+      : {}),
     startup,
     results,
     ...(importResult ? { import: importResult } : {}),
@@ -187,7 +257,9 @@ async function main(): Promise<void> {
   const complete = caseNames.length === 0;
   const file = writeReport(report, RESULTS_DIR, complete);
   console.log(`\n${reportTables(report)}\n`);
-  log(`bundle ${(bundle.gzipBytes / 1024).toFixed(1)} KiB gzipped, startup ${startup.cpuMs.toFixed(1)} ms CPU; wrote ${file}${complete ? ' and bench/results/latest.md' : ' (some cases only: latest.md left alone)'} in ${report.wallTimeS.toFixed(0)} s`);
+  log(
+    `bundle ${(bundle.gzipBytes / 1024).toFixed(1)} KiB gzipped, startup ${startup.cpuMs.toFixed(1)} ms CPU; wrote ${file}${complete ? ' and bench/results/latest.md' : ' (some cases only: latest.md left alone)'} in ${report.wallTimeS.toFixed(0)} s`,
+  );
   await cleanup();
   const failed = budgets.filter((b) => b.verdict === 'FAIL');
   if (failed.length) throw new Error(`${failed.length} budget(s) failed: ${failed.map((b) => b.name).join('; ')}`);

@@ -21,7 +21,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * so the server would see bursts (warm, cheap requests) where the case it is
  * compared with arrives one request every few milliseconds.
  */
-export async function pacedLoad(url: string, template: RequestSpec, expectedStatus: number, connections: number, durationS: number, rate: number): Promise<PacedRun> {
+export async function pacedLoad(
+  url: string,
+  template: RequestSpec,
+  expectedStatus: number,
+  connections: number,
+  durationS: number,
+  rate: number,
+): Promise<PacedRun> {
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const intervalMs = (1000 * connections) / rate;
   const started = performance.now();

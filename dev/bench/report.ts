@@ -50,7 +50,9 @@ export function machineInfo(workerdVersion: string): Report['machine'] {
 
 /** The file-name tag of a run's mode: `http`, `ws`, `http-latency25`, `embedded-http`. */
 export function modeTag({ backend, transport, latencyMs }: Mode): string {
-  return [backend === 'embedded' ? 'embedded' : '', transport, latencyMs ? `latency${latencyMs}` : ''].filter(Boolean).join('-');
+  return [backend === 'embedded' ? 'embedded' : '', transport, latencyMs ? `latency${latencyMs}` : '']
+    .filter(Boolean)
+    .join('-');
 }
 
 /** autocannon records whole milliseconds; show fractions only where a value has them. */
@@ -58,23 +60,47 @@ const ms = (value: number) => (Number.isInteger(value) ? String(value) : value.t
 
 /** A case's CPU against the floors run right after it. */
 function floorsAfterCell(cpuUs: number, { paced, free }: NonNullable<CaseResult['floorsAfter']>): string {
-  const ratio = (floor: FloorRun) => `${(cpuUs / floor.cpuUsPerRequest).toFixed(1)} (${floor.cpuUsPerRequest.toFixed(0)} µs at ${floor.rps.toFixed(0)} req/s)`;
+  const ratio = (floor: FloorRun) =>
+    `${(cpuUs / floor.cpuUsPerRequest).toFixed(1)} (${floor.cpuUsPerRequest.toFixed(0)} µs at ${floor.rps.toFixed(0)} req/s)`;
   return free ? `${ratio(paced)}; ${ratio(free)}` : ratio(paced);
 }
 
 /** The results as one markdown table; with added latency, each p50 also in units of that latency. */
 export function resultsTable(report: Report): string {
   const { latencyMs } = report.mode;
-  const floorUs = (connections: number) => report.results.find((r) => r.case === 'floor' && r.connections === connections)?.cpuUsPerRequest;
-  const head = ['case', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'max ms', ...(latencyMs ? ['p50 in RTs'] : []), 'unexpected status', 'errors/timeouts', 'db RT/req', 'CPU µs/req', '× floor', '× floors run right after: paced at the same rate; free-running'];
+  const floorUs = (connections: number) =>
+    report.results.find((r) => r.case === 'floor' && r.connections === connections)?.cpuUsPerRequest;
+  const head = [
+    'case',
+    'conns',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'max ms',
+    ...(latencyMs ? ['p50 in RTs'] : []),
+    'unexpected status',
+    'errors/timeouts',
+    'db RT/req',
+    'CPU µs/req',
+    '× floor',
+    '× floors run right after: paced at the same rate; free-running',
+  ];
   const rows = report.results.map((r) => {
     const floor = floorUs(r.connections);
     return [
-      r.label, String(r.connections), r.rps.toFixed(0), ms(r.latencyMs.p50), ms(r.latencyMs.p99), ms(r.latencyMs.max),
+      r.label,
+      String(r.connections),
+      r.rps.toFixed(0),
+      ms(r.latencyMs.p50),
+      ms(r.latencyMs.p99),
+      ms(r.latencyMs.max),
       ...(latencyMs ? [(r.latencyMs.p50 / latencyMs).toFixed(2)] : []),
-      String(r.unexpectedStatus), `${r.errors}/${r.timeouts}`,
-      r.roundTripsPerRequest.toFixed(2) + (r.wsSessionsPerRequest ? ` (${r.wsSessionsPerRequest.toFixed(2)} ws sessions)` : ''),
-      r.cpuUsPerRequest.toFixed(0), floor ? (r.cpuUsPerRequest / floor).toFixed(1) : '-',
+      String(r.unexpectedStatus),
+      `${r.errors}/${r.timeouts}`,
+      r.roundTripsPerRequest.toFixed(2) +
+        (r.wsSessionsPerRequest ? ` (${r.wsSessionsPerRequest.toFixed(2)} ws sessions)` : ''),
+      r.cpuUsPerRequest.toFixed(0),
+      floor ? (r.cpuUsPerRequest / floor).toFixed(1) : '-',
       r.floorsAfter ? floorsAfterCell(r.cpuUsPerRequest, r.floorsAfter) : '-',
     ];
   });
@@ -84,16 +110,39 @@ export function resultsTable(report: Report): string {
 /** The import case: the whole edge path against psql \copy of the same file. */
 export function importTable(result: ImportResult): string {
   const rows = [
-    [`npm run import (chunks of ${result.chunkRows}, Worker, gateway, PgBouncer); whole command ${result.commandSeconds.toFixed(2)} s`, result.cliSeconds.toFixed(2), result.cliRowsPerS.toFixed(0),
-      result.workerCpuMsPerChunk === undefined ? '-' : result.workerCpuMsPerChunk.toFixed(1)],
-    ...(result.copySeconds ? [['psql \\copy (PgBouncer), the physical limit', result.copySeconds.toFixed(2), result.copyRowsPerS!.toFixed(0), '-']] : []),
+    [
+      `npm run import (chunks of ${result.chunkRows}, Worker, gateway, PgBouncer); whole command ${result.commandSeconds.toFixed(2)} s`,
+      result.cliSeconds.toFixed(2),
+      result.cliRowsPerS.toFixed(0),
+      result.workerCpuMsPerChunk === undefined ? '-' : result.workerCpuMsPerChunk.toFixed(1),
+    ],
+    ...(result.copySeconds
+      ? [
+          [
+            'psql \\copy (PgBouncer), the physical limit',
+            result.copySeconds.toFixed(2),
+            result.copyRowsPerS!.toFixed(0),
+            '-',
+          ],
+        ]
+      : []),
   ];
-  return [`| import of ${result.rows} rows | seconds (check + send; psql: whole command) | rows/s | Worker CPU ms/chunk |`, '| --- | --- | --- | --- |', ...rows.map((cells) => `| ${cells.join(' | ')} |`)].join('\n') +
-    (result.ratioToCopy ? `\n\nThrough the API: **${result.ratioToCopy.toFixed(2)}x** the rate of \\copy.` : '');
+  return (
+    [
+      `| import of ${result.rows} rows | seconds (check + send; psql: whole command) | rows/s | Worker CPU ms/chunk |`,
+      '| --- | --- | --- | --- |',
+      ...rows.map((cells) => `| ${cells.join(' | ')} |`),
+    ].join('\n') +
+    (result.ratioToCopy ? `\n\nThrough the API: **${result.ratioToCopy.toFixed(2)}x** the rate of \\copy.` : '')
+  );
 }
 
 export function budgetsTable(budgets: Budget[]): string {
-  return ['| budget | verdict | detail |', '| --- | --- | --- |', ...budgets.map((b) => `| ${b.name} | ${b.verdict} | ${b.detail} |`)].join('\n');
+  return [
+    '| budget | verdict | detail |',
+    '| --- | --- | --- |',
+    ...budgets.map((b) => `| ${b.name} | ${b.verdict} | ${b.detail} |`),
+  ].join('\n');
 }
 
 /** The tables of a run: every case, the import when it ran, the budgets (printed, and inside the markdown report). */

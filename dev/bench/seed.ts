@@ -2,14 +2,21 @@ import { neon } from '@neondatabase/serverless';
 import { useLocalGateway } from '../../src/db/local-gateway.ts';
 import { TEXT_MAX_LENGTH } from '../../src/todos/rules.ts';
 
-const WORDS = ('buy milk call mum renew passport fix the leaking tap book dentist water plants pay rent review pull request ' +
+const WORDS = (
+  'buy milk call mum renew passport fix the leaking tap book dentist water plants pay rent review pull request ' +
   'write report plan trip return library books clean garage update resume prepare slides email landlord order groceries ' +
-  'walk the dog read chapter backup laptop cancel subscription schedule meeting file taxes').split(' ');
+  'walk the dog read chapter backup laptop cancel subscription schedule meeting file taxes'
+).split(' ');
 
 /** A todo text like people write: mostly a few words, sometimes a sentence or a paragraph. */
 export function todoText(random: () => number = Math.random): string {
   const roll = random();
-  const words = roll < 0.6 ? 2 + Math.floor(random() * 5) : roll < 0.9 ? 8 + Math.floor(random() * 20) : 40 + Math.floor(random() * 120);
+  const words =
+    roll < 0.6
+      ? 2 + Math.floor(random() * 5)
+      : roll < 0.9
+        ? 8 + Math.floor(random() * 20)
+        : 40 + Math.floor(random() * 120);
   const text = Array.from({ length: words }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
   return (text[0]!.toUpperCase() + text.slice(1)).slice(0, TEXT_MAX_LENGTH).trim();
 }

@@ -29,7 +29,10 @@ export async function measureStartup(worker: WorkerdOptions, runs = 5): Promise<
     const workerCpu: number[] = [];
     const emptyCpu: number[] = [];
     for (let run = 0; run < runs; run++) {
-      for (const [options, samples] of [[worker, workerCpu], [empty, emptyCpu]] as const) {
+      for (const [options, samples] of [
+        [worker, workerCpu],
+        [empty, emptyCpu],
+      ] as const) {
         const workerd = await startWorkerd(options);
         samples.push(workerd.threadCpuSeconds() * 1000);
         await workerd.stop();

@@ -49,7 +49,9 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Workerd> {
 
   const child = spawn(WORKERD, ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
   let log = '';
-  child.stderr.on('data', (chunk: Buffer) => { log = (log + chunk.toString()).slice(-4000); });
+  child.stderr.on('data', (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-4000);
+  });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -61,13 +63,21 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Workerd> {
   try {
     await Promise.race([
       waitForPort(port),
-      exited.then(() => { throw new Error(`workerd exited before listening: ${log.trim().split('\n').slice(-5).join(' ')}`); }),
+      exited.then(() => {
+        throw new Error(`workerd exited before listening: ${log.trim().split('\n').slice(-5).join(' ')}`);
+      }),
     ]);
   } catch (err) {
     await stop();
     throw err;
   }
-  return { url: `http://127.0.0.1:${port}`, pid: child.pid!, cpuSeconds: () => processCpuSeconds(child.pid!), threadCpuSeconds: () => threadCpuSeconds(child.pid!), stop };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    cpuSeconds: () => processCpuSeconds(child.pid!),
+    threadCpuSeconds: () => threadCpuSeconds(child.pid!),
+    stop,
+  };
 }
 
 /** user + system CPU of a process from /proc/PID/stat (fields 14 and 15, in clock ticks). */
@@ -80,7 +90,8 @@ export function processCpuSeconds(pid: number): number {
 /** Sum of the on-CPU time of a process's living threads, from /proc/PID/task/TID/schedstat (first field, ns). */
 export function threadCpuSeconds(pid: number): number {
   let ns = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+  for (const tid of readdirSync(`/proc/${pid}/task`))
+    ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
   return ns / 1e9;
 }
 
@@ -112,7 +123,10 @@ async function waitForPort(port: number, timeoutMs = 20_000): Promise<void> {
   while (Date.now() < until) {
     const open = await new Promise<boolean>((done) => {
       const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => { socket.destroy(); done(true); });
+      socket.once('connect', () => {
+        socket.destroy();
+        done(true);
+      });
       socket.once('error', () => done(false));
     });
     if (open) return;

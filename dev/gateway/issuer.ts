@@ -18,12 +18,15 @@ import type { GatewayStats } from './types.ts';
  * 127.0.0.1 only: minting is for this machine, like the database itself.
  */
 export function createIssuer(defaultKey: IssuerKey, stats: GatewayStats) {
-  const scopes = new Map<string, { keys: IssuerKey[]; down: boolean; jwksRequests: number }>([['', { keys: [defaultKey], down: false, jwksRequests: 0 }]]);
+  const scopes = new Map<string, { keys: IssuerKey[]; down: boolean; jwksRequests: number }>([
+    ['', { keys: [defaultKey], down: false, jwksRequests: 0 }],
+  ]);
   const MAX_SCOPES = 1000;
 
   const scopeOf = (url: URL) => {
     const name = url.searchParams.get('scope') ?? '';
-    if (name !== '' && !/^[A-Za-z0-9._-]{1,64}$/.test(name)) throw new IssuerRequestError(400, 'scope must match [A-Za-z0-9._-]{1,64}');
+    if (name !== '' && !/^[A-Za-z0-9._-]{1,64}$/.test(name))
+      throw new IssuerRequestError(400, 'scope must match [A-Za-z0-9._-]{1,64}');
     let scope = scopes.get(name);
     if (!scope) {
       if (scopes.size >= MAX_SCOPES) throw new IssuerRequestError(400, `at most ${MAX_SCOPES} scopes`);
@@ -42,18 +45,29 @@ export function createIssuer(defaultKey: IssuerKey, stats: GatewayStats) {
       const { scope } = scopeOf(url);
       stats.jwksRequests++;
       scope.jwksRequests++;
-      return scope.down ? { status: 503, body: { message: 'the key set is down (POST /issuer/outage)' } } : { status: 200, body: jwksOf(scope.keys) };
+      return scope.down
+        ? { status: 503, body: { message: 'the key set is down (POST /issuer/outage)' } }
+        : { status: 200, body: jwksOf(scope.keys) };
     },
     /** POST /issuer/token */
     token(url: URL, issuer: string, body: Record<string, unknown>) {
       const { scope } = scopeOf(url);
-      if (typeof body.sub !== 'string' || body.sub === '') throw new IssuerRequestError(400, 'sub must be a non-empty string');
+      if (typeof body.sub !== 'string' || body.sub === '')
+        throw new IssuerRequestError(400, 'sub must be a non-empty string');
       const lifetimeSeconds = body.lifetimeSeconds ?? 3600;
-      if (typeof lifetimeSeconds !== 'number' || !(lifetimeSeconds > 0)) throw new IssuerRequestError(400, 'lifetimeSeconds must be a positive number');
+      if (typeof lifetimeSeconds !== 'number' || !(lifetimeSeconds > 0))
+        throw new IssuerRequestError(400, 'lifetimeSeconds must be a positive number');
       const claims = body.claims ?? {};
-      if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw new IssuerRequestError(400, 'claims must be an object');
+      if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
+        throw new IssuerRequestError(400, 'claims must be an object');
       const key = scope.keys.at(-1)!;
-      const token = mintToken(key, { issuer, subject: body.sub, lifetimeSeconds, audience: body.aud as string | string[] | undefined, claims: claims as Record<string, unknown> });
+      const token = mintToken(key, {
+        issuer,
+        subject: body.sub,
+        lifetimeSeconds,
+        audience: body.aud as string | string[] | undefined,
+        claims: claims as Record<string, unknown>,
+      });
       return { token, kid: key.kid, issuer };
     },
     /** POST /issuer/rotate */

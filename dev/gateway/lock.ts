@@ -10,7 +10,10 @@ export function createLock() {
     /** Waits until `owner` holds the lock (at once if it already does). */
     async acquire(owner: symbol): Promise<void> {
       if (holder === owner) return;
-      if (holder === undefined) { holder = owner; return; }
+      if (holder === undefined) {
+        holder = owner;
+        return;
+      }
       await new Promise<void>((grant) => waiting.push({ owner, grant }));
     },
     /** Releases the lock if `owner` holds it and hands it to the next in line. */

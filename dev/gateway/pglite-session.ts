@@ -2,8 +2,16 @@ import { Duplex } from 'node:stream';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Lock } from './lock.ts';
 import {
-  authCleartextRequest, CANCEL_REQUEST, createMessageReader, errorResponse, lastReadyStatus,
-  parseCString, parseStartup, PROTOCOL_3, simpleQuery, syncMessage,
+  authCleartextRequest,
+  CANCEL_REQUEST,
+  createMessageReader,
+  errorResponse,
+  lastReadyStatus,
+  parseCString,
+  parseStartup,
+  PROTOCOL_3,
+  simpleQuery,
+  syncMessage,
 } from './wire.ts';
 
 export interface Credentials {
@@ -84,7 +92,10 @@ export function openPgliteSession(db: PGlite, lock: Lock, credentials: Credentia
         const batch: Uint8Array[] = [];
         let terminate = false;
         for (let msg = reader.next(true); msg; msg = reader.next(true)) {
-          if (msg.type === 'X') { terminate = true; break; }
+          if (msg.type === 'X') {
+            terminate = true;
+            break;
+          }
           batch.push(msg.bytes);
         }
         if (batch.length > 0) {
@@ -106,11 +117,16 @@ export function openPgliteSession(db: PGlite, lock: Lock, credentials: Credentia
     read() {},
     write(chunk: Buffer, _encoding, done) {
       reader.push(chunk);
-      work = work.then(drain).catch((err) => { stream.destroy(err as Error); });
+      work = work.then(drain).catch((err) => {
+        stream.destroy(err as Error);
+      });
       done();
     },
     final(done) {
-      void work.then(abandon).finally(() => { stream.push(null); done(); }); // abandon() never rejects
+      void work.then(abandon).finally(() => {
+        stream.push(null);
+        done();
+      }); // abandon() never rejects
     },
     destroy(err, done) {
       void work.then(abandon).finally(() => done(err));
@@ -118,7 +134,10 @@ export function openPgliteSession(db: PGlite, lock: Lock, credentials: Credentia
   });
   // What `pg` expects of a net.Socket.
   Object.assign(stream, {
-    connect: () => { queueMicrotask(() => stream.emit('connect')); return stream; },
+    connect: () => {
+      queueMicrotask(() => stream.emit('connect'));
+      return stream;
+    },
     setNoDelay: () => stream,
     setKeepAlive: () => stream,
     ref: () => stream,

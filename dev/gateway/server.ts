@@ -27,7 +27,12 @@ export const MAX_SQL_REQUEST_BYTES = 10 * 1024 * 1024;
  * `/issuer/rotate`, `/issuer/outage` (see ./issuer.ts), its `iss` the gateway's URL.
  * Bad requests get a 4xx JSON body; the gateway keeps serving.
  */
-export async function startGateway({ upstream, port = 0, latencyMs = 0, issuerKey = generateIssuerKey() }: GatewayOptions) {
+export async function startGateway({
+  upstream,
+  port = 0,
+  latencyMs = 0,
+  issuerKey = generateIssuerKey(),
+}: GatewayOptions) {
   const stats = emptyStats();
   const handleSql = createSqlHandler(upstream, stats, latencyMs);
   const issuer = createIssuer(issuerKey, stats);
@@ -44,7 +49,8 @@ export async function startGateway({ upstream, port = 0, latencyMs = 0, issuerKe
   const handleIssuer = (res: ServerResponse, target: URL, body: string): void => {
     try {
       const parsed: unknown = body === '' ? {} : JSON.parse(body);
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new IssuerRequestError(400, 'the body must be a JSON object');
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new IssuerRequestError(400, 'the body must be a JSON object');
       const input = parsed as Record<string, unknown>;
       if (target.pathname === JWKS_PATH) {
         const { status, body: jwks } = issuer.jwks(target);
@@ -63,8 +69,14 @@ export async function startGateway({ upstream, port = 0, latencyMs = 0, issuerKe
     const path = target.pathname;
     const allow = (
       {
-        '/sql': 'POST', '/health': 'GET', '/stats': 'GET', '/stats/reset': 'POST',
-        [JWKS_PATH]: 'GET', '/issuer/token': 'POST', '/issuer/rotate': 'POST', '/issuer/outage': 'POST',
+        '/sql': 'POST',
+        '/health': 'GET',
+        '/stats': 'GET',
+        '/stats/reset': 'POST',
+        [JWKS_PATH]: 'GET',
+        '/issuer/token': 'POST',
+        '/issuer/rotate': 'POST',
+        '/issuer/outage': 'POST',
       } as Record<string, string>
     )[path];
     if (!allow) return json(res, 404, { message: `no such endpoint: ${path}` });
@@ -81,7 +93,11 @@ export async function startGateway({ upstream, port = 0, latencyMs = 0, issuerKe
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_SQL_REQUEST_BYTES) { json(res, 413, { message: `request is too large (max is ${MAX_SQL_REQUEST_BYTES} bytes)` }); req.destroy(); return; }
+      if (size > MAX_SQL_REQUEST_BYTES) {
+        json(res, 413, { message: `request is too large (max is ${MAX_SQL_REQUEST_BYTES} bytes)` });
+        req.destroy();
+        return;
+      }
       chunks.push(chunk);
     });
     req.on('end', () => {
@@ -94,21 +110,32 @@ export async function startGateway({ upstream, port = 0, latencyMs = 0, issuerKe
 
   const server = createServer(handle);
   server.keepAliveTimeout = 60_000;
-  server.on('connection', (socket) => { sockets.add(socket); socket.on('close', () => sockets.delete(socket)); });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   server.on('upgrade', (req, socket, head) => {
-    if (new URL(req.url ?? '/', 'http://gateway').pathname !== '/v2') { socket.destroy(); return; }
+    if (new URL(req.url ?? '/', 'http://gateway').pathname !== '/v2') {
+      socket.destroy();
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => bridgeWebSocket(ws, req, upstream, stats, latencyMs));
   });
 
-  const listen = (onPort: number) => new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(onPort, '127.0.0.1', () => { server.off('error', reject); resolve((server.address() as AddressInfo).port); });
-  });
-  const close = () => new Promise<void>((resolve) => {
-    for (const ws of wss.clients) ws.terminate();
-    for (const socket of sockets) socket.destroy();
-    server.close(() => resolve());
-  });
+  const listen = (onPort: number) =>
+    new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(onPort, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve((server.address() as AddressInfo).port);
+      });
+    });
+  const close = () =>
+    new Promise<void>((resolve) => {
+      for (const ws of wss.clients) ws.terminate();
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
 
   const boundPort = await listen(port);
   url = `http://127.0.0.1:${boundPort}`;
@@ -122,7 +149,10 @@ export async function startGateway({ upstream, port = 0, latencyMs = 0, issuerKe
     issuerKey,
     close,
     /** Drops every connection and listens again on the same port (fault tests). */
-    async restart(): Promise<void> { await close(); await listen(boundPort); },
+    async restart(): Promise<void> {
+      await close();
+      await listen(boundPort);
+    },
   };
 }
 export type Gateway = Awaited<ReturnType<typeof startGateway>>;

@@ -7,16 +7,35 @@ const rawText = { getTypeParser: () => (value: string) => value };
 
 /** The error fields the driver copies onto NeonDbError. */
 const ERROR_FIELDS = [
-  'severity', 'code', 'detail', 'hint', 'position', 'internalPosition', 'internalQuery', 'where',
-  'schema', 'table', 'column', 'dataType', 'constraint', 'file', 'line', 'routine',
+  'severity',
+  'code',
+  'detail',
+  'hint',
+  'position',
+  'internalPosition',
+  'internalQuery',
+  'where',
+  'schema',
+  'table',
+  'column',
+  'dataType',
+  'constraint',
+  'file',
+  'line',
+  'routine',
 ] as const;
 
 const ISOLATION: Record<string, string> = {
-  ReadUncommitted: 'READ UNCOMMITTED', ReadCommitted: 'READ COMMITTED',
-  RepeatableRead: 'REPEATABLE READ', Serializable: 'SERIALIZABLE',
+  ReadUncommitted: 'READ UNCOMMITTED',
+  ReadCommitted: 'READ COMMITTED',
+  RepeatableRead: 'REPEATABLE READ',
+  Serializable: 'SERIALIZABLE',
 };
 
-interface QueryData { query: string; params?: unknown[] }
+interface QueryData {
+  query: string;
+  params?: unknown[];
+}
 class BadRequest extends Error {}
 
 /**
@@ -30,7 +49,11 @@ export function createSqlHandler(upstream: Upstream, stats: GatewayStats, latenc
 
   const poolFor = (connectionString: string): Promise<pg.Pool> => {
     let url: URL;
-    try { url = new URL(connectionString); } catch { throw new BadRequest('Neon-Connection-String is not a valid URL'); }
+    try {
+      url = new URL(connectionString);
+    } catch {
+      throw new BadRequest('Neon-Connection-String is not a valid URL');
+    }
     const route = routeOf(url.hostname);
     const config = {
       ...upstream.pgTarget(route),
@@ -125,7 +148,8 @@ export function createSqlHandler(upstream: Upstream, stats: GatewayStats, latenc
 
   function beginStatement(req: IncomingMessage): string {
     const level = req.headers['neon-batch-isolation-level'];
-    if (level !== undefined && !ISOLATION[String(level)]) throw new BadRequest(`unknown Neon-Batch-Isolation-Level: ${String(level)}`);
+    if (level !== undefined && !ISOLATION[String(level)])
+      throw new BadRequest(`unknown Neon-Batch-Isolation-Level: ${String(level)}`);
     const parts = ['BEGIN'];
     if (level) parts.push(`ISOLATION LEVEL ${ISOLATION[String(level)]}`);
     if (req.headers['neon-batch-read-only'] === 'true') parts.push('READ ONLY');
@@ -143,7 +167,11 @@ export function createSqlHandler(upstream: Upstream, stats: GatewayStats, latenc
 async function openPool(config: pg.ClientConfig, verifyAt?: pg.ClientConfig): Promise<pg.Pool> {
   if (verifyAt) {
     const probe = new pg.Client(verifyAt);
-    try { await probe.connect(); } finally { await probe.end().catch(() => undefined); }
+    try {
+      await probe.connect();
+    } finally {
+      await probe.end().catch(() => undefined);
+    }
   }
   const pool = new pg.Pool({ ...config, max: 20, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 10_000 });
   // A server going away makes its connections emit 'error', idle or checked out. The query in flight
@@ -154,7 +182,10 @@ async function openPool(config: pg.ClientConfig, verifyAt?: pg.ClientConfig): Pr
 }
 
 function isDatabaseError(err: unknown): err is pg.DatabaseError {
-  return err instanceof pg.DatabaseError || (typeof (err as { code?: unknown })?.code === 'string' && /^[0-9A-Z]{5}$/.test((err as { code: string }).code));
+  return (
+    err instanceof pg.DatabaseError ||
+    (typeof (err as { code?: unknown })?.code === 'string' && /^[0-9A-Z]{5}$/.test((err as { code: string }).code))
+  );
 }
 
 function errorBody(err: pg.DatabaseError): Record<string, unknown> {

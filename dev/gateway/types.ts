@@ -29,7 +29,17 @@ export interface GatewayStats {
 }
 
 export function emptyStats(): GatewayStats {
-  return { httpRequests: 0, httpQueries: 0, httpBatches: 0, batchStatements: 0, httpErrors: 0, wsSessions: 0, wsActive: 0, wsMessages: 0, jwksRequests: 0 };
+  return {
+    httpRequests: 0,
+    httpQueries: 0,
+    httpBatches: 0,
+    batchStatements: 0,
+    httpErrors: 0,
+    wsSessions: 0,
+    wsActive: 0,
+    wsMessages: 0,
+    jwksRequests: 0,
+  };
 }
 
 /** The route a connection string's host asks for, as Neon decides it. */

@@ -78,11 +78,19 @@ export function authCleartextRequest(): Uint8Array {
 /** ErrorResponse with the usual fields, e.g. a FATAL 28P01 for a wrong password. */
 export function errorResponse(severity: 'ERROR' | 'FATAL', code: string, text: string): Uint8Array {
   const enc = new TextEncoder();
-  const fields: [string, string][] = [['S', severity], ['V', severity], ['C', code], ['M', text]];
+  const fields: [string, string][] = [
+    ['S', severity],
+    ['V', severity],
+    ['C', code],
+    ['M', text],
+  ];
   const parts = fields.map(([k, v]) => enc.encode(`${k}${v}\0`));
   const body = new Uint8Array(parts.reduce((n, p) => n + p.length, 0) + 1);
   let at = 0;
-  for (const p of parts) { body.set(p, at); at += p.length; }
+  for (const p of parts) {
+    body.set(p, at);
+    at += p.length;
+  }
   return message('E', body);
 }
 
@@ -104,7 +112,7 @@ export function syncMessage(): Uint8Array {
 export function lastReadyStatus(out: Uint8Array): string | undefined {
   let status: string | undefined;
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  for (let at = 0; at + 5 <= out.length; ) {
+  for (let at = 0; at + 5 <= out.length;) {
     const type = out[at]!;
     const length = view.getInt32(at + 1);
     if (type === 0x5a /* Z */ && at + 5 < out.length) status = String.fromCharCode(out[at + 5]!);

@@ -9,7 +9,13 @@ import { createMessageReader, parseStartup, PROTOCOL_3 } from './wire.ts';
  * Terminate: the driver never closes its side after sending it, so the bridge
  * closes both ends itself or `client.end()` would hang.
  */
-export function bridgeWebSocket(ws: WebSocket, req: IncomingMessage, upstream: Upstream, stats: GatewayStats, latencyMs: number): void {
+export function bridgeWebSocket(
+  ws: WebSocket,
+  req: IncomingMessage,
+  upstream: Upstream,
+  stats: GatewayStats,
+  latencyMs: number,
+): void {
   const address = new URL(req.url ?? '/', 'http://gateway').searchParams.get('address') ?? '';
   const upstreamStream = upstream.openStream(routeOf(address.split(':')[0] ?? ''));
   const reader = createMessageReader();
@@ -40,7 +46,9 @@ export function bridgeWebSocket(ws: WebSocket, req: IncomingMessage, upstream: U
       }
     });
   });
-  upstreamStream.on('data', (chunk: Buffer) => { if (ws.readyState === ws.OPEN) ws.send(chunk); });
+  upstreamStream.on('data', (chunk: Buffer) => {
+    if (ws.readyState === ws.OPEN) ws.send(chunk);
+  });
   upstreamStream.on('end', () => ws.close());
   upstreamStream.on('error', () => ws.close(1011, 'upstream connection failed'));
   upstreamStream.on('close', () => ws.close());

@@ -11,13 +11,17 @@ import { fileRecords } from './file.ts';
 import { progressReporter } from './progress.ts';
 import { ChunkRefused, sendChunk } from './send.ts';
 
-const USAGE = 'npm run import -- FILE.csv [--url http://127.0.0.1:8787] [--token TOKEN (or $TODO_API_TOKEN)] [--chunk-rows 10000]';
+const USAGE =
+  'npm run import -- FILE.csv [--url http://127.0.0.1:8787] [--token TOKEN (or $TODO_API_TOKEN)] [--chunk-rows 10000]';
 
-const { values, positionals } = parseFlags({
-  url: { type: 'string', default: 'http://127.0.0.1:8787' },
-  token: { type: 'string' },
-  'chunk-rows': { type: 'string', default: '10000' },
-}, USAGE);
+const { values, positionals } = parseFlags(
+  {
+    url: { type: 'string', default: 'http://127.0.0.1:8787' },
+    token: { type: 'string' },
+    'chunk-rows': { type: 'string', default: '10000' },
+  },
+  USAGE,
+);
 
 function fail(message: string, code = 1): never {
   console.error(`error: ${message}`);
@@ -27,7 +31,8 @@ function fail(message: string, code = 1): never {
 const [path, ...extra] = positionals;
 if (!path || extra.length > 0) fail(`give exactly one CSV file\nusage: ${USAGE}`, 2);
 const chunkRows = Number(values['chunk-rows']);
-if (!Number.isInteger(chunkRows) || chunkRows < 1 || chunkRows > IMPORT_MAX_ROWS) fail(`--chunk-rows must be an integer from 1 to ${IMPORT_MAX_ROWS}`, 2);
+if (!Number.isInteger(chunkRows) || chunkRows < 1 || chunkRows > IMPORT_MAX_ROWS)
+  fail(`--chunk-rows must be an integer from 1 to ${IMPORT_MAX_ROWS}`, 2);
 let url: URL;
 try {
   url = new URL(values.url);
@@ -41,9 +46,12 @@ const target = { url: url.href.replace(/\/+$/, ''), token: values.token ?? proce
 // The import's clock starts with the check, which is part of the work; Node's own start-up is not.
 const started = performance.now();
 const checked = await checkFile(path).catch((err: Error) =>
-  fail(err instanceof FileProblems ? `${path}: nothing was imported:\n${err.message}` : err.message));
+  fail(err instanceof FileProblems ? `${path}: nothing was imported:\n${err.message}` : err.message),
+);
 
-console.error(`importing ${checked.rows.toLocaleString('en-US')} rows from ${path} into ${target.url} in chunks of ${chunkRows} (run the same command again to resume)`);
+console.error(
+  `importing ${checked.rows.toLocaleString('en-US')} rows from ${path} into ${target.url} in chunks of ${chunkRows} (run the same command again to resume)`,
+);
 const progress = progressReporter(checked.rows);
 let done = 0;
 let replayedRows = 0;
@@ -57,7 +65,9 @@ try {
     next.catch(() => undefined); // its failure surfaces when it is awaited
     // Everything that decides the chunk's bytes is in its key: same file and settings, same key, same body.
     const key = `csv-import:${checked.sha256}:${chunkRows}r${CHUNK_MAX_STATEMENT_BYTES}b:${chunk.index}`;
-    const sent = await sendChunk(target, chunk, key, (why) => progress.note(`chunk ${chunk.index + 1}: ${why}; retrying with the same Idempotency-Key`));
+    const sent = await sendChunk(target, chunk, key, (why) =>
+      progress.note(`chunk ${chunk.index + 1}: ${why}; retrying with the same Idempotency-Key`),
+    );
     done += chunk.rows;
     if (sent.replayed) replayedRows += chunk.rows;
     progress.update(done);
@@ -72,5 +82,7 @@ try {
 progress.finish();
 const seconds = (performance.now() - started) / 1000;
 const fresh = done - replayedRows;
-console.error(`done: ${fresh.toLocaleString('en-US')} rows imported in ${seconds.toFixed(2)} s (${Math.round(fresh / Math.max(seconds, 0.001)).toLocaleString('en-US')} rows/s)` +
-  (replayedRows > 0 ? `; ${replayedRows.toLocaleString('en-US')} rows were already in from an earlier run` : ''));
+console.error(
+  `done: ${fresh.toLocaleString('en-US')} rows imported in ${seconds.toFixed(2)} s (${Math.round(fresh / Math.max(seconds, 0.001)).toLocaleString('en-US')} rows/s)` +
+    (replayedRows > 0 ? `; ${replayedRows.toLocaleString('en-US')} rows were already in from an earlier run` : ''),
+);

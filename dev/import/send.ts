@@ -29,7 +29,12 @@ const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * and 5xx are retried with the same key, so an attempt that landed but whose
  * answer was lost is replayed, not inserted twice.
  */
-export async function sendChunk(target: Target, chunk: Chunk, key: string, onRetry: (why: string) => void): Promise<Sent> {
+export async function sendChunk(
+  target: Target,
+  chunk: Chunk,
+  key: string,
+  onRetry: (why: string) => void,
+): Promise<Sent> {
   for (let attempt = 1; ; attempt++) {
     let why: string;
     let retryAfterMs: number | undefined;
@@ -46,7 +51,10 @@ export async function sendChunk(target: Target, chunk: Chunk, key: string, onRet
       });
       const text = await res.text();
       if (res.status === 201) {
-        return { inserted: (JSON.parse(text) as { inserted: number }).inserted, replayed: res.headers.get('idempotent-replayed') === 'true' };
+        return {
+          inserted: (JSON.parse(text) as { inserted: number }).inserted,
+          replayed: res.headers.get('idempotent-replayed') === 'true',
+        };
       }
       if (res.status !== 429 && res.status < 500) throw new ChunkRefused(refusal(res.status, text, chunk));
       why = `${res.status} ${problemDetail(text)}`;
@@ -74,7 +82,9 @@ function problemDetail(text: string): string {
 export function refusal(status: number, text: string, chunk: Pick<Chunk, 'index' | 'lines'>): string {
   const first = chunk.lines[0];
   const last = chunk.lines[chunk.lines.length - 1];
-  const lines = [`the API refused chunk ${chunk.index + 1} (file lines ${first}-${last}) with ${status}: ${problemDetail(text)}`];
+  const lines = [
+    `the API refused chunk ${chunk.index + 1} (file lines ${first}-${last}) with ${status}: ${problemDetail(text)}`,
+  ];
   try {
     const problem = JSON.parse(text) as { rows?: { row: number; errors: { path: string; message: string }[] }[] };
     for (const { row, errors } of problem.rows ?? []) {

@@ -47,7 +47,9 @@ export async function startPostgres(credentials: Credentials, poolSize = DEFAULT
   if (!binaries) throw new Error(missingBinariesMessage(missing));
   const user = unprivilegedUser();
   const dir = mkdtempSync(join(tmpdir(), 'todo-postgres-'));
-  const own = (path: string) => { if (user) chownSync(path, user.uid, user.gid); };
+  const own = (path: string) => {
+    if (user) chownSync(path, user.uid, user.gid);
+  };
   const data = join(dir, 'data');
   const superPassword = 'postgres-local';
   writeFileSync(join(dir, 'pwfile'), `${superPassword}\n`);
@@ -63,15 +65,52 @@ export async function startPostgres(credentials: Credentials, poolSize = DEFAULT
   };
 
   try {
-    execFileSync(binaries.initdb, ['-D', data, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${join(dir, 'pwfile')}`, '-E', 'UTF8', '--no-sync'], { stdio: 'pipe', ...user });
-    const postgresArgs = (port: number) => ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=100'];
-    const launchPostgres = (port: number) => spawnUntilReady(binaries.postgres, postgresArgs(port), /ready to accept connections/);
+    execFileSync(
+      binaries.initdb,
+      [
+        '-D',
+        data,
+        '-U',
+        'postgres',
+        '--auth=scram-sha-256',
+        `--pwfile=${join(dir, 'pwfile')}`,
+        '-E',
+        'UTF8',
+        '--no-sync',
+      ],
+      { stdio: 'pipe', ...user },
+    );
+    const postgresArgs = (port: number) => [
+      '-D',
+      data,
+      '-p',
+      String(port),
+      '-k',
+      dir,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+      '-c',
+      'max_connections=100',
+    ];
+    const launchPostgres = (port: number) =>
+      spawnUntilReady(binaries.postgres, postgresArgs(port), /ready to accept connections/);
     const started = await onFreePort(launchPostgres);
     const postgresPort = started.port;
     postgres = started.server;
 
-    const admin = new pg.Client({ host: '127.0.0.1', port: postgresPort, user: 'postgres', password: superPassword, database: 'postgres' });
+    const admin = new pg.Client({
+      host: '127.0.0.1',
+      port: postgresPort,
+      user: 'postgres',
+      password: superPassword,
+      database: 'postgres',
+    });
     await admin.connect();
     await admin.query(`CREATE ROLE ${credentials.user} LOGIN PASSWORD '${credentials.password.replace(/'/g, "''")}'`);
     await admin.query(`CREATE DATABASE ${credentials.database} OWNER ${credentials.user}`);
@@ -81,26 +120,30 @@ export async function startPostgres(credentials: Credentials, poolSize = DEFAULT
     const users = join(dir, 'userlist.txt');
     writeFileSync(users, `"${credentials.user}" "${credentials.password}"\n`);
     own(users);
-    const writeIni = (pgbouncerPort: number) => writeFileSync(ini, [
-      '[databases]',
-      // autodb: any database name is passed through, so an unknown one fails in Postgres (3D000).
-      `* = host=127.0.0.1 port=${postgresPort}`,
-      '[pgbouncer]',
-      'listen_addr = 127.0.0.1',
-      `listen_port = ${pgbouncerPort}`,
-      'unix_socket_dir =',
-      'auth_type = scram-sha-256',
-      `auth_file = ${users}`,
-      'pool_mode = transaction',
-      `default_pool_size = ${poolSize}`,
-      'max_client_conn = 1000',
-      'ignore_startup_parameters = extra_float_digits,options',
-      `server_login_retry = ${SERVER_LOGIN_RETRY_SECONDS}`,
-      'query_wait_timeout = 120',
-      ...preparedStatementSettings(binaries.pgbouncer),
-      'logfile =',
-      '',
-    ].join('\n'));
+    const writeIni = (pgbouncerPort: number) =>
+      writeFileSync(
+        ini,
+        [
+          '[databases]',
+          // autodb: any database name is passed through, so an unknown one fails in Postgres (3D000).
+          `* = host=127.0.0.1 port=${postgresPort}`,
+          '[pgbouncer]',
+          'listen_addr = 127.0.0.1',
+          `listen_port = ${pgbouncerPort}`,
+          'unix_socket_dir =',
+          'auth_type = scram-sha-256',
+          `auth_file = ${users}`,
+          'pool_mode = transaction',
+          `default_pool_size = ${poolSize}`,
+          'max_client_conn = 1000',
+          'ignore_startup_parameters = extra_float_digits,options',
+          `server_login_retry = ${SERVER_LOGIN_RETRY_SECONDS}`,
+          'query_wait_timeout = 120',
+          ...preparedStatementSettings(binaries.pgbouncer),
+          'logfile =',
+          '',
+        ].join('\n'),
+      );
     const launchPgbouncer = (port: number) => {
       writeIni(port);
       own(ini);
@@ -118,8 +161,12 @@ export async function startPostgres(credentials: Credentials, poolSize = DEFAULT
       openStream: (route) => createConnection(portOf(route), '127.0.0.1'),
       pgTarget: (route) => ({ host: '127.0.0.1', port: portOf(route) }),
       stop: cleanup,
-      stopPostgres: async () => { await postgres?.stop('SIGINT'); },
-      startPostgres: async () => { postgres = await launchPostgres(postgresPort); },
+      stopPostgres: async () => {
+        await postgres?.stop('SIGINT');
+      },
+      startPostgres: async () => {
+        postgres = await launchPostgres(postgresPort);
+      },
     };
   } catch (err) {
     await cleanup();

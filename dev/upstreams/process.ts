@@ -19,7 +19,10 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts a server on a free port, trying another (up to `attempts` in all) when the one picked was taken first. */
-export async function onFreePort<T>(launch: (port: number) => Promise<T>, attempts = 3): Promise<{ port: number; server: T }> {
+export async function onFreePort<T>(
+  launch: (port: number) => Promise<T>,
+  attempts = 3,
+): Promise<{ port: number; server: T }> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     try {
@@ -36,9 +39,12 @@ export async function onFreePort<T>(launch: (port: number) => Promise<T>, attemp
  */
 export function unprivilegedUser(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
-  const lines = readFileSync('/etc/passwd', 'utf8').split('\n').map((l) => l.split(':'));
+  const lines = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .map((l) => l.split(':'));
   const entry = lines.find((f) => f[0] === 'postgres') ?? lines.find((f) => f[0] === 'nobody');
-  if (!entry) throw new Error('running as root and found no unprivileged user (postgres or nobody) to run the database as');
+  if (!entry)
+    throw new Error('running as root and found no unprivileged user (postgres or nobody) to run the database as');
   return { uid: Number(entry[2]), gid: Number(entry[3]) };
 }
 

@@ -66,31 +66,47 @@ function urlProblem(value: string): string | undefined {
  * `on`, `off` or unset (off). Meant to be called once per isolate (from the
  * settings module), not per request.
  */
-export function parseIdentitySettings(env: IdentityEnv): { ok: true; settings: IdentitySettings } | { ok: false; problems: SettingProblem[] } {
+export function parseIdentitySettings(
+  env: IdentityEnv,
+): { ok: true; settings: IdentitySettings } | { ok: false; problems: SettingProblem[] } {
   const problems: SettingProblem[] = [];
-  const blankToUndefined = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
+  const blankToUndefined = (value: string | undefined) =>
+    value === undefined || value.trim() === '' ? undefined : value.trim();
   const jwksUrl = blankToUndefined(env.AUTH_JWKS_URL);
   const issuer = blankToUndefined(env.AUTH_ISSUER);
-  const audience = (env.AUTH_AUDIENCE ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  const audience = (env.AUTH_AUDIENCE ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
 
   const tokens = parseApiTokens(env.API_TOKENS);
   if (!tokens.ok) problems.push({ setting: 'API_TOKENS', message: tokens.error });
-  if (jwksUrl && !issuer) problems.push({ setting: 'AUTH_ISSUER', message: 'must be set with AUTH_JWKS_URL (the iss your provider writes in its tokens)' });
-  if (issuer && !jwksUrl) problems.push({ setting: 'AUTH_JWKS_URL', message: "must be set with AUTH_ISSUER (your provider's jwks_uri)" });
+  if (jwksUrl && !issuer)
+    problems.push({
+      setting: 'AUTH_ISSUER',
+      message: 'must be set with AUTH_JWKS_URL (the iss your provider writes in its tokens)',
+    });
+  if (issuer && !jwksUrl)
+    problems.push({ setting: 'AUTH_JWKS_URL', message: "must be set with AUTH_ISSUER (your provider's jwks_uri)" });
   const jwksProblem = jwksUrl && urlProblem(jwksUrl);
   if (jwksProblem) problems.push({ setting: 'AUTH_JWKS_URL', message: jwksProblem });
   const issuerProblem = issuer && urlProblem(issuer);
   if (issuerProblem) problems.push({ setting: 'AUTH_ISSUER', message: issuerProblem });
-  if (audience.length > 0 && !(jwksUrl && issuer)) problems.push({ setting: 'AUTH_AUDIENCE', message: 'is only used with AUTH_JWKS_URL and AUTH_ISSUER' });
+  if (audience.length > 0 && !(jwksUrl && issuer))
+    problems.push({ setting: 'AUTH_AUDIENCE', message: 'is only used with AUTH_JWKS_URL and AUTH_ISSUER' });
   const anonymous = (env.AUTH_ANONYMOUS ?? '').trim().toLowerCase();
-  if (!['', 'on', 'off'].includes(anonymous)) problems.push({ setting: 'AUTH_ANONYMOUS', message: 'must be on or off' });
+  if (!['', 'on', 'off'].includes(anonymous))
+    problems.push({ setting: 'AUTH_ANONYMOUS', message: 'must be on or off' });
 
   if (problems.length > 0 || !tokens.ok) return { ok: false, problems };
   return {
     ok: true,
     settings: {
       tokens: tokens.tokens,
-      jwt: jwksUrl && issuer ? { jwksUrl, issuer, audience, cloudflareAccess: isCloudflareAccessIssuer(issuer) } : undefined,
+      jwt:
+        jwksUrl && issuer
+          ? { jwksUrl, issuer, audience, cloudflareAccess: isCloudflareAccessIssuer(issuer) }
+          : undefined,
       anonymous: anonymous === 'on',
     },
   };
@@ -102,7 +118,10 @@ export function acceptsNoOne(settings: IdentitySettings): boolean {
 }
 
 /** This isolate's key cache for the configured JWKS, bound to one request's `waitUntil`; undefined without OpenID Connect. */
-export function keysFor(settings: IdentitySettings, waitUntil?: (promise: Promise<unknown>) => void): KeySource | undefined {
+export function keysFor(
+  settings: IdentitySettings,
+  waitUntil?: (promise: Promise<unknown>) => void,
+): KeySource | undefined {
   return settings.jwt && jwksCacheFor(settings.jwt.jwksUrl).source(waitUntil);
 }
 
@@ -130,7 +149,10 @@ export async function identify(
   const assertion = settings.jwt?.cloudflareAccess ? headers.get('cf-access-jwt-assertion')?.trim() : undefined;
 
   if (bearer === undefined && assertion) {
-    if (!ASSERTION.test(assertion)) return { refusal: { error: 'invalid_request', description: 'The Cf-Access-Jwt-Assertion header is not a token.' } };
+    if (!ASSERTION.test(assertion))
+      return {
+        refusal: { error: 'invalid_request', description: 'The Cf-Access-Jwt-Assertion header is not a token.' },
+      };
     return fromJwt(assertion, settings, keys, options.now);
   }
   if (authorization !== null && bearer === undefined) {
@@ -138,7 +160,10 @@ export async function identify(
   }
   if (bearer === undefined) {
     if (settings.anonymous) return { owner: DEFAULT_OWNER, via: 'anonymous' };
-    if (acceptsNoOne(settings)) return { refusal: { description: 'This server accepts no credentials yet: its identity settings are not configured.' } };
+    if (acceptsNoOne(settings))
+      return {
+        refusal: { description: 'This server accepts no credentials yet: its identity settings are not configured.' },
+      };
     return { refusal: { description: 'This API needs a bearer token: send Authorization: Bearer <token>.' } };
   }
   const token = await findStaticToken(bearer, settings.tokens);
@@ -147,10 +172,25 @@ export async function identify(
   return { refusal: { error: 'invalid_token', description: 'The bearer token is not valid.' } };
 }
 
-async function fromJwt(token: string, settings: IdentitySettings, keys: KeySource | undefined, now?: () => number): Promise<Identity> {
+async function fromJwt(
+  token: string,
+  settings: IdentitySettings,
+  keys: KeySource | undefined,
+  now?: () => number,
+): Promise<Identity> {
   const jwt = settings.jwt!;
-  const verdict = await verifyJwt(token, keys ?? jwksCacheFor(jwt.jwksUrl).source(), { issuer: jwt.issuer, audience: jwt.audience, now });
+  const verdict = await verifyJwt(token, keys ?? jwksCacheFor(jwt.jwksUrl).source(), {
+    issuer: jwt.issuer,
+    audience: jwt.audience,
+    now,
+  });
   if (verdict.ok) return { owner: `jwt:${verdict.subject}`, via: 'jwt' };
-  if ('unavailable' in verdict) return { unavailable: { description: `The token cannot be checked now: ${verdict.unavailable}.`, retryAfter: verdict.retryAfter } };
+  if ('unavailable' in verdict)
+    return {
+      unavailable: {
+        description: `The token cannot be checked now: ${verdict.unavailable}.`,
+        retryAfter: verdict.retryAfter,
+      },
+    };
   return { refusal: { error: 'invalid_token', description: `The bearer token is not valid: ${verdict.refusal}.` } };
 }

@@ -45,13 +45,16 @@ function algOf(jwk: Record<string, unknown>): JwtAlg | undefined {
   const alg = jwk.alg;
   if (jwk.kty === 'RSA' && (alg === undefined || alg === 'RS256')) return 'RS256';
   if (jwk.kty === 'EC' && jwk.crv === 'P-256' && (alg === undefined || alg === 'ES256')) return 'ES256';
-  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519' && (alg === undefined || alg === 'EdDSA' || alg === 'Ed25519')) return 'EdDSA';
+  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519' && (alg === undefined || alg === 'EdDSA' || alg === 'Ed25519'))
+    return 'EdDSA';
   return undefined;
 }
 
 /** Only the public parameters: WebCrypto then has nothing (alg names, key_ops) to disagree with. */
 const publicParts = (jwk: Record<string, unknown>): JsonWebKey =>
-  (jwk.kty === 'RSA' ? { kty: 'RSA', n: jwk.n, e: jwk.e } : { kty: jwk.kty, crv: jwk.crv, x: jwk.x, ...(jwk.kty === 'EC' ? { y: jwk.y } : {}) }) as JsonWebKey;
+  (jwk.kty === 'RSA'
+    ? { kty: 'RSA', n: jwk.n, e: jwk.e }
+    : { kty: jwk.kty, crv: jwk.crv, x: jwk.x, ...(jwk.kty === 'EC' ? { y: jwk.y } : {}) }) as JsonWebKey;
 
 /**
  * Imports the signing keys of a JWKS document by `kid`. Keys this API cannot
@@ -63,11 +66,21 @@ export async function importKeySet(document: unknown): Promise<Map<string, KeyEn
   if (!Array.isArray(keys)) throw new Error('not a JWKS: no "keys" array');
   const imported = new Map<string, KeyEntry>();
   for (const jwk of keys.slice(0, MAX_KEYS) as Record<string, unknown>[]) {
-    if (typeof jwk !== 'object' || jwk === null || typeof jwk.kid !== 'string' || jwk.kid === '' || imported.has(jwk.kid)) continue;
+    if (
+      typeof jwk !== 'object' ||
+      jwk === null ||
+      typeof jwk.kid !== 'string' ||
+      jwk.kid === '' ||
+      imported.has(jwk.kid)
+    )
+      continue;
     const alg = algOf(jwk);
     if (!alg) continue;
     try {
-      imported.set(jwk.kid, { alg, key: await crypto.subtle.importKey('jwk', publicParts(jwk), WEBCRYPTO[alg].importParams, false, ['verify']) });
+      imported.set(jwk.kid, {
+        alg,
+        key: await crypto.subtle.importKey('jwk', publicParts(jwk), WEBCRYPTO[alg].importParams, false, ['verify']),
+      });
     } catch {
       // a malformed key: the others still count
     }
@@ -111,14 +124,18 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
 
   const inFlight = (at: number) => current !== undefined && !current.done && at < current.deadline;
   const mayFetch = (at: number) => !lastCompleted || at - lastCompleted.startedAt >= minFetchIntervalMs;
-  const retryAfter = (at: number) => Math.max(1, Math.ceil(((lastCompleted?.startedAt ?? at) + minFetchIntervalMs - at) / 1000));
+  const retryAfter = (at: number) =>
+    Math.max(1, Math.ceil(((lastCompleted?.startedAt ?? at) + minFetchIntervalMs - at) / 1000));
 
   /** Fetches and imports the set; never throws (a failure is recorded and the old set kept). */
   async function refresh(startedAt: number): Promise<void> {
     const attempt: Attempt = { startedAt, deadline: startedAt + timeoutMs, done: false };
     current = attempt;
     try {
-      const res = await fetchJwks(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+      const res = await fetchJwks(url, {
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
       if (!res.ok) throw new Error(`JWKS answered ${res.status}`);
       const text = await res.text();
       if (text.length > MAX_JWKS_BYTES) throw new Error('JWKS too large');
@@ -152,7 +169,8 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
         await sleep(pollMs);
         continue;
       }
-      if (!mayFetch(at)) return lastCompleted!.ok ? { kind: 'unknown' } : { kind: 'unavailable', retryAfter: retryAfter(at) };
+      if (!mayFetch(at))
+        return lastCompleted!.ok ? { kind: 'unknown' } : { kind: 'unavailable', retryAfter: retryAfter(at) };
       await refresh(at);
       const fetched = set?.keys.get(kid);
       if (fetched) return { kind: 'key', ...fetched };

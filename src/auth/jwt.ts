@@ -9,7 +9,10 @@
 export type JwtAlg = 'RS256' | 'ES256' | 'EdDSA';
 
 /** How WebCrypto imports a key for `alg` and verifies a signature with it. */
-export const WEBCRYPTO: Record<JwtAlg, { importParams: SubtleCryptoImportKeyAlgorithm; verifyParams: SubtleCryptoSignAlgorithm }> = {
+export const WEBCRYPTO: Record<
+  JwtAlg,
+  { importParams: SubtleCryptoImportKeyAlgorithm; verifyParams: SubtleCryptoSignAlgorithm }
+> = {
   RS256: { importParams: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, verifyParams: { name: 'RSASSA-PKCS1-v1_5' } },
   ES256: { importParams: { name: 'ECDSA', namedCurve: 'P-256' }, verifyParams: { name: 'ECDSA', hash: 'SHA-256' } },
   EdDSA: { importParams: { name: 'Ed25519' }, verifyParams: { name: 'Ed25519' } },
@@ -19,9 +22,7 @@ const isAccepted = (alg: unknown): alg is JwtAlg => alg === 'RS256' || alg === '
 
 /** What a key source answers for a `kid`: the key, "not in the key set", or "cannot tell now". */
 export type KeyLookup =
-  | { kind: 'key'; key: CryptoKey; alg: JwtAlg }
-  | { kind: 'unknown' }
-  | { kind: 'unavailable'; retryAfter: number };
+  { kind: 'key'; key: CryptoKey; alg: JwtAlg } | { kind: 'unknown' } | { kind: 'unavailable'; retryAfter: number };
 
 /** Finds the verification key a token names; see createJwksCache. */
 export type KeySource = (kid: string) => Promise<KeyLookup>;
@@ -64,7 +65,9 @@ function base64urlBytes(segment: string): Uint8Array {
 function jsonObject(segment: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(decoder.decode(base64urlBytes(segment)));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -113,17 +116,28 @@ async function verify(token: string, keys: KeySource, policy: JwtPolicy): Promis
   if (!isAccepted(header.alg)) return refuse('the token is not signed with RS256, ES256 or EdDSA');
   if (!typAccepted(header.typ)) return refuse('the token type (typ) is not JWT or at+jwt');
   if (header.crit !== undefined) return refuse('the token has critical header parameters this API does not understand');
-  if (typeof header.kid !== 'string' || header.kid === '' || header.kid.length > 256) return refuse('the token names no key (kid)');
+  if (typeof header.kid !== 'string' || header.kid === '' || header.kid.length > 256)
+    return refuse('the token names no key (kid)');
   const claims = jsonObject(payloadPart);
   if (!claims) return refuse('the token is not a JWT');
   if (!SEGMENT.test(signaturePart)) return refuse('the token has no signature');
 
   const found = await keys(header.kid);
-  if (found.kind === 'unavailable') return { ok: false, unavailable: "the identity provider's keys cannot be fetched now", retryAfter: found.retryAfter };
+  if (found.kind === 'unavailable')
+    return {
+      ok: false,
+      unavailable: "the identity provider's keys cannot be fetched now",
+      retryAfter: found.retryAfter,
+    };
   if (found.kind === 'unknown') return refuse("the token's key (kid) is not in the issuer's key set");
   if (found.alg !== header.alg) return refuse("the token's algorithm does not match its key");
   const signed = await crypto.subtle
-    .verify(WEBCRYPTO[found.alg].verifyParams, found.key, base64urlBytes(signaturePart), encoder.encode(`${headerPart}.${payloadPart}`))
+    .verify(
+      WEBCRYPTO[found.alg].verifyParams,
+      found.key,
+      base64urlBytes(signaturePart),
+      encoder.encode(`${headerPart}.${payloadPart}`),
+    )
     .catch(() => false);
   if (!signed) return refuse('the token signature is not valid');
 
@@ -132,13 +146,17 @@ async function verify(token: string, keys: KeySource, policy: JwtPolicy): Promis
   if (claims.iss !== policy.issuer) return refuse('the token issuer (iss) is not trusted');
   if (!isTime(claims.exp)) return refuse('the token has no expiry (exp)');
   if (claims.exp + leeway <= now) return refuse('the token has expired');
-  if (claims.nbf !== undefined && (!isTime(claims.nbf) || claims.nbf - leeway > now)) return refuse('the token is not valid yet (nbf)');
-  if (claims.iat !== undefined && (!isTime(claims.iat) || claims.iat - leeway > now)) return refuse('the token was issued in the future (iat)');
+  if (claims.nbf !== undefined && (!isTime(claims.nbf) || claims.nbf - leeway > now))
+    return refuse('the token is not valid yet (nbf)');
+  if (claims.iat !== undefined && (!isTime(claims.iat) || claims.iat - leeway > now))
+    return refuse('the token was issued in the future (iat)');
   if (policy.audience && policy.audience.length > 0) {
     const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    if (!aud.some((a) => typeof a === 'string' && policy.audience!.includes(a))) return refuse('the token is not meant for this API (aud)');
+    if (!aud.some((a) => typeof a === 'string' && policy.audience!.includes(a)))
+      return refuse('the token is not meant for this API (aud)');
   }
   const sub = claims.sub;
-  if (typeof sub !== 'string' || sub === '' || sub.length > MAX_SUBJECT_LENGTH) return refuse('the token has no usable subject (sub)');
+  if (typeof sub !== 'string' || sub === '' || sub.length > MAX_SUBJECT_LENGTH)
+    return refuse('the token has no usable subject (sub)');
   return { ok: true, subject: sub, claims };
 }

@@ -21,7 +21,9 @@ const TOKEN = /^[\x21-\x7e]+$/;
 export function parseTokenEntry(entry: string): StaticToken {
   const colon = entry.indexOf(':');
   const name = colon === -1 ? '' : entry.slice(0, colon);
-  return NAME.test(name) ? { owner: `token:${name}`, token: entry.slice(colon + 1) } : { owner: DEFAULT_OWNER, token: entry };
+  return NAME.test(name)
+    ? { owner: `token:${name}`, token: entry.slice(colon + 1) }
+    : { owner: DEFAULT_OWNER, token: entry };
 }
 
 /**
@@ -32,15 +34,25 @@ export function parseTokenEntry(entry: string): StaticToken {
  * owner would be ambiguous) are errors; the message never contains a token.
  * A name may appear more than once, so a token can be rotated without a gap.
  */
-export function parseApiTokens(value: string | undefined): { ok: true; tokens: StaticToken[] } | { ok: false; error: string } {
+export function parseApiTokens(
+  value: string | undefined,
+): { ok: true; tokens: StaticToken[] } | { ok: false; error: string } {
   if (value === undefined || value === '') return { ok: true, tokens: [] };
-  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
-  if (entries.length === 0) return { ok: false, error: 'is set but names no token; remove it, or list tokens separated by commas' };
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (entries.length === 0)
+    return { ok: false, error: 'is set but names no token; remove it, or list tokens separated by commas' };
   const tokens = entries.map(parseTokenEntry);
   for (const [i, { owner, token }] of tokens.entries()) {
     const which = owner === DEFAULT_OWNER ? `entry ${i + 1}` : `the entry named ${owner.slice('token:'.length)}`;
     if (token === '') return { ok: false, error: `${which} has no token after its ":"` };
-    if (!TOKEN.test(token)) return { ok: false, error: `${which} holds a character a bearer token cannot carry (spaces, control or non-ASCII characters)` };
+    if (!TOKEN.test(token))
+      return {
+        ok: false,
+        error: `${which} holds a character a bearer token cannot carry (spaces, control or non-ASCII characters)`,
+      };
     const again = tokens.findIndex((other, j) => j > i && other.token === token);
     if (again !== -1) return { ok: false, error: `entries ${i + 1} and ${again + 1} are the same token` };
   }
@@ -48,7 +60,15 @@ export function parseApiTokens(value: string | undefined): { ok: true; tokens: S
 }
 
 /** The static token equal to `presented`, compared in constant time against every one; undefined when none is. */
-export async function findStaticToken(presented: string, tokens: readonly StaticToken[]): Promise<StaticToken | undefined> {
+export async function findStaticToken(
+  presented: string,
+  tokens: readonly StaticToken[],
+): Promise<StaticToken | undefined> {
   if (tokens.length === 0) return undefined;
-  return tokens[await indexOfSecret(presented, tokens.map((t) => t.token))];
+  return tokens[
+    await indexOfSecret(
+      presented,
+      tokens.map((t) => t.token),
+    )
+  ];
 }

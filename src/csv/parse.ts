@@ -19,7 +19,10 @@ export interface CsvRecord {
 }
 
 export class CsvSyntaxError extends Error {
-  constructor(readonly line: number, message: string) {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -47,7 +50,13 @@ const LF = 10;
 const CR = 13;
 
 /** Where the reader is: between fields, inside one, or just after a quote or a CR whose meaning the next character decides. */
-const enum At { FieldStart, Unquoted, Quoted, QuoteInQuoted, AfterCr }
+const enum At {
+  FieldStart,
+  Unquoted,
+  Quoted,
+  QuoteInQuoted,
+  AfterCr,
+}
 
 export function csvReader(onRecord: (record: CsvRecord) => void, limits: CsvLimits = UNLIMITED): CsvReader {
   const { maxFieldChars, maxRecordChars } = limits;
@@ -140,7 +149,11 @@ export function csvReader(onRecord: (record: CsvRecord) => void, limits: CsvLimi
             for (; end < n; end++) {
               c = text.charCodeAt(end);
               if (c === COMMA || c === LF || c === CR) break;
-              if (c === QUOTE) fail(line + breaks, 'a quote inside an unquoted field (quote the whole field and double the quote: "say ""hi""")');
+              if (c === QUOTE)
+                fail(
+                  line + breaks,
+                  'a quote inside an unquoted field (quote the whole field and double the quote: "say ""hi""")',
+                );
             }
             append(text.slice(i, end));
             take(end - i);
@@ -176,7 +189,10 @@ export function csvReader(onRecord: (record: CsvRecord) => void, limits: CsvLimi
               i++;
               delimiter(c);
             } else {
-              fail(line + breaks, 'unexpected text after a closing quote (a quote inside a quoted field must be doubled: "")');
+              fail(
+                line + breaks,
+                'unexpected text after a closing quote (a quote inside a quoted field must be doubled: "")',
+              );
             }
             break;
           }
@@ -184,7 +200,8 @@ export function csvReader(onRecord: (record: CsvRecord) => void, limits: CsvLimi
       }
     },
     end() {
-      if (at === At.Quoted) fail(line, 'a quoted field is never closed (a quote inside a quoted field must be doubled: "")');
+      if (at === At.Quoted)
+        fail(line, 'a quoted field is never closed (a quote inside a quoted field must be doubled: "")');
       // A last record without a line break: a field under way, a closed quote, or a trailing comma.
       if (at === At.Unquoted || at === At.QuoteInQuoted || (at === At.FieldStart && fields.length > 0)) endRecord();
       at = At.FieldStart;

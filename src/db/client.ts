@@ -26,14 +26,21 @@ function databaseUrlMissing(): ProblemError {
     reportedMissingUrl = true;
     console.error(JSON.stringify({ error: 'Misconfiguration', message: 'the secret DATABASE_URL is not set' }));
   }
-  return new ProblemError(500, 'The server is misconfigured: the secret DATABASE_URL is not set, so there is no database to ask.');
+  return new ProblemError(
+    500,
+    'The server is misconfigured: the secret DATABASE_URL is not set, so there is no database to ask.',
+  );
 }
 
 /** Seconds a client should wait before retrying after a 503. */
 export const RETRY_AFTER_SECONDS = 1;
 
 /** How one statement reaches the database, under the request's deadline (`signal`, which fires after `timeoutMs`). */
-export type RunStatement = <T>(statement: (db: Drizzle) => Promise<T>, signal: AbortSignal, timeoutMs: number) => Promise<T>;
+export type RunStatement = <T>(
+  statement: (db: Drizzle) => Promise<T>,
+  signal: AbortSignal,
+  timeoutMs: number,
+) => Promise<T>;
 
 /**
  * The request's database handle, whatever carries its statements: the
@@ -86,7 +93,8 @@ export type Database = ReturnType<typeof databaseHandle>;
 export function openDatabase(env: Env): Database {
   let db: Drizzle | undefined;
   return databaseHandle(env, (statement, signal) =>
-    statement((db ??= drizzle({ client: neon(env.DATABASE_URL, { fetchOptions: { signal } }) }))));
+    statement((db ??= drizzle({ client: neon(env.DATABASE_URL, { fetchOptions: { signal } }) }))),
+  );
 }
 
 /**
@@ -107,11 +115,23 @@ function toProblem(err: unknown, aborted: boolean, timeoutMs: number, idempotent
       return new ProblemError(503, `The database is unavailable right now. ${next}`, retryAfter);
     case 'unavailable':
       // The database answered with an error, so the statement was rolled back: nothing changed.
-      return new ProblemError(503, 'The database cannot serve this right now (it is full, read-only, or cancelled the statement); nothing was changed. Try again later.', retryAfter);
+      return new ProblemError(
+        503,
+        'The database cannot serve this right now (it is full, read-only, or cancelled the statement); nothing was changed. Try again later.',
+        retryAfter,
+      );
     case 'exhausted':
-      return Object.assign(new Error(`an id sequence is exhausted (SQLSTATE 2200H): no more rows can be created until it is widened`, { cause: err }), { name: 'SequenceExhausted' });
+      return Object.assign(
+        new Error(`an id sequence is exhausted (SQLSTATE 2200H): no more rows can be created until it is widened`, {
+          cause: err,
+        }),
+        { name: 'SequenceExhausted' },
+      );
     case 'constraint':
-      return new ProblemError(sqlState(err) === '23514' ? 400 : 409, 'The request conflicts with the data\'s constraints.');
+      return new ProblemError(
+        sqlState(err) === '23514' ? 400 : 409,
+        "The request conflicts with the data's constraints.",
+      );
     case 'input':
       return new ProblemError(400, 'The database refused a value in the request.');
     default:

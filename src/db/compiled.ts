@@ -38,7 +38,10 @@ export function compiledQuery<Shape, Row>(
   shapeKey: (shape: Shape) => string = () => '',
 ): CompiledQuery<Shape, Row> {
   // Drizzle's own order for a flat selection: its keys in order, each the path of one column of the result.
-  const fields: SelectedFieldsOrdered = Object.entries(selection).map(([name, field]) => ({ path: [name], field: field as SelectedFieldsOrdered[number]['field'] }));
+  const fields: SelectedFieldsOrdered = Object.entries(selection).map(([name, field]) => ({
+    path: [name],
+    field: field as SelectedFieldsOrdered[number]['field'],
+  }));
   const queries = new Map<string, Query>();
   const queryOf = (shape: Shape): Query => {
     const key = shapeKey(shape);
@@ -52,7 +55,9 @@ export function compiledQuery<Shape, Row>(
   return {
     run(db, shape, values) {
       // An unnamed statement (no name): nothing prepared in the session, which PgBouncer would not keep.
-      return db._.session.prepareQuery<{ execute: Row[]; all: unknown; values: unknown }>(queryOf(shape), fields, undefined, true).execute(values);
+      return db._.session
+        .prepareQuery<{ execute: Row[]; all: unknown; values: unknown }>(queryOf(shape), fields, undefined, true)
+        .execute(values);
     },
     sql(shape, values) {
       const { sql, params } = queryOf(shape);

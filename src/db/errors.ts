@@ -31,7 +31,12 @@ const TRANSIENT_MESSAGES = [
   /too many connections|no more connections allowed|pgbouncer cannot connect to server|server login has been failing/i,
 ];
 
-interface ErrorLike { name?: string; message?: string; code?: unknown; cause?: unknown }
+interface ErrorLike {
+  name?: string;
+  message?: string;
+  code?: unknown;
+  cause?: unknown;
+}
 
 /** Follows `cause` (drizzle wraps driver errors) to the error that carries a SQLSTATE, or the innermost one. */
 export function rootCause(err: unknown): ErrorLike {

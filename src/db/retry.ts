@@ -21,7 +21,16 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
  * of many Workers so that a database coming back is not hit all at once.
  */
 export async function withRetry<T>(attempt: (n: number) => Promise<T>, options: RetryOptions): Promise<T> {
-  const { attempts = 3, baseMs = 50, maxMs = 1000, deadlineAt, retryable, random = Math.random, sleep = wait, now = Date.now } = options;
+  const {
+    attempts = 3,
+    baseMs = 50,
+    maxMs = 1000,
+    deadlineAt,
+    retryable,
+    random = Math.random,
+    sleep = wait,
+    now = Date.now,
+  } = options;
   for (let n = 0; ; n++) {
     try {
       return await attempt(n);

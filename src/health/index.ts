@@ -10,10 +10,17 @@ const HealthSchema = z
   .openapi('Health');
 
 const healthRoute = defineRoute({
-  method: 'get', path: '/health', operationId: 'health', tags: ['health'], protect: false,
+  method: 'get',
+  path: '/health',
+  operationId: 'health',
+  tags: ['health'],
+  protect: false,
   summary: 'Liveness and a database ping (SELECT 1)',
   responses: {
-    200: { description: 'The Worker and the database answer.', content: { 'application/json': { schema: HealthSchema } } },
+    200: {
+      description: 'The Worker and the database answer.',
+      content: { 'application/json': { schema: HealthSchema } },
+    },
     ...problemResponses([429, 500, 503]),
   },
 });

@@ -16,7 +16,10 @@ export function idempotencyKey(header: string | undefined): string | undefined {
 
 /** SHA-256 in hex. */
 export async function sha256Hex(data: string | ArrayBuffer): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', typeof data === 'string' ? new TextEncoder().encode(data) : data);
+  const digest = await crypto.subtle.digest(
+    'SHA-256',
+    typeof data === 'string' ? new TextEncoder().encode(data) : data,
+  );
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
@@ -26,7 +29,10 @@ export const requestHash = (request: unknown): Promise<string> => sha256Hex(JSON
 /** The answer for a key that was already used: the stored response, or 422 when the request differs. */
 export function replay(stored: { requestHash: string; response: string }, hash: string): string {
   if (stored.requestHash !== hash) {
-    throw new ProblemError(422, 'This Idempotency-Key was already used with a different request body; use a new key for a new request.');
+    throw new ProblemError(
+      422,
+      'This Idempotency-Key was already used with a different request body; use a new key for a new request.',
+    );
   }
   return stored.response;
 }

@@ -44,15 +44,18 @@ const writtenHere = sql`${idempotencyKeys}.xmin = pg_current_xact_id()::xid`;
  * An empty response is never seen by anyone else: step 2 fills it before the
  * transaction commits.
  */
-export async function executeKeyed(db: Drizzle, { scope, key, hash, effect, response }: KeyedWrite): Promise<KeyedOutcome> {
+export async function executeKeyed(
+  db: Drizzle,
+  { scope, key, hash, effect, response }: KeyedWrite,
+): Promise<KeyedOutcome> {
   const thisKey = sql`${idempotencyKeys.scope} = ${scope} and ${idempotencyKeys.key} = ${key}`;
-  const [, , [row]] = await runBatch(db, [
+  const [, , [row]] = (await runBatch(db, [
     sql`insert into ${idempotencyKeys} (scope, key, request_hash, response) values (${scope}, ${key}, ${hash}, '')
         on conflict (scope, key) do update set request_hash = excluded.request_hash, response = '', created_at = now() where ${expired}`,
     sql`with claimed as (select 1 from ${idempotencyKeys} where ${thisKey} and ${writtenHere}), effect as (${effect})
         update ${idempotencyKeys} set response = (${response}) where ${thisKey} and exists (select 1 from claimed)`,
     sql`select ${writtenHere} as created, request_hash, response from ${idempotencyKeys} where ${thisKey}`,
-  ]) as [unknown, unknown, { created: boolean; request_hash: string; response: string }[]];
+  ])) as [unknown, unknown, { created: boolean; request_hash: string; response: string }[]];
   if (!row) throw new Error('a keyed write found no key after claiming it');
   return { created: row.created, requestHash: row.request_hash, response: row.response };
 }

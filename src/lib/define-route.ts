@@ -11,7 +11,11 @@ type Route = Omit<RouteConfig, 'path'> & { path: string; protect?: boolean };
 
 /** Route middleware as a list, whatever form the route gave it in. */
 const middlewareOf = (route: Route): MiddlewareHandler[] =>
-  route.middleware === undefined ? [] : Array.isArray(route.middleware) ? route.middleware : [route.middleware as MiddlewareHandler];
+  route.middleware === undefined
+    ? []
+    : Array.isArray(route.middleware)
+      ? route.middleware
+      : [route.middleware as MiddlewareHandler];
 
 /**
  * Declares a route of this API. What every route needs is added here, once,
@@ -24,7 +28,10 @@ const middlewareOf = (route: Route): MiddlewareHandler[] =>
  */
 export function defineRoute<P extends string, R extends Route & { path: P }>(config: R) {
   const { protect = true, ...route } = config;
-  const guards: MiddlewareHandler[] = [...(protect ? [requireIdentity()] : []), ...(route.request?.query ? [] : [noQuery()])];
+  const guards: MiddlewareHandler[] = [
+    ...(protect ? [requireIdentity()] : []),
+    ...(route.request?.query ? [] : [noQuery()]),
+  ];
   return createRoute<P, R>({
     ...route,
     security: protect ? PROTECTED : [],

@@ -20,5 +20,7 @@ export function describeFailure(err: unknown): { error: string; message: string 
 
 /** Logs an unexpected failure of a request, with its request id (and what it was doing, if not the request itself). */
 export function logFailure(c: Context, err: unknown, during?: string): void {
-  console.error(JSON.stringify({ requestId: c.get('requestId'), ...(during ? { during } : {}), ...describeFailure(err) }));
+  console.error(
+    JSON.stringify({ requestId: c.get('requestId'), ...(during ? { during } : {}), ...describeFailure(err) }),
+  );
 }

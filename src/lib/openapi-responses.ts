@@ -12,17 +12,26 @@ const DESCRIPTIONS: Record<number, string> = {
   422: 'The Idempotency-Key was already used with a different request body.',
   429: 'Too many requests from this client or account; see Retry-After.',
   500: 'Unexpected failure or a misconfigured server; quote the `instance` (request id) when reporting it.',
-  503: 'The database, or the identity provider\'s keys, cannot be reached or cannot serve right now; see Retry-After.',
+  503: "The database, or the identity provider's keys, cannot be reached or cannot serve right now; see Retry-After.",
 };
 
-type ProblemResponse = { description: string; content: { 'application/problem+json': { schema: typeof ProblemSchema } } };
+type ProblemResponse = {
+  description: string;
+  content: { 'application/problem+json': { schema: typeof ProblemSchema } };
+};
 
 /** Problem responses for the OpenAPI document, one entry per status, from one table; `wording` overrides a description. */
-export function problemResponses<Status extends number>(statuses: Status[], wording: Partial<Record<number, string>> = {}) {
+export function problemResponses<Status extends number>(
+  statuses: Status[],
+  wording: Partial<Record<number, string>> = {},
+) {
   return Object.fromEntries(
     statuses.map((status) => [
       status,
-      { description: wording[status] ?? DESCRIPTIONS[status] ?? 'Problem', content: { 'application/problem+json': { schema: ProblemSchema } } },
+      {
+        description: wording[status] ?? DESCRIPTIONS[status] ?? 'Problem',
+        content: { 'application/problem+json': { schema: ProblemSchema } },
+      },
     ]),
   ) as Record<Status, ProblemResponse>;
 }

@@ -26,9 +26,18 @@ export const ProblemSchema = z
 export type Problem = z.infer<typeof ProblemSchema>;
 
 const TITLES: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable',
-  409: 'Conflict', 413: 'Content Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content',
-  429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 export interface ProblemOptions {
@@ -39,7 +48,12 @@ export interface ProblemOptions {
 }
 
 /** Builds an `application/problem+json` response; the one formatter for every error. */
-export function problemResponse(c: Context, status: number, detail: string, { errors, headers, extensions }: ProblemOptions = {}): Response {
+export function problemResponse(
+  c: Context,
+  status: number,
+  detail: string,
+  { errors, headers, extensions }: ProblemOptions = {},
+): Response {
   const body: Problem = { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, ...extensions };
   const requestId = c.get('requestId');
   if (requestId) body.instance = `urn:request:${requestId}`;
@@ -49,7 +63,11 @@ export function problemResponse(c: Context, status: number, detail: string, { er
 
 /** Thrown anywhere below a handler to answer with a problem; the app's error handler formats it. */
 export class ProblemError extends Error {
-  constructor(readonly status: number, detail: string, readonly options: ProblemOptions = {}) {
+  constructor(
+    readonly status: number,
+    detail: string,
+    readonly options: ProblemOptions = {},
+  ) {
     super(detail);
   }
 }

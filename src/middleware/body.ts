@@ -10,8 +10,14 @@ interface BodyRule {
 
 /** Whether a Content-Type names `mediaType` in UTF-8: no charset parameter (UTF-8 is then assumed), or charset=utf-8. */
 function isUtf8Of(mediaType: string, contentType: string): boolean {
-  const [type = '', ...parameters] = contentType.toLowerCase().split(';').map((part) => part.trim());
-  const charset = parameters.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/^"|"$/g, '');
+  const [type = '', ...parameters] = contentType
+    .toLowerCase()
+    .split(';')
+    .map((part) => part.trim());
+  const charset = parameters
+    .find((p) => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/^"|"$/g, '');
   return type === mediaType && (charset === undefined || charset === 'utf-8' || charset === 'utf8');
 }
 
@@ -58,8 +64,13 @@ export async function readAtMost(request: Request, maxBytes: number): Promise<Ui
 function requireBody({ mediaType, maxBytes }: BodyRule): MiddlewareHandler {
   return async function requireBody(c, next) {
     const encoding = c.req.header('content-encoding');
-    if (!isUtf8Of(mediaType, c.req.header('content-type') ?? '') || (encoding !== undefined && encoding.toLowerCase() !== 'identity')) {
-      throw new ProblemError(415, `Send the body as ${mediaType} in UTF-8, without Content-Encoding.`, { headers: { 'Accept-Post': mediaType } });
+    if (
+      !isUtf8Of(mediaType, c.req.header('content-type') ?? '') ||
+      (encoding !== undefined && encoding.toLowerCase() !== 'identity')
+    ) {
+      throw new ProblemError(415, `Send the body as ${mediaType} in UTF-8, without Content-Encoding.`, {
+        headers: { 'Accept-Post': mediaType },
+      });
     }
     const bytes = await readAtMost(c.req.raw, maxBytes);
     if (!bytes) throw new ProblemError(413, `The body must be at most ${maxBytes} bytes.`);
@@ -75,7 +86,8 @@ function requireBody({ mediaType, maxBytes }: BodyRule): MiddlewareHandler {
     // (Its type names the resolved values; it holds promises.)
     const cache = c.req.bodyCache as Record<string, unknown>;
     cache.text = Promise.resolve(text);
-    if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) cache.arrayBuffer = Promise.resolve(bytes.buffer);
+    if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength)
+      cache.arrayBuffer = Promise.resolve(bytes.buffer);
     await next();
   };
 }

@@ -3,7 +3,9 @@ import { ProblemError } from '../lib/problem.ts';
 
 /** A route path (`/todos/:id`) as a pattern: each `:param` one segment, everything else literal (`/openapi.json` has a dot). */
 function pathPattern(path: string): RegExp {
-  const segments = path.split('/').map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  const segments = path
+    .split('/')
+    .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   return new RegExp(`^${segments.join('/')}$`);
 }
 
@@ -61,7 +63,9 @@ export function routeTable(app: Pick<Hono, 'routes'>): RouteTable {
 /** The problem for an unmatched request: 405 + Allow on a known path, else 404. */
 export function noRouteProblem(methods: string[], method: string, path: string): ProblemError {
   return methods.length > 0
-    ? new ProblemError(405, `${method} is not allowed on ${path}; use ${methods.join(', ')}.`, { headers: { Allow: methods.join(', ') } })
+    ? new ProblemError(405, `${method} is not allowed on ${path}; use ${methods.join(', ')}.`, {
+        headers: { Allow: methods.join(', ') },
+      })
     : new ProblemError(404, `There is nothing at ${path}.`);
 }
 

@@ -10,6 +10,11 @@ import { invalidRequest, unknownField } from '../lib/validation.ts';
 export const noQuery = (): MiddlewareHandler =>
   async function noQuery(c, next) {
     const names = c.req.url.includes('?') ? Object.keys(c.req.queries()) : [];
-    if (names.length > 0) return invalidRequest(c, 'query', names.map((name) => unknownField(name)));
+    if (names.length > 0)
+      return invalidRequest(
+        c,
+        'query',
+        names.map((name) => unknownField(name)),
+      );
     await next();
   };

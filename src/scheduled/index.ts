@@ -28,7 +28,11 @@ export const CLEANUP_JOBS: Record<string, CleanupJob> = {
 };
 
 /** Runs one job within `bounds`; each batch is its own request-sized handle, with its own deadline. */
-export async function runCleanup(env: Env, job: CleanupJob, { batchRows, maxBatches }: CleanupBounds = DEFAULT_BOUNDS): Promise<{ deleted: number; batches: number }> {
+export async function runCleanup(
+  env: Env,
+  job: CleanupJob,
+  { batchRows, maxBatches }: CleanupBounds = DEFAULT_BOUNDS,
+): Promise<{ deleted: number; batches: number }> {
   let deleted = 0;
   let batches = 0;
   while (batches < maxBatches) {
@@ -53,7 +57,9 @@ export async function scheduled(controller: ScheduledController, env: Env): Prom
       console.log(JSON.stringify({ ts: new Date().toISOString(), cron: controller.cron, job: name, deleted, batches }));
     } catch (err) {
       failed.push(name);
-      console.error(JSON.stringify({ ts: new Date().toISOString(), cron: controller.cron, job: name, ...describeFailure(err) }));
+      console.error(
+        JSON.stringify({ ts: new Date().toISOString(), cron: controller.cron, job: name, ...describeFailure(err) }),
+      );
     }
   }
   if (failed.length > 0) throw new Error(`cleanup failed: ${failed.join(', ')}`);

@@ -15,7 +15,11 @@ const encoder = new TextEncoder();
  * to EXPORT_PAGE_ROWS + 1 rows (the extra one tells that more follow). A failing page aborts the
  * stream: the client sees a broken transfer, never a silently short file.
  */
-export function csvExport(first: Todo[], next: (after: Cursor) => Promise<Todo[]>, onError: (err: unknown) => void): ReadableStream<Uint8Array> {
+export function csvExport(
+  first: Todo[],
+  next: (after: Cursor) => Promise<Todo[]>,
+  onError: (err: unknown) => void,
+): ReadableStream<Uint8Array> {
   let page = first;
   return new ReadableStream<Uint8Array>({
     start(controller) {
@@ -23,7 +27,10 @@ export function csvExport(first: Todo[], next: (after: Cursor) => Promise<Todo[]
     },
     async pull(controller) {
       const rows = page.slice(0, EXPORT_PAGE_ROWS);
-      if (rows.length > 0) controller.enqueue(encoder.encode(rows.map((todo) => csvRecord(CSV_COLUMNS.map((column) => todo[column]))).join('')));
+      if (rows.length > 0)
+        controller.enqueue(
+          encoder.encode(rows.map((todo) => csvRecord(CSV_COLUMNS.map((column) => todo[column]))).join('')),
+        );
       const last = rows[rows.length - 1];
       if (page.length <= EXPORT_PAGE_ROWS || !last) return controller.close();
       try {

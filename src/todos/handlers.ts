@@ -25,7 +25,9 @@ export const createTodo: RouteHandler<typeof routes.createTodo, AppEnv> = async 
   }
   const hash = await requestHash(input);
   // A repeat replays the stored response, so retrying is harmless.
-  const outcome = await c.var.db.query((db) => queries.insertTodoOnce(db, { key, hash, ...input }), { idempotent: true });
+  const outcome = await c.var.db.query((db) => queries.insertTodoOnce(db, { key, hash, ...input }), {
+    idempotent: true,
+  });
   const { response, replayed } = keyedResponse(outcome, hash);
   const todo = JSON.parse(response) as Todo;
   return c.json(todo, 201, { Location: `/todos/${todo.id}`, ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) });
@@ -40,28 +42,39 @@ export const listTodos: RouteHandler<typeof routes.listTodos, AppEnv> = async (c
   if (format === undefined) throw new ProblemError(406, `The todos are available as ${LIST_FORMATS.join(' or ')}.`);
   // The CSV representation is outside the route's type (see routes.ts), hence the cast.
   if (format === 'text/csv') return (await exportTodos(c, done, c.req.query())) as never;
-  const rows = await c.var.db.query((db) => queries.listTodos(db, { done, limit, after: cursor }), { idempotent: true });
+  const rows = await c.var.db.query((db) => queries.listTodos(db, { done, limit, after: cursor }), {
+    idempotent: true,
+  });
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return c.json({ items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null }, 200);
 };
 
 /** Streams every todo (honouring `done`) as CSV; the first page is read before answering, so a database outage is still a 503. */
-async function exportTodos(c: Parameters<typeof listTodos>[0], done: boolean | undefined, query: Record<string, string>): Promise<Response> {
+async function exportTodos(
+  c: Parameters<typeof listTodos>[0],
+  done: boolean | undefined,
+  query: Record<string, string>,
+): Promise<Response> {
   const paging = ['limit', 'cursor'].filter((name) => name in query);
   if (paging.length > 0) {
     throw new ProblemError(400, 'The CSV export has every matching todo: limit and cursor apply to JSON pages only.', {
       errors: paging.map((path) => ({ path, message: 'not allowed with Accept: text/csv' })),
     });
   }
-  const page = (after?: Cursor) => (db: Drizzle) => queries.listTodos(db, { done, limit: EXPORT_PAGE_ROWS, after, oldestFirst: true });
+  const page = (after?: Cursor) => (db: Drizzle) =>
+    queries.listTodos(db, { done, limit: EXPORT_PAGE_ROWS, after, oldestFirst: true });
   const first = await c.var.db.query(page(), { idempotent: true });
   // Each later page is its own statement with its own deadline: a long export is not one slow query.
   const next = (after: Cursor) => c.var.openDb().query(page(after), { idempotent: true });
-  return c.body(csvExport(first, next, (err) => logFailure(c, err, 'CSV export, after the first page')), 200, {
-    'Content-Type': 'text/csv; charset=utf-8',
-    'Content-Disposition': 'attachment; filename="todos.csv"',
-  });
+  return c.body(
+    csvExport(first, next, (err) => logFailure(c, err, 'CSV export, after the first page')),
+    200,
+    {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': 'attachment; filename="todos.csv"',
+    },
+  );
 }
 
 export const getTodo: RouteHandler<typeof routes.getTodo, AppEnv> = async (c) => {
@@ -93,7 +106,9 @@ export const importTodos: RouteHandler<typeof routes.importTodos, AppEnv> = asyn
   const rows = readImportRows(await c.req.text()); // checked UTF-8 by csvBody
   if (!rows.ok) {
     const what = rows.invalidRows > 0 ? `${rows.invalidRows} row(s) are invalid` : 'the CSV cannot be read';
-    throw new ProblemError(400, `Nothing was imported: ${what}; see rows.`, { extensions: { rows: rows.problems, invalidRows: rows.invalidRows } });
+    throw new ProblemError(400, `Nothing was imported: ${what}; see rows.`, {
+      extensions: { rows: rows.problems, invalidRows: rows.invalidRows },
+    });
   }
   if (key === undefined) {
     // Without a key a repeat would insert every row again, so it is never retried.
@@ -101,7 +116,9 @@ export const importTodos: RouteHandler<typeof routes.importTodos, AppEnv> = asyn
     return c.json({ inserted }, 201);
   }
   const hash = await sha256Hex(await c.req.arrayBuffer()); // hono keeps the bytes csvBody read
-  const outcome = await c.var.db.query((db) => queries.insertTodosOnce(db, { key, hash, ...rows }), { idempotent: true });
+  const outcome = await c.var.db.query((db) => queries.insertTodosOnce(db, { key, hash, ...rows }), {
+    idempotent: true,
+  });
   const { response, replayed } = keyedResponse(outcome, hash);
   return c.json(JSON.parse(response) as { inserted: number }, 201, replayed ? { 'Idempotent-Replayed': 'true' } : {});
 };

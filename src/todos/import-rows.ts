@@ -38,7 +38,10 @@ export function statementBytes(texts: readonly string[], dones: readonly boolean
       else if (c < 0x20) bytes += c === 8 || c === 9 || c === 10 || c === 12 || c === 13 ? 2 : 6;
       else if (c < 0x80) bytes += 1;
       else if (c < 0x800) bytes += 2;
-      else if (c >= 0xd800 && c <= 0xdbff) { bytes += 4; i++; } // a surrogate pair: one 4-byte character
+      else if (c >= 0xd800 && c <= 0xdbff) {
+        bytes += 4;
+        i++;
+      } // a surrogate pair: one 4-byte character
       else bytes += 3;
     }
   }
@@ -51,7 +54,10 @@ function checkStatementSize(texts: string[], dones: boolean[], csvLength: number
   if (csvLength * 6 + dones.length * 15 <= IMPORT_MAX_STATEMENT_BYTES) return;
   const bytes = statementBytes(texts, dones);
   if (bytes > IMPORT_MAX_STATEMENT_BYTES) {
-    throw new ProblemError(413, `These rows take ${bytes} bytes once encoded for the database, over the ${IMPORT_MAX_STATEMENT_BYTES} one statement can carry on Neon; send fewer rows per request (npm run import sizes its chunks to fit).`);
+    throw new ProblemError(
+      413,
+      `These rows take ${bytes} bytes once encoded for the database, over the ${IMPORT_MAX_STATEMENT_BYTES} one statement can carry on Neon; send fewer rows per request (npm run import sizes its chunks to fit).`,
+    );
   }
 }
 
@@ -61,7 +67,15 @@ const IGNORED_COLUMNS = new Set(['id', 'createdat', 'updatedat']);
 /** The most columns a header can have: text, done and the ignored ones, each once. */
 export const IMPORT_MAX_COLUMNS = 2 + IGNORED_COLUMNS.size;
 
-const DONE_WORDS: Record<string, boolean> = { true: true, false: false, 1: true, 0: false, yes: true, no: false, '': false };
+const DONE_WORDS: Record<string, boolean> = {
+  true: true,
+  false: false,
+  1: true,
+  0: false,
+  yes: true,
+  no: false,
+  '': false,
+};
 
 /** `done` as written in a CSV cell: true/false, 1/0, yes/no in any case, empty for false. */
 export function parseDone(cell: string): boolean | undefined {
@@ -77,8 +91,7 @@ export interface RowProblem {
 }
 
 export type ImportRows =
-  | { ok: true; texts: string[]; dones: boolean[] }
-  | { ok: false; problems: RowProblem[]; invalidRows: number };
+  { ok: true; texts: string[]; dones: boolean[] } | { ok: false; problems: RowProblem[]; invalidRows: number };
 
 /** Where the columns of an import are, read from its header. */
 export interface ImportColumns {
@@ -90,7 +103,9 @@ export interface ImportColumns {
 
 /** A few of `names`, each cut short, and how many there are: a problem's size never depends on the input's. */
 function someNames(names: string[], shown = 3, maxChars = 40): string {
-  const quoted = names.slice(0, shown).map((name) => `"${name.length > maxChars ? `${name.slice(0, maxChars)}…` : name}"`);
+  const quoted = names
+    .slice(0, shown)
+    .map((name) => `"${name.length > maxChars ? `${name.slice(0, maxChars)}…` : name}"`);
   return names.length > shown ? `${quoted.join(', ')} and ${names.length - shown} more` : quoted.join(', ');
 }
 
@@ -109,8 +124,12 @@ export function importColumns(header: string[]): ImportColumns | string {
 }
 
 /** One data row as a todo (text trimmed), or every reason it is not one: the rules of POST /todos. */
-export function importRow(fields: string[], columns: ImportColumns): { text: string; done: boolean } | RowProblem['errors'] {
-  if (fields.length !== columns.count) return [{ path: '(row)', message: `has ${fields.length} field(s); the header has ${columns.count}` }];
+export function importRow(
+  fields: string[],
+  columns: ImportColumns,
+): { text: string; done: boolean } | RowProblem['errors'] {
+  if (fields.length !== columns.count)
+    return [{ path: '(row)', message: `has ${fields.length} field(s); the header has ${columns.count}` }];
   const errors: RowProblem['errors'] = [];
   const text = fields[columns.text]!;
   const textError = textProblem(text);
@@ -134,8 +153,12 @@ export function rowTally(columns: ImportColumns) {
   return {
     columns,
     problems,
-    get rows() { return rows; },
-    get invalidRows() { return invalidRows; },
+    get rows() {
+      return rows;
+    },
+    get invalidRows() {
+      return invalidRows;
+    },
     /** The row as a todo, or undefined when it is invalid (and then tallied). */
     check({ fields, line }: CsvRecord): { text: string; done: boolean } | undefined {
       rows++;
@@ -174,7 +197,10 @@ export function readImportRows(csv: string): ImportRows {
       return;
     }
     if (tally.rows === IMPORT_MAX_ROWS) {
-      throw new ProblemError(413, `An import holds at most ${IMPORT_MAX_ROWS} rows; this one has more. Split it (npm run import does).`);
+      throw new ProblemError(
+        413,
+        `An import holds at most ${IMPORT_MAX_ROWS} rows; this one has more. Split it (npm run import does).`,
+      );
     }
     const todo = tally.check(record);
     if (todo) {
@@ -188,7 +214,11 @@ export function readImportRows(csv: string): ImportRows {
   } catch (err) {
     if (err instanceof Stop) return err.result;
     if (!(err instanceof CsvSyntaxError)) throw err;
-    return { ok: false, problems: [{ line: err.line, row: 0, errors: [{ path: '(csv)', message: err.message }] }], invalidRows: 1 };
+    return {
+      ok: false,
+      problems: [{ line: err.line, row: 0, errors: [{ path: '(csv)', message: err.message }] }],
+      invalidRows: 1,
+    };
   }
   if (!tally) return headerProblem(1, `the body is empty: ${NO_HEADER}`);
   if (tally.invalidRows > 0) return { ok: false, problems: tally.problems, invalidRows: tally.invalidRows };

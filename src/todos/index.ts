@@ -12,4 +12,7 @@ const router = createRouter()
   .openapi(routes.updateTodo, handlers.updateTodo)
   .openapi(routes.deleteTodo, handlers.deleteTodo);
 
-export const todos = resource({ router, tag: { name: 'todos', description: 'Create, list, read, change and delete todos.' } });
+export const todos = resource({
+  router,
+  tag: { name: 'todos', description: 'Create, list, read, change and delete todos.' },
+});

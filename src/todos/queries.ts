@@ -34,7 +34,9 @@ export function insertTodoOnce(
   { key, hash, text, done }: { key: string; hash: string; text: string; done: boolean },
 ): Promise<KeyedOutcome> {
   return executeKeyed(db, {
-    scope: 'todos.create', key, hash,
+    scope: 'todos.create',
+    key,
+    hash,
     effect: sql`insert into ${todos} (text, done) select ${text}, ${done} where exists (select 1 from claimed) returning ${returningTodo}`,
     response: sql`select row_to_json(effect)::text from effect`,
   });
@@ -48,7 +50,10 @@ const insertMany = (texts: string[], dones: boolean[], onlyIfClaimed: boolean) =
   order by n`;
 
 /** Imports rows all or nothing; returns how many were inserted. */
-export async function insertTodos(db: Drizzle, { texts, dones }: { texts: string[]; dones: boolean[] }): Promise<number> {
+export async function insertTodos(
+  db: Drizzle,
+  { texts, dones }: { texts: string[]; dones: boolean[] },
+): Promise<number> {
   const result = await db.execute(insertMany(texts, dones, false));
   return result.rowCount ?? 0;
 }
@@ -59,7 +64,9 @@ export function insertTodosOnce(
   { key, hash, texts, dones }: { key: string; hash: string; texts: string[]; dones: boolean[] },
 ): Promise<KeyedOutcome> {
   return executeKeyed(db, {
-    scope: 'todos.import', key, hash,
+    scope: 'todos.import',
+    key,
+    hash,
     response: sql`select json_build_object('inserted', ${texts.length}::int)::text`,
     effect: insertMany(texts, dones, true),
   });
@@ -68,7 +75,11 @@ export function insertTodosOnce(
 const placeholder = sql.placeholder;
 
 const insertQuery = compiledQuery(todoColumns, (db) =>
-  db.insert(todos).values({ text: placeholder('text'), done: placeholder('done') }).returning(todoColumns));
+  db
+    .insert(todos)
+    .values({ text: placeholder('text'), done: placeholder('done') })
+    .returning(todoColumns),
+);
 
 export async function insertTodo(db: Drizzle, { text, done }: { text: string; done: boolean }): Promise<Todo> {
   const [row] = await insertQuery.run(db, undefined, { text, done });
@@ -76,7 +87,11 @@ export async function insertTodo(db: Drizzle, { text, done }: { text: string; do
 }
 
 /** Which parts of the listing's SQL a request needs; each shape is its own compiled text. */
-interface ListShape { filtered: boolean; paged: boolean; oldestFirst: boolean }
+interface ListShape {
+  filtered: boolean;
+  paged: boolean;
+  oldestFirst: boolean;
+}
 
 const listQuery = compiledQuery(
   todoColumns,
@@ -87,23 +102,31 @@ const listQuery = compiledQuery(
     return db
       .select(todoColumns)
       .from(todos)
-      .where(and(
-        filtered ? eq(todos.done, placeholder('done')) : undefined,
-        paged ? (oldestFirst ? sql`${position} > ${cursor}` : sql`${position} < ${cursor}`) : undefined,
-      ))
+      .where(
+        and(
+          filtered ? eq(todos.done, placeholder('done')) : undefined,
+          paged ? (oldestFirst ? sql`${position} > ${cursor}` : sql`${position} < ${cursor}`) : undefined,
+        ),
+      )
       .orderBy(order(todos.createdAt), order(todos.id))
       .limit(placeholder('limit'));
   },
   ({ filtered, paged, oldestFirst }) => `${+filtered}${+paged}${+oldestFirst}`,
 );
 
-interface ListOptions { done?: boolean; limit: number; after?: Cursor; oldestFirst?: boolean }
+interface ListOptions {
+  done?: boolean;
+  limit: number;
+  after?: Cursor;
+  oldestFirst?: boolean;
+}
 
-const listArguments = ({ done, limit, after, oldestFirst = false }: ListOptions) => [
-  { filtered: done !== undefined, paged: after !== undefined, oldestFirst },
-  // One extra row tells whether another page follows.
-  { done, limit: limit + 1, afterCreatedAt: after?.createdAt, afterId: after?.id },
-] as const;
+const listArguments = ({ done, limit, after, oldestFirst = false }: ListOptions) =>
+  [
+    { filtered: done !== undefined, paged: after !== undefined, oldestFirst },
+    // One extra row tells whether another page follows.
+    { done, limit: limit + 1, afterCreatedAt: after?.createdAt, afterId: after?.id },
+  ] as const;
 
 /**
  * One page, newest first (or oldest first, for the export), plus one extra
@@ -118,7 +141,11 @@ export function listTodos(db: Drizzle, options: ListOptions): Promise<Todo[]> {
 export const listTodosSql = (options: ListOptions) => listQuery.sql(...listArguments(options));
 
 const findQuery = compiledQuery(todoColumns, (db) =>
-  db.select(todoColumns).from(todos).where(eq(todos.id, placeholder('id'))));
+  db
+    .select(todoColumns)
+    .from(todos)
+    .where(eq(todos.id, placeholder('id'))),
+);
 
 export async function findTodo(db: Drizzle, id: number): Promise<Todo | undefined> {
   const [row] = await findQuery.run(db, undefined, { id });
@@ -129,12 +156,16 @@ type Patch = { text?: string; done?: boolean };
 
 const updateQuery = compiledQuery(
   todoColumns,
-  (db, fields: (keyof Patch)[]) => db
-    .update(todos)
-    // updatedAt always moves forward, even within one microsecond.
-    .set({ ...Object.fromEntries(fields.map((name) => [name, placeholder(name)])), updatedAt: sql`greatest(now(), ${todos.updatedAt} + interval '1 microsecond')` })
-    .where(eq(todos.id, placeholder('id')))
-    .returning(todoColumns),
+  (db, fields: (keyof Patch)[]) =>
+    db
+      .update(todos)
+      // updatedAt always moves forward, even within one microsecond.
+      .set({
+        ...Object.fromEntries(fields.map((name) => [name, placeholder(name)])),
+        updatedAt: sql`greatest(now(), ${todos.updatedAt} + interval '1 microsecond')`,
+      })
+      .where(eq(todos.id, placeholder('id')))
+      .returning(todoColumns),
   (fields) => fields.join(),
 );
 
@@ -146,7 +177,11 @@ export async function updateTodo(db: Drizzle, id: number, patch: Patch): Promise
 }
 
 const deleteQuery = compiledQuery({ id: todos.id }, (db) =>
-  db.delete(todos).where(eq(todos.id, placeholder('id'))).returning({ id: todos.id }));
+  db
+    .delete(todos)
+    .where(eq(todos.id, placeholder('id')))
+    .returning({ id: todos.id }),
+);
 
 export async function deleteTodo(db: Drizzle, id: number): Promise<boolean> {
   const rows = await deleteQuery.run(db, undefined, { id });

@@ -4,28 +4,47 @@ import { problemResponses } from '../lib/openapi-responses.ts';
 import { csvBody, jsonBody } from '../middleware/body.ts';
 import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS } from './import-rows.ts';
 import {
-  CSV_COLUMNS, ImportProblemSchema, ImportResultSchema, ListQuerySchema, NewTodoSchema, TodoIdParams, TodoListSchema, TodoPatchSchema, TodoSchema,
+  CSV_COLUMNS,
+  ImportProblemSchema,
+  ImportResultSchema,
+  ListQuerySchema,
+  NewTodoSchema,
+  TodoIdParams,
+  TodoListSchema,
+  TodoPatchSchema,
+  TodoSchema,
 } from './schemas.ts';
 
 const tags = ['todos'];
 const json = <T>(schema: T) => ({ 'application/json': { schema } });
 /** The problems of these routes, in the resource's own words. */
-const problems = <Status extends number>(...statuses: Status[]) => problemResponses(statuses, { 404: 'No todo with this id.' });
+const problems = <Status extends number>(...statuses: Status[]) =>
+  problemResponses(statuses, { 404: 'No todo with this id.' });
 
 const idempotencyHeaders = z.object({
-  'idempotency-key': z.string().optional().openapi({
-    param: { in: 'header' },
-    // No `example`: Swagger UI would pre-fill it, and a second "Try it out" with another body would get a 422.
-    description: 'Makes retries safe: the same key with the same body returns the original 201 and changes nothing (for 24 h); with another body, 422. A UUID is a good key.',
-  } as never),
+  'idempotency-key': z
+    .string()
+    .optional()
+    .openapi({
+      param: { in: 'header' },
+      // No `example`: Swagger UI would pre-fill it, and a second "Try it out" with another body would get a 422.
+      description:
+        'Makes retries safe: the same key with the same body returns the original 201 and changes nothing (for 24 h); with another body, 422. A UUID is a good key.',
+    } as never),
 });
 
 const replayedHeader = {
-  'Idempotent-Replayed': { description: 'Present and `true` when this is a replay.', schema: { type: 'string' as const, enum: ['true'] } },
+  'Idempotent-Replayed': {
+    description: 'Present and `true` when this is a replay.',
+    schema: { type: 'string' as const, enum: ['true'] },
+  },
 };
 
 export const createTodo = defineRoute({
-  method: 'post', path: '/todos', operationId: 'createTodo', tags,
+  method: 'post',
+  path: '/todos',
+  operationId: 'createTodo',
+  tags,
   summary: 'Create a todo',
   middleware: jsonBody(),
   request: {
@@ -34,9 +53,10 @@ export const createTodo = defineRoute({
   },
   responses: {
     201: {
-      description: 'Created (or, for a repeated Idempotency-Key, the original response with `Idempotent-Replayed: true`).',
+      description:
+        'Created (or, for a repeated Idempotency-Key, the original response with `Idempotent-Replayed: true`).',
       headers: {
-        Location: { description: 'The new todo\'s URL.', schema: { type: 'string', example: '/todos/42' } },
+        Location: { description: "The new todo's URL.", schema: { type: 'string', example: '/todos/42' } },
         ...replayedHeader,
       },
       content: json(TodoSchema),
@@ -46,9 +66,13 @@ export const createTodo = defineRoute({
 });
 
 export const listTodos = defineRoute({
-  method: 'get', path: '/todos', operationId: 'listTodos', tags,
+  method: 'get',
+  path: '/todos',
+  operationId: 'listTodos',
+  tags,
   summary: 'List todos, newest first; or export them all as CSV',
-  description: 'With `Accept: text/csv`, streams every todo (honouring `done`; not `limit` or `cursor`) oldest first, so that re-importing the file keeps their order.',
+  description:
+    'With `Accept: text/csv`, streams every todo (honouring `done`; not `limit` or `cursor`) oldest first, so that re-importing the file keeps their order.',
   request: { query: ListQuerySchema },
   responses: {
     200: { description: 'One page of todos; or, for `Accept: text/csv`, all of them.', content: json(TodoListSchema) },
@@ -58,46 +82,75 @@ export const listTodos = defineRoute({
 // The CSV alternative joins the document after the route's type is fixed: a typed client
 // (hc<AppType>) then sees the JSON page, which is what it asks for, not a union with text.
 Object.assign(listTodos.responses[200].content, {
-  'text/csv': { schema: z.string().openapi({ example: `${CSV_COLUMNS.join(',')}\r\n1,Buy milk,false,2026-11-25T10:00:00.000000Z,2026-11-25T10:00:00.000000Z\r\n` }) },
+  'text/csv': {
+    schema: z.string().openapi({
+      example: `${CSV_COLUMNS.join(',')}\r\n1,Buy milk,false,2026-11-25T10:00:00.000000Z,2026-11-25T10:00:00.000000Z\r\n`,
+    }),
+  },
 });
 
 export const importTodos = defineRoute({
-  method: 'post', path: '/todos/import', operationId: 'importTodos', tags,
+  method: 'post',
+  path: '/todos/import',
+  operationId: 'importTodos',
+  tags,
   summary: 'Import todos from CSV, all or nothing',
   description: [
-    'A header row naming `text` and optionally `done` (the export\'s `id`, `createdAt`, `updatedAt` columns are accepted and ignored), then one todo per row.',
+    "A header row naming `text` and optionally `done` (the export's `id`, `createdAt`, `updatedAt` columns are accepted and ignored), then one todo per row.",
     'RFC 4180 quoting, LF, CRLF or lone CR line ends, UTF-8 with an optional BOM; `done` is true/false, 1/0, yes/no in any case, empty for false.',
     `Every row obeys the rules of POST /todos; one bad row rejects the whole file. At most ${IMPORT_MAX_BYTES} bytes and ${IMPORT_MAX_ROWS} rows.`,
   ].join(' '),
   middleware: csvBody(IMPORT_MAX_BYTES),
   request: {
     headers: idempotencyHeaders,
-    body: { required: true, content: { 'text/csv': { schema: z.string().openapi({ example: 'text,done\nBuy milk,false\n"Call Ann, then Bob",yes\n' }) } } },
+    body: {
+      required: true,
+      content: {
+        'text/csv': {
+          schema: z.string().openapi({ example: 'text,done\nBuy milk,false\n"Call Ann, then Bob",yes\n' }),
+        },
+      },
+    },
   },
   responses: {
     201: { description: 'Every row was inserted.', headers: replayedHeader, content: json(ImportResultSchema) },
-    400: { description: 'Invalid rows (the first 100, in `rows`), a bad header or broken CSV; nothing was inserted.', content: { 'application/problem+json': { schema: ImportProblemSchema } } },
+    400: {
+      description: 'Invalid rows (the first 100, in `rows`), a bad header or broken CSV; nothing was inserted.',
+      content: { 'application/problem+json': { schema: ImportProblemSchema } },
+    },
     ...problems(413, 415, 422, 429, 500, 503),
   },
 });
 
 export const getTodo = defineRoute({
-  method: 'get', path: '/todos/{id}', operationId: 'getTodo', tags,
+  method: 'get',
+  path: '/todos/{id}',
+  operationId: 'getTodo',
+  tags,
   summary: 'Get one todo',
   request: { params: TodoIdParams },
   responses: { 200: { description: 'The todo.', content: json(TodoSchema) }, ...problems(400, 404, 429, 500, 503) },
 });
 
 export const updateTodo = defineRoute({
-  method: 'patch', path: '/todos/{id}', operationId: 'updateTodo', tags,
-  summary: 'Change a todo\'s text and/or done flag',
+  method: 'patch',
+  path: '/todos/{id}',
+  operationId: 'updateTodo',
+  tags,
+  summary: "Change a todo's text and/or done flag",
   middleware: jsonBody(),
   request: { params: TodoIdParams, body: { required: true, content: json(TodoPatchSchema) } },
-  responses: { 200: { description: 'The updated todo.', content: json(TodoSchema) }, ...problems(400, 404, 413, 415, 429, 500, 503) },
+  responses: {
+    200: { description: 'The updated todo.', content: json(TodoSchema) },
+    ...problems(400, 404, 413, 415, 429, 500, 503),
+  },
 });
 
 export const deleteTodo = defineRoute({
-  method: 'delete', path: '/todos/{id}', operationId: 'deleteTodo', tags,
+  method: 'delete',
+  path: '/todos/{id}',
+  operationId: 'deleteTodo',
+  tags,
   summary: 'Delete a todo',
   request: { params: TodoIdParams },
   responses: { 204: { description: 'Deleted.' }, ...problems(400, 404, 429, 500, 503) },

@@ -13,7 +13,12 @@ const Text = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   })
   .transform((value) => value.trim())
-  .openapi({ minLength: 1, maxLength: TEXT_MAX_LENGTH, description: 'Trimmed; 1 to 1000 characters (code points); no NUL.', example: 'Buy milk' });
+  .openapi({
+    minLength: 1,
+    maxLength: TEXT_MAX_LENGTH,
+    description: 'Trimmed; 1 to 1000 characters (code points); no NUL.',
+    example: 'Buy milk',
+  });
 
 const Done = z.boolean({ error: 'must be a JSON boolean (true or false)' }).openapi({ example: false });
 
@@ -33,7 +38,9 @@ export const NewTodoSchema = z.strictObject({ text: Text, done: Done.default(fal
 
 export const TodoPatchSchema = z
   .strictObject({ text: Text.optional(), done: Done.optional() })
-  .refine((patch) => patch.text !== undefined || patch.done !== undefined, { message: 'give at least one of "text" and "done"' })
+  .refine((patch) => patch.text !== undefined || patch.done !== undefined, {
+    message: 'give at least one of "text" and "done"',
+  })
   .openapi('TodoPatch');
 
 export const TodoIdParams = z.object({
@@ -53,14 +60,23 @@ export const ListQuerySchema = z.strictObject({
     .enum(['true', 'false'], { error: (issue) => (Array.isArray(issue.input) ? ONCE : 'must be true or false') })
     .transform((v) => v === 'true')
     .optional()
-    .openapi({ param: { name: 'done', in: 'query' }, description: 'Only todos with this done flag (true or false).' } as never),
+    .openapi({
+      param: { name: 'done', in: 'query' },
+      description: 'Only todos with this done flag (true or false).',
+    } as never),
   limit: z
     .string({ error: ONCE })
     .regex(/^\d{1,3}$/, 'must be an integer from 1 to 100')
     .transform(Number)
     .refine((n) => n >= 1 && n <= 100, 'must be an integer from 1 to 100')
     .optional()
-    .openapi({ param: { name: 'limit', in: 'query' }, type: 'integer', minimum: 1, maximum: 100, default: 20 } as never),
+    .openapi({
+      param: { name: 'limit', in: 'query' },
+      type: 'integer',
+      minimum: 1,
+      maximum: 100,
+      default: 20,
+    } as never),
   cursor: z
     .string({ error: ONCE })
     // Decoded here, once: the handler gets the Cursor itself.
@@ -76,24 +92,43 @@ export const ListQuerySchema = z.strictObject({
 export const TodoListSchema = z
   .object({
     items: z.array(TodoSchema),
-    nextCursor: z.string().nullable().openapi({ description: 'Pass as ?cursor= for the next page; null on the last page.' }),
+    nextCursor: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Pass as ?cursor= for the next page; null on the last page.' }),
   })
   .openapi('TodoList');
 
 export type Todo = z.infer<typeof TodoSchema>;
 
 export const ImportResultSchema = z
-  .object({ inserted: z.number().int().min(0).openapi({ description: 'Rows inserted (all of them: an import is all or nothing).', example: 2 }) })
+  .object({
+    inserted: z
+      .number()
+      .int()
+      .min(0)
+      .openapi({ description: 'Rows inserted (all of them: an import is all or nothing).', example: 2 }),
+  })
   .openapi('ImportResult');
 
 const RowProblemSchema = z.object({
-  line: z.number().int().min(1).openapi({ description: 'The CSV line on which the row starts (the header is line 1).', example: 3 }),
-  row: z.number().int().min(0).openapi({ description: 'The data row\'s number (1 = first after the header; 0 = the header or the CSV grammar).', example: 2 }),
+  line: z
+    .number()
+    .int()
+    .min(1)
+    .openapi({ description: 'The CSV line on which the row starts (the header is line 1).', example: 3 }),
+  row: z.number().int().min(0).openapi({
+    description: "The data row's number (1 = first after the header; 0 = the header or the CSV grammar).",
+    example: 2,
+  }),
   errors: z.array(FieldErrorSchema),
 });
 
 export const ImportProblemSchema = ProblemSchema.extend({
-  rows: z.array(RowProblemSchema).optional().openapi({ description: 'The first 100 invalid rows (or the header/grammar problem).' }),
+  rows: z
+    .array(RowProblemSchema)
+    .optional()
+    .openapi({ description: 'The first 100 invalid rows (or the header/grammar problem).' }),
   invalidRows: z.number().int().min(0).optional().openapi({ description: 'How many rows are invalid in all.' }),
 }).openapi('ImportProblem');
 

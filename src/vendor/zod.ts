@@ -9,7 +9,7 @@
  * English stays the default locale: Zod registers it on first use.
  * Keep in step with the pinned zod version's external.js.
  */
-import * as z from "./zod-api.ts";
+import * as z from './zod-api.ts';
 
-export * from "./zod-api.ts";
+export * from './zod-api.ts';
 export { z, z as default };

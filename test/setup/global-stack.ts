@@ -29,7 +29,10 @@ export default async function setup(project: TestProject) {
   project.provide('databaseUrl', stack.databaseUrl);
   project.provide('directUrl', stack.directUrl);
   const held = new Set<Socket>();
-  const blackhole = createServer((socket) => { held.add(socket); socket.on('error', () => undefined); });
+  const blackhole = createServer((socket) => {
+    held.add(socket);
+    socket.on('error', () => undefined);
+  });
   await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', resolve));
   project.provide('blackholeAddress', `127.0.0.1:${(blackhole.address() as AddressInfo).port}`);
   const outages = await startOutageControl(stack.gatewayAddress);

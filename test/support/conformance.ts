@@ -11,7 +11,7 @@ export function driverConformance(databaseUrl: () => string) {
   const sql = () => neon(databaseUrl());
 
   describe('HTTP queries: types', () => {
-    it('round-trips the common types with the driver\'s own parsers', async () => {
+    it("round-trips the common types with the driver's own parsers", async () => {
       const [row] = await sql()`
         select 42::int4 as i4, 9007199254740993::int8 as i8, 12.50::numeric as num, ${'héllo 😀 مرحبا'}::text as txt,
                true as yes, null::text as nothing, '2026-11-25T10:20:30.123456Z'::timestamptz as ts, '2026-11-25'::date as d,
@@ -47,9 +47,14 @@ export function driverConformance(databaseUrl: () => string) {
       const table = scratchTable('batch');
       const db = sql();
       await db.query(`create table ${table} (id int primary key)`);
-      const results = await db.transaction([db.query(`insert into ${table} values (1)`), db.query(`select count(*)::int as n from ${table}`)]);
+      const results = await db.transaction([
+        db.query(`insert into ${table} values (1)`),
+        db.query(`select count(*)::int as n from ${table}`),
+      ]);
       expect(results[1]).toEqual([{ n: 1 }]);
-      await expect(db.transaction([db.query(`insert into ${table} values (2)`), db.query(`insert into ${table} values (1)`)])).rejects.toMatchObject({ code: '23505' });
+      await expect(
+        db.transaction([db.query(`insert into ${table} values (2)`), db.query(`insert into ${table} values (1)`)]),
+      ).rejects.toMatchObject({ code: '23505' });
       expect(await db.query(`select id from ${table} order by id`)).toEqual([{ id: 1 }]);
     });
 
@@ -57,10 +62,17 @@ export function driverConformance(databaseUrl: () => string) {
       const table = scratchTable('ro');
       const db = sql();
       await db.query(`create table ${table} (id int)`);
-      await expect(db.transaction([db.query(`insert into ${table} values (1)`)], { readOnly: true })).rejects.toMatchObject({ code: '25006' });
-      const [level] = await db.transaction([db.query('show transaction_isolation')], { isolationLevel: 'Serializable' });
+      await expect(
+        db.transaction([db.query(`insert into ${table} values (1)`)], { readOnly: true }),
+      ).rejects.toMatchObject({ code: '25006' });
+      const [level] = await db.transaction([db.query('show transaction_isolation')], {
+        isolationLevel: 'Serializable',
+      });
       expect(level).toEqual([{ transaction_isolation: 'serializable' }]);
-      const [ro] = await db.transaction([db.query('show transaction_read_only')], { readOnly: true, isolationLevel: 'RepeatableRead' });
+      const [ro] = await db.transaction([db.query('show transaction_read_only')], {
+        readOnly: true,
+        isolationLevel: 'RepeatableRead',
+      });
       expect(ro).toEqual([{ transaction_read_only: 'on' }]);
     });
   });
@@ -73,11 +85,18 @@ export function driverConformance(databaseUrl: () => string) {
       await db.query(`insert into ${table} values (1)`);
       const err = await db.query(`insert into ${table} values (1)`).catch((e) => e);
       expect(err).toBeInstanceOf(NeonDbError);
-      expect(err).toMatchObject({ code: '23505', constraint: `${table}_pk`, table, detail: expect.stringContaining('(id)=(1)') });
+      expect(err).toMatchObject({
+        code: '23505',
+        constraint: `${table}_pk`,
+        table,
+        detail: expect.stringContaining('(id)=(1)'),
+      });
     });
 
     it('42601 syntax error with position', async () => {
-      const err = await sql().query('select from where').catch((e) => e);
+      const err = await sql()
+        .query('select from where')
+        .catch((e) => e);
       expect(err).toBeInstanceOf(NeonDbError);
       expect(err.code).toBe('42601');
       expect(err.position).toBe('13'); // 1-based, at "where"

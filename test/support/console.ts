@@ -4,7 +4,10 @@ import { vi } from 'vitest';
 export async function captureConsole<T>(run: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
   const lines: string[] = [];
   const spies = (['log', 'error', 'warn', 'info', 'debug'] as const).map((level) =>
-    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => { lines.push(args.map(String).join(' ')); }));
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+      lines.push(args.map(String).join(' '));
+    }),
+  );
   try {
     return { result: await run(), lines };
   } finally {

@@ -5,7 +5,9 @@ const HOP_BY_HOP = ['host', 'connection', 'content-length', 'content-encoding', 
 
 /** Forwards a request a test proxy received (its body already read) to `url`; the answer's status, hop-free headers and body. */
 export async function forward(req: IncomingMessage, body: Buffer[], url: URL | string) {
-  const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !HOP_BY_HOP.includes(name))) as Record<string, string>;
+  const headers = Object.fromEntries(
+    Object.entries(req.headers).filter(([name]) => !HOP_BY_HOP.includes(name)),
+  ) as Record<string, string>;
   const answer = await fetch(url, { method: req.method, headers, body: body.length ? Buffer.concat(body) : undefined });
   return {
     status: answer.status,

@@ -21,8 +21,20 @@ export type Ledger = Map<number, { text: string; done: boolean } | null | 'unkno
  * its own todos, and records every outcome and what it was told. Bounded: it
  * stops by itself.
  */
-export async function runLoad({ url, clients, durationMs, tag, timeoutMs = 10_000, onOutcome, until }: {
-  url: string; clients: number; durationMs: number; tag: string; timeoutMs?: number;
+export async function runLoad({
+  url,
+  clients,
+  durationMs,
+  tag,
+  timeoutMs = 10_000,
+  onOutcome,
+  until,
+}: {
+  url: string;
+  clients: number;
+  durationMs: number;
+  tag: string;
+  timeoutMs?: number;
   /** Sees each outcome as it is recorded: a test's signal that the load is under way. */
   onOutcome?: (outcome: Outcome, all: readonly Outcome[]) => void;
   /** Once it settles, clients start nothing new (an unacknowledged create is still asked again). */
@@ -32,7 +44,9 @@ export async function runLoad({ url, clients, durationMs, tag, timeoutMs = 10_00
   const ledger: Ledger = new Map();
   const deadline = Date.now() + durationMs;
   let ended = false;
-  const end = () => { ended = true; };
+  const end = () => {
+    ended = true;
+  };
   until?.then(end, end);
   const going = () => !ended && Date.now() < deadline;
 
@@ -45,15 +59,24 @@ export async function runLoad({ url, clients, durationMs, tag, timeoutMs = 10_00
     try {
       const res = await fetch(`${url}${path}`, { ...init, signal: AbortSignal.timeout(timeoutMs) });
       const body = res.status === 204 ? null : await res.json().catch(() => null);
-      record({ op, status: res.status, ms: Date.now() - started, retryAfter: res.headers.get('retry-after'), at: started });
+      record({
+        op,
+        status: res.status,
+        ms: Date.now() - started,
+        retryAfter: res.headers.get('retry-after'),
+        at: started,
+      });
       return { status: res.status, body: body as any };
     } catch {
       record({ op, status: 0, ms: Date.now() - started, retryAfter: null, at: started });
       return { status: 0, body: null };
     }
   };
-  const json = (method: string, body: unknown, extra: Record<string, string> = {}) =>
-    ({ method, body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...extra } });
+  const json = (method: string, body: unknown, extra: Record<string, string> = {}) => ({
+    method,
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...extra },
+  });
 
   const client = async (n: number) => {
     const mine: number[] = [];
@@ -65,7 +88,11 @@ export async function runLoad({ url, clients, durationMs, tag, timeoutMs = 10_00
         // A client that was not told the outcome asks again with the same key until it is.
         for (let attempt = 0; attempt < 50 && Date.now() < deadline + 20_000; attempt++) {
           const res = await request('create', '/todos', json('POST', { text }, { 'idempotency-key': key }));
-          if (res.status === 201) { mine.push(res.body.id); ledger.set(res.body.id, { text, done: false }); break; }
+          if (res.status === 201) {
+            mine.push(res.body.id);
+            ledger.set(res.body.id, { text, done: false });
+            break;
+          }
           await new Promise((r) => setTimeout(r, 100));
         }
       } else if (roll === 1) {
@@ -83,7 +110,10 @@ export async function runLoad({ url, clients, durationMs, tag, timeoutMs = 10_00
         const res = await request('delete', `/todos/${id}`, { method: 'DELETE' });
         // 404 on a repeat means an earlier, unanswered delete did land.
         if (res.status === 204 || (res.status === 404 && ledger.get(id) === 'unknown')) ledger.set(id, null);
-        else { ledger.set(id, 'unknown'); mine.unshift(id); } // unanswered: it may or may not be gone; ask again later
+        else {
+          ledger.set(id, 'unknown');
+          mine.unshift(id);
+        } // unanswered: it may or may not be gone; ask again later
       }
     }
   };
@@ -100,7 +130,10 @@ export async function ledgerMismatches(directUrl: string, tag: string, ledger: L
   const client = new pg.Client({ connectionString: directUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ id: number; text: string; done: boolean }>('select id, text, done from todos where text like $1', [`${tag} %`]);
+    const { rows } = await client.query<{ id: number; text: string; done: boolean }>(
+      'select id, text, done from todos where text like $1',
+      [`${tag} %`],
+    );
     const problems: string[] = [];
     const inTable = new Map(rows.map((r) => [r.id, r]));
     for (const [id, expected] of ledger) {
@@ -109,9 +142,11 @@ export async function ledgerMismatches(directUrl: string, tag: string, ledger: L
       if (expected === null && row) problems.push(`todo ${id} was deleted (204) but is still there`);
       if (expected && !row) problems.push(`todo ${id} was acknowledged but is missing`);
       // An unanswered PATCH may have landed, so done=true where false was last acknowledged is fine; the reverse is not.
-      if (expected && row && (row.text !== expected.text || (expected.done && !row.done))) problems.push(`todo ${id} is not in its acknowledged state`);
+      if (expected && row && (row.text !== expected.text || (expected.done && !row.done)))
+        problems.push(`todo ${id} is not in its acknowledged state`);
     }
-    for (const row of rows) if (!ledger.has(row.id)) problems.push(`todo ${row.id} exists but no client was told about it`);
+    for (const row of rows)
+      if (!ledger.has(row.id)) problems.push(`todo ${row.id} exists but no client was told about it`);
     return problems;
   } finally {
     await client.end();
@@ -126,7 +161,9 @@ export async function ledgerMismatches(directUrl: string, tag: string, ledger: L
  */
 export function afterSuccesses(count: number, since: () => number = () => 0) {
   let reached!: () => void;
-  const underWay = new Promise<void>((resolve) => { reached = resolve; });
+  const underWay = new Promise<void>((resolve) => {
+    reached = resolve;
+  });
   let successes = 0;
   const onOutcome = (outcome: Outcome) => {
     if (outcome.status >= 200 && outcome.status < 300 && outcome.at >= since() && ++successes === count) reached();

@@ -7,7 +7,14 @@
 type Schema = Record<string, any>;
 type Doc = { paths: Record<string, Record<string, any>>; components?: { schemas?: Record<string, Schema> } };
 
-export function responseErrors(doc: Doc, method: string, path: string, status: number, contentType: string | null, body: unknown): string[] {
+export function responseErrors(
+  doc: Doc,
+  method: string,
+  path: string,
+  status: number,
+  contentType: string | null,
+  body: unknown,
+): string[] {
   const template = Object.keys(doc.paths).find((p) => new RegExp(`^${p.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path));
   if (!template) return [`no path in the document matches ${path}`];
   const operation = doc.paths[template]![method.toLowerCase()];
@@ -26,18 +33,26 @@ function resolve(doc: Doc, schema: Schema): Schema {
   return schema;
 }
 
-const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v);
+const typeOf = (v: unknown) =>
+  v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v;
 
 export function validate(doc: Doc, raw: Schema, value: unknown, at: string): string[] {
   const schema = resolve(doc, raw);
   if (!schema || Object.keys(schema).length === 0) return [];
-  if (schema.anyOf) return schema.anyOf.some((s: Schema) => validate(doc, s, value, at).length === 0) ? [] : [`${at}: matches none of anyOf`];
-  if (schema.oneOf) return schema.oneOf.filter((s: Schema) => validate(doc, s, value, at).length === 0).length === 1 ? [] : [`${at}: must match exactly one of oneOf`];
+  if (schema.anyOf)
+    return schema.anyOf.some((s: Schema) => validate(doc, s, value, at).length === 0)
+      ? []
+      : [`${at}: matches none of anyOf`];
+  if (schema.oneOf)
+    return schema.oneOf.filter((s: Schema) => validate(doc, s, value, at).length === 0).length === 1
+      ? []
+      : [`${at}: must match exactly one of oneOf`];
   const errors: string[] = [];
   const types: string[] = [schema.type ?? []].flat();
   if (schema.nullable) types.push('null');
   const actual = typeOf(value);
-  if (types.length && !types.some((t) => t === actual || (t === 'number' && actual === 'integer'))) return [`${at}: expected ${types.join('|')}, got ${actual}`];
+  if (types.length && !types.some((t) => t === actual || (t === 'number' && actual === 'integer')))
+    return [`${at}: expected ${types.join('|')}, got ${actual}`];
   if (schema.enum && !schema.enum.includes(value)) errors.push(`${at}: ${JSON.stringify(value)} not in enum`);
   if ('const' in schema && schema.const !== value) errors.push(`${at}: expected ${JSON.stringify(schema.const)}`);
   if (typeof value === 'number') {
@@ -46,11 +61,18 @@ export function validate(doc: Doc, raw: Schema, value: unknown, at: string): str
   }
   if (typeof value === 'string') {
     const length = [...value].length;
-    if (schema.minLength !== undefined && length < schema.minLength) errors.push(`${at}: shorter than ${schema.minLength}`);
-    if (schema.maxLength !== undefined && length > schema.maxLength) errors.push(`${at}: longer than ${schema.maxLength}`);
-    if (schema.format === 'date-time' && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value)) errors.push(`${at}: not an RFC 3339 date-time`);
+    if (schema.minLength !== undefined && length < schema.minLength)
+      errors.push(`${at}: shorter than ${schema.minLength}`);
+    if (schema.maxLength !== undefined && length > schema.maxLength)
+      errors.push(`${at}: longer than ${schema.maxLength}`);
+    if (
+      schema.format === 'date-time' &&
+      !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value)
+    )
+      errors.push(`${at}: not an RFC 3339 date-time`);
   }
-  if (actual === 'array' && schema.items) (value as unknown[]).forEach((item, i) => errors.push(...validate(doc, schema.items, item, `${at}[${i}]`)));
+  if (actual === 'array' && schema.items)
+    (value as unknown[]).forEach((item, i) => errors.push(...validate(doc, schema.items, item, `${at}[${i}]`)));
   if (actual === 'object') {
     const object = value as Record<string, unknown>;
     for (const key of schema.required ?? []) if (!(key in object)) errors.push(`${at}.${key}: required`);

@@ -13,7 +13,10 @@ export interface Operation {
 const SAMPLE_BODIES: Record<string, string> = { 'application/json': '{"text":"x"}', 'text/csv': 'text\nx\n' };
 
 /** Every operation the document describes, so a test covers routes added later without edits. */
-export function operationsOf(document: { paths: Record<string, Record<string, any>>; security?: unknown[] }): Operation[] {
+export function operationsOf(document: {
+  paths: Record<string, Record<string, any>>;
+  security?: unknown[];
+}): Operation[] {
   return Object.entries(document.paths).flatMap(([template, item]) =>
     Object.entries(item)
       .filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))

@@ -9,7 +9,10 @@ import type { OutageProxyOptions } from './outage-proxy.ts';
 export async function openOutageLink(options: OutageProxyOptions = {}) {
   const control = inject('outageControlUrl');
   const send = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${control}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${control}${path}`, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     if (!res.ok) throw new Error(`outage control: ${method} ${path} -> ${res.status} ${await res.text()}`);
     return res.status === 204 ? undefined : res.json();
   };

@@ -5,8 +5,14 @@ import { neon } from '@neondatabase/serverless';
  * from the database (the gateway configured by useTestGateway): a test's own
  * rows in the shared test database.
  */
-export async function rowsStartingWith(databaseUrl: string, prefix: string): Promise<{ text: string; done: boolean }[]> {
-  return (await neon(databaseUrl)`select text, done from todos where starts_with(text, ${prefix}) order by id`) as { text: string; done: boolean }[];
+export async function rowsStartingWith(
+  databaseUrl: string,
+  prefix: string,
+): Promise<{ text: string; done: boolean }[]> {
+  return (await neon(databaseUrl)`select text, done from todos where starts_with(text, ${prefix}) order by id`) as {
+    text: string;
+    done: boolean;
+  }[];
 }
 
 /**
@@ -14,7 +20,10 @@ export async function rowsStartingWith(databaseUrl: string, prefix: string): Pro
  * API always stamps now()), in this order; returns their ids in the same order.
  * Keep such times after 1971-01-03: todos.test.ts owns the oldest rows of the table.
  */
-export async function insertCreatedAt(databaseUrl: string, rows: { text: string; createdAt: string }[]): Promise<number[]> {
+export async function insertCreatedAt(
+  databaseUrl: string,
+  rows: { text: string; createdAt: string }[],
+): Promise<number[]> {
   const inserted = (await neon(databaseUrl).query(
     `insert into todos (text, created_at, updated_at)
      select t, c, c from unnest($1::text[], $2::timestamptz[]) with ordinality as r(t, c, n) order by n returning id`,

@@ -13,7 +13,9 @@ declare module 'hono' {
 
 const unauthorized = ({ error, description }: Refusal) =>
   new ProblemError(401, description, {
-    headers: { 'WWW-Authenticate': `Bearer realm="todos"${error ? `, error="${error}", error_description="${description}"` : ''}` },
+    headers: {
+      'WWW-Authenticate': `Bearer realm="todos"${error ? `, error="${error}", error_description="${description}"` : ''}`,
+    },
   });
 
 /**
@@ -28,10 +30,16 @@ const unauthorized = ({ error, description }: Refusal) =>
 export function requireIdentity(): MiddlewareHandler<AppEnv> {
   return async function requireIdentity(c, next) {
     const { identity } = settingsOf(c.env);
-    const who = await identify(c.req.raw.headers, identity, keysFor(identity, (promise) => c.executionCtx.waitUntil(promise)));
+    const who = await identify(
+      c.req.raw.headers,
+      identity,
+      keysFor(identity, (promise) => c.executionCtx.waitUntil(promise)),
+    );
     if ('refusal' in who) throw unauthorized(who.refusal);
     if ('unavailable' in who) {
-      throw new ProblemError(503, who.unavailable.description, { headers: { 'Retry-After': String(who.unavailable.retryAfter) } });
+      throw new ProblemError(503, who.unavailable.description, {
+        headers: { 'Retry-After': String(who.unavailable.retryAfter) },
+      });
     }
     const limiter = c.env.OWNER_RATE_LIMITER;
     if (limiter) await checkRateLimit(limiter, who.owner, settingsOf(c.env).RATE_LIMIT_PERIOD_SECONDS, 'account');

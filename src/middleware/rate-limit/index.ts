@@ -7,9 +7,17 @@ import { ProblemError } from '../../lib/problem.ts';
  * `Retry-After: RATE_LIMIT_PERIOD_SECONDS` (the bindings' period) when not.
  * The bindings count in each Cloudflare location separately, not globally.
  */
-export async function checkRateLimit(limiter: RateLimit, key: string, periodSeconds: number, who: string): Promise<void> {
+export async function checkRateLimit(
+  limiter: RateLimit,
+  key: string,
+  periodSeconds: number,
+  who: string,
+): Promise<void> {
   const { success } = await limiter.limit({ key });
-  if (!success) throw new ProblemError(429, `Too many requests from this ${who}; wait ${periodSeconds} s.`, { headers: { 'Retry-After': String(periodSeconds) } });
+  if (!success)
+    throw new ProblemError(429, `Too many requests from this ${who}; wait ${periodSeconds} s.`, {
+      headers: { 'Retry-After': String(periodSeconds) },
+    });
 }
 
 /**
@@ -21,7 +29,13 @@ export async function checkRateLimit(limiter: RateLimit, key: string, periodSeco
 export function rateLimit(): MiddlewareHandler<AppEnv> {
   return async function rateLimit(c, next) {
     const limiter = c.env.RATE_LIMITER;
-    if (limiter) await checkRateLimit(limiter, c.req.header('cf-connecting-ip') ?? 'anonymous', settingsOf(c.env).RATE_LIMIT_PERIOD_SECONDS, 'client');
+    if (limiter)
+      await checkRateLimit(
+        limiter,
+        c.req.header('cf-connecting-ip') ?? 'anonymous',
+        settingsOf(c.env).RATE_LIMIT_PERIOD_SECONDS,
+        'client',
+      );
     await next();
   };
 }

@@ -7,7 +7,12 @@ const HOUR = 60 * MIN;
 
 let k1: TestKey, k2: TestKey, rsa: TestKey, ed: TestKey;
 beforeAll(async () => {
-  [k1, k2, rsa, ed] = await Promise.all([makeKey('ES256', 'k1'), makeKey('ES256', 'k2'), makeKey('RS256', 'rsa'), makeKey('EdDSA', 'ed')]);
+  [k1, k2, rsa, ed] = await Promise.all([
+    makeKey('ES256', 'k1'),
+    makeKey('ES256', 'k2'),
+    makeKey('RS256', 'rsa'),
+    makeKey('EdDSA', 'ed'),
+  ]);
 });
 
 /**
@@ -145,18 +150,20 @@ describe('when the JWKS is unreachable', () => {
     expect(h.fetches).toBe(2);
   });
 
-  it.each([['a 500', 500], ['a page that is not JSON', '<html>'], ['JSON without keys', '{"error":"x"}'], ['a set with no usable key', '{"keys":[{"kty":"oct","kid":"s","k":"c2VjcmV0"}]}']])(
-    'treats %s as a failed fetch and keeps the last good set',
-    async (_, answer) => {
-      const { h, kind } = harness();
-      await kind('k1');
-      h.t += 5 * MIN;
-      h.serve = answer;
-      expect(await kind('k1')).toBe('key');
-      expect(await kind('k2')).toBe('unavailable');
-      expect(h.fetches).toBe(2);
-    },
-  );
+  it.each([
+    ['a 500', 500],
+    ['a page that is not JSON', '<html>'],
+    ['JSON without keys', '{"error":"x"}'],
+    ['a set with no usable key', '{"keys":[{"kty":"oct","kid":"s","k":"c2VjcmV0"}]}'],
+  ])('treats %s as a failed fetch and keeps the last good set', async (_, answer) => {
+    const { h, kind } = harness();
+    await kind('k1');
+    h.t += 5 * MIN;
+    h.serve = answer;
+    expect(await kind('k1')).toBe('key');
+    expect(await kind('k2')).toBe('unavailable');
+    expect(h.fetches).toBe(2);
+  });
 
   it('at a cold start, answers "unavailable" and tries again only after 30 s', async () => {
     const { h, kind } = harness();

@@ -1,7 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importKeySet } from '../../../src/auth/jwks.ts';
 import { verifyJwt, type JwtPolicy, type KeySource } from '../../../src/auth/jwt.ts';
-import { base64url, claims, jwks, makeKey, signJwt, signWithPublicKeyAsHmacSecret, unsignedJwt, type TestKey } from '../../support/jwt.ts';
+import {
+  base64url,
+  claims,
+  jwks,
+  makeKey,
+  signJwt,
+  signWithPublicKeyAsHmacSecret,
+  unsignedJwt,
+  type TestKey,
+} from '../../support/jwt.ts';
 
 const ISSUER = 'https://issuer.example';
 const NOW = 1_800_000_000; // seconds
@@ -74,7 +83,11 @@ describe('refusals (a reason, never an exception)', () => {
   it('refuses a token issued in the future (iat more than 60 s ahead)', async () => {
     expect(await refusal(await signJwt(es, valid({ iat: NOW + 61 })))).toMatch(/issued in the future/);
   });
-  it.each([['a string exp', { exp: String(NOW + 100) }], ['a string nbf', { nbf: 'soon' }], ['a null iat', { iat: null }]])('refuses %s', async (_, extra) => {
+  it.each([
+    ['a string exp', { exp: String(NOW + 100) }],
+    ['a string nbf', { nbf: 'soon' }],
+    ['a null iat', { iat: null }],
+  ])('refuses %s', async (_, extra) => {
     expect(await refusal(await signJwt(es, valid(extra)))).toBeTruthy();
   });
   it('refuses a wrong issuer, and a missing one', async () => {
@@ -94,10 +107,13 @@ describe('refusals (a reason, never an exception)', () => {
   it('refuses HS256 signed with the public key as the HMAC secret', async () => {
     expect(await refusal(await signWithPublicKeyAsHmacSecret(rs, valid()))).toMatch(/RS256, ES256 or EdDSA/);
   });
-  it.each(['HS256', 'HS384', 'HS512', 'RS384', 'PS256', 'ES384', 'ES512', 'none', 'None', ''])('refuses alg %j', async (alg) => {
-    const token = await signJwt(es, valid(), { alg });
-    expect(await refusal(token)).toMatch(/RS256, ES256 or EdDSA/);
-  });
+  it.each(['HS256', 'HS384', 'HS512', 'RS384', 'PS256', 'ES384', 'ES512', 'none', 'None', ''])(
+    'refuses alg %j',
+    async (alg) => {
+      const token = await signJwt(es, valid(), { alg });
+      expect(await refusal(token)).toMatch(/RS256, ES256 or EdDSA/);
+    },
+  );
   it('refuses a token whose alg does not match its key (ES256 header on an RSA kid)', async () => {
     expect(await refusal(await signJwt(es, valid(), { kid: rs.kid }))).toMatch(/does not match its key/);
   });
@@ -114,7 +130,9 @@ describe('refusals (a reason, never an exception)', () => {
   });
   it('refuses a tampered header', async () => {
     const [, p, s] = (await signJwt(es, valid())).split('.');
-    expect(await refusal(`${base64url(JSON.stringify({ alg: 'ES256', kid: es.kid, typ: 'at+jwt' }))}.${p}.${s}`)).toMatch(/signature/);
+    expect(
+      await refusal(`${base64url(JSON.stringify({ alg: 'ES256', kid: es.kid, typ: 'at+jwt' }))}.${p}.${s}`),
+    ).toMatch(/signature/);
   });
   it.each([
     ['an empty string', ''],
@@ -133,20 +151,33 @@ describe('refusals (a reason, never an exception)', () => {
     const [h] = (await signJwt(es, valid())).split('.');
     expect(await refusal(`${h}.${base64url('not json')}.c2ln`)).toMatch(/not a JWT/);
   });
-  it.each([['JWS', 'JWS'], ['dpop+jwt', 'dpop+jwt'], ['a number', 1], ['empty', '']])('refuses typ %s', async (_, typ) => {
+  it.each([
+    ['JWS', 'JWS'],
+    ['dpop+jwt', 'dpop+jwt'],
+    ['a number', 1],
+    ['empty', ''],
+  ])('refuses typ %s', async (_, typ) => {
     expect(await refusal(await signJwt(es, valid(), { typ }))).toMatch(/typ/);
   });
   it('refuses a crit header', async () => {
     expect(await refusal(await signJwt(es, valid(), { crit: ['exp'] }))).toMatch(/critical/);
   });
-  it.each([['missing', undefined], ['empty', ''], ['a number', 42], ['256 characters', 'x'.repeat(256)]])('refuses a sub that is %s', async (_, sub) => {
+  it.each([
+    ['missing', undefined],
+    ['empty', ''],
+    ['a number', 42],
+    ['256 characters', 'x'.repeat(256)],
+  ])('refuses a sub that is %s', async (_, sub) => {
     expect(await refusal(await signJwt(es, valid({ sub })))).toMatch(/subject/);
   });
   it('turns an exception from the key source into a refusal', async () => {
     const throwing: KeySource = async () => {
       throw new TypeError('boom');
     };
-    expect(await verifyJwt(await signJwt(es, valid()), throwing, policy)).toEqual({ ok: false, refusal: 'the token could not be verified' });
+    expect(await verifyJwt(await signJwt(es, valid()), throwing, policy)).toEqual({
+      ok: false,
+      refusal: 'the token could not be verified',
+    });
   });
   it('passes "unavailable" on from the key source', async () => {
     const down: KeySource = async () => ({ kind: 'unavailable', retryAfter: 7 });

@@ -1,5 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { acceptsNoOne, identify, isCloudflareAccessIssuer, parseIdentitySettings, type IdentityEnv, type IdentitySettings } from '../../../src/auth/identify.ts';
+import {
+  acceptsNoOne,
+  identify,
+  isCloudflareAccessIssuer,
+  parseIdentitySettings,
+  type IdentityEnv,
+  type IdentitySettings,
+} from '../../../src/auth/identify.ts';
 import { importKeySet } from '../../../src/auth/jwks.ts';
 import type { KeySource } from '../../../src/auth/jwt.ts';
 import { findStaticToken, parseApiTokens, parseTokenEntry, type StaticToken } from '../../../src/auth/tokens.ts';
@@ -37,7 +44,10 @@ describe('API_TOKENS entries', () => {
   });
 
   it('allows one name twice (rotation without a gap)', () => {
-    expect(parseApiTokens('ci:old,ci:new')).toMatchObject({ ok: true, tokens: [{ owner: 'token:ci' }, { owner: 'token:ci' }] });
+    expect(parseApiTokens('ci:old,ci:new')).toMatchObject({
+      ok: true,
+      tokens: [{ owner: 'token:ci' }, { owner: 'token:ci' }],
+    });
   });
 
   it.each([
@@ -60,7 +70,8 @@ describe('API_TOKENS entries', () => {
     const { tokens } = parseApiTokens('tok_a,ci:tok:b') as { tokens: StaticToken[] };
     expect(await findStaticToken('tok:b', tokens)).toEqual({ owner: 'token:ci', token: 'tok:b' });
     expect(await findStaticToken('tok_a', tokens)).toEqual({ owner: 'default', token: 'tok_a' });
-    for (const miss of ['ci:tok:b', 'tok_', 'tok_a ', 'TOK_A', '']) expect(await findStaticToken(miss, tokens)).toBeUndefined();
+    for (const miss of ['ci:tok:b', 'tok_', 'tok_a ', 'TOK_A', ''])
+      expect(await findStaticToken(miss, tokens)).toBeUndefined();
     expect(await findStaticToken('x', [])).toBeUndefined();
   });
 });
@@ -79,11 +90,29 @@ describe('identity settings', () => {
   });
 
   it('reads OpenID Connect, audiences and anonymous access', () => {
-    expect(parse({ AUTH_JWKS_URL: 'https://p.example/jwks', AUTH_ISSUER: 'https://p.example/', AUTH_AUDIENCE: 'a, b', AUTH_ANONYMOUS: 'on' })).toEqual({
+    expect(
+      parse({
+        AUTH_JWKS_URL: 'https://p.example/jwks',
+        AUTH_ISSUER: 'https://p.example/',
+        AUTH_AUDIENCE: 'a, b',
+        AUTH_ANONYMOUS: 'on',
+      }),
+    ).toEqual({
       ok: true,
-      settings: { tokens: [], jwt: { jwksUrl: 'https://p.example/jwks', issuer: 'https://p.example/', audience: ['a', 'b'], cloudflareAccess: false }, anonymous: true },
+      settings: {
+        tokens: [],
+        jwt: {
+          jwksUrl: 'https://p.example/jwks',
+          issuer: 'https://p.example/',
+          audience: ['a', 'b'],
+          cloudflareAccess: false,
+        },
+        anonymous: true,
+      },
     });
-    expect(parse({ AUTH_JWKS_URL: 'http://127.0.0.1:4444/.well-known/jwks.json', AUTH_ISSUER: 'http://127.0.0.1:4444' }).ok).toBe(true);
+    expect(
+      parse({ AUTH_JWKS_URL: 'http://127.0.0.1:4444/.well-known/jwks.json', AUTH_ISSUER: 'http://127.0.0.1:4444' }).ok,
+    ).toBe(true);
   });
 
   it.each([
@@ -101,7 +130,12 @@ describe('identity settings', () => {
   it('recognises Cloudflare Access team domains', () => {
     expect(isCloudflareAccessIssuer('https://acme.cloudflareaccess.com')).toBe(true);
     expect(isCloudflareAccessIssuer('https://acme.cloudflareaccess.com/')).toBe(true);
-    for (const other of ['http://acme.cloudflareaccess.com', 'https://acme.cloudflareaccess.com.evil.example', 'https://evil.example/acme.cloudflareaccess.com', 'https://a.b.cloudflareaccess.com']) {
+    for (const other of [
+      'http://acme.cloudflareaccess.com',
+      'https://acme.cloudflareaccess.com.evil.example',
+      'https://evil.example/acme.cloudflareaccess.com',
+      'https://a.b.cloudflareaccess.com',
+    ]) {
       expect(isCloudflareAccessIssuer(other)).toBe(false);
     }
   });
@@ -123,8 +157,10 @@ describe('identify', () => {
   });
 
   const settings = (env: IdentityEnv) => (parseIdentitySettings(env) as { settings: IdentitySettings }).settings;
-  const all = () => settings({ API_TOKENS: 'tok_a,ci:tok:b', AUTH_JWKS_URL: `${ISSUER}/cdn-cgi/access/certs`, AUTH_ISSUER: ISSUER });
-  const who = (headers: Record<string, string>, s = all(), k: KeySource | undefined = keys) => identify(new Headers(headers), s, k);
+  const all = () =>
+    settings({ API_TOKENS: 'tok_a,ci:tok:b', AUTH_JWKS_URL: `${ISSUER}/cdn-cgi/access/certs`, AUTH_ISSUER: ISSUER });
+  const who = (headers: Record<string, string>, s = all(), k: KeySource | undefined = keys) =>
+    identify(new Headers(headers), s, k);
 
   it('names the owner of each kind of credential', async () => {
     expect(await who({ authorization: 'Bearer tok_a' })).toEqual({ owner: 'default', via: 'token' });
@@ -134,26 +170,37 @@ describe('identify', () => {
   });
 
   it('prefers a Bearer token to the Access assertion', async () => {
-    expect(await who({ authorization: 'Bearer tok_a', 'cf-access-jwt-assertion': jwt })).toEqual({ owner: 'default', via: 'token' });
+    expect(await who({ authorization: 'Bearer tok_a', 'cf-access-jwt-assertion': jwt })).toEqual({
+      owner: 'default',
+      via: 'token',
+    });
   });
 
   it('reads Cf-Access-Jwt-Assertion only when the issuer is an Access team domain', async () => {
     const other = settings({ AUTH_JWKS_URL: 'https://p.example/jwks', AUTH_ISSUER: 'https://p.example' });
-    expect(await who({ 'cf-access-jwt-assertion': jwt }, other)).toMatchObject({ refusal: { description: expect.stringMatching(/needs a bearer token/) } });
+    expect(await who({ 'cf-access-jwt-assertion': jwt }, other)).toMatchObject({
+      refusal: { description: expect.stringMatching(/needs a bearer token/) },
+    });
   });
 
   it('refuses a JWT when only static tokens are configured', async () => {
-    expect(await who({ authorization: `Bearer ${jwt}` }, settings({ API_TOKENS: 'tok_a' }))).toMatchObject({ refusal: { error: 'invalid_token' } });
+    expect(await who({ authorization: `Bearer ${jwt}` }, settings({ API_TOKENS: 'tok_a' }))).toMatchObject({
+      refusal: { error: 'invalid_token' },
+    });
   });
 
-  it.each([['no header', {}], ['a malformed header', { authorization: 'Basic dG9rX2E=' }], ['a wrong token', { authorization: 'Bearer nope' }], ['a bad JWT', { authorization: `Bearer ${'x'}.y.z` }]])(
-    'refuses %s',
-    async (_, headers) => {
-      const identity = await who(headers);
-      expect(identity).toHaveProperty('refusal');
-      expect((identity as { refusal: { description: string } }).refusal.description).toMatch(/^[\x20\x21\x23-\x5b\x5d-\x7e]+$/);
-    },
-  );
+  it.each([
+    ['no header', {}],
+    ['a malformed header', { authorization: 'Basic dG9rX2E=' }],
+    ['a wrong token', { authorization: 'Bearer nope' }],
+    ['a bad JWT', { authorization: `Bearer ${'x'}.y.z` }],
+  ])('refuses %s', async (_, headers) => {
+    const identity = await who(headers);
+    expect(identity).toHaveProperty('refusal');
+    expect((identity as { refusal: { description: string } }).refusal.description).toMatch(
+      /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/,
+    );
+  });
 
   it('with anonymous access on, lets a request with no credential act as default, but still refuses a bad one', async () => {
     const open = settings({ AUTH_ANONYMOUS: 'on' });
@@ -163,13 +210,17 @@ describe('identify', () => {
 
   it('with anonymous access off and nothing configured, refuses everyone', async () => {
     const shut = settings({});
-    expect(await who({}, shut)).toMatchObject({ refusal: { description: expect.stringMatching(/accepts no credentials/) } });
+    expect(await who({}, shut)).toMatchObject({
+      refusal: { description: expect.stringMatching(/accepts no credentials/) },
+    });
     expect(await who({ authorization: 'Bearer tok_a' }, shut)).toMatchObject({ refusal: { error: 'invalid_token' } });
     expect(await who({ authorization: `Bearer ${jwt}` }, shut)).toMatchObject({ refusal: { error: 'invalid_token' } });
   });
 
   it('passes on "unavailable" with its Retry-After', async () => {
     const down: KeySource = async () => ({ kind: 'unavailable', retryAfter: 12 });
-    expect(await who({ authorization: `Bearer ${jwt}` }, all(), down)).toMatchObject({ unavailable: { retryAfter: 12 } });
+    expect(await who({ authorization: `Bearer ${jwt}` }, all(), down)).toMatchObject({
+      unavailable: { retryAfter: 12 },
+    });
   });
 });

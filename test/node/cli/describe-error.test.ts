@@ -3,12 +3,15 @@ import { describeError, redactUrl, registerSecret, scrub } from '../../../dev/cl
 
 describe('scrub', () => {
   it('masks the password of any URL, keeping user and host', () => {
-    expect(scrub('connect to postgres://owner:hunter22@ep-x.eu-central-1.aws.neon.tech/neondb?sslmode=require'))
-      .toBe('connect to postgres://owner:***@ep-x.eu-central-1.aws.neon.tech/neondb?sslmode=require');
+    expect(scrub('connect to postgres://owner:hunter22@ep-x.eu-central-1.aws.neon.tech/neondb?sslmode=require')).toBe(
+      'connect to postgres://owner:***@ep-x.eu-central-1.aws.neon.tech/neondb?sslmode=require',
+    );
   });
 
   it('masks password= in key/value connection strings and environment lines', () => {
-    expect(scrub("host=db password=hunter22 user=x; PGPASSWORD='hunter 22'")).toBe("host=db password=*** user=x; PGPASSWORD=***");
+    expect(scrub("host=db password=hunter22 user=x; PGPASSWORD='hunter 22'")).toBe(
+      'host=db password=*** user=x; PGPASSWORD=***',
+    );
   });
 
   it('masks a registered secret in every form it may take', () => {
@@ -25,7 +28,10 @@ describe('scrub', () => {
 
 describe('describeError', () => {
   it("follows drizzle's cause to the driver's error, with its SQLSTATE, detail and hint", () => {
-    const driver = Object.assign(new Error('permission denied for database neondb'), { code: '42501', hint: 'ask the owner' });
+    const driver = Object.assign(new Error('permission denied for database neondb'), {
+      code: '42501',
+      hint: 'ask the owner',
+    });
     const drizzle = new Error('Failed query: CREATE SCHEMA IF NOT EXISTS "drizzle"\nparams: ', { cause: driver });
     const err = new Error('migrating postgres://u:***@h/db failed', { cause: drizzle });
     expect(describeError(err)).toEqual([
@@ -36,7 +42,8 @@ describe('describeError', () => {
   });
 
   it('lists each address of a refused connection (an AggregateError with no message of its own)', () => {
-    const refused = (address: string) => Object.assign(new Error(`connect ECONNREFUSED ${address}:5432`), { code: 'ECONNREFUSED', address, port: 5432 });
+    const refused = (address: string) =>
+      Object.assign(new Error(`connect ECONNREFUSED ${address}:5432`), { code: 'ECONNREFUSED', address, port: 5432 });
     expect(describeError(new AggregateError([refused('::1'), refused('127.0.0.1')], ''))).toEqual([
       'connect ECONNREFUSED ::1:5432',
       'connect ECONNREFUSED 127.0.0.1:5432',
@@ -44,13 +51,22 @@ describe('describeError', () => {
   });
 
   it("opens the WebSocket's ErrorEvent to the error inside", () => {
-    const error = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED', address: '127.0.0.1', port: 1 });
+    const error = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {
+      code: 'ECONNREFUSED',
+      address: '127.0.0.1',
+      port: 1,
+    });
     const event = { type: 'error', message: error.message, error };
-    expect(describeError(new Error('migrating x failed', { cause: event }))).toEqual(['migrating x failed', 'connect ECONNREFUSED 127.0.0.1:1']);
+    expect(describeError(new Error('migrating x failed', { cause: event }))).toEqual([
+      'migrating x failed',
+      'connect ECONNREFUSED 127.0.0.1:1',
+    ]);
   });
 
   it('keeps every line of a message, indented under the first', () => {
-    expect(describeError(new Error('the build is not fit:\n- one\n- two'))).toEqual(['the build is not fit:\n    - one\n    - two']);
+    expect(describeError(new Error('the build is not fit:\n- one\n- two'))).toEqual([
+      'the build is not fit:\n    - one\n    - two',
+    ]);
   });
 
   it('scrubs every line and stops at a cycle', () => {

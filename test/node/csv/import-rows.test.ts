@@ -2,21 +2,37 @@ import fc from 'fast-check';
 import pgUtils from 'pg/lib/utils.js';
 import { describe, expect, it } from 'vitest';
 import {
-  IMPORT_MAX_COLUMNS, IMPORT_MAX_REPORTED, IMPORT_MAX_ROWS, IMPORT_MAX_STATEMENT_BYTES, parseDone, readImportRows, statementBytes,
+  IMPORT_MAX_COLUMNS,
+  IMPORT_MAX_REPORTED,
+  IMPORT_MAX_ROWS,
+  IMPORT_MAX_STATEMENT_BYTES,
+  parseDone,
+  readImportRows,
+  statementBytes,
 } from '../../../src/todos/import-rows.ts';
 
 describe('done cells', () => {
-  it.each(['true', 'TRUE', 'True', '1', 'yes', 'YES', 'Yes', ' yes '])('reads %j as true', (cell) => expect(parseDone(cell)).toBe(true));
-  it.each(['false', 'FALSE', 'False', '0', 'no', 'NO', 'No', '', '  '])('reads %j as false', (cell) => expect(parseDone(cell)).toBe(false));
-  it.each(['y', 'n', 't', 'f', '2', '-1', 'on', 'off', 'truee', 'null', '0.0'])('rejects %j', (cell) => expect(parseDone(cell)).toBeUndefined());
+  it.each(['true', 'TRUE', 'True', '1', 'yes', 'YES', 'Yes', ' yes '])('reads %j as true', (cell) =>
+    expect(parseDone(cell)).toBe(true),
+  );
+  it.each(['false', 'FALSE', 'False', '0', 'no', 'NO', 'No', '', '  '])('reads %j as false', (cell) =>
+    expect(parseDone(cell)).toBe(false),
+  );
+  it.each(['y', 'n', 't', 'f', '2', '-1', 'on', 'off', 'truee', 'null', '0.0'])('rejects %j', (cell) =>
+    expect(parseDone(cell)).toBeUndefined(),
+  );
 });
 
 describe('reading an import', () => {
   it('trims texts and defaults done to false without a done column', () => {
-    expect(readImportRows('text\n  Buy milk  \n"Call Ann, then Bob"\n')).toEqual({ ok: true, texts: ['Buy milk', 'Call Ann, then Bob'], dones: [false, false] });
+    expect(readImportRows('text\n  Buy milk  \n"Call Ann, then Bob"\n')).toEqual({
+      ok: true,
+      texts: ['Buy milk', 'Call Ann, then Bob'],
+      dones: [false, false],
+    });
   });
 
-  it('accepts the columns in any order and case, and ignores the export\'s id and timestamps', () => {
+  it("accepts the columns in any order and case, and ignores the export's id and timestamps", () => {
     const csv = 'updatedAt,DONE,id,Text,createdAt\r\n2026-01-01,yes,7,a,2026-01-01\r\n';
     expect(readImportRows(csv)).toEqual({ ok: true, texts: ['a'], dones: [true] });
   });
@@ -42,7 +58,14 @@ describe('reading an import', () => {
       ok: false,
       invalidRows: 4,
       problems: [
-        { line: 3, row: 2, errors: [{ path: 'text', message: 'must not be empty or only whitespace' }, { path: 'done', message: expect.stringMatching(/true\/false/) }] },
+        {
+          line: 3,
+          row: 2,
+          errors: [
+            { path: 'text', message: 'must not be empty or only whitespace' },
+            { path: 'done', message: expect.stringMatching(/true\/false/) },
+          ],
+        },
         { line: 6, row: 4, errors: [{ path: 'text', message: 'must not be empty or only whitespace' }] },
         { line: 7, row: 5, errors: [{ path: '(row)', message: 'has 3 field(s); the header has 2' }] },
         { line: 8, row: 6, errors: [{ path: 'text', message: 'must be at most 1000 characters' }] },
@@ -57,7 +80,8 @@ describe('reading an import', () => {
   it('rejects NUL and lone surrogates', () => {
     const result = readImportRows('text\na\u0000b\nc\uD800d\n');
     expect(result.ok ? [] : result.problems.map((p) => p.errors[0]!.message)).toEqual([
-      expect.stringMatching(/NUL/), expect.stringMatching(/lone surrogates/),
+      expect.stringMatching(/NUL/),
+      expect.stringMatching(/lone surrogates/),
     ]);
   });
 
@@ -72,13 +96,17 @@ describe('reading an import', () => {
 
   it('reports broken CSV as one problem at its line', () => {
     expect(readImportRows('text\nok\n"never closed\n')).toEqual({
-      ok: false, invalidRows: 1, problems: [{ line: 3, row: 0, errors: [{ path: '(csv)', message: expect.stringMatching(/never closed/) }] }],
+      ok: false,
+      invalidRows: 1,
+      problems: [{ line: 3, row: 0, errors: [{ path: '(csv)', message: expect.stringMatching(/never closed/) }] }],
     });
   });
 
   it(`takes ${IMPORT_MAX_ROWS} rows and refuses one more with a 413`, () => {
     expect(readImportRows('text\n' + 'x\n'.repeat(IMPORT_MAX_ROWS)).ok).toBe(true);
-    expect(() => readImportRows('text\n' + 'x\n'.repeat(IMPORT_MAX_ROWS + 1))).toThrow(expect.objectContaining({ status: 413 }));
+    expect(() => readImportRows('text\n' + 'x\n'.repeat(IMPORT_MAX_ROWS + 1))).toThrow(
+      expect.objectContaining({ status: 413 }),
+    );
   });
 
   // The reader stops at row IMPORT_MAX_ROWS + 1: nothing after it is read (here, broken CSV
@@ -90,7 +118,15 @@ describe('reading an import', () => {
 
   it(`refuses a header of more than ${IMPORT_MAX_COLUMNS} columns, whatever they are named`, () => {
     const result = readImportRows('text,done,id,createdAt,updatedAt,x\na,true,1,2,3,4\n');
-    expect(result).toMatchObject({ ok: false, problems: [{ line: 1, errors: [{ path: '(header)', message: expect.stringMatching(/6 columns; an import takes at most 5/) }] }] });
+    expect(result).toMatchObject({
+      ok: false,
+      problems: [
+        {
+          line: 1,
+          errors: [{ path: '(header)', message: expect.stringMatching(/6 columns; an import takes at most 5/) }],
+        },
+      ],
+    });
   });
 
   it('names at most three unknown columns, each cut short, and counts the rest', () => {
@@ -104,11 +140,18 @@ describe('reading an import', () => {
 
   it.each([
     ['a field over 4096 characters', 'text\nok\n' + 'x'.repeat(4097) + '\n', 3, /field is longer than 4096/],
-    ['a record over 16 KiB', 'text,done,id\nok,,1\n' + `${'x'.repeat(4000)},`.repeat(5) + '\n', 3, /record is longer than 16384/],
+    [
+      'a record over 16 KiB',
+      'text,done,id\nok,,1\n' + `${'x'.repeat(4000)},`.repeat(5) + '\n',
+      3,
+      /record is longer than 16384/,
+    ],
     ['a header of commas only', ','.repeat(1024 * 1024), 1, /record is longer than 16384/],
   ])('refuses %s as broken CSV at its line', (_, csv, line, message) => {
     expect(readImportRows(csv)).toEqual({
-      ok: false, invalidRows: 1, problems: [{ line, row: 0, errors: [{ path: '(csv)', message: expect.stringMatching(message) }] }],
+      ok: false,
+      invalidRows: 1,
+      problems: [{ line, row: 0, errors: [{ path: '(csv)', message: expect.stringMatching(message) }] }],
     });
   });
 });
@@ -118,22 +161,31 @@ describe('the size of rows inside the database request', () => {
   const encoded = (values: unknown[]) => Buffer.byteLength(JSON.stringify(pgUtils.prepareValue(values)));
 
   it('is never below what the driver sends, and close to it', () => {
-    fc.assert(fc.property(
-      fc.array(fc.string({ unit: fc.constantFrom('a', 'é', '😀', '"', '\\', '\n', '\t', '\u0001', ',', '{', '}', ' ') }), { minLength: 1, maxLength: 20 }),
-      fc.array(fc.boolean(), { minLength: 1, maxLength: 20 }),
-      (texts, dones) => {
-        const actual = encoded(texts) + encoded(dones);
-        const estimate = statementBytes(texts, dones);
-        expect(estimate).toBeGreaterThanOrEqual(actual);
-        expect(estimate - actual).toBeLessThanOrEqual(10 + 2 * dones.length); // only the braces and "true" vs "false"
-      },
-    ));
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.string({ unit: fc.constantFrom('a', 'é', '😀', '"', '\\', '\n', '\t', '\u0001', ',', '{', '}', ' ') }),
+          { minLength: 1, maxLength: 20 },
+        ),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 20 }),
+        (texts, dones) => {
+          const actual = encoded(texts) + encoded(dones);
+          const estimate = statementBytes(texts, dones);
+          expect(estimate).toBeGreaterThanOrEqual(actual);
+          expect(estimate - actual).toBeLessThanOrEqual(10 + 2 * dones.length); // only the braces and "true" vs "false"
+        },
+      ),
+    );
   });
 
   it('refuses with 413 rows that fit the 10 MiB body but not one statement on Neon', () => {
     const backslashes = '\\'.repeat(900);
-    expect(() => readImportRows('text\n' + `${backslashes}\n`.repeat(3000))).toThrow(expect.objectContaining({ status: 413 }));
+    expect(() => readImportRows('text\n' + `${backslashes}\n`.repeat(3000))).toThrow(
+      expect.objectContaining({ status: 413 }),
+    );
     expect(readImportRows('text\n' + `${backslashes}\n`.repeat(2000)).ok).toBe(true);
-    expect(statementBytes(Array(2000).fill(backslashes), Array(2000).fill(false))).toBeLessThanOrEqual(IMPORT_MAX_STATEMENT_BYTES);
+    expect(statementBytes(Array(2000).fill(backslashes), Array(2000).fill(false))).toBeLessThanOrEqual(
+      IMPORT_MAX_STATEMENT_BYTES,
+    );
   });
 });

@@ -9,7 +9,11 @@ const lines = (text: string) => parseCsv(text).map((r) => r.line);
 
 describe('RFC 4180 grammar', () => {
   it('splits unquoted fields on commas and records on LF', () => {
-    expect(fields('text,done\na,true\nb,false\n')).toEqual([['text', 'done'], ['a', 'true'], ['b', 'false']]);
+    expect(fields('text,done\na,true\nb,false\n')).toEqual([
+      ['text', 'done'],
+      ['a', 'true'],
+      ['b', 'false'],
+    ]);
   });
 
   it('accepts CRLF, and a lone CR, as record ends', () => {
@@ -23,12 +27,20 @@ describe('RFC 4180 grammar', () => {
 
   it('keeps commas, doubled quotes, LF and CRLF inside quoted fields', () => {
     expect(fields('text\n"a, b"\n"say ""hi"""\n"one\ntwo"\n"three\r\nfour"\n')).toEqual([
-      ['text'], ['a, b'], ['say "hi"'], ['one\ntwo'], ['three\r\nfour'],
+      ['text'],
+      ['a, b'],
+      ['say "hi"'],
+      ['one\ntwo'],
+      ['three\r\nfour'],
     ]);
   });
 
   it('reads empty fields, quoted or not', () => {
-    expect(fields('a,b,c\n,,\n"",x,""\n')).toEqual([['a', 'b', 'c'], ['', '', ''], ['', 'x', '']]);
+    expect(fields('a,b,c\n,,\n"",x,""\n')).toEqual([
+      ['a', 'b', 'c'],
+      ['', '', ''],
+      ['', 'x', ''],
+    ]);
   });
 
   it('skips a UTF-8 BOM at the start only', () => {
@@ -74,7 +86,8 @@ function readPieces(pieces: string[], limits?: Parameters<typeof csvReader>[1]):
 }
 
 /** `text` cut into pieces of `size` characters. */
-const piecesOf = (text: string, size: number) => Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
+const piecesOf = (text: string, size: number) =>
+  Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
 
 describe('reading in pieces', () => {
   it('gives the same records however the text is cut, even inside a CRLF or a doubled quote', () => {
@@ -127,7 +140,9 @@ describe('limits on one record', () => {
 
   it('takes a field and a record exactly at the limits', () => {
     expect(fields('y'.repeat(10) + ',' + 'z'.repeat(10))).toEqual([['y'.repeat(10), 'z'.repeat(10)]]);
-    expect(parseCsv('"' + 'y'.repeat(9) + '""",' + 'z'.repeat(10) + '\n', limits).map((r) => r.fields)).toEqual([['y'.repeat(9) + '"', 'z'.repeat(10)]]);
+    expect(parseCsv('"' + 'y'.repeat(9) + '""",' + 'z'.repeat(10) + '\n', limits).map((r) => r.fields)).toEqual([
+      ['y'.repeat(9) + '"', 'z'.repeat(10)],
+    ]);
   });
 
   // The bound holds while the field streams in: the reader stops within the piece that crosses it.
@@ -147,11 +162,16 @@ describe('limits on one record', () => {
 
 describe('format then parse', () => {
   it('round-trips any strings, whatever they contain', () => {
-    fc.assert(fc.property(fc.array(fc.array(fc.string({ unit: 'grapheme' }), { minLength: 2, maxLength: 4 }), { maxLength: 8 }), (rows) => {
-      const text = rows.map((row) => csvRecord(row)).join('');
-      // A record of empty fields is written as ",": only a one-field empty record would vanish, and rows here have two or more.
-      expect(fields(text)).toEqual(rows);
-    }));
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.string({ unit: 'grapheme' }), { minLength: 2, maxLength: 4 }), { maxLength: 8 }),
+        (rows) => {
+          const text = rows.map((row) => csvRecord(row)).join('');
+          // A record of empty fields is written as ",": only a one-field empty record would vanish, and rows here have two or more.
+          expect(fields(text)).toEqual(rows);
+        },
+      ),
+    );
   });
 
   it('quotes only what needs quoting', () => {

@@ -41,9 +41,13 @@ describe.runIf(inject('backend') === 'embedded')('npm run deploy:ci -- --dry-run
     const { status, out } = deployCi(['--dry-run']);
     expect(status, out).toBe(0);
     expect(out).toContain('deploy: DRY RUN: nothing is uploaded or migrated');
-    expect(out).toMatch(/migrations: would apply the pending ones of 0000_init, 0001_list_indexes_match_order, 0002_keys_created_at \(alone, no transaction\)/);
+    expect(out).toMatch(
+      /migrations: would apply the pending ones of 0000_init, 0001_list_indexes_match_order, 0002_keys_created_at \(alone, no transaction\)/,
+    );
     expect(out).toMatch(/\[custom build\] Running: node dev\/copy-swagger-ui\.mjs/);
-    expect(out).toMatch(/checked: bundle [\d.]+ KiB, [\d.]+ KiB gzipped \(Workers Free allows 3 MiB\), source map present/);
+    expect(out).toMatch(
+      /checked: bundle [\d.]+ KiB, [\d.]+ KiB gzipped \(Workers Free allows 3 MiB\), source map present/,
+    );
     expect(out).toMatch(/checked: \d+ modules bundled, none from dev\/ or test\//);
     expect(out).toContain('env.DATABASE_URL ("(hidden)")');
     expect(out).toContain('would run: wrangler deploy --minify --secrets-file /dev/stdin');
@@ -51,7 +55,11 @@ describe.runIf(inject('backend') === 'embedded')('npm run deploy:ci -- --dry-run
   });
 
   it('passes the secrets it is given through stdin as hidden bindings, and never prints them', () => {
-    const { status, out } = deployCi(['--dry-run'], { DATABASE_URL: POOLED, DIRECT_DATABASE_URL: DIRECT, API_TOKENS: TOKEN });
+    const { status, out } = deployCi(['--dry-run'], {
+      DATABASE_URL: POOLED,
+      DIRECT_DATABASE_URL: DIRECT,
+      API_TOKENS: TOKEN,
+    });
     expect(status, out).toBe(0);
     expect(out).toContain('env.DATABASE_URL ("(hidden)")');
     expect(out).toContain('env.API_TOKENS ("(hidden)")');
@@ -63,15 +71,23 @@ describe.runIf(inject('backend') === 'embedded')('npm run deploy:ci -- --dry-run
     const { status, out } = deployCi(['--dry-run', '--gradual', '10', '--skip-migrations']);
     expect(status, out).toBe(0);
     expect(out).toContain('migrations: skipped (--skip-migrations)');
-    expect(out).toContain('would run: wrangler versions upload --minify --secrets-file /dev/stdin; wrangler versions deploy <new>@10 <current>@90 -y; wrangler triggers deploy');
+    expect(out).toContain(
+      'would run: wrangler versions upload --minify --secrets-file /dev/stdin; wrangler versions deploy <new>@10 <current>@90 -y; wrangler triggers deploy',
+    );
   });
 
   it('fails on the TOML trap (a top-level key after [assets], which wrangler only warns about) and on a local-only var', () => {
-    const config = configWith((toml) => toml.replace('CORS_ORIGINS = "*"', 'CORS_ORIGINS = "*"\nNEON_LOCAL_GATEWAY = "127.0.0.1:4444"') + 'workers_dev = false\n');
+    const config = configWith(
+      (toml) =>
+        toml.replace('CORS_ORIGINS = "*"', 'CORS_ORIGINS = "*"\nNEON_LOCAL_GATEWAY = "127.0.0.1:4444"') +
+        'workers_dev = false\n',
+    );
     const { status, out } = deployCi(['--dry-run', '--config', config]);
     expect(status).toBe(1);
     expect(out).toContain('error: the build is not fit to deploy:');
-    expect(out).toMatch(/- wrangler warned: Processing .*wrangler-\w+\.toml configuration: - Unexpected fields found in assets field: "workers_dev"\n/);
+    expect(out).toMatch(
+      /- wrangler warned: Processing .*wrangler-\w+\.toml configuration: - Unexpected fields found in assets field: "workers_dev"\n/,
+    );
     expect(out).toContain('NEON_LOCAL_GATEWAY would be deployed: it is for local runs only');
   });
 });
@@ -81,23 +97,31 @@ describe('the settings a deploy needs', () => {
 
   it('refuses the direct URL for the Worker and the pooled one for migrations, naming neither password', () => {
     expect(() => readSettings({ DATABASE_URL: DIRECT, DIRECT_DATABASE_URL: POOLED }, dryRun)).toThrow(
-      "cannot deploy: DATABASE_URL must be Neon's POOLED URL (host ep-...-pooler.<region>...), not ep-cool-fog-123.eu-central-1.aws.neon.tech; "
-      + "DIRECT_DATABASE_URL must be Neon's DIRECT URL (host without -pooler), not ep-cool-fog-123-pooler.eu-central-1.aws.neon.tech");
+      "cannot deploy: DATABASE_URL must be Neon's POOLED URL (host ep-...-pooler.<region>...), not ep-cool-fog-123.eu-central-1.aws.neon.tech; " +
+        "DIRECT_DATABASE_URL must be Neon's DIRECT URL (host without -pooler), not ep-cool-fog-123-pooler.eu-central-1.aws.neon.tech",
+    );
   });
 
   it('needs the Cloudflare token and account under CI, and both URLs, for a real deploy', () => {
     expect(() => readSettings({ CI: 'true' }, { dryRun: false })).toThrow(
-      'cannot deploy: CLOUDFLARE_API_TOKEN is not set (CI cannot log in interactively); CLOUDFLARE_ACCOUNT_ID is not set (CI cannot log in interactively); DATABASE_URL is not set; DIRECT_DATABASE_URL is not set');
+      'cannot deploy: CLOUDFLARE_API_TOKEN is not set (CI cannot log in interactively); CLOUDFLARE_ACCOUNT_ID is not set (CI cannot log in interactively); DATABASE_URL is not set; DIRECT_DATABASE_URL is not set',
+    );
     expect(readSettings({ DATABASE_URL: POOLED }, { dryRun: false, migrate: false })).toEqual({ databaseUrl: POOLED });
   });
 
   it('does not upload an empty API_TOKENS (an unset GitHub secret), which would open a protected API', () => {
-    expect(readSettings({ DATABASE_URL: POOLED, DIRECT_DATABASE_URL: DIRECT, API_TOKENS: '' }, dryRun)).toEqual({ databaseUrl: POOLED, directUrl: DIRECT });
-    expect(readSettings({ DATABASE_URL: POOLED, DIRECT_DATABASE_URL: DIRECT, API_TOKENS: TOKEN }, dryRun).apiTokens).toBe(TOKEN);
+    expect(readSettings({ DATABASE_URL: POOLED, DIRECT_DATABASE_URL: DIRECT, API_TOKENS: '' }, dryRun)).toEqual({
+      databaseUrl: POOLED,
+      directUrl: DIRECT,
+    });
+    expect(
+      readSettings({ DATABASE_URL: POOLED, DIRECT_DATABASE_URL: DIRECT, API_TOKENS: TOKEN }, dryRun).apiTokens,
+    ).toBe(TOKEN);
   });
 
   it('wants postgres:// URLs', () => {
-    expect(() => readSettings({ DATABASE_URL: 'https://example.com', DIRECT_DATABASE_URL: 'nope' }, dryRun))
-      .toThrow('cannot deploy: DATABASE_URL must be a postgres:// URL, not https://...; DIRECT_DATABASE_URL is not a URL');
+    expect(() => readSettings({ DATABASE_URL: 'https://example.com', DIRECT_DATABASE_URL: 'nope' }, dryRun)).toThrow(
+      'cannot deploy: DATABASE_URL must be a postgres:// URL, not https://...; DIRECT_DATABASE_URL is not a URL',
+    );
   });
 });

@@ -10,10 +10,11 @@ const dir = mkdtempSync(join(tmpdir(), 'docs-assets-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // /docs needs these files; `npm ci --ignore-scripts` skips the postinstall that used to be their only source.
-describe("the docs assets the deploy builds itself (wrangler.toml [build])", () => {
+describe('the docs assets the deploy builds itself (wrangler.toml [build])', () => {
   it('copies every Swagger UI file into an empty folder, byte for byte', () => {
     expect(copySwaggerUi(dir)).toEqual(SWAGGER_UI_FILES);
-    for (const file of SWAGGER_UI_FILES) expect(readFileSync(join(dir, file)).equals(readFileSync(join(dist, file)))).toBe(true);
+    for (const file of SWAGGER_UI_FILES)
+      expect(readFileSync(join(dir, file)).equals(readFileSync(join(dist, file)))).toBe(true);
   });
 
   it('leaves files that are up to date alone and replaces a changed one, with no temporary file left', () => {

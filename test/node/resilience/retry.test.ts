@@ -11,7 +11,7 @@ const wrapped = (cause: Error) => new DrizzleQueryError('select 1', [], cause);
 describe('classifyDbError', () => {
   it.each([
     ['a network failure', new NeonDbError('Error connecting to database: TypeError: fetch failed'), 'transient'],
-    ['the proxy\'s 5xx', new NeonDbError('Server error (HTTP status 503): could not reach the database'), 'transient'],
+    ["the proxy's 5xx", new NeonDbError('Server error (HTTP status 503): could not reach the database'), 'transient'],
     ['admin shutdown 57P01', dbError('57P01'), 'transient'],
     ['cannot connect now 57P03', dbError('57P03'), 'transient'],
     ['connection failure 08006', dbError('08006'), 'transient'],
@@ -33,11 +33,23 @@ describe('classifyDbError', () => {
 
 describe('withRetry', () => {
   const transient = () => Promise.reject(dbError('57P01'));
-  const options = (over = {}) => ({ deadlineAt: 10_000, now: () => 0, sleep: async () => undefined, random: () => 0.5, retryable: (e: unknown) => classifyDbError(e) === 'transient', ...over });
+  const options = (over = {}) => ({
+    deadlineAt: 10_000,
+    now: () => 0,
+    sleep: async () => undefined,
+    random: () => 0.5,
+    retryable: (e: unknown) => classifyDbError(e) === 'transient',
+    ...over,
+  });
 
   it('retries transient failures up to 3 attempts in all', async () => {
     let calls = 0;
-    await expect(withRetry(() => { calls++; return transient(); }, options())).rejects.toMatchObject({ code: '57P01' });
+    await expect(
+      withRetry(() => {
+        calls++;
+        return transient();
+      }, options()),
+    ).rejects.toMatchObject({ code: '57P01' });
     expect(calls).toBe(3);
   });
 
@@ -49,25 +61,45 @@ describe('withRetry', () => {
 
   it.each(['23505', '22P02', '42601'])('never retries %s', async (code) => {
     let calls = 0;
-    await expect(withRetry(() => { calls++; return Promise.reject(dbError(code)); }, options())).rejects.toMatchObject({ code });
+    await expect(
+      withRetry(() => {
+        calls++;
+        return Promise.reject(dbError(code));
+      }, options()),
+    ).rejects.toMatchObject({ code });
     expect(calls).toBe(1);
   });
 
   it('never sleeps past the deadline, never exceeds 3 attempts, and backs off within the cap (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: 3000 }), fc.array(fc.double({ min: 0, max: 0.999, noNaN: true }), { minLength: 3, maxLength: 3 }), async (deadline, randoms) => {
-        let clock = 0;
-        let calls = 0;
-        const sleeps: number[] = [];
-        let r = 0;
-        await withRetry(() => { calls++; return transient(); }, options({
-          deadlineAt: deadline, now: () => clock, random: () => randoms[r++ % 3]!,
-          sleep: async (ms: number) => { sleeps.push(ms); clock += ms; },
-        })).catch(() => undefined);
-        expect(calls).toBeLessThanOrEqual(3);
-        expect(clock).toBeLessThan(Math.max(deadline, 1));
-        sleeps.forEach((ms, n) => expect(ms).toBeLessThan(Math.min(1000, 50 * 2 ** n)));
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 3000 }),
+        fc.array(fc.double({ min: 0, max: 0.999, noNaN: true }), { minLength: 3, maxLength: 3 }),
+        async (deadline, randoms) => {
+          let clock = 0;
+          let calls = 0;
+          const sleeps: number[] = [];
+          let r = 0;
+          await withRetry(
+            () => {
+              calls++;
+              return transient();
+            },
+            options({
+              deadlineAt: deadline,
+              now: () => clock,
+              random: () => randoms[r++ % 3]!,
+              sleep: async (ms: number) => {
+                sleeps.push(ms);
+                clock += ms;
+              },
+            }),
+          ).catch(() => undefined);
+          expect(calls).toBeLessThanOrEqual(3);
+          expect(clock).toBeLessThan(Math.max(deadline, 1));
+          sleeps.forEach((ms, n) => expect(ms).toBeLessThan(Math.min(1000, 50 * 2 ** n)));
+        },
+      ),
     );
   });
 });

@@ -13,9 +13,19 @@ const operations = operationsOf(document);
 const secured = operations.filter((o) => o.secured);
 const routes = secured.map((o): [string, string, string?] => [o.method, o.path, o.body]);
 /** Calls an operation under `e`, its answer checked against the served document (call). */
-const request = async (method: string, path: string, body: string | undefined, authorization?: string, e = protectedEnv) => {
+const request = async (
+  method: string,
+  path: string,
+  body: string | undefined,
+  authorization?: string,
+  e = protectedEnv,
+) => {
   const contentType = operations.find((o) => o.method === method && o.path === path)?.contentType ?? 'application/json';
-  const res = await call(method, path, { body, headers: { 'content-type': contentType, ...(authorization ? { authorization } : {}) }, env: e });
+  const res = await call(method, path, {
+    body,
+    headers: { 'content-type': contentType, ...(authorization ? { authorization } : {}) },
+    env: e,
+  });
   return { status: res.status, headers: res.headers, json: <T>() => Promise.resolve(res.body as T) };
 };
 
@@ -35,15 +45,19 @@ describe('bearer auth when API_TOKENS is set', () => {
   it.each(['Basic dG9rX25ldw==', 'Bearer', 'Bearer ', 'Bearertok_new', 'Bearer tok_new extra', 'tok_new'])(
     'refuses a malformed Authorization header: %s',
     async (authorization) => {
-      for (const [method, path, body] of routes) expect((await request(method, path, body, authorization)).status).toBe(401);
+      for (const [method, path, body] of routes)
+        expect((await request(method, path, body, authorization)).status).toBe(401);
     },
   );
 
-  it.each(['Bearer tok_wrong', 'Bearer tok_ne', 'Bearer tok_new2', 'Bearer TOK_NEW'])('refuses a wrong token: %s', async (authorization) => {
-    const res = await request('GET', '/todos', undefined, authorization);
-    expect(res.status).toBe(401);
-    expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"');
-  });
+  it.each(['Bearer tok_wrong', 'Bearer tok_ne', 'Bearer tok_new2', 'Bearer TOK_NEW'])(
+    'refuses a wrong token: %s',
+    async (authorization) => {
+      const res = await request('GET', '/todos', undefined, authorization);
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    },
+  );
 
   it('accepts every configured token, with any case of the scheme', async () => {
     for (const authorization of ['Bearer tok_old', 'Bearer tok_new', 'bearer tok_new', 'BEARER  tok_old']) {
@@ -58,7 +72,8 @@ describe('bearer auth when API_TOKENS is set', () => {
   });
 
   it('leaves /health, /openapi.json and /docs public', async () => {
-    for (const path of ['/health', '/openapi.json', '/docs']) expect((await app.request(path, {}, protectedEnv)).status).toBe(200);
+    for (const path of ['/health', '/openapi.json', '/docs'])
+      expect((await app.request(path, {}, protectedEnv)).status).toBe(200);
   });
 });
 
@@ -70,28 +85,43 @@ describe('anonymous access and secure by default', () => {
   });
 
   it('refuses a bad credential even when anonymous access is on', async () => {
-    const res = await app.request('/todos', { headers: { authorization: 'Bearer nope' } }, { ...env, AUTH_ANONYMOUS: 'on', API_TOKENS: 'tok_x' });
+    const res = await app.request(
+      '/todos',
+      { headers: { authorization: 'Bearer nope' } },
+      { ...env, AUTH_ANONYMOUS: 'on', API_TOKENS: 'tok_x' },
+    );
     expect(res.status).toBe(401);
   });
 
   // Unset API_TOKENS used to mean open; now nothing configured means nobody, and the log says why once.
-  it.each(routes)('answers %s %s with 401 when no identity source is configured and anonymous access is off', async (method, path, body) => {
-    const warnings: string[] = [];
-    vi.spyOn(console, 'warn').mockImplementation((line: string) => void warnings.push(line));
-    const nothing = { ...env, AUTH_ANONYMOUS: undefined, API_TOKENS: undefined, AUTH_JWKS_URL: undefined, AUTH_ISSUER: undefined };
-    const res = await request(method, path, body, undefined, nothing);
-    expect(res.status).toBe(401);
-    expect((await res.json<{ detail: string }>()).detail).toMatch(/accepts no credentials yet/);
-    expect(warnings.every((line) => line.includes('NoIdentitySource'))).toBe(true);
-    vi.restoreAllMocks();
-  });
+  it.each(routes)(
+    'answers %s %s with 401 when no identity source is configured and anonymous access is off',
+    async (method, path, body) => {
+      const warnings: string[] = [];
+      vi.spyOn(console, 'warn').mockImplementation((line: string) => void warnings.push(line));
+      const nothing = {
+        ...env,
+        AUTH_ANONYMOUS: undefined,
+        API_TOKENS: undefined,
+        AUTH_JWKS_URL: undefined,
+        AUTH_ISSUER: undefined,
+      };
+      const res = await request(method, path, body, undefined, nothing);
+      expect(res.status).toBe(401);
+      expect((await res.json<{ detail: string }>()).detail).toMatch(/accepts no credentials yet/);
+      expect(warnings.every((line) => line.includes('NoIdentitySource'))).toBe(true);
+      vi.restoreAllMocks();
+    },
+  );
 });
 
 describe('API_TOKENS', () => {
   it('names owners: name:token is token:<name>, a bare token is default, and a token may contain ":"', async () => {
     const tokens = { ...protectedEnv, API_TOKENS: 'ci:s3cr:et, bare-token, x:y' };
-    for (const token of ['s3cr:et', 'bare-token', 'y']) expect((await request('GET', '/todos', undefined, `Bearer ${token}`, tokens)).status).toBe(200);
-    for (const token of ['ci:s3cr:et', 's3cr', 'x:y', 'x']) expect((await request('GET', '/todos', undefined, `Bearer ${token}`, tokens)).status).toBe(401);
+    for (const token of ['s3cr:et', 'bare-token', 'y'])
+      expect((await request('GET', '/todos', undefined, `Bearer ${token}`, tokens)).status).toBe(200);
+    for (const token of ['ci:s3cr:et', 's3cr', 'x:y', 'x'])
+      expect((await request('GET', '/todos', undefined, `Bearer ${token}`, tokens)).status).toBe(401);
   });
 
   // A value that names no token is a mistake (a stray comma in a secret), never a wish to be open.
@@ -105,7 +135,9 @@ describe('API_TOKENS', () => {
         const res = await request(method, path, body, 'Bearer anything', { ...env, API_TOKENS });
         expect(res.status).toBe(500);
         expect(res.headers.get('content-type')).toBe('application/problem+json');
-        expect((await res.json<{ detail: string }>()).detail).toMatch(/misconfigured: API_TOKENS is set but names no token/);
+        expect((await res.json<{ detail: string }>()).detail).toMatch(
+          /misconfigured: API_TOKENS is set but names no token/,
+        );
       }
     }
     expect(errors.filter((line) => line.includes('API_TOKENS'))).toHaveLength(1);

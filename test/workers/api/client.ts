@@ -7,7 +7,8 @@ import { responseErrors } from '../../support/openapi-validator.ts';
 
 let document: Promise<any> | undefined;
 /** The OpenAPI document the Worker serves (read once per file). */
-export const servedDocument = () => (document ??= exports.default.fetch('http://localhost/openapi.json').then((r: Response) => r.json()));
+export const servedDocument = () =>
+  (document ??= exports.default.fetch('http://localhost/openapi.json').then((r: Response) => r.json()));
 
 export interface Reply<T = any> {
   status: number;
@@ -28,13 +29,19 @@ export interface CallOptions {
  * OpenAPI document it serves (a response the document does not describe fails
  * the test). With `env`, the same app answers under those settings.
  */
-export async function call<T = any>(method: string, path: string, { json, body, headers = {}, env: settings }: CallOptions = {}): Promise<Reply<T>> {
+export async function call<T = any>(
+  method: string,
+  path: string,
+  { json, body, headers = {}, env: settings }: CallOptions = {},
+): Promise<Reply<T>> {
   const init: RequestInit = { method, headers: { ...headers } };
   if (json !== undefined) {
     init.body = JSON.stringify(json);
     (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
   } else if (body !== undefined) init.body = body;
-  const res = settings ? await app.request(path, init, settings) : await exports.default.fetch(`http://localhost${path}`, init);
+  const res = settings
+    ? await app.request(path, init, settings)
+    : await exports.default.fetch(`http://localhost${path}`, init);
   return checked<T>(method, path, res);
 }
 
@@ -46,9 +53,14 @@ export async function checked<T = any>(method: string, path: string, res: Respon
   const pathOnly = path.split('?')[0]!;
   if (!['/openapi.json', '/docs'].includes(pathOnly) && method !== 'OPTIONS' && method !== 'HEAD') {
     const known = (await servedDocument()).paths;
-    const described = Object.keys(known).some((p) => new RegExp(`^${p.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(pathOnly));
+    const described = Object.keys(known).some((p) =>
+      new RegExp(`^${p.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(pathOnly),
+    );
     if (described && res.status !== 405) {
-      expect(responseErrors(await servedDocument(), method, pathOnly, res.status, contentType, parsed), `${method} ${path} -> ${res.status}`).toEqual([]);
+      expect(
+        responseErrors(await servedDocument(), method, pathOnly, res.status, contentType, parsed),
+        `${method} ${path} -> ${res.status}`,
+      ).toEqual([]);
     } else {
       expect(contentType, 'unknown routes answer with a problem').toBe('application/problem+json');
     }
@@ -79,7 +91,8 @@ export const importCsv = (body: BodyInit, headers: Record<string, string> = {}, 
 export const marker = () => `t-${crypto.randomUUID().slice(0, 8)}`;
 
 /** A list cursor whose first page starts with `todo` (newest first), skipping every newer row. */
-export const cursorFrom = (todo: Pick<Todo, 'id' | 'createdAt'>) => encodeCursor({ createdAt: todo.createdAt, id: todo.id + 1 });
+export const cursorFrom = (todo: Pick<Todo, 'id' | 'createdAt'>) =>
+  encodeCursor({ createdAt: todo.createdAt, id: todo.id + 1 });
 
 /**
  * Pages through the list with `query`, newest first, from `cursor` (default:
@@ -87,7 +100,12 @@ export const cursorFrom = (todo: Pick<Todo, 'id' | 'createdAt'>) => encodeCursor
  * needs, or the list ends. (The test database is shared and holds thousands
  * of rows from other files: start from a cursor next to the test's own rows.)
  */
-export async function pagesUntil(query: string, limit: number, enough: (seen: any[]) => boolean = () => false, cursor: string | null = null) {
+export async function pagesUntil(
+  query: string,
+  limit: number,
+  enough: (seen: any[]) => boolean = () => false,
+  cursor: string | null = null,
+) {
   const seen: any[] = [];
   do {
     const res: any = await call('GET', `/todos?limit=${limit}${query}${cursor ? `&cursor=${cursor}` : ''}`);

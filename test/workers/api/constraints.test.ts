@@ -27,7 +27,10 @@ describe('the todos table', () => {
   it('refuses an update that breaks a rule, and keeps the row as it was', async () => {
     const text = marker();
     const [row] = await insert(text);
-    await expect(sql()`update todos set text = ${` ${text}`} where id = ${row!.id}`).rejects.toMatchObject({ code: '23514', constraint: 'todos_text_trimmed' });
+    await expect(sql()`update todos set text = ${` ${text}`} where id = ${row!.id}`).rejects.toMatchObject({
+      code: '23514',
+      constraint: 'todos_text_trimmed',
+    });
     expect(await sql()`select text from todos where id = ${row!.id}`).toEqual([{ text }]);
   });
 

@@ -9,16 +9,21 @@ const key = () => ({ 'idempotency-key': crypto.randomUUID() });
 
 describe('an unreachable database', () => {
   // Which operations are retried is the policy: reads, PATCH (absolute values) and keyed writes may be repeated.
-  it.each(databaseOperations)('$name: 503 problem with Retry-After: 1, after $attempts attempt(s)', async ({ method, path, options, attempts }) => {
-    const { result: res, lines } = await captureConsole(() => call(method, path, { ...options(), env: withSettings({ NEON_LOCAL_GATEWAY: UNREACHABLE }) }));
-    expect(res.status).toBe(503);
-    expect(res.headers.get('retry-after')).toBe('1');
-    expect(res.headers.get('content-type')).toBe('application/problem+json');
-    // The retry policy, as the request log counts round trips: 3 attempts where repeating is harmless, else 1.
-    const [line] = requestLines(lines, res.headers.get('x-request-id'));
-    expect(line?.db?.roundTrips).toBe(attempts);
-    expect(res.body.detail).toMatch(attempts > 1 ? /Try again shortly/ : /may or may not have been made/);
-  });
+  it.each(databaseOperations)(
+    '$name: 503 problem with Retry-After: 1, after $attempts attempt(s)',
+    async ({ method, path, options, attempts }) => {
+      const { result: res, lines } = await captureConsole(() =>
+        call(method, path, { ...options(), env: withSettings({ NEON_LOCAL_GATEWAY: UNREACHABLE }) }),
+      );
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('1');
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      // The retry policy, as the request log counts round trips: 3 attempts where repeating is harmless, else 1.
+      const [line] = requestLines(lines, res.headers.get('x-request-id'));
+      expect(line?.db?.roundTrips).toBe(attempts);
+      expect(res.body.detail).toMatch(attempts > 1 ? /Try again shortly/ : /may or may not have been made/);
+    },
+  );
 
   it('never shows SQL, a stack trace or the connection string in a problem', async () => {
     const down = withSettings({ NEON_LOCAL_GATEWAY: UNREACHABLE });
@@ -43,7 +48,8 @@ describe('a database that does not answer', () => {
   });
 
   it('tells the client when a write that is not safe to repeat may have happened, and when a retry is safe', async () => {
-    const post = (headers: Record<string, string>) => within(DEADLINE_MS + MARGIN_MS, call('POST', '/todos', { json: { text: 'x' }, headers, env: silent }));
+    const post = (headers: Record<string, string>) =>
+      within(DEADLINE_MS + MARGIN_MS, call('POST', '/todos', { json: { text: 'x' }, headers, env: silent }));
     expect((await post({})).body.detail).toMatch(/may or may not have been made/);
     expect((await post(key())).body.detail).toMatch(/Try again shortly/);
   });

@@ -22,7 +22,13 @@ async function exportRows(query = '') {
   expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
   const [header, ...rows] = parseCsv(res.body as string);
   expect(header!.fields).toEqual(HEADER);
-  return rows.map(({ fields: [id, text, done, createdAt, updatedAt] }) => ({ id: Number(id), text: text!, done: done!, createdAt: createdAt!, updatedAt: updatedAt! }));
+  return rows.map(({ fields: [id, text, done, createdAt, updatedAt] }) => ({
+    id: Number(id),
+    text: text!,
+    done: done!,
+    createdAt: createdAt!,
+    updatedAt: updatedAt!,
+  }));
 }
 
 const TRICKY = [
@@ -49,18 +55,23 @@ describe('GET /todos with Accept: text/csv', () => {
 
   it('round-trips tricky texts: export, re-import the exported rows as they are, same texts and done flags in the same order', async () => {
     const m = marker();
-    const csv = csvRecord(['text', 'done']) + TRICKY.map((text, i) => csvRecord([`${m} ${text}`, i % 2 === 0])).join('');
+    const csv =
+      csvRecord(['text', 'done']) + TRICKY.map((text, i) => csvRecord([`${m} ${text}`, i % 2 === 0])).join('');
     expect((await importCsv(csv)).status).toBe(201);
     const exported = (await exportRows()).filter((r) => r.text.startsWith(m));
     expect(exported.map((r) => r.text)).toEqual(TRICKY.map((text) => `${m} ${text}`));
     expect(exported.map((r) => r.done)).toEqual(TRICKY.map((_, i) => String(i % 2 === 0)));
 
     // The export's own columns (id and timestamps included) import as they are.
-    const again = await importCsv(csvRecord(HEADER) + exported.map((r) => csvRecord([r.id, r.text, r.done, r.createdAt, r.updatedAt])).join(''));
+    const again = await importCsv(
+      csvRecord(HEADER) + exported.map((r) => csvRecord([r.id, r.text, r.done, r.createdAt, r.updatedAt])).join(''),
+    );
     expect(again).toMatchObject({ status: 201, body: { inserted: TRICKY.length } });
     const both = (await exportRows()).filter((r) => r.text.startsWith(m));
     const copies = both.slice(TRICKY.length);
-    expect(copies.map(({ text, done }) => ({ text, done }))).toEqual(exported.map(({ text, done }) => ({ text, done })));
+    expect(copies.map(({ text, done }) => ({ text, done }))).toEqual(
+      exported.map(({ text, done }) => ({ text, done })),
+    );
     expect(copies.every((copy, i) => copy.id > exported[i]!.id)).toBe(true);
   });
 
@@ -70,7 +81,9 @@ describe('GET /todos with Accept: text/csv', () => {
     const csv = 'text\n' + Array.from({ length: count }, (_, i) => `${m} ${i}\n`).join('');
     expect((await importCsv(csv)).status).toBe(201);
     const rows = await exportRows();
-    expect(rows.filter((r) => r.text.startsWith(m)).map((r) => r.text)).toEqual(Array.from({ length: count }, (_, i) => `${m} ${i}`));
+    expect(rows.filter((r) => r.text.startsWith(m)).map((r) => r.text)).toEqual(
+      Array.from({ length: count }, (_, i) => `${m} ${i}`),
+    );
     const ids = rows.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
   });
@@ -81,7 +94,9 @@ describe('GET /todos with Accept: text/csv', () => {
     for (const done of ['true', 'false']) {
       const rows = await exportRows(`?done=${done}`);
       expect(rows.every((r) => r.done === done)).toBe(true);
-      expect(rows.filter((r) => r.text.startsWith(m)).map((r) => r.text)).toEqual([done === 'true' ? `${m} a` : `${m} b`]);
+      expect(rows.filter((r) => r.text.startsWith(m)).map((r) => r.text)).toEqual([
+        done === 'true' ? `${m} a` : `${m} b`,
+      ]);
     }
   });
 
@@ -92,36 +107,48 @@ describe('GET /todos with Accept: text/csv', () => {
     expect(res.headers.get('vary')).toMatch(/Accept/);
   });
 
-  it.each([['limit', '5'], ['cursor', encodeCursor({ createdAt: '2026-01-01T00:00:00.000000Z', id: 1 })]])(
-    'refuses %s, which pages JSON only',
-    async (name, value) => {
-      const res = await call('GET', `/todos?${name}=${value}`, { headers: { accept: 'text/csv' } });
-      expect(res.status).toBe(400);
-      expect(res.body.errors).toEqual([{ path: name, message: 'not allowed with Accept: text/csv' }]);
-    },
-  );
+  it.each([
+    ['limit', '5'],
+    ['cursor', encodeCursor({ createdAt: '2026-01-01T00:00:00.000000Z', id: 1 })],
+  ])('refuses %s, which pages JSON only', async (name, value) => {
+    const res = await call('GET', `/todos?${name}=${value}`, { headers: { accept: 'text/csv' } });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ path: name, message: 'not allowed with Accept: text/csv' }]);
+  });
 
   it('orders by creation time, oldest first, and by id within the same time', async () => {
     const m = marker();
     const at = (day: string) => `2001-${day}T00:00:00.000000Z`;
     // Inserted in an order that is neither the times' nor the ids' alone.
     await insertCreatedAt(env.DATABASE_URL, [
-      { text: `${m} third`, createdAt: at('03-01') }, { text: `${m} second a`, createdAt: at('02-01') },
-      { text: `${m} first`, createdAt: at('01-01') }, { text: `${m} second b`, createdAt: at('02-01') },
+      { text: `${m} third`, createdAt: at('03-01') },
+      { text: `${m} second a`, createdAt: at('02-01') },
+      { text: `${m} first`, createdAt: at('01-01') },
+      { text: `${m} second b`, createdAt: at('02-01') },
     ]);
     const mine = (await exportRows()).filter((r) => r.text.startsWith(m));
     expect(mine.map((r) => [r.text, r.createdAt])).toEqual([
-      [`${m} first`, at('01-01')], [`${m} second a`, at('02-01')], [`${m} second b`, at('02-01')], [`${m} third`, at('03-01')],
+      [`${m} first`, at('01-01')],
+      [`${m} second a`, at('02-01')],
+      [`${m} second b`, at('02-01')],
+      [`${m} third`, at('03-01')],
     ]);
   });
 
   it('cuts the transfer when a page after the first fails, rather than ending a short file', async () => {
     const m = marker();
-    expect((await importCsv('text\n' + Array.from({ length: EXPORT_PAGE_ROWS + 1 }, (_, i) => `${m} ${i}\n`).join(''))).status).toBe(201);
+    expect(
+      (await importCsv('text\n' + Array.from({ length: EXPORT_PAGE_ROWS + 1 }, (_, i) => `${m} ${i}\n`).join('')))
+        .status,
+    ).toBe(201);
     const link = await openOutageLink({ failAfter: 1 }); // the first page's round trip goes through, every later one is cut
     try {
       const { result } = await captureConsole(async () => {
-        const res = await app.request('/todos', { headers: { accept: 'text/csv' } }, withSettings({ NEON_LOCAL_GATEWAY: link.address }));
+        const res = await app.request(
+          '/todos',
+          { headers: { accept: 'text/csv' } },
+          withSettings({ NEON_LOCAL_GATEWAY: link.address }),
+        );
         const received: string[] = [];
         const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
         const ending = await (async () => {
@@ -162,10 +189,13 @@ describe('content negotiation on GET /todos', () => {
     expect(res.headers.get('vary')).toMatch(/\bAccept\b/);
   });
 
-  it.each(['application/xml', 'text/html', 'application/json;q=0, text/csv;q=0'])('Accept %s -> 406 problem', async (accept) => {
-    const res = await call('GET', '/todos', { headers: { accept } });
-    expect(res.status).toBe(406);
-    expect(res.headers.get('content-type')).toBe('application/problem+json');
-    expect(res.body.detail).toBe('The todos are available as application/json or text/csv.');
-  });
+  it.each(['application/xml', 'text/html', 'application/json;q=0, text/csv;q=0'])(
+    'Accept %s -> 406 problem',
+    async (accept) => {
+      const res = await call('GET', '/todos', { headers: { accept } });
+      expect(res.status).toBe(406);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(res.body.detail).toBe('The todos are available as application/json or text/csv.');
+    },
+  );
 });

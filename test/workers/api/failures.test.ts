@@ -16,14 +16,29 @@ describe('unexpected failures (500)', () => {
     for (const { method, path, options } of databaseOperations) {
       const request = options();
       // The error lines this logs are logs.test.ts's subject; here they are kept out of the output.
-      const { result: res } = await captureConsole(() => call(method, path, { ...request, headers: { ...request.headers, ...auth }, env: misconfigured }));
+      const { result: res } = await captureConsole(() =>
+        call(method, path, { ...request, headers: { ...request.headers, ...auth }, env: misconfigured }),
+      );
       expect(res.status, `${method} ${path}`).toBe(500);
       expect(res.body).toEqual({
-        type: 'about:blank', title: 'Internal Server Error', status: 500, instance: `urn:request:${res.headers.get('x-request-id')}`,
+        type: 'about:blank',
+        title: 'Internal Server Error',
+        status: 500,
+        instance: `urn:request:${res.headers.get('x-request-id')}`,
         detail: 'Something went wrong on our side. Quote the instance (request id) when reporting it.',
       });
       const text = JSON.stringify(res.body) + [...res.headers].join('\n');
-      for (const secret of [TOKEN, url.password, 'no_such_database', 'postgres://', 'select', 'insert', 'from "todos"', '.ts:']) expect(text).not.toContain(secret);
+      for (const secret of [
+        TOKEN,
+        url.password,
+        'no_such_database',
+        'postgres://',
+        'select',
+        'insert',
+        'from "todos"',
+        '.ts:',
+      ])
+        expect(text).not.toContain(secret);
     }
   });
 

@@ -23,8 +23,34 @@ beforeAll(async () => {
 
 /** Strings that have broken APIs before. */
 const nasty = fc.oneof(
-  fc.constantFrom('', ' ', '\u0000', 'a\u0000b', '\ud800', '\udfff', '\u202e', '\ufeff', '𝕏', '👩‍👩‍👧', 'مرحبا', '\r\n', '"', "'", '\\',
-    "'; drop table todos; --", "1' or '1'='1", '$1', '%s%s%n', '../../etc/passwd', '<script>alert(1)</script>', 'null', 'true', '-0', '1e309', 'NaN'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u0000',
+    'a\u0000b',
+    '\ud800',
+    '\udfff',
+    '\u202e',
+    '\ufeff',
+    '𝕏',
+    '👩‍👩‍👧',
+    'مرحبا',
+    '\r\n',
+    '"',
+    "'",
+    '\\',
+    "'; drop table todos; --",
+    "1' or '1'='1",
+    '$1',
+    '%s%s%n',
+    '../../etc/passwd',
+    '<script>alert(1)</script>',
+    'null',
+    'true',
+    '-0',
+    '1e309',
+    'NaN',
+  ),
   fc.string({ maxLength: 50 }),
   fc.string({ unit: 'binary', maxLength: 30 }),
   fc.string({ minLength: 990, maxLength: 1100 }),
@@ -32,32 +58,54 @@ const nasty = fc.oneof(
 /** URLs cannot carry lone surrogates at all, so those are made well-formed before encoding. */
 const inUrl = (s: string) => encodeURIComponent(s.toWellFormed());
 const deep = (depth: number): unknown => (depth === 0 ? 'x' : { a: deep(depth - 1) });
-const anyJson = fc.oneof(nasty, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(nasty, { maxLength: 3 }), fc.constant(deep(200)), fc.dictionary(nasty, nasty, { maxKeys: 3 }));
+const anyJson = fc.oneof(
+  nasty,
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(nasty, { maxLength: 3 }),
+  fc.constant(deep(200)),
+  fc.dictionary(nasty, nasty, { maxKeys: 3 }),
+);
 
 // Bodies are mostly objects of the right shape whose values go wrong, so that they reach the
 // validator; texts carrying this run's marker are often valid, so that some requests are accepted.
-const text = fc.oneof({ weight: 3, arbitrary: nasty.map((t) => `${RUN} ${t}`) }, { weight: 2, arbitrary: nasty }, { weight: 1, arbitrary: anyJson });
-const done = fc.oneof({ weight: 4, arbitrary: fc.boolean() }, { weight: 1, arbitrary: anyJson });
-const body = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ text, done }, { requiredKeys: ['text'] }) },
-  { weight: 2, arbitrary: fc.record({ text, done }, { requiredKeys: [] }) },
-  { weight: 1, arbitrary: fc.record({ text, is_done: fc.boolean(), extra: anyJson }, { requiredKeys: [] }) },
+const text = fc.oneof(
+  { weight: 3, arbitrary: nasty.map((t) => `${RUN} ${t}`) },
+  { weight: 2, arbitrary: nasty },
   { weight: 1, arbitrary: anyJson },
-  { weight: 1, arbitrary: fc.constantFrom({ text: 'x'.repeat(70_000) }, { text: deep(200) }, deep(200)) },
-).map((b) => JSON.stringify(b) ?? '');
-const rarely = <T>(arbitrary: fc.Arbitrary<T>) => fc.oneof({ weight: 19, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary });
+);
+const done = fc.oneof({ weight: 4, arbitrary: fc.boolean() }, { weight: 1, arbitrary: anyJson });
+const body = fc
+  .oneof(
+    { weight: 8, arbitrary: fc.record({ text, done }, { requiredKeys: ['text'] }) },
+    { weight: 2, arbitrary: fc.record({ text, done }, { requiredKeys: [] }) },
+    { weight: 1, arbitrary: fc.record({ text, is_done: fc.boolean(), extra: anyJson }, { requiredKeys: [] }) },
+    { weight: 1, arbitrary: anyJson },
+    { weight: 1, arbitrary: fc.constantFrom({ text: 'x'.repeat(70_000) }, { text: deep(200) }, deep(200)) },
+  )
+  .map((b) => JSON.stringify(b) ?? '');
+const rarely = <T>(arbitrary: fc.Arbitrary<T>) =>
+  fc.oneof({ weight: 19, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary });
 const contentType = fc.oneof(
   { weight: 9, arbitrary: fc.constantFrom('application/json', 'application/json; charset=utf-8') },
   { weight: 1, arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'text/csv', '') },
 );
 const rawBody = rarely(fc.constantFrom('{', '{"text":', '[]', 'text=x', '\u0000'));
 /** Only GET /todos takes query parameters, so only it gets them: mostly valid values, sometimes nasty ones. */
-const listQuery = fc.record({
-  done: fc.oneof({ weight: 3, arbitrary: fc.constantFrom('true', 'false') }, { weight: 1, arbitrary: nasty }),
-  limit: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 100 }).map(String) }, { weight: 1, arbitrary: nasty }),
-  cursor: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: nasty }),
-  unknown: rarely(nasty),
-}, { requiredKeys: [] });
+const listQuery = fc.record(
+  {
+    done: fc.oneof({ weight: 3, arbitrary: fc.constantFrom('true', 'false') }, { weight: 1, arbitrary: nasty }),
+    limit: fc.oneof(
+      { weight: 3, arbitrary: fc.integer({ min: 1, max: 100 }).map(String) },
+      { weight: 1, arbitrary: nasty },
+    ),
+    cursor: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: nasty }),
+    unknown: rarely(nasty),
+  },
+  { requiredKeys: [] },
+);
 /**
  * Ids that name no other test's row: the target, ids of 2,000,000,000 and up (no row gets
  * there), and strings that are not ids at all.
@@ -66,11 +114,20 @@ const notAnId = (s: string) => !/^[1-9]\d{0,9}$/.test(s) || Number(s) >= 2e9;
 const id = fc.oneof(
   { weight: 6, arbitrary: fc.constant('target') },
   { weight: 2, arbitrary: fc.integer({ min: 2_000_000_000, max: 2_147_483_647 }).map(String) },
-  { weight: 2, arbitrary: fc.oneof(fc.constantFrom('0', '-1', '1.5', '0x10', '1e3', '99999999999999999999', '2147483648'), nasty.filter(notAnId).map(inUrl)) },
+  {
+    weight: 2,
+    arbitrary: fc.oneof(
+      fc.constantFrom('0', '-1', '1.5', '0x10', '1e3', '99999999999999999999', '2147483648'),
+      nasty.filter(notAnId).map(inUrl),
+    ),
+  },
 );
-const withBody = (method: string, path: fc.Arbitrary<string | undefined>) => fc.record({ method: fc.constant(method), id: path, body, rawBody, contentType });
+const withBody = (method: string, path: fc.Arbitrary<string | undefined>) =>
+  fc.record({ method: fc.constant(method), id: path, body, rawBody, contentType });
 const noBody = (method: string, path: fc.Arbitrary<string | undefined>, query?: typeof listQuery) =>
-  query ? fc.record({ method: fc.constant(method), id: path, query }) : fc.record({ method: fc.constant(method), id: path });
+  query
+    ? fc.record({ method: fc.constant(method), id: path, query })
+    : fc.record({ method: fc.constant(method), id: path });
 const collection = fc.constant(undefined);
 const request = fc.oneof(
   { weight: 3, arbitrary: withBody('POST', collection) },
@@ -80,11 +137,20 @@ const request = fc.oneof(
   { weight: 1, arbitrary: noBody('DELETE', id) },
   { weight: 1, arbitrary: fc.oneof(noBody('PUT', id), noBody('DELETE', collection), withBody('POST', id)) },
 );
-type Request = { method: string; id?: string; query?: Record<string, string | undefined>; body?: string; rawBody?: string; contentType?: string };
+type Request = {
+  method: string;
+  id?: string;
+  query?: Record<string, string | undefined>;
+  body?: string;
+  rawBody?: string;
+  contentType?: string;
+};
 
 /** Whether an answer came from the body's validator or handler, not from a check of the path or the media type. */
 const bodyWasJudged = (status: number, problem: any) =>
-  status < 300 || status === 413 || (status === 400 && (problem.errors ?? []).every((e: { path: string }) => e.path !== 'id'));
+  status < 300 ||
+  status === 413 ||
+  (status === 400 && (problem.errors ?? []).every((e: { path: string }) => e.path !== 'id'));
 
 describe('fuzzing requests derived from the OpenAPI document', () => {
   it('answers every request with a documented status and a problem body, never a 5xx, and rejected requests change nothing', async () => {
@@ -92,7 +158,9 @@ describe('fuzzing requests derived from the OpenAPI document', () => {
     await fc.assert(
       fc.asyncProperty(request, async (r: Request) => {
         const path = r.id === undefined ? '/todos' : `/todos/${r.id === 'target' ? target.id : r.id}`;
-        const qs = new URLSearchParams(Object.entries(r.query ?? {}).filter(([, v]) => v !== undefined) as [string, string][]).toString();
+        const qs = new URLSearchParams(
+          Object.entries(r.query ?? {}).filter(([, v]) => v !== undefined) as [string, string][],
+        ).toString();
         const init: RequestInit = { method: r.method, headers: r.contentType ? { 'content-type': r.contentType } : {} };
         if (r.body !== undefined) init.body = r.rawBody ?? r.body;
         const res = await exports.default.fetch(`http://localhost${path}${qs ? `?${qs}` : ''}`, init);

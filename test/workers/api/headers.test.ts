@@ -5,7 +5,9 @@ import { NO_SUCH_ID } from './operations.ts';
 
 /** The headers hono's secureHeaders sets on every answer, with the Content-Security-Policy the docs page needs. */
 function expectSecureHeaders(res: Reply, what: string) {
-  expect(res.headers.get('content-security-policy'), what).toMatch(/^default-src 'self'; script-src 'self'; .*frame-ancestors 'none'/);
+  expect(res.headers.get('content-security-policy'), what).toMatch(
+    /^default-src 'self'; script-src 'self'; .*frame-ancestors 'none'/,
+  );
   expect(res.headers.get('x-content-type-options'), what).toBe('nosniff');
   expect(res.headers.get('x-frame-options'), what).toBe('SAMEORIGIN');
   expect(res.headers.get('referrer-policy'), what).toBe('no-referrer');
@@ -30,7 +32,10 @@ describe('security headers', () => {
       ['405 wrong method', () => call('PUT', '/todos')],
       ['415 wrong media type', () => call('POST', '/todos', { body: 'x', headers: { 'content-type': 'text/plain' } })],
       ['500 no database configured', () => call('GET', '/todos', { env: withSettings({ DATABASE_URL: '' }) })],
-      ['503 database unreachable', () => call('GET', '/todos', { env: withSettings({ NEON_LOCAL_GATEWAY: UNREACHABLE }) })],
+      [
+        '503 database unreachable',
+        () => call('GET', '/todos', { env: withSettings({ NEON_LOCAL_GATEWAY: UNREACHABLE }) }),
+      ],
     ];
     for (const [what, answer] of answers) {
       const res = await answer();
@@ -41,29 +46,39 @@ describe('security headers', () => {
 });
 
 describe('X-Request-Id', () => {
-  it.each([['with a space', 'bad id'], ['201 characters long', 'a'.repeat(201)], ['with a quote', 'id"1']])(
-    'replaces an invalid incoming one (%s) with one the server made',
-    async (_, incoming) => {
-      const [first, second] = [await call('GET', '/nope', { headers: { 'x-request-id': incoming } }), await call('GET', '/nope', { headers: { 'x-request-id': incoming } })];
-      for (const res of [first, second]) {
-        expect(res.headers.get('x-request-id')).toMatch(/^[\w-]{8,200}$/);
-        expect(res.headers.get('x-request-id')).not.toBe(incoming);
-        expect(res.body.instance).toBe(`urn:request:${res.headers.get('x-request-id')}`);
-      }
-      expect(first.headers.get('x-request-id')).not.toBe(second.headers.get('x-request-id'));
-    },
-  );
+  it.each([
+    ['with a space', 'bad id'],
+    ['201 characters long', 'a'.repeat(201)],
+    ['with a quote', 'id"1'],
+  ])('replaces an invalid incoming one (%s) with one the server made', async (_, incoming) => {
+    const [first, second] = [
+      await call('GET', '/nope', { headers: { 'x-request-id': incoming } }),
+      await call('GET', '/nope', { headers: { 'x-request-id': incoming } }),
+    ];
+    for (const res of [first, second]) {
+      expect(res.headers.get('x-request-id')).toMatch(/^[\w-]{8,200}$/);
+      expect(res.headers.get('x-request-id')).not.toBe(incoming);
+      expect(res.body.instance).toBe(`urn:request:${res.headers.get('x-request-id')}`);
+    }
+    expect(first.headers.get('x-request-id')).not.toBe(second.headers.get('x-request-id'));
+  });
 });
 
 describe('HEAD', () => {
-  it.each(['/todos?limit=2', '/todos/{id}', '/health'])('answers HEAD %s like GET, without a body', async (template) => {
-    const path = template.replace('{id}', String((await createTodo(marker())).id));
-    const [head, get] = [await exports.default.fetch(`http://localhost${path}`, { method: 'HEAD' }), await call('GET', path)];
-    expect(head.status).toBe(200);
-    expect(await head.text()).toBe('');
-    expect(head.headers.get('content-type')).toBe(get.headers.get('content-type'));
-    expect(head.headers.get('x-content-type-options')).toBe('nosniff');
-  });
+  it.each(['/todos?limit=2', '/todos/{id}', '/health'])(
+    'answers HEAD %s like GET, without a body',
+    async (template) => {
+      const path = template.replace('{id}', String((await createTodo(marker())).id));
+      const [head, get] = [
+        await exports.default.fetch(`http://localhost${path}`, { method: 'HEAD' }),
+        await call('GET', path),
+      ];
+      expect(head.status).toBe(200);
+      expect(await head.text()).toBe('');
+      expect(head.headers.get('content-type')).toBe(get.headers.get('content-type'));
+      expect(head.headers.get('x-content-type-options')).toBe('nosniff');
+    },
+  );
 
   it('answers HEAD for a missing todo with 404 and no body', async () => {
     const head = await exports.default.fetch(`http://localhost/todos/${NO_SUCH_ID}`, { method: 'HEAD' });

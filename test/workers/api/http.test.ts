@@ -11,11 +11,14 @@ describe('routing', () => {
   });
 
   // Route paths were read as regular expressions: the dot of /openapi.json matched any character.
-  it.each(['/openapi_json', '/openapiXjson', '/docs/../openapi.json.bak'])('answers 404, not 405, for %s', async (path) => {
-    const res = await call('POST', path);
-    expect(res.status).toBe(404);
-    expect(res.headers.get('allow')).toBeNull();
-  });
+  it.each(['/openapi_json', '/openapiXjson', '/docs/../openapi.json.bak'])(
+    'answers 404, not 405, for %s',
+    async (path) => {
+      const res = await call('POST', path);
+      expect(res.status).toBe(404);
+      expect(res.headers.get('allow')).toBeNull();
+    },
+  );
 
   it.each([
     ['PUT', '/todos/1', 'GET, PATCH, DELETE'],
@@ -34,7 +37,7 @@ describe('routing', () => {
 describe('every response', () => {
   const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-  it('carries a request id of the server\'s own, whatever the client sent', async () => {
+  it("carries a request id of the server's own, whatever the client sent", async () => {
     const generated = await call('GET', '/health');
     expect(generated.headers.get('x-request-id')).toMatch(UUID);
     // A client must not choose the id that names its problems in our logs (or someone else's).
@@ -53,20 +56,39 @@ describe('every response', () => {
 
   it('answers CORS preflights for the API', async () => {
     const res = await call('OPTIONS', '/todos', {
-      headers: { origin: 'https://example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, idempotency-key' },
+      headers: {
+        origin: 'https://example.com',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, idempotency-key',
+      },
     });
     expect(res.status).toBe(204);
-    expect(res.headers.get('access-control-allow-methods')?.split(',')).toEqual(['GET', 'HEAD', 'POST', 'PATCH', 'DELETE']);
+    expect(res.headers.get('access-control-allow-methods')?.split(',')).toEqual([
+      'GET',
+      'HEAD',
+      'POST',
+      'PATCH',
+      'DELETE',
+    ]);
     expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('idempotency-key');
   });
 
   it('lets browsers read the headers the API documents', async () => {
     const res = await call('GET', '/health', { headers: { origin: 'https://example.com' } });
-    expect(res.headers.get('access-control-expose-headers')?.split(',')).toEqual(['Location', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed']);
+    expect(res.headers.get('access-control-expose-headers')?.split(',')).toEqual([
+      'Location',
+      'Retry-After',
+      'X-Request-Id',
+      'Idempotent-Replayed',
+    ]);
   });
 
   it('allows any origin when CORS_ORIGINS is unset', async () => {
-    const res = await app.request('/health', { headers: { origin: 'https://example.com' } }, { ...env, CORS_ORIGINS: undefined });
+    const res = await app.request(
+      '/health',
+      { headers: { origin: 'https://example.com' } },
+      { ...env, CORS_ORIGINS: undefined },
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
   });

@@ -7,7 +7,8 @@ import { rowsStartingWith } from '../../support/rows.ts';
 import { call, importCsv, marker } from './client.ts';
 
 const create = (key: string, json: unknown) => call('POST', '/todos', { json, headers: { 'idempotency-key': key } });
-const rowsWithText = async (text: string) => (await neon(env.DATABASE_URL)`select id from todos where text = ${text}`).length;
+const rowsWithText = async (text: string) =>
+  (await neon(env.DATABASE_URL)`select id from todos where text = ${text}`).length;
 
 beforeAll(() => useTestGateway(env.NEON_LOCAL_GATEWAY!));
 
@@ -64,7 +65,9 @@ describe('Idempotency-Key on POST /todos', () => {
     const key = crypto.randomUUID();
     const text = marker();
     const first = await create(key, { text });
-    await neon(env.DATABASE_URL)`update idempotency_keys set created_at = now() - interval '25 hours' where key = ${key}`;
+    await neon(
+      env.DATABASE_URL,
+    )`update idempotency_keys set created_at = now() - interval '25 hours' where key = ${key}`;
     const later = await create(key, { text });
     expect(later.status).toBe(201);
     expect(later.body.id).not.toBe(first.body.id);
@@ -94,11 +97,17 @@ describe('Idempotency-Key on POST /todos', () => {
     expect(created.status).toBe(201);
     expect(imported).toMatchObject({ status: 201, body: { inserted: 1 } });
     for (const first of [created, imported]) expect(first.headers.get('idempotent-replayed')).toBeNull();
-    const [createdAgain, importedAgain] = [await create(key, { text: `${m} created` }), await importCsv(`text\n${m} imported\n`, { 'idempotency-key': key })];
+    const [createdAgain, importedAgain] = [
+      await create(key, { text: `${m} created` }),
+      await importCsv(`text\n${m} imported\n`, { 'idempotency-key': key }),
+    ];
     expect(createdAgain.body).toEqual(created.body);
     expect(importedAgain.body).toEqual(imported.body);
     for (const again of [createdAgain, importedAgain]) expect(again.headers.get('idempotent-replayed')).toBe('true');
-    expect(await rowsStartingWith(env.DATABASE_URL, m)).toEqual([{ text: `${m} created`, done: false }, { text: `${m} imported`, done: false }]);
+    expect(await rowsStartingWith(env.DATABASE_URL, m)).toEqual([
+      { text: `${m} created`, done: false },
+      { text: `${m} imported`, done: false },
+    ]);
   });
 });
 
@@ -115,10 +124,18 @@ describe.runIf(inject('backend') === 'postgres')('two requests with one key at t
     const holder = await pool.connect();
     try {
       await holder.query('begin');
-      await holder.query(`insert into idempotency_keys (scope, key, request_hash, response) values ('todos.create', $1, '', '')`, [key]);
+      await holder.query(
+        `insert into idempotency_keys (scope, key, request_hash, response) values ('todos.create', $1, '', '')`,
+        [key],
+      );
       const { pid } = (await holder.query('select pg_backend_pid() as pid')).rows[0];
       const racing = Promise.all([create(key, { text }), create(key, { text })]);
-      const waiting = async () => (await neon(inject('directUrl'))`select count(*)::int as n from pg_stat_activity where ${pid}::int = any(pg_blocking_pids(pid))`)[0]!.n >= 2;
+      const waiting = async () =>
+        (
+          await neon(
+            inject('directUrl'),
+          )`select count(*)::int as n from pg_stat_activity where ${pid}::int = any(pg_blocking_pids(pid))`
+        )[0]!.n >= 2;
       await until(waiting, 'both requests waiting on the held key', { timeoutMs: 4000 }); // within their 5 s deadline
       await holder.query('rollback');
       const replies = await racing;

@@ -13,12 +13,22 @@ const now = () => Math.floor(Date.now() / 1000);
 function issuer(name: string, settings: Record<string, string> = {}) {
   const scope = `${name}-${run}`;
   const post = async (path: string, body: unknown = {}) =>
-    (await (await fetch(`${gateway}${path}?scope=${scope}`, { method: 'POST', body: JSON.stringify(body) })).json<Record<string, string>>());
-  const workerEnv = { ...env, AUTH_ANONYMOUS: undefined, AUTH_JWKS_URL: `${gateway}/.well-known/jwks.json?scope=${scope}`, AUTH_ISSUER: gateway, ...settings };
+    await (
+      await fetch(`${gateway}${path}?scope=${scope}`, { method: 'POST', body: JSON.stringify(body) })
+    ).json<Record<string, string>>();
+  const workerEnv = {
+    ...env,
+    AUTH_ANONYMOUS: undefined,
+    AUTH_JWKS_URL: `${gateway}/.well-known/jwks.json?scope=${scope}`,
+    AUTH_ISSUER: gateway,
+    ...settings,
+  };
   return {
-    mint: async (sub = 'alice', claims: Record<string, unknown> = {}, aud?: string) => (await post('/issuer/token', { sub, claims, aud })).token!,
+    mint: async (sub = 'alice', claims: Record<string, unknown> = {}, aud?: string) =>
+      (await post('/issuer/token', { sub, claims, aud })).token!,
     outage: (down: boolean) => post('/issuer/outage', { down }),
-    publicJwk: async () => (await (await fetch(workerEnv.AUTH_JWKS_URL)).json<{ keys: (JsonWebKey & { kid: string })[] }>()).keys[0]!,
+    publicJwk: async () =>
+      (await (await fetch(workerEnv.AUTH_JWKS_URL)).json<{ keys: (JsonWebKey & { kid: string })[] }>()).keys[0]!,
     call: (headers: Record<string, string>, path = '/todos') => app.request(path, { headers }, workerEnv),
   };
 }
@@ -61,7 +71,13 @@ describe('OpenID Connect tokens', () => {
     const header = (fields: Record<string, unknown>) => base64url(JSON.stringify(fields));
     const payload = base64url(JSON.stringify({ iss: gateway, sub: 'mallory', iat: now(), exp: now() + 600 }));
     const hmacInput = `${header({ alg: 'HS256', typ: 'JWT', kid: jwk.kid })}.${payload}`;
-    const secret = await crypto.subtle.importKey('raw', new TextEncoder().encode(JSON.stringify(jwk)), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    const secret = await crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(JSON.stringify(jwk)),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
     const hs256 = `${hmacInput}.${base64url(new Uint8Array(await crypto.subtle.sign('HMAC', secret, new TextEncoder().encode(hmacInput))))}`;
     const [, goodPayload, goodSignature] = good.split('.');
     const tokens = [
@@ -69,7 +85,9 @@ describe('OpenID Connect tokens', () => {
       hs256,
       `${header({ alg: 'ES256', typ: 'JWT', kid: 'no-such-kid' })}.${goodPayload}.${goodSignature}`,
       swapPayload(good, { iss: gateway, sub: 'mallory', iat: now(), exp: now() + 600 }),
-      'not-a-jwt', 'a.b.c', `${good}x`,
+      'not-a-jwt',
+      'a.b.c',
+      `${good}x`,
     ];
     for (const token of tokens) expect((await idp.call(bearer(token))).status, token.slice(0, 40)).toBe(401);
     expect((await idp.call(bearer(good))).status).toBe(200);

@@ -51,7 +51,7 @@ describe('POST /todos/import', () => {
     expect(await rowsStartingWith(m)).toEqual([]);
   });
 
-  it('takes a text of exactly 1000 characters, the limit the table\'s CHECK counts the same way', async () => {
+  it("takes a text of exactly 1000 characters, the limit the table's CHECK counts the same way", async () => {
     const m = marker();
     const res = await importCsv(`text\n${m} ${'x'.repeat(1000 - m.length - 1)}\n`);
     expect(res.status).toBe(201);
@@ -61,10 +61,15 @@ describe('POST /todos/import', () => {
   it('answers 400 for a broken CSV or a bad header, naming the line', async () => {
     const broken = await importCsv('text\n"never closed\n');
     expect(broken.status).toBe(400);
-    expect(broken.body.rows).toEqual([{ line: 2, row: 0, errors: [{ path: '(csv)', message: expect.stringMatching(/never closed/) }] }]);
+    expect(broken.body.rows).toEqual([
+      { line: 2, row: 0, errors: [{ path: '(csv)', message: expect.stringMatching(/never closed/) }] },
+    ]);
     const header = await importCsv('title,done\nx,true\n');
     expect(header.status).toBe(400);
-    expect(header.body.rows[0]).toMatchObject({ line: 1, errors: [{ path: '(header)', message: expect.stringMatching(/"title"/) }] });
+    expect(header.body.rows[0]).toMatchObject({
+      line: 1,
+      errors: [{ path: '(header)', message: expect.stringMatching(/"title"/) }],
+    });
   });
 
   it('answers 400 for a body that is not UTF-8', async () => {
@@ -108,7 +113,12 @@ describe('POST /todos/import', () => {
   it.each([
     ['one-character rows', 'text\n' + 'a\n'.repeat(IMPORT_MAX_BYTES / 2 - 3), 413, /at most 100000 rows/],
     ['a header of commas', ','.repeat(IMPORT_MAX_BYTES), 400, /record is longer than 16384/],
-    ['a line of commas after the header', 'text\n' + ','.repeat(IMPORT_MAX_BYTES - 5), 400, /record is longer than 16384/],
+    [
+      'a line of commas after the header',
+      'text\n' + ','.repeat(IMPORT_MAX_BYTES - 5),
+      400,
+      /record is longer than 16384/,
+    ],
   ])('answers a 10 MiB body of %s at once, in a small problem, and keeps serving', async (_, body, status, reason) => {
     const res = await importCsv(body);
     expect(res.status).toBe(status);
@@ -117,9 +127,10 @@ describe('POST /todos/import', () => {
     expect((await call('GET', '/health')).status).toBe(200);
   });
 
-  it('takes rows that swell to nearly the 10 MiB request cap of Neon\'s proxy (which the gateway applies too), and refuses more with 413', async () => {
+  it("takes rows that swell to nearly the 10 MiB request cap of Neon's proxy (which the gateway applies too), and refuses more with 413", async () => {
     // A backslash costs 4 bytes in the request: 2,000 rows of 900 are about 7.2 MB there, 3,000 about 10.8 MB.
-    const backslashRows = (prefix: string, count: number) => 'text\n' + Array.from({ length: count }, (_, i) => `${prefix} ${i} ${'\\'.repeat(900)}\n`).join('');
+    const backslashRows = (prefix: string, count: number) =>
+      'text\n' + Array.from({ length: count }, (_, i) => `${prefix} ${i} ${'\\'.repeat(900)}\n`).join('');
     const fits = await importCsv(backslashRows(marker(), 2000));
     expect(fits).toMatchObject({ status: 201, body: { inserted: 2000 } });
     const m2 = marker();

@@ -9,8 +9,13 @@ describe('request logs', () => {
     expect(res.status).toBe(200);
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toEqual({
-      ts: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), requestId: res.headers.get('x-request-id'), method: 'GET',
-      route: '/todos/:id', status: 200, durationMs: expect.any(Number), db: { roundTrips: 1, ms: expect.any(Number) },
+      ts: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      requestId: res.headers.get('x-request-id'),
+      method: 'GET',
+      route: '/todos/:id',
+      status: 200,
+      durationMs: expect.any(Number),
+      db: { roundTrips: 1, ms: expect.any(Number) },
     });
   });
 
@@ -25,9 +30,23 @@ describe('request logs', () => {
       [400, () => call('GET', `/todos?cursor=${token}`, { headers: auth, env: secretEnv })],
       [201, () => call('POST', '/todos', { json: { text: `${marker()} ${token}` }, headers: auth, env: secretEnv })],
       [401, () => call('GET', '/todos', { headers: { authorization: 'Bearer wrong' }, env: secretEnv })],
-      [503, () => call('POST', '/todos', { json: { text: 'x' }, headers: auth, env: { ...secretEnv, NEON_LOCAL_GATEWAY: UNREACHABLE } })],
+      [
+        503,
+        () =>
+          call('POST', '/todos', {
+            json: { text: 'x' },
+            headers: auth,
+            env: { ...secretEnv, NEON_LOCAL_GATEWAY: UNREACHABLE },
+          }),
+      ],
       [500, () => call('GET', '/health', { env: unparsable })],
-      [500, () => call('GET', '/health', { env: withSettings({ DATABASE_URL: secretEnv.DATABASE_URL.replace('postgres://', 'mysql://') }) })],
+      [
+        500,
+        () =>
+          call('GET', '/health', {
+            env: withSettings({ DATABASE_URL: secretEnv.DATABASE_URL.replace('postgres://', 'mysql://') }),
+          }),
+      ],
     ];
     const { result: replies, lines } = await captureConsole(async () => {
       const replies = [];
@@ -39,7 +58,8 @@ describe('request logs', () => {
     const failures = replies.filter((r) => r.status === 500);
     const errorLines = jsonLines(lines).filter((line) => 'error' in line);
     expect(errorLines.map((line) => line.requestId)).toEqual(failures.map((r) => r.headers.get('x-request-id')));
-    for (const line of errorLines) expect(line).toMatchObject({ error: expect.stringMatching(/^\w+$/), message: expect.any(String) });
+    for (const line of errorLines)
+      expect(line).toMatchObject({ error: expect.stringMatching(/^\w+$/), message: expect.any(String) });
     expect(lines).toHaveLength(requests.length + failures.length);
     for (const line of lines) {
       expect(line).not.toContain(token);

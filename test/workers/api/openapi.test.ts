@@ -19,13 +19,20 @@ describe('GET /openapi.json', () => {
   it('gives every operation an id, a tag and problem responses for its errors', async () => {
     const { paths } = (await call('GET', '/openapi.json')).body;
     const operations = Object.values(paths).flatMap((item: any) => Object.values(item)) as any[];
-    expect(operations.map((op) => op.operationId).sort()).toEqual(
-      ['createTodo', 'deleteTodo', 'getTodo', 'health', 'importTodos', 'listTodos', 'updateTodo'],
-    );
+    expect(operations.map((op) => op.operationId).sort()).toEqual([
+      'createTodo',
+      'deleteTodo',
+      'getTodo',
+      'health',
+      'importTodos',
+      'listTodos',
+      'updateTodo',
+    ]);
     for (const op of operations) {
       expect(op.operationId).toEqual(expect.any(String));
       expect(op.tags.length).toBeGreaterThan(0);
-      for (const status of ['500', '503']) expect(op.responses[status].content['application/problem+json']).toBeDefined();
+      for (const status of ['500', '503'])
+        expect(op.responses[status].content['application/problem+json']).toBeDefined();
     }
   });
 

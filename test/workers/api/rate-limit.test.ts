@@ -14,15 +14,27 @@ describe('rate limiting', () => {
   // The local limiter counts in fixed windows aligned to the clock, and starts again at
   // each boundary. A burst that straddles one proves nothing, so it is repeated once as a
   // fresh client: the window it then runs in has just begun.
-  async function burstInOneWindow(ip: string, periodSeconds: number, bindings: Partial<Env>, path?: string): Promise<Reply[] | undefined> {
+  async function burstInOneWindow(
+    ip: string,
+    periodSeconds: number,
+    bindings: Partial<Env>,
+    path?: string,
+  ): Promise<Reply[] | undefined> {
     const windowNow = () => Math.floor(Date.now() / (periodSeconds * 1000));
     const started = windowNow();
     const responses = [];
     for (let i = 0; i < 6; i++) responses.push(await request(ip, bindings, path));
     return windowNow() === started ? responses : undefined;
   }
-  async function limitedBurst(ips: [string, string], periodSeconds: number, bindings: Partial<Env>, path?: string): Promise<Reply[]> {
-    const responses = (await burstInOneWindow(ips[0], periodSeconds, bindings, path)) ?? (await burstInOneWindow(ips[1], periodSeconds, bindings, path));
+  async function limitedBurst(
+    ips: [string, string],
+    periodSeconds: number,
+    bindings: Partial<Env>,
+    path?: string,
+  ): Promise<Reply[]> {
+    const responses =
+      (await burstInOneWindow(ips[0], periodSeconds, bindings, path)) ??
+      (await burstInOneWindow(ips[1], periodSeconds, bindings, path));
     expect(responses, 'two bursts in a row straddled a window boundary').toBeDefined();
     return responses!;
   }
@@ -30,16 +42,19 @@ describe('rate limiting', () => {
   it.each([
     ['/todos?limit=1', '203.0.113.7', '203.0.113.8'],
     ['/health', '203.0.113.37', '203.0.113.38'],
-  ])('answers %s with a documented 429 + Retry-After once a client exceeds its limit, and keeps other clients going', async (path, ip, spare) => {
-    const tight = { RATE_LIMITER: limiters.TIGHT_RATE_LIMITER };
-    expect(env.RATE_LIMIT_PERIOD_SECONDS, 'wrangler.toml [vars]').toBe('60');
-    const responses = await limitedBurst([ip, spare], 60, tight, path);
-    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 429, 429, 429]);
-    const limited = responses[5]!;
-    expect(limited.headers.get('retry-after')).toBe('60');
-    expect(limited.headers.get('content-type')).toBe('application/problem+json');
-    expect((await request(`198.51.100.${ip.split('.')[3]}`, tight, path)).status).toBe(200);
-  });
+  ])(
+    'answers %s with a documented 429 + Retry-After once a client exceeds its limit, and keeps other clients going',
+    async (path, ip, spare) => {
+      const tight = { RATE_LIMITER: limiters.TIGHT_RATE_LIMITER };
+      expect(env.RATE_LIMIT_PERIOD_SECONDS, 'wrangler.toml [vars]').toBe('60');
+      const responses = await limitedBurst([ip, spare], 60, tight, path);
+      expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 429, 429, 429]);
+      const limited = responses[5]!;
+      expect(limited.headers.get('retry-after')).toBe('60');
+      expect(limited.headers.get('content-type')).toBe('application/problem+json');
+      expect((await request(`198.51.100.${ip.split('.')[3]}`, tight, path)).status).toBe(200);
+    },
+  );
 
   it('takes Retry-After from RATE_LIMIT_PERIOD_SECONDS (a 10 s limiter says 10)', async () => {
     const bindings = { RATE_LIMITER: limiters.TIGHT_10S_RATE_LIMITER, RATE_LIMIT_PERIOD_SECONDS: '10' };
@@ -60,7 +75,9 @@ describe('rate limiting', () => {
       const res = await request('192.0.2.1', { RATE_LIMIT_PERIOD_SECONDS: bad });
       expect(res.status).toBe(500);
       expect(res.headers.get('content-type')).toBe('application/problem+json');
-      expect((res.body as { detail: string }).detail).toMatch(/^The server is misconfigured: RATE_LIMIT_PERIOD_SECONDS must be a positive whole number/);
+      expect((res.body as { detail: string }).detail).toMatch(
+        /^The server is misconfigured: RATE_LIMIT_PERIOD_SECONDS must be a positive whole number/,
+      );
     });
   }
 

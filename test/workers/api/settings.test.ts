@@ -14,19 +14,23 @@ describe('settings', () => {
     ['CORS_ORIGINS', 'no-scheme.test', /CORS_ORIGINS must be \* or comma-separated origins/],
     ['CORS_ORIGINS', 'https://a.example/path', /CORS_ORIGINS must be \* or comma-separated origins/],
     ['API_TOKENS', ' , ', /API_TOKENS is set but names no token/],
-  ])('refuses %s=%j with a 500 that names it, on every route, without echoing the value', async (name, value, message) => {
-    vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    for (const path of ['/todos', '/health']) {
-      const res = await app.request(path, {}, { ...env, [name]: value });
-      expect(res.status).toBe(500);
-      const detail = await detailOf(res);
-      expect(detail).toMatch(message);
-      if (value.trim().length > 2) expect(detail).not.toContain(value);
-    }
-  });
+  ])(
+    'refuses %s=%j with a 500 that names it, on every route, without echoing the value',
+    async (name, value, message) => {
+      vi.spyOn(console, 'error').mockImplementation(() => undefined);
+      for (const path of ['/todos', '/health']) {
+        const res = await app.request(path, {}, { ...env, [name]: value });
+        expect(res.status).toBe(500);
+        const detail = await detailOf(res);
+        expect(detail).toMatch(message);
+        if (value.trim().length > 2) expect(detail).not.toContain(value);
+      }
+    },
+  );
 
   it('takes the defaults when a setting is unset or empty, and applies a changed value at once', async () => {
-    for (const DB_TIMEOUT_MS of [undefined, '', '2500']) expect((await app.request('/health', {}, { ...env, DB_TIMEOUT_MS })).status).toBe(200);
+    for (const DB_TIMEOUT_MS of [undefined, '', '2500'])
+      expect((await app.request('/health', {}, { ...env, DB_TIMEOUT_MS })).status).toBe(200);
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     expect((await app.request('/health', {}, { ...env, DB_TIMEOUT_MS: 'soon' })).status).toBe(500);
     expect((await app.request('/health', {}, { ...env, DB_TIMEOUT_MS: '2500' })).status).toBe(200);

@@ -67,7 +67,8 @@ describe('PATCH /todos/{id}', () => {
   it('moves updatedAt forward even for back-to-back patches', async () => {
     const created = await createTodo(marker());
     const stamps = [];
-    for (let i = 0; i < 5; i++) stamps.push((await call('PATCH', `/todos/${created.id}`, { json: { done: i % 2 === 0 } })).body.updatedAt);
+    for (let i = 0; i < 5; i++)
+      stamps.push((await call('PATCH', `/todos/${created.id}`, { json: { done: i % 2 === 0 } })).body.updatedAt);
     expect(new Set(stamps).size).toBe(5);
     expect([...stamps].sort()).toEqual(stamps);
   });
@@ -121,14 +122,21 @@ describe('GET /todos', () => {
     // The two oldest rows of the table (no other test writes a creation time this early).
     const m = marker();
     const ids = await insertCreatedAt(env.DATABASE_URL, [
-      { text: `${m} older`, createdAt: '1971-01-01T00:00:00.000000Z' }, { text: `${m} newer`, createdAt: '1971-01-02T00:00:00.000000Z' },
+      { text: `${m} older`, createdAt: '1971-01-01T00:00:00.000000Z' },
+      { text: `${m} newer`, createdAt: '1971-01-02T00:00:00.000000Z' },
     ]);
     const [older, newer] = await Promise.all(ids.map(async (id) => (await call('GET', `/todos/${id}`)).body));
     const from = cursorFrom(newer);
-    expect((await call('GET', `/todos?limit=2&cursor=${from}`)).body).toEqual({ items: [newer, older], nextCursor: null });
+    expect((await call('GET', `/todos?limit=2&cursor=${from}`)).body).toEqual({
+      items: [newer, older],
+      nextCursor: null,
+    });
     const first = await call('GET', `/todos?limit=1&cursor=${from}`);
     expect(first.body).toEqual({ items: [newer], nextCursor: expect.any(String) });
-    expect((await call('GET', `/todos?limit=1&cursor=${first.body.nextCursor}`)).body).toEqual({ items: [older], nextCursor: null });
+    expect((await call('GET', `/todos?limit=1&cursor=${first.body.nextCursor}`)).body).toEqual({
+      items: [older],
+      nextCursor: null,
+    });
     const beforeEveryRow = encodeCursor({ createdAt: '1970-01-01T00:00:00.000000Z', id: 1 });
     expect((await call('GET', `/todos?cursor=${beforeEveryRow}`)).body).toEqual({ items: [], nextCursor: null });
   });

@@ -10,7 +10,9 @@ import { marker } from './client.ts';
 // it, and `npm test` does not run the type check yet. They count only under `npm run typecheck`
 // (tsc --noEmit, which includes test/), until the type check runs in `npm test` (the house issue).
 // What this file checks at run time is the status and body assertions.
-const client = hc<AppType>('http://localhost', { fetch: (input: RequestInfo | URL, init?: RequestInit) => exports.default.fetch(input, init) });
+const client = hc<AppType>('http://localhost', {
+  fetch: (input: RequestInfo | URL, init?: RequestInit) => exports.default.fetch(input, init),
+});
 
 describe('hc<AppType>: typed calls', () => {
   it('creates, reads, lists, patches and deletes a todo with typed inputs and outputs', async () => {
@@ -19,7 +21,13 @@ describe('hc<AppType>: typed calls', () => {
     expect(created.status).toBe(201);
     if (created.status !== 201) return;
     const todo = await created.json();
-    expectTypeOf(todo).toEqualTypeOf<{ id: number; text: string; done: boolean; createdAt: string; updatedAt: string }>();
+    expectTypeOf(todo).toEqualTypeOf<{
+      id: number;
+      text: string;
+      done: boolean;
+      createdAt: string;
+      updatedAt: string;
+    }>();
     expect(todo).toMatchObject({ text, done: false });
 
     const read = await client.todos[':id'].$get({ param: { id: String(todo.id) } });
@@ -56,7 +64,10 @@ describe('hc<AppType>: typed calls', () => {
 
   it('posts a CSV import (its body is text, so it goes in the request init)', async () => {
     const m = marker();
-    const res = await client.todos.import.$post({ header: {} }, { init: { body: `text\n${m} a\n${m} b\n`, headers: { 'content-type': 'text/csv' } } });
+    const res = await client.todos.import.$post(
+      { header: {} },
+      { init: { body: `text\n${m} a\n${m} b\n`, headers: { 'content-type': 'text/csv' } } },
+    );
     expect(res.status).toBe(201);
     if (res.status === 201) expect(await res.json()).toEqual({ inserted: 2 });
   });

@@ -3,7 +3,9 @@ import { call, createTodo, marker, type Todo } from './client.ts';
 
 /** This file's own todo, for requests that name an existing one and must change nothing. */
 let mine: Todo;
-beforeAll(async () => { mine = await createTodo(marker()); });
+beforeAll(async () => {
+  mine = await createTodo(marker());
+});
 
 /** Asserts a 400 validation problem whose errors name `path`. */
 async function expectInvalid(res: Promise<{ status: number; body: any; headers: Headers }>, path: string) {
@@ -41,7 +43,11 @@ describe('todo text', () => {
 });
 
 describe('done', () => {
-  it.each([['"true"', 'true'], ['1', 1], ['null', null]])('rejects %s: it must be a JSON boolean', async (_, done) => {
+  it.each([
+    ['"true"', 'true'],
+    ['1', 1],
+    ['null', null],
+  ])('rejects %s: it must be a JSON boolean', async (_, done) => {
     await expectInvalid(post({ text: marker(), done }), 'done');
   });
 });
@@ -61,13 +67,19 @@ describe('unknown fields', () => {
 });
 
 describe('ids', () => {
-  it.each(['abc', '-1', '0', '1.5', '1e3', '99999999999999999999', '2147483648', '%20'])('rejects /todos/%s with a 400, never a 500', async (id) => {
-    for (const method of ['GET', 'PATCH', 'DELETE']) {
-      await expectInvalid(call(method, `/todos/${id}`, method === 'PATCH' ? { json: { done: true } } : {}), 'id');
-    }
-  });
+  it.each(['abc', '-1', '0', '1.5', '1e3', '99999999999999999999', '2147483648', '%20'])(
+    'rejects /todos/%s with a 400, never a 500',
+    async (id) => {
+      for (const method of ['GET', 'PATCH', 'DELETE']) {
+        await expectInvalid(call(method, `/todos/${id}`, method === 'PATCH' ? { json: { done: true } } : {}), 'id');
+      }
+    },
+  );
 
-  it.each([['abc', 'must be a positive integer'], ['2147483648', 'must be at most 2147483647']])('says only what is wrong with /todos/%s', async (id, message) => {
+  it.each([
+    ['abc', 'must be a positive integer'],
+    ['2147483648', 'must be at most 2147483647'],
+  ])('says only what is wrong with /todos/%s', async (id, message) => {
     const body = await expectInvalid(call('GET', `/todos/${id}`), 'id');
     expect(body.errors).toEqual([{ path: 'id', message }]);
   });
@@ -93,27 +105,33 @@ describe('list parameters', () => {
     await expectInvalid(call('GET', `/todos?limit=${limit}`), 'limit');
   });
 
-  it.each(['limit=5&limit=6', 'cursor=a&cursor=b', 'done=true&done=false'])('rejects a parameter given twice: %s', async (query) => {
-    const name = query.split('=')[0]!;
-    const body = await expectInvalid(call('GET', `/todos?${query}`), name);
-    expect(body.errors).toEqual([{ path: name, message: 'must be given once' }]);
-  });
+  it.each(['limit=5&limit=6', 'cursor=a&cursor=b', 'done=true&done=false'])(
+    'rejects a parameter given twice: %s',
+    async (query) => {
+      const name = query.split('=')[0]!;
+      const body = await expectInvalid(call('GET', `/todos?${query}`), name);
+      expect(body.errors).toEqual([{ path: name, message: 'must be given once' }]);
+    },
+  );
 
   it.each(['yes', '1', 'TRUE', ''])('rejects done=%s', async (done) => {
     await expectInvalid(call('GET', `/todos?done=${done}`), 'done');
   });
 
   it.each([
-    'garbage', 'eyJ4IjoxfQ', btoa('["not a date",1]'), btoa('["2026-01-01T00:00:00.000000Z",-5]'), "'; drop table todos; --",
+    'garbage',
+    'eyJ4IjoxfQ',
+    btoa('["not a date",1]'),
+    btoa('["2026-01-01T00:00:00.000000Z",-5]'),
+    "'; drop table todos; --",
     // Well-formed but not instants Postgres takes: these used to reach the database.
-    btoa('["2026-02-30T00:00:00.000000Z",1]'), btoa('["0000-01-01T00:00:00.000000Z",1]'), btoa('["2026-01-01T24:00:00.000000Z",1]'),
+    btoa('["2026-02-30T00:00:00.000000Z",1]'),
+    btoa('["0000-01-01T00:00:00.000000Z",1]'),
+    btoa('["2026-01-01T24:00:00.000000Z",1]'),
     btoa('["2026-01-01T00:00:00.000000Z",1,"extra"]'),
-  ])(
-    'rejects a cursor it did not issue: %s',
-    async (cursor) => {
-      await expectInvalid(call('GET', `/todos?cursor=${encodeURIComponent(cursor)}`), 'cursor');
-    },
-  );
+  ])('rejects a cursor it did not issue: %s', async (cursor) => {
+    await expectInvalid(call('GET', `/todos?cursor=${encodeURIComponent(cursor)}`), 'cursor');
+  });
 });
 
 describe('query parameters where a route takes none', () => {
@@ -144,7 +162,11 @@ describe('bodies', () => {
   });
 
   it.each([
-    [undefined], ['text/plain'], ['application/x-www-form-urlencoded'], ['application/json; charset=iso-8859-1'], ['application/merge-patch+json'],
+    [undefined],
+    ['text/plain'],
+    ['application/x-www-form-urlencoded'],
+    ['application/json; charset=iso-8859-1'],
+    ['application/merge-patch+json'],
   ])('answers 415 for content type %s', async (type) => {
     const headers: Record<string, string> = type ? { 'content-type': type } : {};
     const res = await call('POST', '/todos', { body: JSON.stringify({ text: 'x' }), headers });
@@ -161,14 +183,21 @@ describe('bodies', () => {
   });
 
   it('answers 400 for bytes that are not UTF-8, instead of storing U+FFFD', async () => {
-    const bytes = new Uint8Array([...new TextEncoder().encode('{"text":"caf'), 0xe9, ...new TextEncoder().encode('"}')]);
+    const bytes = new Uint8Array([
+      ...new TextEncoder().encode('{"text":"caf'),
+      0xe9,
+      ...new TextEncoder().encode('"}'),
+    ]);
     const res = await call('POST', '/todos', { body: bytes, headers: { 'content-type': 'application/json' } });
     expect(res.status).toBe(400);
     expect(res.body.detail).toBe('The body is not valid UTF-8.');
   });
 
   it('accepts application/json with a charset', async () => {
-    const res = await call('POST', '/todos', { body: JSON.stringify({ text: marker() }), headers: { 'content-type': 'application/json; charset=utf-8' } });
+    const res = await call('POST', '/todos', {
+      body: JSON.stringify({ text: marker() }),
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
     expect(res.status).toBe(201);
   });
 
@@ -179,7 +208,9 @@ describe('bodies', () => {
 
   it('answers 400 (not 500) for JSON that is not an object', async () => {
     for (const body of ['[]', '"text"', 'null', '42']) {
-      expect((await call('POST', '/todos', { body, headers: { 'content-type': 'application/json' } })).status).toBe(400);
+      expect((await call('POST', '/todos', { body, headers: { 'content-type': 'application/json' } })).status).toBe(
+        400,
+      );
     }
   });
 });

@@ -15,14 +15,17 @@ function scope(name: string) {
   const post = async (path: string, body: unknown = {}) => {
     const res = await fetch(`${gateway}${path}?scope=${id}`, { method: 'POST', body: JSON.stringify(body) });
     expect(res.status).toBe(200);
-    return (await res.json<Record<string, unknown>>());
+    return await res.json<Record<string, unknown>>();
   };
   return {
     jwksUrl: `${gateway}/.well-known/jwks.json?scope=${id}`,
-    mint: async (sub: string, extra: Record<string, unknown> = {}) => (await post('/issuer/token', { sub, ...extra })).token as string,
+    mint: async (sub: string, extra: Record<string, unknown> = {}) =>
+      (await post('/issuer/token', { sub, ...extra })).token as string,
     rotate: () => post('/issuer/rotate'),
     outage: (down: boolean) => post('/issuer/outage', { down }),
-    fetches: async () => (await (await fetch(`${gateway}/stats`)).json<{ jwksRequestsByScope: Record<string, number> }>()).jwksRequestsByScope[id] ?? 0,
+    fetches: async () =>
+      (await (await fetch(`${gateway}/stats`)).json<{ jwksRequestsByScope: Record<string, number> }>())
+        .jwksRequestsByScope[id] ?? 0,
   };
 }
 
@@ -36,7 +39,10 @@ function cacheOn(jwksUrl: string) {
 const forged = (token: string, kid: string) => {
   const [header, payload, signature] = token.split('.');
   const h = JSON.parse(atob(header!.replace(/-/g, '+').replace(/_/g, '/')));
-  return `${btoa(JSON.stringify({ ...h, kid })).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}.${payload}.${signature}`;
+  return `${btoa(JSON.stringify({ ...h, kid }))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')}.${payload}.${signature}`;
 };
 
 describe('tokens from the local issuer, verified in workerd against the gateway JWKS', () => {
@@ -60,8 +66,14 @@ describe('tokens from the local issuer, verified in workerd against the gateway 
     expect(await verifyJwt(rotated, keys, { issuer: gateway })).toMatchObject({ ok: true, subject: 'bob' });
     expect(await s.fetches()).toBe(2);
 
-    const flood = (n: number) => Promise.all(Array.from({ length: n }, (_, i) => verifyJwt(forged(rotated, `forged-${clock.t}-${i}`), keys, { issuer: gateway })));
-    for (const verdict of await flood(100)) expect(verdict).toMatchObject({ ok: false, refusal: expect.stringMatching(/kid/) });
+    const flood = (n: number) =>
+      Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          verifyJwt(forged(rotated, `forged-${clock.t}-${i}`), keys, { issuer: gateway }),
+        ),
+      );
+    for (const verdict of await flood(100))
+      expect(verdict).toMatchObject({ ok: false, refusal: expect.stringMatching(/kid/) });
     expect(await s.fetches()).toBe(2); // within 30 s of the last fetch: none
     clock.t += 31_000;
     await flood(100);
@@ -89,11 +101,22 @@ describe('tokens from the local issuer, verified in workerd against the gateway 
 
   it('identifies the caller through identify(), from Authorization or from nothing with anonymous access on', async () => {
     const s = scope('identify');
-    const parsed = parseIdentitySettings({ AUTH_JWKS_URL: s.jwksUrl, AUTH_ISSUER: gateway, AUTH_AUDIENCE: 'todo-api', AUTH_ANONYMOUS: 'on', API_TOKENS: 'ci:tok:1' });
+    const parsed = parseIdentitySettings({
+      AUTH_JWKS_URL: s.jwksUrl,
+      AUTH_ISSUER: gateway,
+      AUTH_AUDIENCE: 'todo-api',
+      AUTH_ANONYMOUS: 'on',
+      API_TOKENS: 'ci:tok:1',
+    });
     const settings = (parsed as { settings: IdentitySettings }).settings;
     const who = (headers: Record<string, string>) => identify(new Headers(headers), settings); // the isolate's own cache
-    expect(await who({ authorization: `Bearer ${await s.mint('dave', { aud: 'todo-api' })}` })).toEqual({ owner: 'jwt:dave', via: 'jwt' });
-    expect(await who({ authorization: `Bearer ${await s.mint('dave', { aud: 'other' })}` })).toMatchObject({ refusal: { error: 'invalid_token' } });
+    expect(await who({ authorization: `Bearer ${await s.mint('dave', { aud: 'todo-api' })}` })).toEqual({
+      owner: 'jwt:dave',
+      via: 'jwt',
+    });
+    expect(await who({ authorization: `Bearer ${await s.mint('dave', { aud: 'other' })}` })).toMatchObject({
+      refusal: { error: 'invalid_token' },
+    });
     expect(await who({ authorization: 'Bearer tok:1' })).toEqual({ owner: 'token:ci', via: 'token' });
     expect(await who({})).toEqual({ owner: 'default', via: 'anonymous' });
     expect(await s.fetches()).toBe(1);
@@ -109,7 +132,13 @@ describe("workerd's WebCrypto", () => {
       return entry ? { kind: 'key', ...entry } : { kind: 'unknown' };
     };
     const policy = { issuer: 'https://issuer.example' };
-    for (const key of [rs, es, ed]) expect(await verifyJwt(await signJwt(key, claims(policy.issuer)), keys, policy)).toMatchObject({ ok: true, subject: 'alice' });
-    expect(await verifyJwt(await signWithPublicKeyAsHmacSecret(rs, claims(policy.issuer)), keys, policy)).toMatchObject({ ok: false });
+    for (const key of [rs, es, ed])
+      expect(await verifyJwt(await signJwt(key, claims(policy.issuer)), keys, policy)).toMatchObject({
+        ok: true,
+        subject: 'alice',
+      });
+    expect(await verifyJwt(await signWithPublicKeyAsHmacSecret(rs, claims(policy.issuer)), keys, policy)).toMatchObject(
+      { ok: false },
+    );
   });
 });

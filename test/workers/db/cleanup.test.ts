@@ -20,7 +20,8 @@ async function keysAged(age: string, count: number, scope = `test.cleanup.${cryp
   );
   return scope;
 }
-const keysLeft = async (scope: string) => (await direct()`select key from idempotency_keys where scope = ${scope} order by key`).map((r) => r.key);
+const keysLeft = async (scope: string) =>
+  (await direct()`select key from idempotency_keys where scope = ${scope} order by key`).map((r) => r.key);
 
 describe('the daily cleanup (cron trigger)', () => {
   it('deletes expired idempotency keys and keeps live ones', async () => {
@@ -31,7 +32,9 @@ describe('the daily cleanup (cron trigger)', () => {
     await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: '17 3 * * *' }), env);
     expect(await keysLeft(expired)).toEqual([]);
     expect(await keysLeft(live)).toEqual(['k1', 'k2', 'k3']);
-    expect(logged.map((line) => JSON.parse(line))).toContainEqual(expect.objectContaining({ cron: '17 3 * * *', job: 'expired-idempotency-keys', deleted: expect.any(Number) }));
+    expect(logged.map((line) => JSON.parse(line))).toContainEqual(
+      expect.objectContaining({ cron: '17 3 * * *', job: 'expired-idempotency-keys', deleted: expect.any(Number) }),
+    );
   });
 
   // The oldest keys go first; these are older than any other test's, so they are the ones deleted.
@@ -47,6 +50,8 @@ describe('the daily cleanup (cron trigger)', () => {
   it('fails the invocation, naming the job, when the database is unreachable', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const down = { ...env, NEON_LOCAL_GATEWAY: '127.0.0.1:1' };
-    await expect(worker.scheduled(createScheduledController({ cron: '17 3 * * *' }), down)).rejects.toThrow('cleanup failed: expired-idempotency-keys');
+    await expect(worker.scheduled(createScheduledController({ cron: '17 3 * * *' }), down)).rejects.toThrow(
+      'cleanup failed: expired-idempotency-keys',
+    );
   });
 });

@@ -11,19 +11,33 @@ beforeAll(() => useTestGateway(env.NEON_LOCAL_GATEWAY!));
 /** Runs `statements` as one batch through a request's database handle, as a route would; what it threw and the round trips it made. */
 async function failure(statements: SQL[], idempotent = true) {
   const db = openDatabase(env);
-  const error = await db.query((d) => runBatch(d, statements), { idempotent }).then(() => undefined, (err: unknown) => err);
+  const error = await db
+    .query((d) => runBatch(d, statements), { idempotent })
+    .then(
+      () => undefined,
+      (err: unknown) => err,
+    );
   return { error: error as Error & Partial<ProblemError>, roundTrips: db.stats.roundTrips };
 }
 
-const raising = (code: string) => sql.raw(`do $$ begin raise exception 'raised for a test' using errcode = '${code}'; end $$`);
+const raising = (code: string) =>
+  sql.raw(`do $$ begin raise exception 'raised for a test' using errcode = '${code}'; end $$`);
 
 // Each failure produced for real, through the Neon driver and the gateway, on both upstreams.
 describe('database failures as the client sees them', () => {
   it.each([
     ['53100 (disk full, a Neon project over its size limit)', [raising('53100')]],
-    ['25006 (an INSERT in a read-only transaction)', [sql`set transaction read only`, sql`insert into todos (text) values ('never stored')`]],
+    [
+      '25006 (an INSERT in a read-only transaction)',
+      [sql`set transaction read only`, sql`insert into todos (text) values ('never stored')`],
+    ],
     // PGlite has no timer to cancel a statement with: there the test raises the timeout's code itself.
-    ['57014 (the database\'s own statement timeout)', inject('backend') === 'postgres' ? [sql`set local statement_timeout = '20ms'`, sql`select pg_sleep(2)`] : [raising('57014')]],
+    [
+      "57014 (the database's own statement timeout)",
+      inject('backend') === 'postgres'
+        ? [sql`set local statement_timeout = '20ms'`, sql`select pg_sleep(2)`]
+        : [raising('57014')],
+    ],
   ])('%s is a 503 with Retry-After, not retried', async (_, statements) => {
     const { error, roundTrips } = await failure(statements);
     expect(error).toBeInstanceOf(ProblemError);
@@ -33,16 +47,19 @@ describe('database failures as the client sees them', () => {
     expect(roundTrips).toBe(1);
   });
 
-  it.each(['53000', '53200', '53300', '53400'])('%s (insufficient resources) is a 503, retried where that is harmless', async (code) => {
-    const idempotent = await failure([raising(code)], true);
-    expect(idempotent.error).toMatchObject({ status: 503, options: { headers: { 'Retry-After': '1' } } });
-    expect(idempotent.roundTrips).toBeGreaterThan(1);
-    const once = await failure([raising(code)], false);
-    expect(once.error).toMatchObject({ status: 503 });
-    expect(once.roundTrips).toBe(1);
-  });
+  it.each(['53000', '53200', '53300', '53400'])(
+    '%s (insufficient resources) is a 503, retried where that is harmless',
+    async (code) => {
+      const idempotent = await failure([raising(code)], true);
+      expect(idempotent.error).toMatchObject({ status: 503, options: { headers: { 'Retry-After': '1' } } });
+      expect(idempotent.roundTrips).toBeGreaterThan(1);
+      const once = await failure([raising(code)], false);
+      expect(once.error).toMatchObject({ status: 503 });
+      expect(once.roundTrips).toBe(1);
+    },
+  );
 
-  it('2200H (a sequence exhausted) is the server\'s fault: a 500 that says which, not a 400', async () => {
+  it("2200H (a sequence exhausted) is the server's fault: a 500 that says which, not a 400", async () => {
     // The failure rolls the batch back, sequence and all.
     const { error } = await failure([
       sql`create temporary sequence exhausted_for_test maxvalue 2`,

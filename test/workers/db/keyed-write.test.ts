@@ -25,11 +25,17 @@ const drawn = async () => {
 /** One keyed write on a handle of its own, as one request makes it; its outcome and round trips. */
 async function keyedDraw(key: string, hash = 'h1') {
   const db = openDatabase(env);
-  const outcome = await db.query((d) => executeKeyed(d, {
-    scope: 'test.keyed', key, hash,
-    effect: sql`select nextval(${sequence}::regclass) as id where exists (select 1 from claimed)`,
-    response: sql`select json_build_object('id', id)::text from effect`,
-  }), { idempotent: true });
+  const outcome = await db.query(
+    (d) =>
+      executeKeyed(d, {
+        scope: 'test.keyed',
+        key,
+        hash,
+        effect: sql`select nextval(${sequence}::regclass) as id where exists (select 1 from claimed)`,
+        response: sql`select json_build_object('id', id)::text from effect`,
+      }),
+    { idempotent: true },
+  );
   return { outcome, roundTrips: db.stats.roundTrips };
 }
 
@@ -39,7 +45,10 @@ describe('a keyed write', () => {
     const first = await keyedDraw(key);
     expect(first).toEqual({ outcome: { created: true, requestHash: 'h1', response: '{"id" : 1}' }, roundTrips: 1 });
     for (let i = 0; i < 5; i++) {
-      expect(await keyedDraw(key)).toEqual({ outcome: { created: false, requestHash: 'h1', response: '{"id" : 1}' }, roundTrips: 1 });
+      expect(await keyedDraw(key)).toEqual({
+        outcome: { created: false, requestHash: 'h1', response: '{"id" : 1}' },
+        roundTrips: 1,
+      });
     }
     expect(await drawn()).toBe(1);
   });

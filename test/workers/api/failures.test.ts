@@ -47,7 +47,9 @@ describe('unexpected failures (500)', () => {
       for (const { method, path, options } of databaseOperations) {
         const res = await call(method, path, { ...options(), env: withSettings({ DATABASE_URL: DATABASE_URL }) });
         expect(res.status, `${method} ${path}`).toBe(500);
-        expect(res.body.detail).toBe('The server is not configured with a database.');
+        expect(res.body.detail).toBe(
+          'The server is misconfigured: the secret DATABASE_URL is not set, so there is no database to ask.',
+        );
       }
     }
   });

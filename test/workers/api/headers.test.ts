@@ -27,7 +27,10 @@ describe('security headers', () => {
       ['204 delete', () => call('DELETE', `/todos/${todo.id}`)],
       ['200 health', () => call('GET', '/health')],
       ['400 validation', () => call('POST', '/todos', { json: { text: '' } })],
-      ['401 no token', () => call('GET', '/todos', { env: withSettings({ API_TOKENS: 'tok_h' }) })],
+      [
+        '401 no token',
+        () => call('GET', '/todos', { env: withSettings({ API_TOKENS: 'tok_h', AUTH_ANONYMOUS: undefined }) }),
+      ],
       ['404 unknown path', () => call('GET', '/nope')],
       ['405 wrong method', () => call('PUT', '/todos')],
       ['415 wrong media type', () => call('POST', '/todos', { body: 'x', headers: { 'content-type': 'text/plain' } })],

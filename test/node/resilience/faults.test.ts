@@ -58,6 +58,27 @@ describe.runIf(inject('backend') === 'postgres')('under load and faults (postgre
   /** Ends a load once it has had `count` successes that started after the fault was over (`over()`, 0 until then). */
   const endAfterRecovery = (count: number, over: () => number) => afterSuccesses(count, () => over() || Infinity);
 
+  /**
+   * A load of 16 clients that is under way once 100 requests have succeeded (`started`: when to inject the
+   * fault) and ends once 100 more succeed after `over()` (the fault's end, 0 until then).
+   */
+  const loadThroughFault = (tag: string, over: () => number) => {
+    const started = afterSuccesses(100);
+    const recovered = endAfterRecovery(100, over);
+    const load = runLoad({
+      url: worker.url,
+      clients: 16,
+      durationMs: 60_000,
+      tag,
+      until: recovered.underWay,
+      onOutcome: (o) => {
+        started.onOutcome(o);
+        recovered.onOutcome(o);
+      },
+    });
+    return { load, underWay: Promise.race([started.underWay.then(() => 'under way'), load.then(() => 'ended')]) };
+  };
+
   it('serves 64 concurrent clients for 15 s with no 5xx, and the table equals what clients were told', async () => {
     const tag = `load-${Date.now()}`;
     const { outcomes, ledger } = await runLoad({ url: worker.url, clients: 64, durationMs: 15_000, tag });
@@ -70,20 +91,8 @@ describe.runIf(inject('backend') === 'postgres')('under load and faults (postgre
   it('answers only 503 + Retry-After while Postgres is down, recovers soon after its return, loses no acknowledged write; clients retrying creates with one Idempotency-Key end with one row each', async () => {
     const tag = `restart-${Date.now()}`;
     let backAt = 0;
-    const started = afterSuccesses(100);
-    const recovered = endAfterRecovery(100, () => backAt);
-    const load = runLoad({
-      url: worker.url,
-      clients: 16,
-      durationMs: 60_000,
-      tag,
-      until: recovered.underWay,
-      onOutcome: (o) => {
-        started.onOutcome(o);
-        recovered.onOutcome(o);
-      },
-    });
-    expect(await Promise.race([started.underWay.then(() => 'under way'), load.then(() => 'ended')])).toBe('under way');
+    const { load, underWay } = loadThroughFault(tag, () => backAt);
+    expect(await underWay).toBe('under way');
     await upstream.stopPostgres();
     const downAt = Date.now();
     await new Promise((r) => setTimeout(r, 3000)); // the outage's length, not a wait for anything
@@ -128,20 +137,8 @@ describe.runIf(inject('backend') === 'postgres')('under load and faults (postgre
   it('survives a gateway restart: 503s at most, then successes, no acknowledged write lost', async () => {
     const tag = `gw-${Date.now()}`;
     let restartedAt = 0;
-    const started = afterSuccesses(100);
-    const recovered = endAfterRecovery(100, () => restartedAt);
-    const load = runLoad({
-      url: worker.url,
-      clients: 16,
-      durationMs: 60_000,
-      tag,
-      until: recovered.underWay,
-      onOutcome: (o) => {
-        started.onOutcome(o);
-        recovered.onOutcome(o);
-      },
-    });
-    expect(await Promise.race([started.underWay.then(() => 'under way'), load.then(() => 'ended')])).toBe('under way');
+    const { load, underWay } = loadThroughFault(tag, () => restartedAt);
+    expect(await underWay).toBe('under way');
     await stack.gateway.restart();
     restartedAt = Date.now();
     const { outcomes, ledger } = await load;

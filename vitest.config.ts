@@ -28,6 +28,8 @@ export default defineConfig({
             miniflare: {
               bindings: {
                 DATABASE_URL: inject('databaseUrl'),
+                // Not a Worker setting: the tables' owner, for tests that set up or inspect rows of any owner.
+                DATABASE_OWNER_URL: inject('ownerUrl'),
                 NEON_LOCAL_GATEWAY: inject('gatewayAddress'),
                 // Most files test the API, not identity: anonymous callers act as `default` (auth tests override).
                 AUTH_ANONYMOUS: 'on',

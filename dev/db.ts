@@ -1,5 +1,6 @@
 // npm run db [-- --backend embedded|postgres] [--port N] [--latency-ms N]
-// The local database stack in the foreground; Ctrl-C stops everything it started.
+// The local database stack in the foreground; Ctrl-C stops everything it started. Its ready line names
+// DATABASE_URL (the Worker's login role, pooled) and DIRECT_DATABASE_URL (the tables' owner, direct: migrations).
 import { BACKEND_FLAG, backendFlag, die, onShutdown, parseFlags } from './cli.ts';
 import { startStack } from './stack.ts';
 
@@ -16,5 +17,5 @@ const stack = await startStack({ backend, port: Number(values.port), latencyMs: 
 onShutdown(() => stack.stop());
 console.log(
   `ready in ${Date.now() - started} ms: gateway ${stack.gatewayUrl} (${backend}${Number(values['latency-ms']) ? `, +${values['latency-ms']} ms per round trip` : ''}) ` +
-    `DATABASE_URL=${stack.databaseUrl} DIRECT_URL=${stack.directUrl} NEON_LOCAL_GATEWAY=${stack.gatewayAddress}`,
+    `DATABASE_URL=${stack.databaseUrl} DIRECT_DATABASE_URL=${stack.ownerUrl} NEON_LOCAL_GATEWAY=${stack.gatewayAddress}`,
 );

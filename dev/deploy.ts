@@ -1,9 +1,9 @@
 // npm run deploy:ci [-- --dry-run] [--skip-migrations] [--gradual PERCENT] [--health-url URL] [--message TEXT]
 // The deploy, step by step, as .github/workflows/deploy.yml runs it (and as a person can):
 //   1. settings from the environment: CLOUDFLARE_API_TOKEN + CLOUDFLARE_ACCOUNT_ID (required under CI;
-//      elsewhere `wrangler login` may stand in), DIRECT_DATABASE_URL (migrations: Neon's direct URL),
-//      DATABASE_URL (the Worker's secret: Neon's pooled URL), API_TOKENS (optional secret; unset or
-//      empty leaves the deployed value as it is);
+//      elsewhere `wrangler login` may stand in), DIRECT_DATABASE_URL (migrations: the tables' owner,
+//      Neon's direct URL), DATABASE_URL (the Worker's secret: its login role, Neon's pooled URL; never
+//      the owner), API_TOKENS (optional secret; unset or empty leaves the deployed value as it is);
 //   2. migrations through the direct URL, BEFORE the new code goes live (they must stay compatible
 //      with the version still running); --skip-migrations when a step before did them (the workflow
 //      runs `npm run db:migrate` as a step of its own);
@@ -52,7 +52,8 @@ export interface DeploySettings {
 /**
  * The deploy's settings, checked before anything happens. Neon's URLs are told
  * apart by host: the Worker's must be the pooler (`-pooler.`), the migrations'
- * must not (DDL does not belong behind a transaction pooler). Values are never
+ * must not (DDL does not belong behind a transaction pooler); and by role: the
+ * Worker's is its login role, never the tables' owner that migrates. Values are never
  * printed; their passwords are registered so no error can print them either.
  */
 export function readSettings(
@@ -91,6 +92,19 @@ export function readSettings(
   };
   const databaseUrl = url('DATABASE_URL', true);
   const directUrl = migrate ? url('DIRECT_DATABASE_URL', false) : undefined;
+  // The migrations run as the tables' owner; the Worker must not (README: "Ownership and roles").
+  const userOf = (value: string | undefined) => {
+    try {
+      return value ? decodeURIComponent(new URL(value).username) : '';
+    } catch {
+      return '';
+    }
+  };
+  if (directUrl && userOf(databaseUrl) && userOf(databaseUrl) === userOf(directUrl)) {
+    problems.push(
+      `DATABASE_URL logs in as ${userOf(databaseUrl)}, the role of DIRECT_DATABASE_URL (the tables' owner): give the Worker its own login role, a member of todo_app, and put that role's pooled URL in DATABASE_URL`,
+    );
+  }
   if (problems.length) throw new Error(`cannot deploy: ${problems.join('; ')}`);
   // An unset GitHub secret expands to '': uploading that would turn a protected API into an open one.
   return { databaseUrl, ...(directUrl ? { directUrl } : {}), ...(env.API_TOKENS ? { apiTokens: env.API_TOKENS } : {}) };

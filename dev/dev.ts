@@ -11,7 +11,7 @@ import { startWorker } from './worker.ts';
 const { values } = parseFlags(BACKEND_FLAG, 'npm run dev -- [--backend embedded|postgres]');
 const backend = backendFlag(values.backend);
 const stack = await startStack({ backend, port: 4444 }).catch(die);
-await applyMigrations(stack.directUrl, { localGateway: stack.gatewayAddress }).catch(async (err) => {
+await applyMigrations(stack.ownerUrl, { localGateway: stack.gatewayAddress }).catch(async (err) => {
   await stack.stop();
   die(err);
 });

@@ -1,6 +1,5 @@
 import { startGateway, type Gateway } from './gateway/server.ts';
-import type { Credentials } from './gateway/pglite-session.ts';
-import type { Upstream } from './gateway/types.ts';
+import type { LocalDatabase, Login, Upstream } from './gateway/types.ts';
 import { generateIssuerKey, loadIssuerKey, LOCAL_ISSUER_KEY_FILE } from './issuer.ts';
 import { startEmbedded } from './upstreams/embedded.ts';
 import { startPostgres, type PostgresUpstream } from './upstreams/postgres.ts';
@@ -29,20 +28,26 @@ export interface Stack {
   gatewayUrl: string;
   /** host:port, the Worker's NEON_LOCAL_GATEWAY. */
   gatewayAddress: string;
-  /** Pooled connection string (host ends in -pooler, like Neon's): what the Worker uses. */
+  /** The Worker's DATABASE_URL: its login role (member of the application role), pooled (host ends in -pooler, like Neon's). */
   databaseUrl: string;
-  /** Direct connection string: what migrations use. */
-  directUrl: string;
+  /** The tables' owner, direct (no pooler): what migrations, seeding and tests that look past row-level security use. */
+  ownerUrl: string;
   gateway: Gateway;
   upstream: Upstream | PostgresUpstream;
   stop(): Promise<void>;
 }
 
-/** The local database's credentials: local only, never a production secret. */
-export const LOCAL_CREDENTIALS: Credentials = { user: 'todo', password: 'todo-local', database: 'todo' };
+/** The local database and its roles (see LocalDatabase); local only, never a production secret. */
+export const LOCAL_DATABASE: LocalDatabase = {
+  database: 'todo',
+  owner: { user: 'todo', password: 'todo-local' },
+  worker: { user: 'todo_worker', password: 'worker-local' },
+  appRole: 'todo_app',
+};
 
-const url = (host: string) =>
-  `postgres://${LOCAL_CREDENTIALS.user}:${LOCAL_CREDENTIALS.password}@${host}.local.test:5432/${LOCAL_CREDENTIALS.database}`;
+/** A connection string of the local database as `login`, through the pooler or not (Neon tells them apart by the host). */
+export const localUrl = ({ user, password }: Login, route: 'pooler' | 'direct', host = 'todo'): string =>
+  `postgres://${user}:${password}@${host}${route === 'pooler' ? '-pooler' : ''}.local.test:5432/${LOCAL_DATABASE.database}`;
 
 /**
  * Starts the whole local database stack: an upstream and the Neon-compatible
@@ -59,7 +64,7 @@ export async function startStack({
   const keyFile = issuerKeyFile ?? (dataDir === 'memory' ? 'memory' : LOCAL_ISSUER_KEY_FILE);
   const issuerKey = keyFile === 'memory' ? generateIssuerKey() : loadIssuerKey(keyFile);
   const upstream =
-    backend === 'postgres' ? await startPostgres(LOCAL_CREDENTIALS) : await startEmbedded(dataDir, LOCAL_CREDENTIALS);
+    backend === 'postgres' ? await startPostgres(LOCAL_DATABASE) : await startEmbedded(dataDir, LOCAL_DATABASE);
   let gateway: Gateway;
   try {
     gateway = await startGateway({ upstream, port, latencyMs, issuerKey });
@@ -73,8 +78,8 @@ export async function startStack({
     backend,
     gatewayUrl: gateway.url,
     gatewayAddress: gateway.address,
-    databaseUrl: url('todo-pooler'),
-    directUrl: url('todo'),
+    databaseUrl: localUrl(LOCAL_DATABASE.worker, 'pooler'),
+    ownerUrl: localUrl(LOCAL_DATABASE.owner, 'direct'),
     gateway,
     upstream,
     async stop() {

@@ -2,7 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
-import { openDatabase, type Database } from './db/client.ts';
+import { openDatabase, type Database, type OpenOptions } from './db/client.ts';
 import { mountDocs } from './docs/index.ts';
 import { settingsOf, type AppEnv, type Env } from './env.ts';
 import { health } from './health/index.ts';
@@ -23,7 +23,7 @@ declare module 'hono' {
   interface ContextVariableMap {
     /** The request's database handle (its deadline starts with its first statement). */
     db: Database;
-    /** Opens another handle for this request, with a deadline of its own (the CSV export's later pages). */
+    /** Opens another handle for this request, with a deadline of its own and the same owner (the CSV export's later pages). */
     openDb: () => Database;
   }
 }
@@ -42,11 +42,11 @@ const CONTENT_SECURITY_POLICY = {
 };
 
 /**
- * Makes a request's database handle. `waitUntil` lets it finish work after the
- * response (the benchmark's WebSocket variant ends its pool there); the default,
- * HTTP, has nothing to finish.
+ * Makes a request's database handle, its statements run for the request's
+ * owner. `waitUntil` lets it finish work after the response (the benchmark's
+ * WebSocket variant ends its pool there); the default, HTTP, has nothing to finish.
  */
-export type DatabaseFactory = (env: Env, waitUntil: (promise: Promise<unknown>) => void) => Database;
+export type DatabaseFactory = (env: Env, options: Required<OpenOptions>) => Database;
 
 /**
  * Builds the whole API: the Worker entry and the tests use the same app. Only
@@ -82,7 +82,12 @@ export function createApp({ database: open = openDatabase }: { database?: Databa
     }),
   );
   app.use('*', async function database(c, next) {
-    const openDb = () => open(c.env, (promise) => c.executionCtx.waitUntil(promise));
+    // Identity runs later (first on each protected route): the owner is read when a statement runs.
+    const options = {
+      owner: () => c.get('owner'),
+      waitUntil: (promise: Promise<unknown>) => c.executionCtx.waitUntil(promise),
+    };
+    const openDb = () => open(c.env, options);
     c.set('openDb', openDb);
     c.set('db', openDb());
     await next();

@@ -10,7 +10,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { die, onShutdown, parseFlags } from '../cli.ts';
 import { applyMigrations } from '../migrations.ts';
-import { LOCAL_CREDENTIALS, startStack, type Backend } from '../stack.ts';
+import { LOCAL_DATABASE, startStack, type Backend } from '../stack.ts';
 import type { PostgresUpstream } from '../upstreams/postgres.ts';
 import { evaluateBudgets } from './budgets.ts';
 import { buildBundle } from './bundle.ts';
@@ -26,6 +26,8 @@ import { readWorkerConfig } from './wrangler-config.ts';
 const USAGE =
   'npm run bench -- [--backend postgres|embedded] [--duration 5] [--connections 1,16,64] [--latency-ms 0] [--transport http|ws] [--cases floor,health,list,control,control-floor,list-done,get,create,patch,delete,import] [--import-rows 100000]';
 const SEEDED_TODOS = 10_000;
+/** The `sub` of list-jwt's token: its owner is `jwt:bench`. */
+const BENCH_USER = 'bench';
 const WARM_UP_S = 1;
 const RESULTS_DIR = resolve('bench/results');
 const WS_ENTRY = 'dev/bench/ws-worker.ts';
@@ -120,9 +122,11 @@ async function main(): Promise<void> {
   const starting = startStack({ backend: mode.backend, port: 0, latencyMs: mode.latencyMs, dataDir: 'memory' });
   cleanups.push(() => starting.then((stack) => stack.stop()));
   const stack = await starting;
-  await applyMigrations(stack.directUrl, { localGateway: stack.gatewayAddress });
-  const ids = await seedTodos(stack.directUrl, stack.gatewayAddress, SEEDED_TODOS);
-  log(`seeded ${ids.length} todos`);
+  await applyMigrations(stack.ownerUrl, { localGateway: stack.gatewayAddress });
+  // Anonymous cases act as `default`, list-jwt as `jwt:bench`: each owner's listing reads its own index range.
+  const ids = await seedTodos(stack.ownerUrl, stack.gatewayAddress, SEEDED_TODOS);
+  await seedTodos(stack.ownerUrl, stack.gatewayAddress, SEEDED_TODOS, `jwt:${BENCH_USER}`);
+  log(`seeded ${ids.length} todos for each of default and jwt:${BENCH_USER}`);
 
   const workerd = await startWorkerd({
     ...workerBase,
@@ -156,7 +160,7 @@ async function main(): Promise<void> {
     await (
       await fetch(`${stack.gatewayUrl}/issuer/token`, {
         method: 'POST',
-        body: '{"sub":"bench","lifetimeSeconds":86400}',
+        body: JSON.stringify({ sub: BENCH_USER, lifetimeSeconds: 86400 }),
       })
     ).json<{ token: string }>()
   ).token;
@@ -175,7 +179,7 @@ async function main(): Promise<void> {
       // Enough rows for the run, each deleted once: twice the best rate any database case has reached so far
       // (deletes are among the cheapest requests, and a shared machine's speed drifts); the floor's is not a database rate.
       const rps = Math.max(2000, ...results.filter((r) => r.roundTripsPerRequest > 0).map((r) => r.rps));
-      deletable = await seedTodos(stack.directUrl, stack.gatewayAddress, Math.ceil(rps * seconds * 2) + 1000);
+      deletable = await seedTodos(stack.ownerUrl, stack.gatewayAddress, Math.ceil(rps * seconds * 2) + 1000);
     };
     const target = benchCase.control ? targetOf(controlWorkerd!) : appTarget;
     await refill(WARM_UP_S);
@@ -205,7 +209,11 @@ async function main(): Promise<void> {
   let importResult: ImportResult | undefined;
   if (withImport && mode.transport === 'http') {
     log(`import: ${importRows} generated rows through npm run import, then psql \\copy of the same file`);
-    const { user, password, database } = LOCAL_CREDENTIALS;
+    // \copy as the Worker's role, through the same PgBouncer, for the same owner: row-level security on, as for the API.
+    const {
+      worker: { user, password },
+      database,
+    } = LOCAL_DATABASE;
     const upstream = stack.upstream as Partial<PostgresUpstream>;
     importResult = await benchImport({
       folder: buildDir,

@@ -25,14 +25,20 @@ export function todoText(random: () => number = Math.random): string {
 const ROWS_PER_STATEMENT = 5_000;
 
 /**
- * Inserts `count` todos, one statement per 5,000 (arrays unnested
- * server-side), through the gateway's direct route, and returns their ids. About 30% are done, and
- * createdAt spreads over the last year, so lists and the done filter read real
- * index ranges.
+ * Inserts `count` todos of `owner`, one statement per 5,000 (arrays unnested
+ * server-side), through the gateway's direct route as the tables' owner
+ * (`ownerUrl`: it may name the owner column; no owner is set), and returns
+ * their ids. About 30% are done, and createdAt spreads over the last year, so
+ * lists and the done filter read real index ranges.
  */
-export async function seedTodos(directUrl: string, gatewayAddress: string, count: number): Promise<number[]> {
+export async function seedTodos(
+  ownerUrl: string,
+  gatewayAddress: string,
+  count: number,
+  owner = 'default',
+): Promise<number[]> {
   useLocalGateway(gatewayAddress);
-  const sql = neon(directUrl);
+  const sql = neon(ownerUrl);
   const now = Date.now();
   const texts: string[] = [];
   const done: boolean[] = [];
@@ -46,10 +52,10 @@ export async function seedTodos(directUrl: string, gatewayAddress: string, count
   for (let from = 0; from < count; from += ROWS_PER_STATEMENT) {
     const to = from + ROWS_PER_STATEMENT;
     const rows = (await sql.query(
-      `INSERT INTO todos (text, done, created_at, updated_at)
-       SELECT t, d, c, c FROM unnest($1::text[], $2::boolean[], $3::timestamptz[]) AS s(t, d, c)
+      `INSERT INTO todos (owner, text, done, created_at, updated_at)
+       SELECT $4, t, d, c, c FROM unnest($1::text[], $2::boolean[], $3::timestamptz[]) AS s(t, d, c)
        RETURNING id`,
-      [texts.slice(from, to), done.slice(from, to), created.slice(from, to)],
+      [texts.slice(from, to), done.slice(from, to), created.slice(from, to), owner],
     )) as { id: number }[];
     ids.push(...rows.map((row) => row.id));
   }

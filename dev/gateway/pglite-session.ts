@@ -1,11 +1,13 @@
 import { Duplex } from 'node:stream';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Lock } from './lock.ts';
+import type { LocalDatabase } from './types.ts';
 import {
   authCleartextRequest,
   CANCEL_REQUEST,
   createMessageReader,
   errorResponse,
+  firstError,
   lastReadyStatus,
   parseCString,
   parseStartup,
@@ -14,32 +16,47 @@ import {
   syncMessage,
 } from './wire.ts';
 
-export interface Credentials {
-  user: string;
-  password: string;
-  database: string;
-}
+/** A role name as a quoted SQL identifier. */
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * Opens one client session on the shared PGlite instance as a socket-like byte
  * stream speaking the Postgres wire protocol. The gateway's WebSocket bridge and
  * its in-process `pg` clients (the HTTP path) both use it, so both get the same
- * authentication and the same transaction serialisation:
- * - the session asks for a cleartext password (as Neon's proxy does) and
- *   answers 28P01 / 3D000 like Postgres for wrong credentials;
+ * authentication, roles and transaction serialisation:
+ * - the session asks for a cleartext password (as Neon's proxy does), accepts
+ *   the owner's and the Worker's logins of `local`, and answers 28P01 / 3D000
+ *   like Postgres for wrong credentials;
  * - it takes the shared lock when it sends work and keeps it while PGlite
  *   reports an open transaction, so no one sees its uncommitted rows;
+ * - each time it takes the lock it makes PGlite's one session act as its login's
+ *   role (`SET SESSION AUTHORIZATION`): PGlite's own user is a superuser, which
+ *   row-level security would not bind. Whatever role the previous holder left
+ *   behind (it may have switched itself: docs/local-stack.md) ends there;
  * - when the client goes away mid-transaction it rolls back and lets go.
  */
-export function openPgliteSession(db: PGlite, lock: Lock, credentials: Credentials): Duplex {
+export function openPgliteSession(db: PGlite, lock: Lock, local: LocalDatabase): Duplex {
   const owner = Symbol('pglite-session');
   const reader = createMessageReader();
   let phase: 'startup' | 'password' | 'ready' | 'closed' = 'startup';
   let startup: { packet: Uint8Array; user?: string; database?: string } | undefined;
   let work = Promise.resolve();
+  /** The role this connection acts as, once its password is checked. */
+  let role = '';
 
   const exec = async (bytes: Uint8Array): Promise<Uint8Array> => {
-    await lock.acquire(owner);
+    if (!lock.holds(owner)) {
+      await lock.acquire(owner);
+      // The session is idle here (the lock passes only between transactions): the role is session state.
+      const out = await db.execProtocolRaw(simpleQuery(`SET SESSION AUTHORIZATION ${quoteIdent(role)}`), {
+        syncToFs: false,
+      });
+      const error = firstError(out);
+      if (error !== undefined) {
+        lock.release(owner);
+        throw new Error(`the embedded database cannot act as role ${role}: ${error}`);
+      }
+    }
     const out = await db.execProtocolRaw(bytes);
     if (lastReadyStatus(out) === 'I') lock.release(owner);
     return out;
@@ -80,12 +97,14 @@ export function openPgliteSession(db: PGlite, lock: Lock, credentials: Credentia
       } else if (phase === 'password') {
         const msg = reader.next(true);
         if (!msg) return;
-        if (msg.type !== 'p' || startup?.user !== credentials.user || parseCString(msg.body) !== credentials.password) {
+        const login = [local.owner, local.worker].find((l) => l.user === startup?.user);
+        if (!startup || msg.type !== 'p' || !login || parseCString(msg.body) !== login.password) {
           return refuse('28P01', `password authentication failed for user "${startup?.user ?? ''}"`);
         }
-        if (startup.database !== credentials.database) {
+        if (startup.database !== local.database) {
           return refuse('3D000', `database "${startup.database}" does not exist`);
         }
+        role = login.user;
         phase = 'ready';
         stream.push(await exec(startup.packet));
       } else if (phase === 'ready') {

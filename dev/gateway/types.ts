@@ -1,6 +1,26 @@
 import type { Duplex } from 'node:stream';
 import type { ClientConfig } from 'pg';
 
+/** A login: a connection string's user and password. */
+export interface Login {
+  user: string;
+  password: string;
+}
+
+/**
+ * The local database and its roles, as on Neon after the README's deploy
+ * steps: the tables' `owner` (it runs the migrations, over the direct URL),
+ * the application role `appRole` (NOLOGIN; what the migrations grant to and
+ * the policies name), and the Worker's login role `worker`, a member of it
+ * that owns nothing and does not bypass row-level security.
+ */
+export interface LocalDatabase {
+  database: string;
+  owner: Login;
+  worker: Login;
+  appRole: string;
+}
+
 /** Where a connection goes: Neon routes hosts ending in `-pooler` through PgBouncer. */
 export type Route = 'pooler' | 'direct';
 

@@ -104,6 +104,20 @@ export function syncMessage(): Uint8Array {
   return message('S', new Uint8Array(0));
 }
 
+/** The message (`M` field) of the first ErrorResponse in a chunk of server output, if there is one. */
+export function firstError(out: Uint8Array): string | undefined {
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  for (let at = 0; at + 5 <= out.length;) {
+    const length = view.getInt32(at + 1);
+    if (out[at] === 0x45 /* E */) {
+      const fields = new TextDecoder().decode(out.subarray(at + 5, at + 1 + length)).split('\0');
+      return fields.find((field) => field.startsWith('M'))?.slice(1) ?? 'unknown error';
+    }
+    at += 1 + length;
+  }
+  return undefined;
+}
+
 /**
  * The transaction status of the LAST ReadyForQuery in a chunk of server output
  * ('I' idle, 'T' in transaction, 'E' failed transaction), or undefined when the

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createConnection } from 'node:net';
-import type { Credentials } from '../gateway/pglite-session.ts';
-import type { Upstream } from '../gateway/types.ts';
+import type { LocalDatabase, Upstream } from '../gateway/types.ts';
 import { findPostgresBinaries, missingBinariesMessage } from './binaries.ts';
 import { onFreePort, spawnUntilReady, unprivilegedUser, type Daemon } from './process.ts';
 
@@ -36,13 +35,23 @@ function preparedStatementSettings(pgbouncer: string): string[] {
   const [major, minor] = version ? [Number(version[1]), Number(version[2])] : [0, 0];
   return major > 1 || (major === 1 && minor >= 21) ? ['max_prepared_statements = 0'] : [];
 }
+/** A name as a quoted SQL identifier. */
+const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+/** A string as a SQL literal. */
+const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
 /**
  * A private PostgreSQL (initdb in a temporary folder, loopback only, a free
  * port) with PgBouncer in transaction mode in front, as Neon's pooler is.
  * Everything lives in one temporary folder that stop() removes.
+ *
+ * The roles of `local`, as the README's deploy steps leave them on Neon: the
+ * owner owns the database (it runs the migrations); the application role
+ * exists already (the migrations then skip creating it, so the owner needs no
+ * CREATEROLE); the Worker's login role is a member of it and owns nothing.
+ * PgBouncer knows both logins.
  */
-export async function startPostgres(credentials: Credentials, poolSize = DEFAULT_POOL_SIZE): Promise<PostgresUpstream> {
+export async function startPostgres(local: LocalDatabase, poolSize = DEFAULT_POOL_SIZE): Promise<PostgresUpstream> {
   const { binaries, missing } = findPostgresBinaries();
   if (!binaries) throw new Error(missingBinariesMessage(missing));
   const user = unprivilegedUser();
@@ -112,13 +121,18 @@ export async function startPostgres(credentials: Credentials, poolSize = DEFAULT
       database: 'postgres',
     });
     await admin.connect();
-    await admin.query(`CREATE ROLE ${credentials.user} LOGIN PASSWORD '${credentials.password.replace(/'/g, "''")}'`);
-    await admin.query(`CREATE DATABASE ${credentials.database} OWNER ${credentials.user}`);
+    const { owner, worker, appRole, database } = local;
+    await admin.query(`CREATE ROLE ${ident(owner.user)} LOGIN PASSWORD ${literal(owner.password)}`);
+    await admin.query(`CREATE DATABASE ${ident(database)} OWNER ${ident(owner.user)}`);
+    await admin.query(`CREATE ROLE ${ident(appRole)} NOLOGIN`);
+    await admin.query(
+      `CREATE ROLE ${ident(worker.user)} LOGIN PASSWORD ${literal(worker.password)} IN ROLE ${ident(appRole)}`,
+    );
     await admin.end();
 
     const ini = join(dir, 'pgbouncer.ini');
     const users = join(dir, 'userlist.txt');
-    writeFileSync(users, `"${credentials.user}" "${credentials.password}"\n`);
+    writeFileSync(users, [owner, worker].map(({ user, password }) => `"${user}" "${password}"\n`).join(''));
     own(users);
     const writeIni = (pgbouncerPort: number) =>
       writeFileSync(

@@ -12,17 +12,17 @@ let dialect: PgDialect | undefined;
  * visible to the statements after the wait.
  *
  * It sends plain text and parameters through the request's Neon client
- * (`db.$client`), so a client that adds statements of its own to every
- * transaction (a transaction-local setting, say) applies to batches too.
+ * (`db.$client`), so the request's owner (set transaction-locally ahead of
+ * every transaction by `ownedClient`) applies to batches too.
  * Drizzle's own `db.batch` is not used: it does not fill `sql.placeholder`s.
  */
 export async function runBatch(db: Drizzle, statements: SQL[]): Promise<Record<string, unknown>[][]> {
   const client = db.$client;
   if (typeof client.transaction !== 'function') throw new Error('a batch needs the Neon HTTP client');
   dialect ??= new PgDialect();
-  const queries = statements.map((statement) => {
-    const { sql, params } = dialect!.sqlToQuery(statement);
-    return client.query(sql, params);
-  });
-  return client.transaction(queries) as Promise<Record<string, unknown>[][]>;
+  const queries = statements.map((statement) => dialect!.sqlToQuery(statement));
+  // The function form: a client that prepends a statement of its own (ownedClient) can build the whole batch.
+  return client.transaction((txn) => queries.map(({ sql, params }) => txn.query(sql, params))) as Promise<
+    Record<string, unknown>[][]
+  >;
 }

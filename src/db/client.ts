@@ -1,4 +1,9 @@
-import { neon, type NeonQueryFunction } from '@neondatabase/serverless';
+import {
+  neon,
+  type HTTPQueryOptions,
+  type HTTPTransactionOptions,
+  type NeonQueryFunction,
+} from '@neondatabase/serverless';
 import { drizzle, type NeonHttpDatabase } from 'drizzle-orm/neon-http';
 import { settingsOf, type Env } from '../env.ts';
 import { ProblemError } from '../lib/problem.ts';
@@ -85,16 +90,77 @@ export function databaseHandle(env: Env, run: RunStatement) {
 
 export type Database = ReturnType<typeof databaseHandle>;
 
+/** How a request's database handle is opened. */
+export interface OpenOptions {
+  /**
+   * The owner every statement runs for (row-level security: see `ownedClient`),
+   * read when the handle's first statement runs: the handle is made before
+   * identity runs. Undefined, or returning undefined: statements run with no
+   * owner set (public routes, the cron cleanup), which under row-level security
+   * means no row of any owner.
+   */
+  owner?: () => string | undefined;
+  /** Work that may finish after the response (the WebSocket variant ends its pool there). */
+  waitUntil?: (promise: Promise<unknown>) => void;
+}
+
 /**
  * The request's database: a Drizzle client over Neon's HTTP driver, made per
  * request (Workers forbid I/O objects shared between requests, and HTTP holds
- * no connection, so this is cheap), its fetches bound to the request's deadline.
+ * no connection, so this is cheap), its fetches bound to the request's deadline,
+ * every statement run for the request's owner.
  */
-export function openDatabase(env: Env): Database {
+export function openDatabase(env: Env, { owner }: OpenOptions = {}): Database {
   let db: Drizzle | undefined;
-  return databaseHandle(env, (statement, signal) =>
-    statement((db ??= drizzle({ client: neon(env.DATABASE_URL, { fetchOptions: { signal } }) }))),
-  );
+  return databaseHandle(env, (statement, signal) => {
+    if (!db) {
+      const sql = neon(env.DATABASE_URL, { fetchOptions: { signal } });
+      const who = owner?.();
+      db = drizzle({ client: who === undefined ? sql : ownedClient(sql, who) });
+    }
+    return statement(db);
+  });
+}
+
+/** Makes the caller's owner id the transaction's `app.user_id`, which every row-level security policy reads. */
+export const SET_OWNER_SQL = "select set_config('app.user_id', $1, true)";
+
+type NeonHttp = NeonQueryFunction<false, false>;
+
+/**
+ * Neon's HTTP client with every statement run for `owner`: `query()` sends
+ * ONE transaction, `set_config('app.user_id', owner, true)` then the statement,
+ * and answers the statement's result; `transaction(fn)` puts the setting ahead
+ * of the batch's statements and drops its result. Drizzle calls `query()` for
+ * every statement, so every query gets it unchanged, and it is still one HTTP
+ * round trip. The setting lasts until the transaction ends: PgBouncer in
+ * transaction mode may give the next transaction another server connection,
+ * and nothing of this one's setting goes with it. (Not a CTE: a CTE's
+ * set_config has no order relative to the policy checks of the statement.)
+ * The tagged-template form is refused: nothing here uses it, and it would
+ * bypass the setting.
+ */
+export function ownedClient(sql: NeonHttp, owner: string): NeonHttp {
+  // Per-statement options (drizzle asks for arrayMode and fullResults) make the modes vary: type them loosely.
+  const base = sql as unknown as NeonQueryFunction<boolean, boolean>;
+  const setOwner = () => base.query(SET_OWNER_SQL, [owner]);
+  const query = (text: string, params?: unknown[], opts?: HTTPQueryOptions<boolean, boolean>) =>
+    base.transaction([setOwner(), base.query(text, params, opts)]).then((results) => results[1]);
+  const transaction = (queries: unknown, opts?: HTTPTransactionOptions<boolean, boolean>) => {
+    // An array would hold this client's query() calls, each already its own transaction: only the function form composes.
+    if (typeof queries !== 'function')
+      throw new Error("the owner's client batches only transaction((txn) => [txn.query(...), ...])");
+    const statements = (queries as (txn: typeof base) => ReturnType<typeof base.query>[])(base);
+    return base.transaction([setOwner(), ...statements], opts).then((results) => results.slice(1));
+  };
+  const template = () => {
+    throw new Error("the owner's client runs statements through query() only");
+  };
+  return Object.assign(template, {
+    query,
+    transaction,
+    unsafe: (raw: string) => sql.unsafe(raw),
+  }) as unknown as NeonHttp;
 }
 
 /**

@@ -1,10 +1,7 @@
 import { Pool } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-serverless';
 import type { Env } from '../env.ts';
-import { databaseHandle, type Database, type Drizzle } from './client.ts';
-
-/** What a request offers for work that must outlive its response (`ctx.waitUntil`). */
-export type WaitUntil = (promise: Promise<unknown>) => void;
+import { databaseHandle, SET_OWNER_SQL, type Database, type Drizzle, type OpenOptions } from './client.ts';
 
 /**
  * The request's database over Neon's WebSocket `Pool` instead of SQL over HTTP:
@@ -18,23 +15,45 @@ export type WaitUntil = (promise: Promise<unknown>) => void;
  * inside the request, on its first query, and ended right after that query
  * through `waitUntil` (the response does not wait for the goodbye). Each pool
  * therefore opens one connection: WebSocket upgrade, Postgres startup,
- * SCRAM authentication (two round trips), then the query. The deadline, the
- * stats, retries and problems are `databaseHandle`'s, as on HTTP.
+ * SCRAM authentication (two round trips), then the work. With an owner, the
+ * work is a transaction on that connection: BEGIN, the owner's setting (as
+ * on HTTP, transaction-local), the statement, COMMIT, each its own round trip
+ * (the wire protocol without pipelining). The deadline, the stats, retries and
+ * problems are `databaseHandle`'s, as on HTTP. Batches (keyed writes) need the
+ * HTTP client and are refused here, as before.
  *
  * `stats.roundTrips` counts statements (what the handlers asked for), as on
  * HTTP; the gateway's counters show the wire's round trips.
  */
-export function openWsDatabase(env: Env, waitUntil: WaitUntil): Database {
+export function openWsDatabase(env: Env, { waitUntil, owner }: Required<OpenOptions>): Database {
   // One pool for one statement, ended (in the background) whatever the outcome.
   return databaseHandle(env, async (statement, signal, timeoutMs) => {
     const pool = new Pool({ connectionString: env.DATABASE_URL, max: 1, connectionTimeoutMillis: timeoutMs });
     // Swallowed here: a broken idle connection must not become an unhandled error after the response.
     pool.on('error', () => undefined);
     try {
+      const who = owner();
       // drizzle's neon-serverless and neon-http builders share the query API the handlers use
       // (select/insert/update/delete/execute, results as rows); only the driver types differ.
-      const db = drizzle({ client: pool }) as unknown as Drizzle;
-      return await raceAbort(statement(db), signal);
+      if (who === undefined) return await raceAbort(statement(drizzle({ client: pool }) as unknown as Drizzle), signal);
+      const work = async () => {
+        const client = await pool.connect();
+        try {
+          await client.query('begin');
+          try {
+            await client.query(SET_OWNER_SQL, [who]);
+            const result = await statement(drizzle({ client }) as unknown as Drizzle);
+            await client.query('commit');
+            return result;
+          } catch (err) {
+            await client.query('rollback').catch(() => undefined);
+            throw err;
+          }
+        } finally {
+          client.release();
+        }
+      };
+      return await raceAbort(work(), signal);
     } finally {
       waitUntil(pool.end().catch(() => undefined));
     }

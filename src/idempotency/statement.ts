@@ -43,6 +43,11 @@ const writtenHere = sql`${idempotencyKeys}.xmin = pg_current_xact_id()::xid`;
  * committed, so the loser of a race replays the winner in the same round trip.
  * An empty response is never seen by anyone else: step 2 fills it before the
  * transaction commits.
+ *
+ * A key is its owner's: the owner column takes the transaction's setting (so
+ * the conflict target is the owner's own key), and row-level security shows
+ * only the owner's keys, so another owner's same key is another row, neither
+ * replayed nor blocking.
  */
 export async function executeKeyed(
   db: Drizzle,
@@ -51,7 +56,7 @@ export async function executeKeyed(
   const thisKey = sql`${idempotencyKeys.scope} = ${scope} and ${idempotencyKeys.key} = ${key}`;
   const [, , [row]] = (await runBatch(db, [
     sql`insert into ${idempotencyKeys} (scope, key, request_hash, response) values (${scope}, ${key}, ${hash}, '')
-        on conflict (scope, key) do update set request_hash = excluded.request_hash, response = '', created_at = now() where ${expired}`,
+        on conflict (owner, scope, key) do update set request_hash = excluded.request_hash, response = '', created_at = now() where ${expired}`,
     sql`with claimed as (select 1 from ${idempotencyKeys} where ${thisKey} and ${writtenHere}), effect as (${effect})
         update ${idempotencyKeys} set response = (${response}) where ${thisKey} and exists (select 1 from claimed)`,
     sql`select ${writtenHere} as created, request_hash, response from ${idempotencyKeys} where ${thisKey}`,

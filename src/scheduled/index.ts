@@ -27,7 +27,7 @@ export const CLEANUP_JOBS: Record<string, CleanupJob> = {
   'expired-idempotency-keys': (db, batchRows) => db.query((d) => deleteExpiredKeys(d, batchRows), { idempotent: true }),
 };
 
-/** Runs one job within `bounds`; each batch is its own request-sized handle, with its own deadline. */
+/** Runs one job within `bounds`; each batch is its own request-sized handle, with its own deadline and no owner. */
 export async function runCleanup(
   env: Env,
   job: CleanupJob,

@@ -1,7 +1,10 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { TestProject } from 'vitest/node';
 import { startStack, type Backend } from '../../dev/stack.ts';
+import { neon } from '@neondatabase/serverless';
 import { applyMigrations } from '../../dev/migrations.ts';
+import { useLocalGateway } from '../../src/db/local-gateway.ts';
+import { SCRATCH_SCHEMA } from '../support/driver.ts';
 import { startOutageControl } from './outage-control.ts';
 
 declare module 'vitest' {
@@ -9,8 +12,10 @@ declare module 'vitest' {
     backend: Backend;
     gatewayUrl: string;
     gatewayAddress: string;
+    /** The Worker's DATABASE_URL: its login role, pooled; row-level security applies. */
     databaseUrl: string;
-    directUrl: string;
+    /** The tables' owner, direct: migrations, and tests that set up or inspect rows of any owner. */
+    ownerUrl: string;
     /** host:port of a TCP server that accepts connections and never answers (deadline tests). */
     blackholeAddress: string;
     /** Where tests in workerd get outage proxies in front of the gateway (test/support/outage-link.ts). */
@@ -22,12 +27,14 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const backend = (process.env.TEST_UPSTREAM ?? 'embedded') as Backend;
   const stack = await startStack({ backend, port: 0, dataDir: 'memory' });
-  await applyMigrations(stack.directUrl, { localGateway: stack.gatewayAddress });
+  await applyMigrations(stack.ownerUrl, { localGateway: stack.gatewayAddress });
+  useLocalGateway(stack.gatewayAddress);
+  await neon(stack.ownerUrl).query(`create schema if not exists ${SCRATCH_SCHEMA}`);
   project.provide('backend', stack.backend);
   project.provide('gatewayUrl', stack.gatewayUrl);
   project.provide('gatewayAddress', stack.gatewayAddress);
   project.provide('databaseUrl', stack.databaseUrl);
-  project.provide('directUrl', stack.directUrl);
+  project.provide('ownerUrl', stack.ownerUrl);
   const held = new Set<Socket>();
   const blackhole = createServer((socket) => {
     held.add(socket);

@@ -1,14 +1,17 @@
 import { NeonDbError, neon, Pool } from '@neondatabase/serverless';
 import { describe, expect, it } from 'vitest';
-import { scratchTable } from './driver.ts';
+import { SCRATCH_SCHEMA, scratchName, scratchTable } from './driver.ts';
 
 /**
  * Driver conformance: what the unmodified Neon driver must get from whatever
  * stands in for Neon (the gateway over either upstream). Shared by the Node
  * and the workerd suites so both runtimes check the same behaviour.
+ * `databaseUrl` is the Worker's (pooled); statements that make tables use
+ * `ownerUrl` (the tables' owner: the Worker's role may not create any).
  */
-export function driverConformance(databaseUrl: () => string) {
+export function driverConformance(databaseUrl: () => string, ownerUrl: () => string) {
   const sql = () => neon(databaseUrl());
+  const owner = () => neon(ownerUrl());
 
   describe('HTTP queries: types', () => {
     it("round-trips the common types with the driver's own parsers", async () => {
@@ -45,7 +48,7 @@ export function driverConformance(databaseUrl: () => string) {
   describe('HTTP transactions (batches)', () => {
     it('commits together and rolls back entirely when one statement fails', async () => {
       const table = scratchTable('batch');
-      const db = sql();
+      const db = owner();
       await db.query(`create table ${table} (id int primary key)`);
       const results = await db.transaction([
         db.query(`insert into ${table} values (1)`),
@@ -60,7 +63,7 @@ export function driverConformance(databaseUrl: () => string) {
 
     it('honours read-only (25006) and the isolation level', async () => {
       const table = scratchTable('ro');
-      const db = sql();
+      const db = owner();
       await db.query(`create table ${table} (id int)`);
       await expect(
         db.transaction([db.query(`insert into ${table} values (1)`)], { readOnly: true }),
@@ -79,11 +82,11 @@ export function driverConformance(databaseUrl: () => string) {
 
   describe('errors arrive as NeonDbError with Postgres fields', () => {
     it('23505 unique violation with constraint, table and detail', async () => {
-      const table = scratchTable('uniq');
-      const db = sql();
-      await db.query(`create table ${table} (id int constraint ${table}_pk primary key)`);
-      await db.query(`insert into ${table} values (1)`);
-      const err = await db.query(`insert into ${table} values (1)`).catch((e) => e);
+      const table = scratchName('uniq');
+      const db = owner();
+      await db.query(`create table ${SCRATCH_SCHEMA}.${table} (id int constraint ${table}_pk primary key)`);
+      await db.query(`insert into ${SCRATCH_SCHEMA}.${table} values (1)`);
+      const err = await db.query(`insert into ${SCRATCH_SCHEMA}.${table} values (1)`).catch((e) => e);
       expect(err).toBeInstanceOf(NeonDbError);
       expect(err).toMatchObject({
         code: '23505',
@@ -119,7 +122,7 @@ export function driverConformance(databaseUrl: () => string) {
   describe('WebSocket Pool and Client', () => {
     it('runs BEGIN / COMMIT / ROLLBACK and ends promptly', async () => {
       const table = scratchTable('ws');
-      const pool = new Pool({ connectionString: databaseUrl() });
+      const pool = new Pool({ connectionString: ownerUrl() });
       // After end(), workerd reports the closed socket of an ended client as an error event; nothing is lost by then.
       pool.on('error', () => undefined);
       const client = await pool.connect();

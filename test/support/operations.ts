@@ -8,6 +8,14 @@ export interface Operation {
   contentType?: string;
   /** Whether the document says the operation needs credentials. */
   secured: boolean;
+  /** The path as the document writes it, e.g. `/todos/{id}`. */
+  template: string;
+  /** Names of the parameters it declares, by where they go (`path`, `query`, `header`), lower-cased for headers. */
+  parameters: Record<string, string[]>;
+  /** Every media type it answers a success (2xx) with. */
+  successTypes: string[];
+  /** Every media type its request body may have. */
+  bodyTypes: string[];
 }
 
 const SAMPLE_BODIES: Record<string, string> = { 'application/json': '{"text":"x"}', 'text/csv': 'text\nx\n' };
@@ -23,11 +31,24 @@ export function operationsOf(document: {
       .map(([method, operation]) => {
         const contentType = Object.keys(operation.requestBody?.content ?? {})[0];
         const security = (operation.security ?? document.security ?? []) as unknown[];
+        const parameters: Record<string, string[]> = {};
+        for (const p of (operation.parameters ?? []) as { in: string; name: string }[]) {
+          (parameters[p.in] ??= []).push(p.in === 'header' ? p.name.toLowerCase() : p.name);
+        }
+        const successTypes = Object.entries(
+          (operation.responses ?? {}) as Record<string, { content?: Record<string, unknown> }>,
+        )
+          .filter(([status]) => status.startsWith('2'))
+          .flatMap(([, response]) => Object.keys(response.content ?? {}));
         return {
           method: method.toUpperCase(),
           path: template.replace(/\{[^}]+\}/g, '1'),
           ...(contentType ? { contentType, body: SAMPLE_BODIES[contentType] ?? '' } : {}),
           secured: security.some((requirement) => Object.keys(requirement as object).length > 0),
+          template,
+          parameters,
+          successTypes: [...new Set(successTypes)],
+          bodyTypes: Object.keys(operation.requestBody?.content ?? {}),
         };
       }),
   );

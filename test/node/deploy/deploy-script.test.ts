@@ -102,6 +102,13 @@ describe('the settings a deploy needs', () => {
     );
   });
 
+  it("refuses a Worker that would log in as the tables' owner, the role that migrates", () => {
+    const asOwner = POOLED.replace('//app:', '//owner:');
+    expect(() => readSettings({ DATABASE_URL: asOwner, DIRECT_DATABASE_URL: DIRECT }, dryRun)).toThrow(
+      "cannot deploy: DATABASE_URL logs in as owner, the role of DIRECT_DATABASE_URL (the tables' owner): give the Worker its own login role, a member of todo_app, and put that role's pooled URL in DATABASE_URL",
+    );
+  });
+
   it('needs the Cloudflare token and account under CI, and both URLs, for a real deploy', () => {
     expect(() => readSettings({ CI: 'true' }, { dryRun: false })).toThrow(
       'cannot deploy: CLOUDFLARE_API_TOKEN is not set (CI cannot log in interactively); CLOUDFLARE_ACCOUNT_ID is not set (CI cannot log in interactively); DATABASE_URL is not set; DIRECT_DATABASE_URL is not set',

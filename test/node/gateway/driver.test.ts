@@ -4,4 +4,7 @@ import { useTestGateway } from '../../support/driver.ts';
 
 // The Neon driver on Node (ws for WebSockets), against the gateway.
 beforeAll(() => useTestGateway(inject('gatewayAddress')));
-driverConformance(() => inject('databaseUrl'));
+driverConformance(
+  () => inject('databaseUrl'),
+  () => inject('ownerUrl'),
+);

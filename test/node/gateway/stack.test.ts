@@ -2,13 +2,15 @@ import { neon, Pool } from '@neondatabase/serverless';
 import { eq, sql as dsql } from 'drizzle-orm';
 import { drizzle as httpDrizzle } from 'drizzle-orm/neon-http';
 import { drizzle as wsDrizzle } from 'drizzle-orm/neon-serverless';
-import { integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { integer, pgSchema, text } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startStack, type Stack } from '../../../dev/stack.ts';
-import { scratchTable, useTestGateway } from '../../support/driver.ts';
+import { LOCAL_DATABASE, localUrl, startStack, type Stack } from '../../../dev/stack.ts';
+import { SCRATCH_SCHEMA, scratchName, scratchTable, useTestGateway } from '../../support/driver.ts';
 
 const gatewayUrl = () => inject('gatewayUrl');
 const databaseUrl = () => inject('databaseUrl');
+/** The tables' owner: tests that make tables of their own (the Worker's role may not). */
+const ownerUrl = () => inject('ownerUrl');
 const backend = inject('backend');
 
 beforeAll(() => useTestGateway(inject('gatewayAddress')));
@@ -33,12 +35,15 @@ describe('concurrency', () => {
 });
 
 describe('Drizzle on both Neon drivers', () => {
-  const table = scratchTable('drz');
-  const items = pgTable(table, { id: integer('id').primaryKey(), label: text('label').notNull() });
+  const name = scratchName('drz');
+  const items = pgSchema(SCRATCH_SCHEMA).table(name, {
+    id: integer('id').primaryKey(),
+    label: text('label').notNull(),
+  });
 
   it('neon-http: insert, select, update, delete and db.batch', async () => {
-    const db = httpDrizzle({ client: neon(databaseUrl()) });
-    await db.execute(dsql.raw(`create table ${table} (id int primary key, label text not null)`));
+    const db = httpDrizzle({ client: neon(ownerUrl()) });
+    await db.execute(dsql.raw(`create table ${SCRATCH_SCHEMA}.${name} (id int primary key, label text not null)`));
     await db.insert(items).values([
       { id: 1, label: 'a' },
       { id: 2, label: 'b' },
@@ -57,7 +62,7 @@ describe('Drizzle on both Neon drivers', () => {
   });
 
   it('neon-serverless: db.transaction commits, and rolls back on error', async () => {
-    const pool = new Pool({ connectionString: databaseUrl() });
+    const pool = new Pool({ connectionString: ownerUrl() });
     const db = wsDrizzle({ client: pool });
     try {
       await db.transaction(async (tx) => {
@@ -100,9 +105,9 @@ describe.runIf(backend === 'postgres')('PgBouncer in transaction mode (postgres 
 describe.runIf(backend === 'embedded')('PGlite transaction serialisation (embedded upstream only)', () => {
   it("hides one client's uncommitted rows from another, and an HTTP query is not swallowed by that transaction", async () => {
     const table = scratchTable('iso');
-    const sql = neon(databaseUrl());
+    const sql = neon(ownerUrl());
     await sql.query(`create table ${table} (id int)`);
-    const pool = new Pool({ connectionString: databaseUrl() });
+    const pool = new Pool({ connectionString: ownerUrl() });
     const a = await pool.connect();
     try {
       await a.query('BEGIN');
@@ -122,9 +127,9 @@ describe.runIf(backend === 'embedded')('PGlite transaction serialisation (embedd
 
   it('rolls back the open transaction of a client that disconnects, and lets others go on', async () => {
     const table = scratchTable('gone');
-    const sql = neon(databaseUrl());
+    const sql = neon(ownerUrl());
     await sql.query(`create table ${table} (id int)`);
-    const pool = new Pool({ connectionString: databaseUrl() });
+    const pool = new Pool({ connectionString: ownerUrl() });
     const a = await pool.connect();
     await a.query('BEGIN');
     await a.query(`insert into ${table} values (1)`);
@@ -132,6 +137,58 @@ describe.runIf(backend === 'embedded')('PGlite transaction serialisation (embedd
     await pool.end();
     expect(await sql.query(`select count(*)::int as n from ${table}`)).toEqual([{ n: 0 }]);
   });
+});
+
+describe("roles: the tables' owner and the Worker's login role", () => {
+  const whoAmI = 'select current_user as role';
+  it.each([
+    ['the owner', LOCAL_DATABASE.owner],
+    ["the Worker's login role", LOCAL_DATABASE.worker],
+  ])('%s reaches the database as itself through both routes, over HTTP and WebSocket', async (_, login) => {
+    for (const route of ['pooler', 'direct'] as const) {
+      const url = localUrl(login, route);
+      expect(await neon(url).query(whoAmI)).toEqual([{ role: login.user }]);
+      const pool = new Pool({ connectionString: url, max: 1 });
+      try {
+        expect((await pool.query(whoAmI)).rows).toEqual([{ role: login.user }]);
+      } finally {
+        await pool.end();
+      }
+    }
+  });
+
+  // On Postgres only a superuser's session may switch its authorization; the Worker's role is not one.
+  it.runIf(backend === 'postgres')("refuses the Worker's role a switch to another role", async () => {
+    await expect(neon(databaseUrl()).query('set session authorization postgres')).rejects.toMatchObject({
+      code: '42501',
+    });
+    await expect(neon(databaseUrl()).query(`set role ${LOCAL_DATABASE.owner.user}`)).rejects.toMatchObject({
+      code: '42501',
+    });
+  });
+
+  // PGlite's one session authenticated as its superuser, so a client can switch itself to it (docs/local-stack.md):
+  // the gateway cannot stop that, but it puts each connection's own role back whenever the session passes to it.
+  it.runIf(backend === 'embedded')(
+    "runs each transaction as its own connection's role, whatever the one before it switched to",
+    async () => {
+      const pool = new Pool({ connectionString: databaseUrl(), max: 1 });
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('SET SESSION AUTHORIZATION postgres');
+        expect((await client.query(whoAmI)).rows).toEqual([{ role: 'postgres' }]);
+        // Queued behind that transaction, then each run as its own login.
+        const queued = Promise.all([neon(databaseUrl()).query(whoAmI), neon(ownerUrl()).query(whoAmI)]);
+        await client.query('COMMIT');
+        expect(await queued).toEqual([[{ role: LOCAL_DATABASE.worker.user }], [{ role: LOCAL_DATABASE.owner.user }]]);
+        expect((await client.query(whoAmI)).rows).toEqual([{ role: LOCAL_DATABASE.worker.user }]);
+      } finally {
+        client.release();
+        await pool.end();
+      }
+    },
+  );
 });
 
 describe('the gateway itself', () => {

@@ -52,7 +52,7 @@ const writeCsv = (content: string) => {
 };
 
 const marker = () => `cli-${crypto.randomUUID().slice(0, 8)}`;
-const rowsStartingWith = (prefix: string) => rowsOf(inject('databaseUrl'), prefix);
+const rowsStartingWith = (prefix: string) => rowsOf(inject('ownerUrl'), prefix);
 /** A file of `count` rows, each with a distinct text, some of them tricky. */
 function generated(prefix: string, count: number) {
   const texts = Array.from({ length: count }, (_, i) =>

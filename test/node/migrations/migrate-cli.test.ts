@@ -16,7 +16,7 @@ function migrate(env: Record<string, string | undefined>) {
 
 describe('npm run db:migrate when it fails', { timeout: 60_000 }, () => {
   it('names the database, the driver error and its SQLSTATE for a wrong password, and never prints the password', () => {
-    const direct = new URL(inject('directUrl'));
+    const direct = new URL(inject('ownerUrl'));
     direct.password = ENCODED;
     const { status, out, stderr } = migrate({ DATABASE_URL: direct.toString(), NEON_LOCAL_GATEWAY: inject('gatewayAddress') });
     expect(status).toBe(1);

@@ -8,7 +8,7 @@ import ws from 'ws';
 import { applyMigrations, readMigrations, NO_TRANSACTION_MARKER } from '../../../dev/migrations.ts';
 import { useLocalGateway } from '../../../src/db/local-gateway.ts';
 
-const url = inject('directUrl');
+const url = inject('ownerUrl');
 const localGateway = inject('gatewayAddress');
 const folders: string[] = [];
 afterAll(() => { for (const f of folders) rmSync(f, { recursive: true, force: true }); });
@@ -93,11 +93,20 @@ describe('the migrator', () => {
       .toThrow('0000_x.sql is marked no-transaction but controls a transaction itself');
   });
 
-  it("reads the project's migrations: 0002's index is built concurrently, outside the transaction", () => {
+  it("reads the project's migrations: 0002's and 0004's indexes are built concurrently, outside the transaction", () => {
     const migrations = readMigrations();
     expect(migrations.map((m) => [m.tag, m.transactional])).toEqual([
       ['0000_init', true], ['0001_list_indexes_match_order', true], ['0002_keys_created_at', false],
+      ['0003_ownership', true], ['0004_owner_list_indexes', false],
     ]);
     expect(migrations[2]!.statements.join('\n')).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS "idempotency_keys_created_at_idx"');
+    expect(migrations[4]!.statements.join('\n')).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS "todos_owner_created_id_idx"');
+  });
+
+  it("puts no password in the project's migrations", () => {
+    const code = (statement: string) => statement.split('\n').filter((line) => !line.trim().startsWith('--')).join('\n');
+    const sql = readMigrations().flatMap((m) => m.statements.map(code)).join('\n');
+    expect(sql).toMatch(/CREATE ROLE todo_app NOLOGIN/);
+    expect(sql).not.toMatch(/PASSWORD|\bLOGIN\b/i);
   });
 });

@@ -1,76 +1,94 @@
 import { readFileSync } from 'node:fs';
-import { neonConfig, Pool } from '@neondatabase/serverless';
+import { neon, neonConfig, Pool } from '@neondatabase/serverless';
 import ws from 'ws';
 import { describe, expect, inject, it } from 'vitest';
+import { LOCAL_DATABASE } from '../../../dev/stack.ts';
+import { SET_OWNER_SQL } from '../../../src/db/client.ts';
 import { useLocalGateway } from '../../../src/db/local-gateway.ts';
 
-// The README's runbook for DATABASE_URL ("Rotating DATABASE_URL without an outage"): the grants the
-// Worker's role needs today. Kept here verbatim, and the README is checked to say the same.
-export const WORKER_ROLE_SQL = `CREATE ROLE todo_worker NOLOGIN;
-GRANT USAGE ON SCHEMA public TO todo_worker;
-GRANT SELECT, INSERT, UPDATE, DELETE ON todos, idempotency_keys TO todo_worker;
-ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO todo_worker;
-ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE ON SEQUENCES TO todo_worker;`;
+// The README's SQL for the Worker's login role (Deploying, and the rotation runbook): the migrations made
+// the application role and gave it every grant and policy, so a login role needs only to be a member.
+export const LOGIN_ROLE_SQL = "CREATE ROLE todo_worker LOGIN PASSWORD '<password>' IN ROLE todo_app;";
 
-/** Every kind of statement the Worker runs (src/todos/queries.ts, src/idempotency/), as the role. */
+/** Every kind of statement the Worker runs (src/todos/queries.ts, src/idempotency/), as its role, for one owner. */
 const WORKER_STATEMENTS = [
   `INSERT INTO todos (text) VALUES ('as the worker') RETURNING id`,
   `SELECT id, text, done FROM todos ORDER BY created_at DESC, id DESC LIMIT 1`,
   `UPDATE todos SET done = true, updated_at = greatest(now(), updated_at + interval '1 microsecond') WHERE text = 'as the worker' RETURNING id`,
   `INSERT INTO idempotency_keys (scope, key, request_hash, response) VALUES ('s', 'k', 'h', '')
-     ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, response = '', created_at = now() WHERE idempotency_keys.created_at < now() - interval '24 hours'`,
+     ON CONFLICT (owner, scope, key) DO UPDATE SET request_hash = excluded.request_hash, response = '', created_at = now() WHERE idempotency_keys.created_at < now() - interval '24 hours'`,
+  `UPDATE idempotency_keys SET response = '{}' WHERE scope = 's' AND key = 'k'`,
   `SELECT idempotency_keys.xmin = pg_current_xact_id()::xid AS created, response FROM idempotency_keys WHERE scope = 's' AND key = 'k'`,
-  `DELETE FROM idempotency_keys WHERE (scope, key) IN (SELECT scope, key FROM idempotency_keys WHERE created_at < now() - interval '24 hours' ORDER BY created_at LIMIT 10)`,
+  `SELECT purge_expired_idempotency_keys(10)`,
   `DELETE FROM todos WHERE text = 'as the worker' RETURNING id`,
 ];
 
-// CREATE ROLE needs a role that may create roles: the embedded upstream's session (a superuser) may; the local
-// Postgres's owner role, like the tables' owner anywhere without CREATEROLE, may not.
-describe.runIf(inject('backend') === 'embedded')("the Worker's role (README runbook)", () => {
-  async function asOwner<T>(work: (query: (text: string) => Promise<unknown>) => Promise<T>): Promise<T> {
+/** What the Worker's role must not do, each refused for want of a privilege (42501). */
+const BEYOND = [
+  'TRUNCATE todos',
+  `DELETE FROM idempotency_keys WHERE scope = 's'`,
+  'CREATE TABLE public.mine (id int)',
+  'ALTER TABLE todos DISABLE ROW LEVEL SECURITY',
+  'DROP POLICY todos_of_owner ON todos',
+  `SET ROLE ${LOCAL_DATABASE.owner.user}`,
+];
+
+describe("the Worker's login role (README: Deploying, Rotating DATABASE_URL)", () => {
+  const gateway = () => {
     neonConfig.webSocketConstructor = ws;
     useLocalGateway(inject('gatewayAddress'));
-    const pool = new Pool({ connectionString: inject('directUrl'), max: 1 });
+  };
+  /** Runs `statements` as the Worker's role (its pooled URL) in one transaction that is rolled back; the first failure. */
+  async function asWorker(statements: string[], owner?: string): Promise<unknown> {
+    gateway();
+    const pool = new Pool({ connectionString: inject('databaseUrl'), max: 1 });
     const client = await pool.connect();
     try {
-      return await work((text) => client.query(text));
+      await client.query('BEGIN');
+      try {
+        if (owner) await client.query(SET_OWNER_SQL, [owner]);
+        for (const statement of statements) await client.query(statement);
+        return undefined;
+      } catch (err) {
+        return err;
+      } finally {
+        await client.query('ROLLBACK');
+      }
     } finally {
       client.release();
       await pool.end();
     }
   }
-  /** Runs the Worker's statements as todo_worker inside a transaction that is rolled back. */
-  const runAsWorker = (query: (text: string) => Promise<unknown>) => (async () => {
-    await query('BEGIN');
-    try {
-      await query('SET LOCAL ROLE todo_worker');
-      for (const statement of WORKER_STATEMENTS) await query(statement);
-    } finally {
-      await query('ROLLBACK');
-    }
-  })();
 
-  it('is what the README says', () => {
-    expect(readFileSync('README.md', 'utf8')).toContain(WORKER_ROLE_SQL);
+  it('is made as the README says', () => {
+    expect(readFileSync('README.md', 'utf8')).toContain(LOGIN_ROLE_SQL);
   });
 
-  // No grant on todos_id_seq: an identity column draws its value without a sequence privilege.
-  it('can run every kind of statement the Worker runs, with those grants and no more', async () => {
-    await asOwner(async (query) => {
-      for (const statement of WORKER_ROLE_SQL.split(';\n')) await query(statement);
-      await runAsWorker(query);
-      // Privileges are really checked (so the run above means something): without DELETE the cleanup and
-      // DELETE /todos/{id} fail, and nothing beyond the grants is allowed.
-      await query('REVOKE DELETE ON idempotency_keys FROM todo_worker');
-      await expect(runAsWorker(query)).rejects.toThrow('permission denied for table idempotency_keys');
-      await query('GRANT DELETE ON idempotency_keys TO todo_worker');
-      await query('BEGIN');
-      try {
-        await query('SET LOCAL ROLE todo_worker');
-        await expect(query('TRUNCATE todos')).rejects.toThrow('permission denied for table todos');
-      } finally {
-        await query('ROLLBACK');
-      }
+  it('is what that SQL makes locally: it logs in, belongs to the application role only, owns nothing and bypasses nothing', async () => {
+    gateway();
+    const owner = neon(inject('ownerUrl'));
+    const [role] = await owner.query(
+      `select rolcanlogin, rolsuper, rolbypassrls, rolcreaterole, rolcreatedb, rolinherit,
+              array(select b.rolname from pg_auth_members m join pg_roles b on b.oid = m.roleid where m.member = r.oid)::text[] as member_of,
+              (select count(*)::int from pg_class where relowner = r.oid) + (select count(*)::int from pg_proc where proowner = r.oid)
+                + (select count(*)::int from pg_namespace where nspowner = r.oid) + (select count(*)::int from pg_database where datdba = r.oid) as owns
+       from pg_roles r where rolname = $1`,
+      [LOCAL_DATABASE.worker.user],
+    );
+    expect(role).toEqual({
+      rolcanlogin: true, rolsuper: false, rolbypassrls: false, rolcreaterole: false, rolcreatedb: false, rolinherit: true,
+      member_of: [LOCAL_DATABASE.appRole], owns: 0,
     });
+    expect(await owner.query('select rolcanlogin, rolbypassrls from pg_roles where rolname = $1', [LOCAL_DATABASE.appRole])).toEqual([{ rolcanlogin: false, rolbypassrls: false }]);
+  });
+
+  it('runs every kind of statement the Worker runs, for its owner, with its membership alone', async () => {
+    expect(await asWorker(WORKER_STATEMENTS, 'token:role-test')).toBeUndefined();
+    // The same with no owner set: the first write is refused (so the run above means something).
+    expect(await asWorker(WORKER_STATEMENTS)).toMatchObject({ code: expect.stringMatching(/^(23502|23514)$/) });
+  });
+
+  it.each(BEYOND)('may not: %s', async (statement) => {
+    expect(await asWorker([statement], 'token:role-test')).toMatchObject({ code: '42501' });
   });
 });

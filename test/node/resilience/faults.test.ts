@@ -4,20 +4,27 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { applyMigrations } from '../../../dev/migrations.ts';
-import { startStack, type Stack } from '../../../dev/stack.ts';
+import { LOCAL_DATABASE, startStack, type Stack } from '../../../dev/stack.ts';
 import { SERVER_LOGIN_RETRY_SECONDS, type PostgresUpstream } from '../../../dev/upstreams/postgres.ts';
 import { startWorker, type RunningWorker } from '../../../dev/worker.ts';
 import { within } from '../../support/deadline.ts';
-import { afterSuccesses, ledgerMismatches, runLoad, type Outcome } from '../../support/load.ts';
+import { afterSuccesses, ledgerMismatches, runLoad, type LoadOwner, type Outcome } from '../../support/load.ts';
 
 // Load and faults through the real path: Node clients -> wrangler dev (workerd) -> gateway
 // -> PgBouncer (transaction mode, pool of 2) -> Postgres. Run once, in the postgres-upstream pass.
+// Clients act as two owners in turn (static tokens); the ledger is checked owner by owner.
 /** The Worker's DB_TIMEOUT_MS here: every 503 must come within it, plus the margin. */
 const DEADLINE_MS = 2000;
 /** What may come on top of a bound derived from the settings: wrangler's proxy, and two other suites on 2 cores. */
 const MARGIN_MS = 3000;
 /** Every load client has the same IP: the Worker gets a rate limit they cannot reach, so a 429 is a failure. */
 const UNREACHABLE_RATE_LIMIT = 1_000_000_000;
+/** The load's clients, in turn: two owners, each with its own static token (API_TOKENS below). */
+const OWNERS: LoadOwner[] = [
+  { owner: 'token:a', token: 'tok-a' },
+  { owner: 'token:b', token: 'tok-b' },
+];
+const owners = { owners: OWNERS };
 
 describe.runIf(inject('backend') === 'postgres')('under load and faults (postgres upstream only)', () => {
   let stack: Stack;
@@ -28,13 +35,14 @@ describe.runIf(inject('backend') === 'postgres')('under load and faults (postgre
   beforeAll(async () => {
     stack = await startStack({ backend: 'postgres', port: 0 });
     upstream = stack.upstream as PostgresUpstream;
-    await applyMigrations(stack.directUrl, { localGateway: stack.gatewayAddress });
+    await applyMigrations(stack.ownerUrl, { localGateway: stack.gatewayAddress });
     worker = await startWorker({
       vars: {
         NEON_LOCAL_GATEWAY: stack.gatewayAddress,
         DATABASE_URL: stack.databaseUrl,
         DB_TIMEOUT_MS: String(DEADLINE_MS),
         AUTH_ANONYMOUS: 'on',
+        API_TOKENS: 'a:tok-a,b:tok-b',
       },
       persistTo: state,
       rateLimit: UNREACHABLE_RATE_LIMIT,
@@ -47,7 +55,10 @@ describe.runIf(inject('backend') === 'postgres')('under load and faults (postgre
     rmSync(state, { recursive: true, force: true });
   });
 
-  const directUrl = () => `postgres://todo:todo-local@127.0.0.1:${upstream.postgresPort}/todo`;
+  // Straight to Postgres as `login`; by default the tables' owner, who sees every owner's rows.
+  const { database } = LOCAL_DATABASE;
+  const directUrl = ({ user, password } = LOCAL_DATABASE.owner) =>
+    `postgres://${user}:${password}@127.0.0.1:${upstream.postgresPort}/${database}`;
   const isProper503 = (o: Outcome) => o.status === 503 && o.retryAfter === '1';
   /** What no load may ever see: a 5xx other than a proper 503, a 429, or no answer within the client's 10 s. */
   const expectNoFailures = (outcomes: Outcome[]) => {
@@ -71,6 +82,7 @@ describe.runIf(inject('backend') === 'postgres')('under load and faults (postgre
       durationMs: 60_000,
       tag,
       until: recovered.underWay,
+      ...owners,
       onOutcome: (o) => {
         started.onOutcome(o);
         recovered.onOutcome(o);
@@ -81,11 +93,20 @@ describe.runIf(inject('backend') === 'postgres')('under load and faults (postgre
 
   it('serves 64 concurrent clients for 15 s with no 5xx, and the table equals what clients were told', async () => {
     const tag = `load-${Date.now()}`;
-    const { outcomes, ledger } = await runLoad({ url: worker.url, clients: 64, durationMs: 15_000, tag });
+    const { outcomes, ledger, leaks } = await runLoad({
+      url: worker.url,
+      clients: 64,
+      durationMs: 15_000,
+      tag,
+      ...owners,
+    });
     expect(outcomes.length).toBeGreaterThan(500);
-    expect(outcomes.filter((o) => o.status >= 500)).toEqual([]);
     expectNoFailures(outcomes);
+    expect(leaks).toEqual([]);
     expect(await ledgerMismatches(directUrl(), tag, ledger)).toEqual([]);
+    expect(
+      new Set([...ledger.values()].flatMap((entry) => (entry && entry !== 'unknown' ? [entry.owner] : []))).size,
+    ).toBe(OWNERS.length);
   }, 90_000);
 
   it('answers only 503 + Retry-After while Postgres is down, recovers soon after its return, loses no acknowledged write; clients retrying creates with one Idempotency-Key end with one row each', async () => {
@@ -99,7 +120,8 @@ describe.runIf(inject('backend') === 'postgres')('under load and faults (postgre
     const restarting = Date.now();
     await upstream.startPostgres();
     backAt = Date.now();
-    const { outcomes, ledger } = await load;
+    const { outcomes, ledger, leaks } = await load;
+    expect(leaks).toEqual([]);
 
     // Requests that began after Postgres stopped and ended before it was started again: there were
     // some, and each got a proper 503.
@@ -141,7 +163,8 @@ describe.runIf(inject('backend') === 'postgres')('under load and faults (postgre
     expect(await underWay).toBe('under way');
     await stack.gateway.restart();
     restartedAt = Date.now();
-    const { outcomes, ledger } = await load;
+    const { outcomes, ledger, leaks } = await load;
+    expect(leaks).toEqual([]);
     expect(
       outcomes.filter((o) => o.at >= restartedAt && o.status < 300).length,
       'successes after the restart',
@@ -152,17 +175,18 @@ describe.runIf(inject('backend') === 'postgres')('under load and faults (postgre
   }, 120_000);
 
   it('turns an exhausted PgBouncer pool into 503 + Retry-After within the deadline, then recovers', async () => {
-    // Two open transactions hold both server connections of the pool (transaction mode keeps a
-    // server for a transaction until it ends); each has run a statement, so each has its server.
+    // Two open transactions hold both server connections of the Worker's role's pool (PgBouncer pools per
+    // user; transaction mode keeps a server for a transaction until it ends); each has run a statement.
+    const { worker: login } = LOCAL_DATABASE;
     const hogs = Array.from(
       { length: 2 },
       () =>
         new pg.Client({
           host: '127.0.0.1',
           port: upstream.pgbouncerPort,
-          user: 'todo',
-          password: 'todo-local',
-          database: 'todo',
+          user: login.user,
+          password: login.password,
+          database,
         }),
     );
     await Promise.all(hogs.map((c) => c.connect()));

@@ -120,7 +120,7 @@ describe('GET /todos with Accept: text/csv', () => {
     const m = marker();
     const at = (day: string) => `2001-${day}T00:00:00.000000Z`;
     // Inserted in an order that is neither the times' nor the ids' alone.
-    await insertCreatedAt(env.DATABASE_URL, [
+    await insertCreatedAt(env.DATABASE_OWNER_URL, [
       { text: `${m} third`, createdAt: at('03-01') },
       { text: `${m} second a`, createdAt: at('02-01') },
       { text: `${m} first`, createdAt: at('01-01') },

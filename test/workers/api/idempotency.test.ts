@@ -8,7 +8,7 @@ import { call, importCsv, marker } from './client.ts';
 
 const create = (key: string, json: unknown) => call('POST', '/todos', { json, headers: { 'idempotency-key': key } });
 const rowsWithText = async (text: string) =>
-  (await neon(env.DATABASE_URL)`select id from todos where text = ${text}`).length;
+  (await neon(env.DATABASE_OWNER_URL)`select id from todos where text = ${text}`).length;
 
 beforeAll(() => useTestGateway(env.NEON_LOCAL_GATEWAY!));
 
@@ -66,7 +66,7 @@ describe('Idempotency-Key on POST /todos', () => {
     const text = marker();
     const first = await create(key, { text });
     await neon(
-      env.DATABASE_URL,
+      env.DATABASE_OWNER_URL,
     )`update idempotency_keys set created_at = now() - interval '25 hours' where key = ${key}`;
     const later = await create(key, { text });
     expect(later.status).toBe(201);
@@ -104,7 +104,7 @@ describe('Idempotency-Key on POST /todos', () => {
     expect(createdAgain.body).toEqual(created.body);
     expect(importedAgain.body).toEqual(imported.body);
     for (const again of [createdAgain, importedAgain]) expect(again.headers.get('idempotent-replayed')).toBe('true');
-    expect(await rowsStartingWith(env.DATABASE_URL, m)).toEqual([
+    expect(await rowsStartingWith(env.DATABASE_OWNER_URL, m)).toEqual([
       { text: `${m} created`, done: false },
       { text: `${m} imported`, done: false },
     ]);
@@ -119,13 +119,13 @@ describe.runIf(inject('backend') === 'postgres')('two requests with one key at t
     // A transaction of the test's holds the key's row, so both requests are inside Postgres, waiting
     // on it, before either can win; once it rolls back, they race for the key. (Setup only: it
     // claims the key the way the API's statement does; the assertions are what a client sees.)
-    const pool = new Pool({ connectionString: inject('directUrl') });
+    const pool = new Pool({ connectionString: inject('ownerUrl') });
     pool.on('error', () => undefined);
     const holder = await pool.connect();
     try {
       await holder.query('begin');
       await holder.query(
-        `insert into idempotency_keys (scope, key, request_hash, response) values ('todos.create', $1, '', '')`,
+        `insert into idempotency_keys (owner, scope, key, request_hash, response) values ('default', 'todos.create', $1, '', '')`,
         [key],
       );
       const { pid } = (await holder.query('select pg_backend_pid() as pid')).rows[0];
@@ -133,7 +133,7 @@ describe.runIf(inject('backend') === 'postgres')('two requests with one key at t
       const waiting = async () =>
         (
           await neon(
-            inject('directUrl'),
+            inject('ownerUrl'),
           )`select count(*)::int as n from pg_stat_activity where ${pid}::int = any(pg_blocking_pids(pid))`
         )[0]!.n >= 2;
       await until(waiting, 'both requests waiting on the held key', { timeoutMs: 4000 }); // within their 5 s deadline

@@ -10,7 +10,7 @@ beforeAll(() => useTestGateway(env.NEON_LOCAL_GATEWAY!));
 const importCsv = (body: BodyInit, headers: Record<string, string> = {}) =>
   call('POST', '/todos/import', { body, headers: { 'content-type': 'text/csv', ...headers } });
 
-const rowsStartingWith = (prefix: string) => rowsOf(env.DATABASE_URL, prefix);
+const rowsStartingWith = (prefix: string) => rowsOf(env.DATABASE_OWNER_URL, prefix);
 
 describe('POST /todos/import', () => {
   it('inserts every row in file order, with the trimmed text and the done flag, and answers 201 {inserted}', async () => {

@@ -121,7 +121,7 @@ describe('GET /todos', () => {
   it('gives a null nextCursor on the last page: after the oldest rows, and past every row', async () => {
     // The two oldest rows of the table (no other test writes a creation time this early).
     const m = marker();
-    const ids = await insertCreatedAt(env.DATABASE_URL, [
+    const ids = await insertCreatedAt(env.DATABASE_OWNER_URL, [
       { text: `${m} older`, createdAt: '1971-01-01T00:00:00.000000Z' },
       { text: `${m} newer`, createdAt: '1971-01-02T00:00:00.000000Z' },
     ]);

@@ -9,29 +9,38 @@ import { useTestGateway } from '../../support/driver.ts';
 beforeAll(() => useTestGateway(env.NEON_LOCAL_GATEWAY!));
 afterEach(() => vi.restoreAllMocks());
 
-const direct = () => neon(env.DATABASE_URL);
+// The tables' owner, with no owner set: it sees and writes every owner's keys.
+const direct = () => neon(env.DATABASE_OWNER_URL);
+/** Keys belong to these owners in turn: the cleanup runs with no owner and must reach all of them. */
+const OWNERS = ['token:a', 'token:b', 'default'];
 
-/** Stores keys of this test's own scope, `age` old, and returns the scope. */
+/** Stores keys of this test's own scope, `age` old, of each owner in turn, and returns the scope. */
 async function keysAged(age: string, count: number, scope = `test.cleanup.${crypto.randomUUID()}`) {
   await direct().query(
-    `insert into idempotency_keys (scope, key, request_hash, response, created_at)
-     select $1, 'k' || n, 'h', '{}', now() - $2::interval - n * interval '1 second' from generate_series(1, $3) as n`,
-    [scope, age, count],
+    `insert into idempotency_keys (owner, scope, key, request_hash, response, created_at)
+     select ($4::text[])[1 + n % 3], $1, 'k' || n, 'h', '{}', now() - $2::interval - n * interval '1 second' from generate_series(1, $3) as n`,
+    [scope, age, count, OWNERS],
   );
   return scope;
 }
+const ownersOf = async (scope: string) =>
+  (await direct()`select distinct owner from idempotency_keys where scope = ${scope} order by owner`).map(
+    (r) => r.owner,
+  );
 const keysLeft = async (scope: string) =>
   (await direct()`select key from idempotency_keys where scope = ${scope} order by key`).map((r) => r.key);
 
 describe('the daily cleanup (cron trigger)', () => {
-  it('deletes expired idempotency keys and keeps live ones', async () => {
+  it('deletes expired idempotency keys of every owner and keeps live ones', async () => {
     const expired = await keysAged('25 hours', 3);
     const live = await keysAged('23 hours', 3);
+    expect(await ownersOf(expired)).toEqual([...OWNERS].sort());
     const logged: string[] = [];
     vi.spyOn(console, 'log').mockImplementation((line: string) => void logged.push(line));
     await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: '17 3 * * *' }), env);
     expect(await keysLeft(expired)).toEqual([]);
     expect(await keysLeft(live)).toEqual(['k1', 'k2', 'k3']);
+    expect(await ownersOf(live)).toEqual([...OWNERS].sort());
     expect(logged.map((line) => JSON.parse(line))).toContainEqual(
       expect.objectContaining({ cron: '17 3 * * *', job: 'expired-idempotency-keys', deleted: expect.any(Number) }),
     );

@@ -4,16 +4,19 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/client.ts';
 import { executeKeyed, keyedResponse } from '../../../src/idempotency/statement.ts';
-import { useTestGateway, scratchTable } from '../../support/driver.ts';
+import { SCRATCH_SCHEMA, useTestGateway, scratchTable } from '../../support/driver.ts';
 
 // A keyed write whose effect draws from a sequence of the test's own, so what it draws is
-// counted exactly while other files write todos at the same time.
+// counted exactly while other files write todos at the same time. Made by the tables' owner,
+// drawn by the Worker's role (as a member of the application role).
 const sequence = scratchTable('keyed_seq');
-const direct = () => neon(env.DATABASE_URL);
+const direct = () => neon(env.DATABASE_OWNER_URL);
 
 beforeAll(async () => {
   await useTestGateway(env.NEON_LOCAL_GATEWAY!);
   await direct().query(`create sequence ${sequence}`);
+  await direct().query(`grant usage on schema ${SCRATCH_SCHEMA} to todo_app`);
+  await direct().query(`grant usage on sequence ${sequence} to todo_app`);
 });
 afterAll(() => direct().query(`drop sequence ${sequence}`));
 
@@ -22,9 +25,9 @@ const drawn = async () => {
   return row!.is_called ? Number(row!.last_value) : 0;
 };
 
-/** One keyed write on a handle of its own, as one request makes it; its outcome and round trips. */
-async function keyedDraw(key: string, hash = 'h1') {
-  const db = openDatabase(env);
+/** One keyed write on a handle of its own, as one request of `owner` makes it; its outcome and round trips. */
+async function keyedDraw(key: string, hash = 'h1', owner = 'token:keyed') {
+  const db = openDatabase(env, { owner: () => owner });
   const outcome = await db.query(
     (d) =>
       executeKeyed(d, {

@@ -1,0 +1,135 @@
+import { env } from 'cloudflare:workers';
+import { neon } from '@neondatabase/serverless';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SET_OWNER_SQL } from '../../../src/db/client.ts';
+import { useTestGateway } from '../../support/driver.ts';
+
+// Row-level security as the database enforces it, whatever SQL a future route sends: raw statements
+// with no owner filter, through the real driver and gateway (and PgBouncer on the postgres upstream).
+const RUN = crypto.randomUUID().slice(0, 8);
+const OWNERS = ['token:a', 'token:b', 'default'];
+const text = `rls-${RUN}%`;
+/** The Worker's login role, pooled: what DATABASE_URL names. */
+const worker = () => neon(env.DATABASE_URL);
+/** The tables' owner (no owner set). */
+const tableOwner = () => neon(env.DATABASE_OWNER_URL);
+
+/** `query` as the Worker's role in one transaction, after setting `owner` (none: no setting). */
+async function asWorker(query: string, params: unknown[] = [], owner?: string): Promise<Record<string, unknown>[]> {
+  const sql = worker();
+  if (owner === undefined) return sql.query(query, params);
+  const [, rows] = await sql.transaction([sql.query(SET_OWNER_SQL, [owner]), sql.query(query, params)]);
+  return rows!;
+}
+
+const TODOS = `select owner, text from todos where text like $1 order by owner, text`;
+const KEYS = `select owner, key from idempotency_keys where key like $1 order by owner, key`;
+
+beforeAll(async () => {
+  await useTestGateway(env.NEON_LOCAL_GATEWAY!);
+  // The table owner may name the owner column while no owner is set.
+  await tableOwner().query(
+    `insert into todos (owner, text) select o, 'rls-${RUN} ' || o from unnest($1::text[]) as o`,
+    [OWNERS],
+  );
+  await tableOwner().query(
+    `insert into idempotency_keys (owner, scope, key, request_hash, response) select o, 'test.rls', 'rls-${RUN}', 'h', '{}' from unnest($1::text[]) as o`,
+    [OWNERS],
+  );
+});
+
+describe('a statement with no owner filter', () => {
+  it("run as the Worker's role with A's setting, returns only A's rows", async () => {
+    expect(await asWorker(TODOS, [text], 'token:a')).toEqual([{ owner: 'token:a', text: `rls-${RUN} token:a` }]);
+    expect(await asWorker(KEYS, [text], 'token:a')).toEqual([{ owner: 'token:a', key: `rls-${RUN}` }]);
+    expect(await asWorker(TODOS, [text], 'default')).toEqual([{ owner: 'default', text: `rls-${RUN} default` }]);
+  });
+
+  it('with no setting, or an empty one, returns none', async () => {
+    expect(await asWorker(TODOS, [text])).toEqual([]);
+    expect(await asWorker(KEYS, [text])).toEqual([]);
+    expect(await asWorker(TODOS, [text], '')).toEqual([]);
+    expect(await asWorker(KEYS, [text], '')).toEqual([]);
+  });
+
+  // The same statements, unrestricted: so the checks above can fail.
+  it('run as the table owner with no owner set, is not restricted', async () => {
+    expect((await tableOwner().query(TODOS, [text])).map((r) => r.owner)).toEqual([...OWNERS].sort());
+    expect((await tableOwner().query(KEYS, [text])).map((r) => r.owner)).toEqual([...OWNERS].sort());
+  });
+
+  it("changes only A's rows as the Worker's role with A's setting, and none with no setting", async () => {
+    const updated = await asWorker(
+      `update todos set done = true where text like $1 returning owner`,
+      [text],
+      'token:a',
+    );
+    expect(updated).toEqual([{ owner: 'token:a' }]);
+    expect(await asWorker(`update todos set done = true where text like $1 returning owner`, [text])).toEqual([]);
+    expect(
+      await asWorker(
+        `update idempotency_keys set response = 'changed' where key like $1 returning owner`,
+        [text],
+        'token:b',
+      ),
+    ).toEqual([{ owner: 'token:b' }]);
+    const done = await tableOwner().query(`select owner from todos where text like $1 and done order by owner`, [text]);
+    expect(done).toEqual([{ owner: 'token:a' }]);
+  });
+
+  it("cannot write a row of another owner, nor one with no owner, as the Worker's role", async () => {
+    await expect(
+      asWorker(`insert into todos (owner, text) values ('token:b', 'rls-${RUN} planted')`, [], 'token:a'),
+    ).rejects.toMatchObject({ code: '42501' });
+    await expect(
+      asWorker(`update todos set owner = 'token:b' where text like $1`, [text], 'token:a'),
+    ).rejects.toMatchObject({ code: '42501' });
+    // No setting: the owner column's default is NULL (or '' after an earlier setting on this connection).
+    await expect(asWorker(`insert into todos (text) values ('rls-${RUN} nobody''s')`)).rejects.toMatchObject({
+      code: expect.stringMatching(/^(23502|23514)$/),
+    });
+  });
+
+  it('owns what the Worker inserts to the owner that is set, without naming it', async () => {
+    await asWorker(`insert into todos (text) values ($1)`, [`rls-${RUN} inserted by b`], 'token:b');
+    expect(await tableOwner().query('select owner from todos where text = $1', [`rls-${RUN} inserted by b`])).toEqual([
+      { owner: 'token:b' },
+    ]);
+  });
+});
+
+describe('every table is under forced row-level security', () => {
+  // Tables in public, and any table elsewhere the application role may reach (the system catalogs aside).
+  const TABLES = `
+    select c.oid::regclass::text as name, c.relrowsecurity as enabled, c.relforcerowsecurity as forced,
+           (select count(*)::int from pg_policies p
+             where p.schemaname = n.nspname and p.tablename = c.relname and 'todo_app' = any(p.roles)
+               and p.qual like '%current_setting(''app.user_id''::text, true)%'
+               and coalesce(p.with_check, p.qual) like '%current_setting(''app.user_id''::text, true)%') as app_policies
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where c.relkind in ('r', 'p') and n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
+      and (n.nspname = 'public' or has_table_privilege('todo_app', c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE'))
+    order by 1`;
+
+  it("has RLS enabled and forced, and a policy for the application role keyed on app.user_id, on every table the Worker's role can reach", async () => {
+    const tables = await tableOwner().query(TABLES);
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['idempotency_keys', 'todos']));
+    const unguarded = tables.filter((t) => !t.enabled || !t.forced || (t.app_policies as number) < 1);
+    expect(unguarded).toEqual([]);
+  });
+
+  it('runs each SECURITY DEFINER function with a fixed search_path, callable by the application role and not by everyone', async () => {
+    const functions = await tableOwner().query(`
+      select p.oid::regprocedure::text as name, coalesce(array_to_string(p.proconfig, ','), '') as config,
+             has_function_privilege('todo_app', p.oid, 'EXECUTE') as app, has_function_privilege('public', p.oid, 'EXECUTE') as everyone
+      from pg_proc p where p.pronamespace = 'public'::regnamespace and p.prosecdef order by 1`);
+    expect(functions).toEqual([
+      {
+        name: 'purge_expired_idempotency_keys(integer)',
+        config: 'search_path=public, pg_temp',
+        app: true,
+        everyone: false,
+      },
+    ]);
+  });
+});

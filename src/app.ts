@@ -76,8 +76,8 @@ export function createApp({ database: open = openDatabase }: { database?: Databa
       },
       // Only what some route answers (hono's default also offers PUT and QUERY, which every route refuses).
       allowMethods: () => table.methods(),
-      allowHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'X-Request-Id'],
-      exposeHeaders: ['Location', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed'],
+      allowHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'X-Request-Id', 'If-Match', 'If-None-Match'],
+      exposeHeaders: ['Location', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed', 'ETag'],
       maxAge: 600,
     }),
   );

@@ -66,10 +66,13 @@ export const todos = pgTable(
     owner: text('owner').notNull().default(OWNER_SETTING),
     text: text('text').notNull(),
     done: boolean('done').notNull().default(false),
+    // 1 at creation, +1 on every PATCH: the ETag and If-Match compare it (README: "Versions and conditional requests").
+    version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
   },
   (t) => [
+    check('todos_version_positive', sql`${t.version} >= 1`),
     check('todos_text_trimmed', sql`${t.text} = btrim(${t.text}, E' \\t\\n\\r\\f\\x0B')`),
     check('todos_text_length', sql`char_length(${t.text}) BETWEEN 1 AND ${sql.raw(String(TEXT_MAX_LENGTH))}`),
     check('todos_owner_not_empty', sql`${t.owner} <> ''`),

@@ -7,6 +7,8 @@ const DESCRIPTIONS: Record<number, string> = {
   404: 'Nothing with this id.',
   406: 'None of the media types in Accept can be served.',
   409: 'The request conflicts with existing data.',
+  410: 'What the request refers to is gone for good.',
+  412: 'The If-Match precondition failed: the resource has changed; nothing was changed.',
   413: 'The body is larger than allowed.',
   415: 'The body is not in the media type this operation takes (see Accept-Post).',
   422: 'The Idempotency-Key was already used with a different request body.',

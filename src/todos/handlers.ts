@@ -12,8 +12,30 @@ import { readImportRows } from './import-rows.ts';
 import * as queries from './queries.ts';
 import type { Todo } from './schemas.ts';
 import type * as routes from './routes.ts';
+import { ifMatchVersions, todoEtag } from './versions.ts';
+import { noneMatchHits, revalidate } from '../lib/conditional.ts';
 
 const notFound = (id: number) => new ProblemError(404, `There is no todo with id ${id}.`);
+
+/** 412 for a write whose If-Match named another version than `current`'s. */
+const stale = (current: Todo) =>
+  new ProblemError(
+    412,
+    `The todo is at version ${current.version}, not the one If-Match names: nothing was changed. Read it again, then retry.`,
+    { headers: { ETag: todoEtag(current) }, extensions: { currentVersion: current.version } },
+  );
+
+/**
+ * Whether a 412 met by the Worker's own retry of a conditional PATCH is its
+ * first attempt's success (its answer was lost): the version is one past an
+ * expected one and the row holds what the patch set. Then the answer is that
+ * row, with 200. (A concurrent client that wrote the same values at that very
+ * version is indistinguishable, and was itself told 200 for it: same state.)
+ */
+const landedEarlier = (current: Todo, patch: { text?: string; done?: boolean }, versions: number[]) =>
+  versions.includes(current.version - 1) &&
+  (patch.text === undefined || patch.text === current.text) &&
+  (patch.done === undefined || patch.done === current.done);
 
 export const createTodo: RouteHandler<typeof routes.createTodo, AppEnv> = async (c) => {
   const input = c.req.valid('json');
@@ -21,7 +43,7 @@ export const createTodo: RouteHandler<typeof routes.createTodo, AppEnv> = async 
   if (key === undefined) {
     // Without a key a repeat would create a second todo, so it is never retried.
     const todo = await c.var.db.query((db) => queries.insertTodo(db, input), { idempotent: false });
-    return c.json(todo, 201, { Location: `/todos/${todo.id}` });
+    return c.json(todo, 201, { Location: `/todos/${todo.id}`, ...revalidate(todoEtag(todo)) });
   }
   const hash = await requestHash(input);
   // A repeat replays the stored response, so retrying is harmless.
@@ -30,7 +52,11 @@ export const createTodo: RouteHandler<typeof routes.createTodo, AppEnv> = async 
   });
   const { response, replayed } = keyedResponse(outcome, hash);
   const todo = JSON.parse(response) as Todo;
-  return c.json(todo, 201, { Location: `/todos/${todo.id}`, ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) });
+  return c.json(todo, 201, {
+    Location: `/todos/${todo.id}`,
+    ...(todo.version === undefined ? {} : revalidate(todoEtag(todo))), // a replay stored before versions existed has none
+    ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}),
+  });
 };
 
 const LIST_FORMATS = ['application/json', 'text/csv'] as const;
@@ -81,23 +107,50 @@ export const getTodo: RouteHandler<typeof routes.getTodo, AppEnv> = async (c) =>
   const { id } = c.req.valid('param');
   const todo = await c.var.db.query((db) => queries.findTodo(db, id), { idempotent: true });
   if (!todo) throw notFound(id);
-  return c.json(todo, 200);
+  const etag = todoEtag(todo);
+  if (noneMatchHits(c.req.header('if-none-match'), etag)) return c.body(null, 304, revalidate(etag));
+  return c.json(todo, 200, revalidate(etag));
 };
 
 export const updateTodo: RouteHandler<typeof routes.updateTodo, AppEnv> = async (c) => {
   const { id } = c.req.valid('param');
   const patch = c.req.valid('json');
-  // Setting absolute values twice leaves the same state, so a retry is harmless.
-  const todo = await c.var.db.query((db) => queries.updateTodo(db, id, patch), { idempotent: true });
-  if (!todo) throw notFound(id);
-  return c.json(todo, 200);
+  const versions = ifMatchVersions(c.req.header('if-match'), id);
+  if (versions === undefined || versions === '*') {
+    // Setting absolute values twice leaves the same values, so a retry is allowed. The trade-off
+    // (README, "Versions and conditional requests"): a retry whose first attempt did land adds 1 to
+    // the version again, and may undo a change another client made in between. If-Match avoids both.
+    const todo = await c.var.db.query((db) => queries.updateTodo(db, id, patch), { idempotent: true });
+    if (!todo) throw notFound(id);
+    return c.json(todo, 200, revalidate(todoEtag(todo)));
+  }
+  // A retry is safe: a repeat of an attempt that landed meets a 412, recognised below.
+  let attempts = 0;
+  const result = await c.var.db.query(
+    (db) => {
+      attempts++;
+      return queries.updateTodoIfMatch(db, id, patch, versions);
+    },
+    { idempotent: true },
+  );
+  if (result.outcome === 'missing') throw notFound(id);
+  if (result.outcome === 'stale') {
+    if (attempts > 1 && landedEarlier(result.current, patch, versions))
+      return c.json(result.current, 200, revalidate(todoEtag(result.current)));
+    throw stale(result.current);
+  }
+  return c.json(result.result, 200, revalidate(todoEtag(result.result)));
 };
 
 export const deleteTodo: RouteHandler<typeof routes.deleteTodo, AppEnv> = async (c) => {
   const { id } = c.req.valid('param');
+  const versions = ifMatchVersions(c.req.header('if-match'), id);
   // Not retried: a repeat of a delete that did land would answer 404.
-  const deleted = await c.var.db.query((db) => queries.deleteTodo(db, id), { idempotent: false });
-  if (!deleted) throw notFound(id);
+  const result = await c.var.db.query((db) => queries.deleteTodo(db, id, versions === '*' ? undefined : versions), {
+    idempotent: false,
+  });
+  if (result.outcome === 'missing') throw notFound(id);
+  if (result.outcome === 'stale') throw stale(result.current);
   return c.body(null, 204);
 };
 

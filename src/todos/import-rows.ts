@@ -62,7 +62,7 @@ function checkStatementSize(texts: string[], dones: boolean[], csvLength: number
 }
 
 /** Columns the export writes that the server assigns itself: accepted, so an export re-imports as is, and ignored. */
-const IGNORED_COLUMNS = new Set(['id', 'createdat', 'updatedat']);
+const IGNORED_COLUMNS = new Set(['id', 'version', 'createdat', 'updatedat']);
 
 /** The most columns a header can have: text, done and the ignored ones, each once. */
 export const IMPORT_MAX_COLUMNS = 2 + IGNORED_COLUMNS.size;
@@ -112,7 +112,7 @@ function someNames(names: string[], shown = 3, maxChars = 40): string {
 /** The columns named by a header row, or why the header is unacceptable. */
 export function importColumns(header: string[]): ImportColumns | string {
   if (header.length > IMPORT_MAX_COLUMNS) {
-    return `the header has ${header.length} columns; an import takes at most ${IMPORT_MAX_COLUMNS} (text, done, and the export's id, createdAt, updatedAt)`;
+    return `the header has ${header.length} columns; an import takes at most ${IMPORT_MAX_COLUMNS} (text, done, and the export's id, version, createdAt, updatedAt)`;
   }
   const names = header.map((name) => name.trim().toLowerCase());
   const unknown = names.filter((name) => name !== 'text' && name !== 'done' && !IGNORED_COLUMNS.has(name));

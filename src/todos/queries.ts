@@ -18,12 +18,13 @@ const todoColumns = {
   id: todos.id,
   text: todos.text,
   done: todos.done,
+  version: todos.version,
   createdAt: rfc3339(todos.createdAt),
   updatedAt: rfc3339(todos.updatedAt),
 };
 
 /** A todo's columns in RETURNING, named as the API names them, so that `row_to_json` writes a Todo. */
-const returningTodo = sql`${todos.id}, ${todos.text}, ${todos.done}, ${todoColumns.createdAt} as "createdAt", ${todoColumns.updatedAt} as "updatedAt"`;
+const returningTodo = sql`${todos.id}, ${todos.text}, ${todos.done}, ${todos.version}, ${todoColumns.createdAt} as "createdAt", ${todoColumns.updatedAt} as "updatedAt"`;
 
 /**
  * Creates a todo under an idempotency key (one round trip): the row is
@@ -162,6 +163,7 @@ const updateQuery = compiledQuery(
       // updatedAt always moves forward, even within one microsecond.
       .set({
         ...Object.fromEntries(fields.map((name) => [name, placeholder(name)])),
+        version: sql`${todos.version} + 1`,
         updatedAt: sql`greatest(now(), ${todos.updatedAt} + interval '1 microsecond')`,
       })
       .where(eq(todos.id, placeholder('id')))
@@ -176,14 +178,72 @@ export async function updateTodo(db: Drizzle, id: number, patch: Patch): Promise
   return row;
 }
 
-const deleteQuery = compiledQuery({ id: todos.id }, (db) =>
-  db
-    .delete(todos)
-    .where(eq(todos.id, placeholder('id')))
-    .returning({ id: todos.id }),
-);
+/** A todo as JSON text in the API's shape, from `todos` (in RETURNING: the row as written). */
+const todoJson = sql`json_build_object('id', ${todos.id}, 'text', ${todos.text}, 'done', ${todos.done}, 'version', ${todos.version}, 'createdAt', ${todoColumns.createdAt}, 'updatedAt', ${todoColumns.updatedAt})::text`;
 
-export async function deleteTodo(db: Drizzle, id: number): Promise<boolean> {
-  const rows = await deleteQuery.run(db, undefined, { id });
-  return rows.length > 0;
+/** How a conditional write ended. */
+export type Conditional<T> =
+  | { outcome: 'done'; result: T }
+  | { outcome: 'missing' }
+  /** The todo's version is none of those asked for: nothing changed; `current` is the todo as it is now. */
+  | { outcome: 'stale'; current: Todo };
+
+/**
+ * The row `id`, locked (FOR UPDATE), as the CTE `current`: under READ
+ * COMMITTED a concurrent writer is waited for and its result is what
+ * `current` reads, so a 412 reports the version that beat this request, and
+ * the write that follows in the same statement cannot lose an update.
+ */
+const lockedCurrent = (id: number) =>
+  sql`current as (select ${todos.id} as id, ${todos.version} as version, ${todoJson} as todo from ${todos} where ${todos.id} = ${id} for update)`;
+
+/** Whether the locked row has one of `versions` (undefined: any version). */
+const versionIn = (versions: number[] | undefined) =>
+  versions === undefined ? sql`true` : sql`current.version = any(${sql.param(versions)}::int[])`;
+
+type Decided = { current: string; written: string | null };
+
+function decided<T>(row: Decided | undefined, result: (written: string) => T): Conditional<T> {
+  if (!row) return { outcome: 'missing' };
+  if (row.written === null) return { outcome: 'stale', current: JSON.parse(row.current) as Todo };
+  return { outcome: 'done', result: result(row.written) };
+}
+
+/**
+ * Applies a patch only if the todo's version is one of `versions`, in ONE
+ * statement: the locked read of the current row tells a missing todo (no
+ * row: 404) from a stale version (a row, nothing written: 412).
+ */
+export async function updateTodoIfMatch(
+  db: Drizzle,
+  id: number,
+  patch: Patch,
+  versions: number[],
+): Promise<Conditional<Todo>> {
+  const sets = (['text', 'done'] as const)
+    .filter((name) => patch[name] !== undefined)
+    .map((name) => sql`${sql.identifier(name)} = ${patch[name]}`);
+  const result = await db.execute<Decided>(sql`
+    with ${lockedCurrent(id)},
+    written as (
+      update ${todos} set ${sql.join(sets, sql`, `)}, version = ${todos.version} + 1,
+        updated_at = greatest(now(), ${todos.updatedAt} + interval '1 microsecond')
+      from current where ${todos.id} = current.id and ${versionIn(versions)}
+      returning ${todoJson} as todo)
+    select current.todo as current, (select todo from written) as written from current`);
+  return decided(result.rows[0], (written) => JSON.parse(written) as Todo);
+}
+
+/**
+ * Deletes a todo, only if its version is one of `versions` when given, in ONE
+ * statement (see updateTodoIfMatch).
+ */
+export async function deleteTodo(db: Drizzle, id: number, versions?: number[]): Promise<Conditional<true>> {
+  const result = await db.execute<Decided>(sql`
+    with ${lockedCurrent(id)},
+    written as (
+      delete from ${todos} using current where ${todos.id} = current.id and ${versionIn(versions)}
+      returning ${todos.id}::text as todo)
+    select current.todo as current, (select todo from written) as written from current`);
+  return decided(result.rows[0], () => true as const);
 }

@@ -9,6 +9,7 @@ import {
   ImportResultSchema,
   ListQuerySchema,
   NewTodoSchema,
+  PreconditionFailedSchema,
   TodoIdParams,
   TodoListSchema,
   TodoPatchSchema,
@@ -40,6 +41,49 @@ const replayedHeader = {
   },
 };
 
+/** The headers of one todo's representation: a client revalidates it (If-None-Match) or writes against it (If-Match). */
+const representationHeaders = {
+  ETag: {
+    description: 'Strong entity tag of this version of the todo (`"<id>-<version>"`).',
+    schema: { type: 'string' as const, example: '"42-1"' },
+  },
+  'Cache-Control': {
+    description: 'Always `private, no-cache`: reuse it only after revalidating (If-None-Match).',
+    schema: { type: 'string' as const, example: 'private, no-cache' },
+  },
+};
+
+const ifMatchHeaders = z.object({
+  'if-match': z
+    .string()
+    .optional()
+    .openapi({
+      param: { in: 'header' },
+      description:
+        'Makes the change conditional: it happens only if the todo is still at this ETag (`*`: any version); otherwise 412 and nothing changes. A missing todo is still a 404.',
+    } as never),
+});
+
+const ifNoneMatchHeaders = z.object({
+  'if-none-match': z
+    .string()
+    .optional()
+    .openapi({
+      param: { in: 'header' },
+      description: 'The ETag of a copy the client holds: 304 without a body while the todo is still at that version.',
+    } as never),
+});
+
+/** 412, with the version the todo has now. */
+const preconditionFailed = {
+  412: {
+    description:
+      'If-Match named another version: nothing changed. The body has `currentVersion`, the ETag header the current tag.',
+    headers: { ETag: representationHeaders.ETag },
+    content: { 'application/problem+json': { schema: PreconditionFailedSchema } },
+  },
+};
+
 export const createTodo = defineRoute({
   method: 'post',
   path: '/todos',
@@ -57,6 +101,7 @@ export const createTodo = defineRoute({
         'Created (or, for a repeated Idempotency-Key, the original response with `Idempotent-Replayed: true`).',
       headers: {
         Location: { description: "The new todo's URL.", schema: { type: 'string', example: '/todos/42' } },
+        ...representationHeaders,
         ...replayedHeader,
       },
       content: json(TodoSchema),
@@ -96,7 +141,7 @@ export const importTodos = defineRoute({
   tags,
   summary: 'Import todos from CSV, all or nothing',
   description: [
-    "A header row naming `text` and optionally `done` (the export's `id`, `createdAt`, `updatedAt` columns are accepted and ignored), then one todo per row.",
+    "A header row naming `text` and optionally `done` (the export's `id`, `version`, `createdAt`, `updatedAt` columns are accepted and ignored), then one todo per row.",
     'RFC 4180 quoting, LF, CRLF or lone CR line ends, UTF-8 with an optional BOM; `done` is true/false, 1/0, yes/no in any case, empty for false.',
     `Every row obeys the rules of POST /todos; one bad row rejects the whole file. At most ${IMPORT_MAX_BYTES} bytes and ${IMPORT_MAX_ROWS} rows.`,
   ].join(' '),
@@ -128,8 +173,12 @@ export const getTodo = defineRoute({
   operationId: 'getTodo',
   tags,
   summary: 'Get one todo',
-  request: { params: TodoIdParams },
-  responses: { 200: { description: 'The todo.', content: json(TodoSchema) }, ...problems(400, 404, 429, 500, 503) },
+  request: { params: TodoIdParams, headers: ifNoneMatchHeaders },
+  responses: {
+    200: { description: 'The todo.', headers: representationHeaders, content: json(TodoSchema) },
+    304: { description: 'The copy named by If-None-Match is current: no body.', headers: representationHeaders },
+    ...problems(400, 404, 429, 500, 503),
+  },
 });
 
 export const updateTodo = defineRoute({
@@ -139,9 +188,16 @@ export const updateTodo = defineRoute({
   tags,
   summary: "Change a todo's text and/or done flag",
   middleware: jsonBody(),
-  request: { params: TodoIdParams, body: { required: true, content: json(TodoPatchSchema) } },
+  description:
+    'Every PATCH adds 1 to `version`, even one that changes nothing. With If-Match, the change happens only at that version (412 otherwise).',
+  request: {
+    params: TodoIdParams,
+    headers: ifMatchHeaders,
+    body: { required: true, content: json(TodoPatchSchema) },
+  },
   responses: {
-    200: { description: 'The updated todo.', content: json(TodoSchema) },
+    200: { description: 'The updated todo.', headers: representationHeaders, content: json(TodoSchema) },
+    ...preconditionFailed,
     ...problems(400, 404, 413, 415, 429, 500, 503),
   },
 });
@@ -152,6 +208,10 @@ export const deleteTodo = defineRoute({
   operationId: 'deleteTodo',
   tags,
   summary: 'Delete a todo',
-  request: { params: TodoIdParams },
-  responses: { 204: { description: 'Deleted.' }, ...problems(400, 404, 429, 500, 503) },
+  request: { params: TodoIdParams, headers: ifMatchHeaders },
+  responses: {
+    204: { description: 'Deleted.' },
+    ...preconditionFailed,
+    ...problems(400, 404, 429, 500, 503),
+  },
 });

@@ -29,6 +29,10 @@ export const TodoSchema = z
     id: z.number().int().min(1).openapi({ example: 42 }),
     text: z.string().openapi({ example: 'Buy milk' }),
     done: z.boolean().openapi({ example: false }),
+    version: z.number().int().min(1).openapi({
+      description: '1 at creation, +1 on every PATCH; the ETag is made of the id and this.',
+      example: 1,
+    }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
@@ -132,5 +136,13 @@ export const ImportProblemSchema = ProblemSchema.extend({
   invalidRows: z.number().int().min(0).optional().openapi({ description: 'How many rows are invalid in all.' }),
 }).openapi('ImportProblem');
 
+export const PreconditionFailedSchema = ProblemSchema.extend({
+  currentVersion: z
+    .number()
+    .int()
+    .min(1)
+    .openapi({ description: "The todo's version now (its ETag is also in the ETag header).", example: 3 }),
+}).openapi('PreconditionFailed');
+
 /** The CSV export's columns, in order. */
-export const CSV_COLUMNS = ['id', 'text', 'done', 'createdAt', 'updatedAt'] as const;
+export const CSV_COLUMNS = ['id', 'text', 'done', 'version', 'createdAt', 'updatedAt'] as const;

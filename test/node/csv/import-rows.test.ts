@@ -32,8 +32,8 @@ describe('reading an import', () => {
     });
   });
 
-  it("accepts the columns in any order and case, and ignores the export's id and timestamps", () => {
-    const csv = 'updatedAt,DONE,id,Text,createdAt\r\n2026-01-01,yes,7,a,2026-01-01\r\n';
+  it("accepts the columns in any order and case, and ignores the export's id, version and timestamps", () => {
+    const csv = 'updatedAt,DONE,id,Text,createdAt,Version\r\n2026-01-01,yes,7,a,2026-01-01,3\r\n';
     expect(readImportRows(csv)).toEqual({ ok: true, texts: ['a'], dones: [true] });
   });
 
@@ -117,13 +117,13 @@ describe('reading an import', () => {
   });
 
   it(`refuses a header of more than ${IMPORT_MAX_COLUMNS} columns, whatever they are named`, () => {
-    const result = readImportRows('text,done,id,createdAt,updatedAt,x\na,true,1,2,3,4\n');
+    const result = readImportRows('text,done,id,version,createdAt,updatedAt,x\na,true,1,1,2,3,4\n');
     expect(result).toMatchObject({
       ok: false,
       problems: [
         {
           line: 1,
-          errors: [{ path: '(header)', message: expect.stringMatching(/6 columns; an import takes at most 5/) }],
+          errors: [{ path: '(header)', message: expect.stringMatching(/7 columns; an import takes at most 6/) }],
         },
       ],
     });

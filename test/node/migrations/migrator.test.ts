@@ -97,7 +97,7 @@ describe('the migrator', () => {
     const migrations = readMigrations();
     expect(migrations.map((m) => [m.tag, m.transactional])).toEqual([
       ['0000_init', true], ['0001_list_indexes_match_order', true], ['0002_keys_created_at', false],
-      ['0003_ownership', true], ['0004_owner_list_indexes', false],
+      ['0003_ownership', true], ['0004_owner_list_indexes', false], ['0005_todo_version', true],
     ]);
     expect(migrations[2]!.statements.join('\n')).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS "idempotency_keys_created_at_idx"');
     expect(migrations[4]!.statements.join('\n')).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS "todos_owner_created_id_idx"');

@@ -74,7 +74,7 @@ export const withSettings = (settings: Partial<Env>): Env => ({ ...env, ...setti
 /** A database address where nothing listens: every connection is refused at once. */
 export const UNREACHABLE = '127.0.0.1:1';
 
-export type Todo = { id: number; text: string; done: boolean; createdAt: string; updatedAt: string };
+export type Todo = { id: number; text: string; done: boolean; version: number; createdAt: string; updatedAt: string };
 
 /** Creates a todo and returns it (asserting the 201). */
 export async function createTodo(text: string, done?: boolean) {

@@ -11,7 +11,7 @@ import { openOutageLink } from '../../support/outage-link.ts';
 import { insertCreatedAt } from '../../support/rows.ts';
 import { call, importCsv, marker, withSettings } from './client.ts';
 
-const HEADER = ['id', 'text', 'done', 'createdAt', 'updatedAt'];
+const HEADER = ['id', 'text', 'done', 'version', 'createdAt', 'updatedAt'];
 
 beforeAll(() => useTestGateway(env.NEON_LOCAL_GATEWAY!));
 
@@ -22,10 +22,11 @@ async function exportRows(query = '') {
   expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
   const [header, ...rows] = parseCsv(res.body as string);
   expect(header!.fields).toEqual(HEADER);
-  return rows.map(({ fields: [id, text, done, createdAt, updatedAt] }) => ({
+  return rows.map(({ fields: [id, text, done, version, createdAt, updatedAt] }) => ({
     id: Number(id),
     text: text!,
     done: done!,
+    version: Number(version),
     createdAt: createdAt!,
     updatedAt: updatedAt!,
   }));
@@ -46,7 +47,7 @@ const TRICKY = [
 ];
 
 describe('GET /todos with Accept: text/csv', () => {
-  it('exports every todo with the header id,text,done,createdAt,updatedAt, each as the API shows it', async () => {
+  it('exports every todo with the header id,text,done,version,createdAt,updatedAt, each as the API shows it', async () => {
     const m = marker();
     const created = await call('POST', '/todos', { json: { text: `${m} "exported", yes`, done: true } });
     const rows = await exportRows();
@@ -64,7 +65,8 @@ describe('GET /todos with Accept: text/csv', () => {
 
     // The export's own columns (id and timestamps included) import as they are.
     const again = await importCsv(
-      csvRecord(HEADER) + exported.map((r) => csvRecord([r.id, r.text, r.done, r.createdAt, r.updatedAt])).join(''),
+      csvRecord(HEADER) +
+        exported.map((r) => csvRecord([r.id, r.text, r.done, r.version, r.createdAt, r.updatedAt])).join(''),
     );
     expect(again).toMatchObject({ status: 201, body: { inserted: TRICKY.length } });
     const both = (await exportRows()).filter((r) => r.text.startsWith(m));

@@ -73,6 +73,19 @@ describe('every response', () => {
     expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('idempotency-key');
   });
 
+  it('lets browsers send conditional requests (If-Match, If-None-Match)', async () => {
+    const res = await call('OPTIONS', '/todos/1', {
+      headers: {
+        origin: 'https://example.com',
+        'access-control-request-method': 'PATCH',
+        'access-control-request-headers': 'if-match, if-none-match',
+      },
+    });
+    expect(res.status).toBe(204);
+    const allowed = res.headers.get('access-control-allow-headers')?.toLowerCase().split(',');
+    expect(allowed).toEqual(expect.arrayContaining(['if-match', 'if-none-match']));
+  });
+
   it('lets browsers read the headers the API documents', async () => {
     const res = await call('GET', '/health', { headers: { origin: 'https://example.com' } });
     expect(res.headers.get('access-control-expose-headers')?.split(',')).toEqual([
@@ -80,6 +93,7 @@ describe('every response', () => {
       'Retry-After',
       'X-Request-Id',
       'Idempotent-Replayed',
+      'ETag',
     ]);
   });
 

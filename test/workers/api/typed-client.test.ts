@@ -25,18 +25,23 @@ describe('hc<AppType>: typed calls', () => {
       id: number;
       text: string;
       done: boolean;
+      version: number;
       createdAt: string;
       updatedAt: string;
     }>();
     expect(todo).toMatchObject({ text, done: false });
 
-    const read = await client.todos[':id'].$get({ param: { id: String(todo.id) } });
+    const read = await client.todos[':id'].$get({ param: { id: String(todo.id) }, header: {} });
     expect(read.status).toBe(200);
     if (read.status === 200) expect(await read.json()).toEqual(todo);
 
-    const patched = await client.todos[':id'].$patch({ param: { id: String(todo.id) }, json: { done: true } });
+    const patched = await client.todos[':id'].$patch({
+      param: { id: String(todo.id) },
+      header: { 'if-match': read.headers.get('etag')! },
+      json: { done: true },
+    });
     expect(patched.status).toBe(200);
-    if (patched.status === 200) expect((await patched.json()).done).toBe(true);
+    if (patched.status === 200) expect(await patched.json()).toMatchObject({ done: true, version: 2 });
 
     const page = await client.todos.$get({ query: { done: 'true', limit: '100' } });
     expect(page.status).toBe(200);
@@ -48,7 +53,7 @@ describe('hc<AppType>: typed calls', () => {
       expect(body.items.every((item) => item.done)).toBe(true);
     }
 
-    const deleted = await client.todos[':id'].$delete({ param: { id: String(todo.id) } });
+    const deleted = await client.todos[':id'].$delete({ param: { id: String(todo.id) }, header: {} });
     expect(deleted.status).toBe(204);
   });
 

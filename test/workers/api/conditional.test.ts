@@ -1,8 +1,10 @@
 import { env } from 'cloudflare:workers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { neon, Pool } from '@neondatabase/serverless';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../../src/app.ts';
 import { databaseHandle, openDatabase } from '../../../src/db/client.ts';
 import { useTestGateway } from '../../support/driver.ts';
+import { until } from '../../support/poll.ts';
 import { call, checked, createTodo, marker, type Todo } from './client.ts';
 
 beforeAll(() => useTestGateway(env.NEON_LOCAL_GATEWAY!));
@@ -151,6 +153,44 @@ describe('PATCH and DELETE with If-Match', () => {
         [200, 412],
         [404, 204],
       ]).toContainEqual(statuses);
+    }
+  });
+});
+
+// Only Postgres behind PgBouncer runs two transactions at once (the embedded upstream serialises them).
+describe.runIf(inject('backend') === 'postgres')('two If-Match PATCHes inside Postgres at the same moment', () => {
+  it('lets exactly one win, and tells the other the winning version', async () => {
+    const todo = await createTodo(marker());
+    // A transaction of the test's holds the todo's row, so both requests are inside Postgres,
+    // waiting on it, before either can act; once it ends, they race for the row.
+    const pool = new Pool({ connectionString: inject('ownerUrl') });
+    pool.on('error', () => undefined);
+    const holder = await pool.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select id from todos where id = $1 for update', [todo.id]);
+      const { pid } = (await holder.query('select pg_backend_pid() as pid')).rows[0];
+      const racing = Promise.all([
+        patch(todo.id, { text: 'from A' }, etagOf(todo)),
+        patch(todo.id, { text: 'from B' }, etagOf(todo)),
+      ]);
+      // The first waits on the holder, the second on the first (the row's tuple lock); their query text is
+      // hidden from the tables' owner (they run as the Worker's role), so count every blocked session.
+      const waiting = async () =>
+        (
+          await neon(inject('ownerUrl'))`select count(*)::int as n from pg_stat_activity
+             where cardinality(pg_blocking_pids(pid)) > 0 and pid <> ${pid}::int`
+        )[0]!.n >= 2;
+      await until(waiting, 'both requests waiting on the held row', { timeoutMs: 4000 });
+      await holder.query('commit');
+      const answers = await racing;
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 412]);
+      const winner = answers.find((a) => a.status === 200)!.body;
+      expect(answers.find((a) => a.status === 412)!.body.currentVersion).toBe(2);
+      expect(await read(todo.id)).toEqual(winner);
+    } finally {
+      holder.release();
+      await pool.end();
     }
   });
 });

@@ -140,6 +140,28 @@ export const CASES: BenchCase[] = [
     }),
   },
   {
+    // The conditional path's whole statement (lock the row, compare, answer the current row), never a write:
+    // version 0 never exists, so every request is a 412 whatever other cases did to the row meanwhile.
+    name: 'patch-if-match',
+    label: 'PATCH /todos/{id}, stale If-Match',
+    expectedStatus: 412,
+    expectedRoundTrips: 1,
+    request: ({ ids }) => ({
+      method: 'PATCH',
+      path: '/todos/1',
+      headers: JSON_HEADERS,
+      setupRequest: (req) => {
+        const id = pick(ids);
+        return {
+          ...req,
+          path: `/todos/${id}`,
+          headers: { ...JSON_HEADERS, 'if-match': `"${id}-0"` },
+          body: '{"done":true}',
+        };
+      },
+    }),
+  },
+  {
     name: 'delete',
     label: 'DELETE /todos/{id}',
     expectedStatus: 204,

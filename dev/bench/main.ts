@@ -24,7 +24,7 @@ import { startWorkerd, stopAllWorkerd, WORKERD, type Workerd } from './workerd.t
 import { readWorkerConfig } from './wrangler-config.ts';
 
 const USAGE =
-  'npm run bench -- [--backend postgres|embedded] [--duration 5] [--connections 1,16,64] [--latency-ms 0] [--transport http|ws] [--cases floor,health,list,control,control-floor,list-done,get,create,patch,delete,import] [--import-rows 100000]';
+  'npm run bench -- [--backend postgres|embedded] [--duration 5] [--connections 1,16,64] [--latency-ms 0] [--transport http|ws] [--cases floor,health,list,control,control-floor,list-done,get,create,patch,patch-if-match,delete,import] [--import-rows 100000]';
 const SEEDED_TODOS = 10_000;
 /** The `sub` of list-jwt's token: its owner is `jwt:bench`. */
 const BENCH_USER = 'bench';

@@ -92,6 +92,13 @@ export function parseIdentitySettings(
   if (jwksProblem) problems.push({ setting: 'AUTH_JWKS_URL', message: jwksProblem });
   const issuerProblem = issuer && urlProblem(issuer);
   if (issuerProblem) problems.push({ setting: 'AUTH_ISSUER', message: issuerProblem });
+  // Every Access application of a team shares its issuer and keys: only `aud` says a token is meant for this API.
+  if (issuer && isCloudflareAccessIssuer(issuer) && audience.length === 0) {
+    problems.push({
+      setting: 'AUTH_AUDIENCE',
+      message: "must be set for a Cloudflare Access issuer: the application's AUD tag",
+    });
+  }
   if (audience.length > 0 && !(jwksUrl && issuer))
     problems.push({ setting: 'AUTH_AUDIENCE', message: 'is only used with AUTH_JWKS_URL and AUTH_ISSUER' });
   const anonymous = (env.AUTH_ANONYMOUS ?? '').trim().toLowerCase();

@@ -168,7 +168,8 @@ export const importTodos: RouteHandler<typeof routes.importTodos, AppEnv> = asyn
     const inserted = await c.var.db.query((db) => queries.insertTodos(db, rows), { idempotent: false });
     return c.json({ inserted }, 201);
   }
-  const hash = await sha256Hex(await c.req.arrayBuffer()); // hono keeps the bytes csvBody read
+  // The checked text, whatever the framing (Content-Length or chunked) or a BOM: the same file is the same request.
+  const hash = await sha256Hex(await c.req.text());
   const outcome = await c.var.db.query((db) => queries.insertTodosOnce(db, { key, hash, ...rows }), {
     idempotent: true,
   });

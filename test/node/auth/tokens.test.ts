@@ -121,6 +121,13 @@ describe('identity settings', () => {
     [{ AUTH_JWKS_URL: 'http://p.example/jwks', AUTH_ISSUER: 'https://p.example' }, ['AUTH_JWKS_URL']],
     [{ AUTH_JWKS_URL: 'https://p.example/jwks', AUTH_ISSUER: 'p.example' }, ['AUTH_ISSUER']],
     [{ AUTH_AUDIENCE: 'api' }, ['AUTH_AUDIENCE']],
+    [
+      {
+        AUTH_JWKS_URL: 'https://acme.cloudflareaccess.com/cdn-cgi/access/certs',
+        AUTH_ISSUER: 'https://acme.cloudflareaccess.com',
+      },
+      ['AUTH_AUDIENCE'],
+    ],
     [{ AUTH_ANONYMOUS: 'yes' }, ['AUTH_ANONYMOUS']],
     [{ API_TOKENS: ',' }, ['API_TOKENS']],
   ] as [IdentityEnv, string[]][])('names the bad setting: %j', (env, settings) => {
@@ -153,12 +160,17 @@ describe('identify', () => {
       const entry = set.get(kid);
       return entry ? { kind: 'key', ...entry } : { kind: 'unknown' };
     };
-    jwt = await signJwt(key, claims(ISSUER, { sub: 'user-1' }));
+    jwt = await signJwt(key, claims(ISSUER, { sub: 'user-1', aud: 'app-aud' }));
   });
 
   const settings = (env: IdentityEnv) => (parseIdentitySettings(env) as { settings: IdentitySettings }).settings;
   const all = () =>
-    settings({ API_TOKENS: 'tok_a,ci:tok:b', AUTH_JWKS_URL: `${ISSUER}/cdn-cgi/access/certs`, AUTH_ISSUER: ISSUER });
+    settings({
+      API_TOKENS: 'tok_a,ci:tok:b',
+      AUTH_JWKS_URL: `${ISSUER}/cdn-cgi/access/certs`,
+      AUTH_ISSUER: ISSUER,
+      AUTH_AUDIENCE: 'app-aud',
+    });
   const who = (headers: Record<string, string>, s = all(), k: KeySource | undefined = keys) =>
     identify(new Headers(headers), s, k);
 

@@ -55,6 +55,19 @@ describe('the body size guard', () => {
     expect(sent()).toBeLessThanOrEqual(64 * 1024); // at most what the stream buffered on its own
   });
 
+  it('answers 400 when the body breaks off before it ends', async () => {
+    let pulls = 0;
+    const breaking = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulls++ === 0) controller.enqueue(new Uint8Array(100).fill(97));
+        else controller.error(new Error('connection reset'));
+      },
+    });
+    const res = await post(breaking, { 'content-length': '1000' });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toBe('The body ended before it was complete.');
+  });
+
   it('passes a body of exactly the limit, in pieces, to the handler whole', async () => {
     const res = await post(streamOf(LIMIT).stream, {});
     expect(res.status).toBe(200);

@@ -95,8 +95,12 @@ describe('OpenID Connect tokens', () => {
 
   it('read Cf-Access-Jwt-Assertion when the issuer is a Cloudflare Access team domain, and only then', async () => {
     const access = 'https://team.cloudflareaccess.com';
-    const idp = issuer('access', { AUTH_ISSUER: access });
-    const token = await idp.mint('alice', { iss: access });
+    const idp = issuer('access', { AUTH_ISSUER: access, AUTH_AUDIENCE: 'app-aud-tag' });
+    const token = await idp.mint('alice', { iss: access }, 'app-aud-tag');
+    // Another Access application of the same team: same issuer, same keys, another AUD tag.
+    expect(
+      (await idp.call({ 'cf-access-jwt-assertion': await idp.mint('alice', { iss: access }, 'other-app') })).status,
+    ).toBe(401);
     expect((await idp.call({ 'cf-access-jwt-assertion': token })).status).toBe(200);
     expect((await idp.call(bearer(token))).status).toBe(200);
     const plain = issuer('not-access');

@@ -160,6 +160,21 @@ describe('Idempotency-Key on POST /todos/import', () => {
     expect(await rowsStartingWith(m)).toHaveLength(2);
   });
 
+  it('replays the same file whatever its framing: sent with a length, then chunked', async () => {
+    const key = crypto.randomUUID();
+    const csv = `text\n${marker()} framed\n`;
+    const first = await importCsv(csv, { 'idempotency-key': key });
+    const chunked = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(csv));
+        controller.close();
+      },
+    });
+    const again = await importCsv(chunked, { 'idempotency-key': key });
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+  });
+
   it('answers 422 for the same key with another body, inserting nothing', async () => {
     const key = crypto.randomUUID();
     const m = marker();

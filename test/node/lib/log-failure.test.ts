@@ -28,7 +28,7 @@ afterEach(() => vi.restoreAllMocks());
 describe('logFailure', () => {
   it('logs the request id, the error name and the first line with URLs scrubbed', () => {
     const err = new TypeError(
-      'Error connecting to database: postgres://u:secret@host.neon.tech/db failed\nat line 2 SELECT 1',
+      'Error connecting to database: postgres://u:secret@db.example.test/db failed\nat line 2 SELECT 1',
     );
     expect(logged(err).entry).toEqual({
       requestId: 'req-1',

@@ -21,9 +21,11 @@ export interface Env {
   CORS_ORIGINS?: string;
   /** Deadline for each database call, in ms (default 5000). */
   DB_TIMEOUT_MS?: string;
-  /** Workers Rate Limiting binding per client IP, ahead of any token check; absent = no rate limiting. */
+  /** Days the change feed remembers deletions (default 30); a `since` token older than this is a 410. */
+  CHANGES_RETENTION_DAYS?: string;
   /** Seconds a rate-limited client is told to wait (Retry-After); must equal the binding's period (default 60). */
   RATE_LIMIT_PERIOD_SECONDS?: string;
+  /** Workers Rate Limiting binding per client IP, ahead of any token check; absent = no rate limiting. */
   RATE_LIMITER?: RateLimit;
   /** Workers Rate Limiting binding per owner, once the caller is identified; absent = no limit per owner. */
   OWNER_RATE_LIMITER?: RateLimit;
@@ -48,7 +50,7 @@ const optionalString = z.string().optional();
 /**
  * Every setting the Worker reads, what it accepts and its default: one
  * schema, so a bad value is named and explained instead of silently replaced.
- * A setting added later (sync) is one more entry here.
+ * A new setting is one more entry here.
  */
 const SettingsInput = z.object({
   DB_TIMEOUT_MS: z.preprocess(
@@ -81,6 +83,14 @@ const SettingsInput = z.object({
       .transform(Number)
       .default(60),
   ),
+  CHANGES_RETENTION_DAYS: z.preprocess(
+    unsetOrEmpty,
+    z
+      .string()
+      .regex(/^[1-9]\d{0,3}$/, 'must be a whole number of days from 1 to 9999, e.g. 30')
+      .transform(Number)
+      .default(30),
+  ),
   API_TOKENS: optionalString,
   AUTH_JWKS_URL: optionalString,
   AUTH_ISSUER: optionalString,
@@ -89,14 +99,20 @@ const SettingsInput = z.object({
 });
 
 const SettingsSchema = SettingsInput.transform(
-  ({ DB_TIMEOUT_MS, CORS_ORIGINS, RATE_LIMIT_PERIOD_SECONDS, ...identityEnv }, ctx) => {
+  ({ DB_TIMEOUT_MS, CORS_ORIGINS, RATE_LIMIT_PERIOD_SECONDS, CHANGES_RETENTION_DAYS, ...identityEnv }, ctx) => {
     // Who may call: static tokens, OpenID Connect, anonymous access (src/auth/identify.ts names each bad one).
     const identity = parseIdentitySettings(identityEnv satisfies IdentityEnv);
     if (!identity.ok) {
       for (const { setting, message } of identity.problems) ctx.addIssue({ code: 'custom', path: [setting], message });
       return z.NEVER;
     }
-    return { DB_TIMEOUT_MS, CORS_ORIGINS, RATE_LIMIT_PERIOD_SECONDS, identity: identity.settings };
+    return {
+      DB_TIMEOUT_MS,
+      CORS_ORIGINS,
+      RATE_LIMIT_PERIOD_SECONDS,
+      CHANGES_RETENTION_DAYS,
+      identity: identity.settings,
+    };
   },
 );
 

@@ -100,6 +100,14 @@ export const CASES: BenchCase[] = [
     request: () => ({ method: 'GET', path: '/todos?done=true' }),
   },
   {
+    // One page of the change feed from the beginning: 100 of the seeded todos, two index ranges merged.
+    name: 'changes',
+    label: 'GET /todos/changes (a page of 100)',
+    expectedStatus: 200,
+    expectedRoundTrips: 1,
+    request: () => ({ method: 'GET', path: '/todos/changes' }),
+  },
+  {
     name: 'get',
     label: 'GET /todos/{id}',
     expectedStatus: 200,

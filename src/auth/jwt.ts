@@ -5,6 +5,8 @@
 // a different error class for each failure. Here every failure, including an
 // exception from WebCrypto, is a refusal with a fixed, header-safe reason.
 
+import { decodeBase64url } from '../lib/base64url.ts';
+
 /** The signature algorithms accepted: asymmetric only, one per key type. */
 export type JwtAlg = 'RS256' | 'ES256' | 'EdDSA';
 
@@ -56,7 +58,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 function base64urlBytes(segment: string): Uint8Array {
-  const binary = atob(segment.replace(/-/g, '+').replace(/_/g, '/'));
+  const binary = decodeBase64url(segment);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;

@@ -2,6 +2,7 @@ import { sql, type AnyColumn } from 'drizzle-orm';
 import {
   boolean,
   check,
+  customType,
   index,
   integer,
   pgPolicy,
@@ -27,6 +28,15 @@ export const OWNER_SETTING = sql`current_setting('app.user_id', true)`;
  * missing (`existing()`: drizzle-kit does not manage it).
  */
 export const appRole = pgRole('todo_app').existing();
+
+/**
+ * A transaction id (Postgres `xid8`, 64 bits, never wraps), as a decimal
+ * string: the change feed's positions (README: "Keeping a client in sync").
+ */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
+
+/** The current transaction's id: who wrote a row, hence where it stands in the change feed. */
+export const CURRENT_XID = sql`pg_current_xact_id()`;
 
 /**
  * Row-level security of a table with an `owner` column (each table also has
@@ -70,6 +80,8 @@ export const todos = pgTable(
     version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    // The transaction that last wrote the row (INSERT: this default; every UPDATE sets it): its feed position.
+    changedXid: xid8('changed_xid').notNull().default(CURRENT_XID),
   },
   (t) => [
     check('todos_version_positive', sql`${t.version} >= 1`),
@@ -88,8 +100,50 @@ export const todos = pgTable(
       t.createdAt.desc().nullsFirst(),
       t.id.desc().nullsFirst(),
     ),
+    // The change feed: one owner's changes in commit-safe order, one index range per call.
+    index('todos_owner_changed_id_idx').on(t.owner, t.changedXid, t.id),
     ...ownerPolicies('todos', t.owner),
   ],
+);
+
+/**
+ * What the change feed says of a deleted todo, written by the DELETE's own
+ * statement and kept for the retention (CHANGES_RETENTION_DAYS), so that live
+ * rows stay in `todos` and no query of it changes. The daily cleanup purges
+ * older ones and records how far, per owner, in `tombstone_purges`.
+ */
+export const todoTombstones = pgTable(
+  'todo_tombstones',
+  {
+    // ids are never reused (identity), so a deleted id has one tombstone.
+    id: integer('id').primaryKey(),
+    owner: text('owner').notNull().default(OWNER_SETTING),
+    // The todo's last version + 1: the deletion is its last change.
+    version: integer('version').notNull(),
+    deletedXid: xid8('deleted_xid').notNull().default(CURRENT_XID),
+    deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('todo_tombstones_owner_not_empty', sql`${t.owner} <> ''`),
+    index('todo_tombstones_owner_deleted_id_idx').on(t.owner, t.deletedXid, t.id),
+    // Across owners: the daily cleanup reads it (purge_expired_tombstones, as the tables' owner).
+    index('todo_tombstones_deleted_at_idx').on(t.deletedAt),
+    ...ownerPolicies('todo_tombstones', t.owner),
+  ],
+);
+
+/**
+ * Per owner, the newest feed position whose tombstones the cleanup has
+ * purged: a `since` at or below it may have missed a deletion (410 Gone).
+ * Written only by purge_expired_tombstones; the Worker reads its own row.
+ */
+export const tombstonePurges = pgTable(
+  'tombstone_purges',
+  {
+    owner: text('owner').primaryKey(),
+    purgedThrough: xid8('purged_through').notNull(),
+  },
+  (t) => [...ownerPolicies('tombstone_purges', t.owner)],
 );
 
 /**

@@ -3,6 +3,8 @@
  * opaque to clients (base64url JSON). Decoding validates strictly, so a
  * tampered cursor is a 400, never a database error.
  */
+import { decodeBase64url, encodeBase64url } from './base64url.ts';
+
 export interface Cursor {
   createdAt: string;
   id: number;
@@ -22,16 +24,13 @@ function isRealTimestamp(value: string): boolean {
 }
 
 export function encodeCursor(cursor: Cursor): string {
-  return btoa(JSON.stringify([cursor.createdAt, cursor.id]))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
+  return encodeBase64url(JSON.stringify([cursor.createdAt, cursor.id]));
 }
 
 /** The cursor inside `value`, or undefined when it is not one we issued. */
 export function decodeCursor(value: string): Cursor | undefined {
   try {
-    const decoded: unknown = JSON.parse(atob(value.replace(/-/g, '+').replace(/_/g, '/')));
+    const decoded: unknown = JSON.parse(decodeBase64url(value));
     if (!Array.isArray(decoded) || decoded.length !== 2) return undefined;
     const [createdAt, id] = decoded as unknown[];
     if (typeof createdAt !== 'string' || !isRealTimestamp(createdAt)) return undefined;

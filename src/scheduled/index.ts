@@ -1,6 +1,7 @@
 import { openDatabase, type Database } from '../db/client.ts';
-import type { Env } from '../env.ts';
+import { settingsOf, type Env, type Settings } from '../env.ts';
 import { deleteExpiredKeys } from '../idempotency/purge.ts';
+import { deleteExpiredTombstones } from '../todos/purge.ts';
 import { describeFailure } from '../lib/log-failure.ts';
 
 /** How much one run of a cleanup job may do: each statement a bounded batch, each run a bounded number of statements. */
@@ -13,18 +14,19 @@ export interface CleanupBounds {
 export const DEFAULT_BOUNDS: CleanupBounds = { batchRows: 5000, maxBatches: 20 };
 
 /** A cleanup job: deletes at most `batchRows` rows with one statement on `db`, returning how many. */
-type CleanupJob = (db: Database, batchRows: number) => Promise<number>;
+type CleanupJob = (db: Database, batchRows: number, settings: Settings) => Promise<number>;
 
 /**
  * The housekeeping a cron trigger runs, each job by name. Every job deletes
  * in bounded batches until a batch comes back short or the run's bound is
  * reached (what is left waits for the next run), so a run never holds a lock
- * for long nor exceeds the Worker's limits. Jobs that keep history later
- * (deleted-row tombstones) add themselves here.
+ * for long nor exceeds the Worker's limits. Deleting is safe to repeat, so
+ * transient failures are retried.
  */
 export const CLEANUP_JOBS: Record<string, CleanupJob> = {
-  // Deleting is safe to repeat, so transient failures are retried.
   'expired-idempotency-keys': (db, batchRows) => db.query((d) => deleteExpiredKeys(d, batchRows), { idempotent: true }),
+  'expired-tombstones': (db, batchRows, { CHANGES_RETENTION_DAYS }) =>
+    db.query((d) => deleteExpiredTombstones(d, CHANGES_RETENTION_DAYS, batchRows), { idempotent: true }),
 };
 
 /** Runs one job within `bounds`; each batch is its own request-sized handle, with its own deadline and no owner. */
@@ -33,11 +35,12 @@ export async function runCleanup(
   job: CleanupJob,
   { batchRows, maxBatches }: CleanupBounds = DEFAULT_BOUNDS,
 ): Promise<{ deleted: number; batches: number }> {
+  const settings = settingsOf(env);
   let deleted = 0;
   let batches = 0;
   while (batches < maxBatches) {
     batches++;
-    const removed = await job(openDatabase(env), batchRows);
+    const removed = await job(openDatabase(env), batchRows, settings);
     deleted += removed;
     if (removed < batchRows) break;
   }

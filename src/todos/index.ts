@@ -8,6 +8,8 @@ const router = createRouter()
   .openapi(routes.createTodo, handlers.createTodo)
   .openapi(routes.importTodos, handlers.importTodos)
   .openapi(routes.listTodos, handlers.listTodos)
+  // Before /todos/{id}, which would otherwise take "changes" for an id.
+  .openapi(routes.listChanges, handlers.listChanges)
   .openapi(routes.getTodo, handlers.getTodo)
   .openapi(routes.updateTodo, handlers.updateTodo)
   .openapi(routes.deleteTodo, handlers.deleteTodo);

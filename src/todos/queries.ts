@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Drizzle } from '../db/client.ts';
 import { compiledQuery } from '../db/compiled.ts';
-import { todos } from '../db/schema.ts';
+import { CURRENT_XID, todoTombstones, todos } from '../db/schema.ts';
 import { executeKeyed, type KeyedOutcome } from '../idempotency/statement.ts';
 import type { Cursor } from '../lib/cursor.ts';
 import type { Todo } from './schemas.ts';
@@ -164,6 +164,7 @@ const updateQuery = compiledQuery(
       .set({
         ...Object.fromEntries(fields.map((name) => [name, placeholder(name)])),
         version: sql`${todos.version} + 1`,
+        changedXid: CURRENT_XID, // its new place in the change feed
         updatedAt: sql`greatest(now(), ${todos.updatedAt} + interval '1 microsecond')`,
       })
       .where(eq(todos.id, placeholder('id')))
@@ -179,7 +180,7 @@ export async function updateTodo(db: Drizzle, id: number, patch: Patch): Promise
 }
 
 /** A todo as JSON text in the API's shape, from `todos` (in RETURNING: the row as written). */
-const todoJson = sql`json_build_object('id', ${todos.id}, 'text', ${todos.text}, 'done', ${todos.done}, 'version', ${todos.version}, 'createdAt', ${todoColumns.createdAt}, 'updatedAt', ${todoColumns.updatedAt})::text`;
+export const todoJson = sql`json_build_object('id', ${todos.id}, 'text', ${todos.text}, 'done', ${todos.done}, 'version', ${todos.version}, 'createdAt', ${todoColumns.createdAt}, 'updatedAt', ${todoColumns.updatedAt})::text`;
 
 /** How a conditional write ended. */
 export type Conditional<T> =
@@ -226,7 +227,7 @@ export async function updateTodoIfMatch(
   const result = await db.execute<Decided>(sql`
     with ${lockedCurrent(id)},
     written as (
-      update ${todos} set ${sql.join(sets, sql`, `)}, version = ${todos.version} + 1,
+      update ${todos} set ${sql.join(sets, sql`, `)}, version = ${todos.version} + 1, changed_xid = ${CURRENT_XID},
         updated_at = greatest(now(), ${todos.updatedAt} + interval '1 microsecond')
       from current where ${todos.id} = current.id and ${versionIn(versions)}
       returning ${todoJson} as todo)
@@ -236,14 +237,17 @@ export async function updateTodoIfMatch(
 
 /**
  * Deletes a todo, only if its version is one of `versions` when given, in ONE
- * statement (see updateTodoIfMatch).
+ * statement (see updateTodoIfMatch), which also leaves its tombstone for the
+ * change feed: the deletion is the todo's last change, one version past its last.
  */
 export async function deleteTodo(db: Drizzle, id: number, versions?: number[]): Promise<Conditional<true>> {
   const result = await db.execute<Decided>(sql`
     with ${lockedCurrent(id)},
     written as (
       delete from ${todos} using current where ${todos.id} = current.id and ${versionIn(versions)}
-      returning ${todos.id}::text as todo)
-    select current.todo as current, (select todo from written) as written from current`);
+      returning ${todos.id} as id, ${todos.owner} as owner, ${todos.version} as version),
+    buried as (
+      insert into ${todoTombstones} (id, owner, version) select id, owner, version + 1 from written)
+    select current.todo as current, (select id::text from written) as written from current`);
   return decided(result.rows[0], () => true as const);
 }

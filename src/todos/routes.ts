@@ -4,6 +4,8 @@ import { problemResponses } from '../lib/openapi-responses.ts';
 import { csvBody, jsonBody } from '../middleware/body.ts';
 import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS } from './import-rows.ts';
 import {
+  ChangesQuerySchema,
+  ChangesSchema,
   CSV_COLUMNS,
   ImportProblemSchema,
   ImportResultSchema,
@@ -20,7 +22,10 @@ const tags = ['todos'];
 const json = <T>(schema: T) => ({ 'application/json': { schema } });
 /** The problems of these routes, in the resource's own words. */
 const problems = <Status extends number>(...statuses: Status[]) =>
-  problemResponses(statuses, { 404: 'No todo with this id.' });
+  problemResponses(statuses, {
+    404: 'No todo with this id.',
+    410: 'The `since` token is older than the retention of deletions, some of which may be forgotten: start again without `since`.',
+  });
 
 const idempotencyHeaders = z.object({
   'idempotency-key': z
@@ -164,6 +169,24 @@ export const importTodos = defineRoute({
       content: { 'application/problem+json': { schema: ImportProblemSchema } },
     },
     ...problems(413, 415, 422, 429, 500, 503),
+  },
+});
+
+export const listChanges = defineRoute({
+  method: 'get',
+  path: '/todos/changes',
+  operationId: 'listChanges',
+  tags,
+  summary: 'What changed since a token: keep a local copy in sync',
+  description: [
+    'Without `since`, pages through every todo; then each call with the last `next` returns what changed since: todos as they are now, and deletions.',
+    'It never misses a change: a change is handed out only once every transaction that started before it has ended, so a long transaction anywhere in the database delays changes, never loses them.',
+    'Repeating a call with the same token is harmless. Deletions are kept for the retention (30 days by default): an older token is a 410, and the client starts again without `since`.',
+  ].join(' '),
+  request: { query: ChangesQuerySchema },
+  responses: {
+    200: { description: 'One page of changes.', content: json(ChangesSchema) },
+    ...problems(400, 410, 429, 500, 503),
   },
 });
 

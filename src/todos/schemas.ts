@@ -144,5 +144,54 @@ export const PreconditionFailedSchema = ProblemSchema.extend({
     .openapi({ description: "The todo's version now (its ETag is also in the ETag header).", example: 3 }),
 }).openapi('PreconditionFailed');
 
+/** The largest page of the change feed, and the page a client gets without `limit`. */
+export const CHANGES_MAX_LIMIT = 1000;
+export const CHANGES_DEFAULT_LIMIT = 100;
+
+export const ChangesQuerySchema = z.strictObject({
+  since: z
+    .string({ error: ONCE })
+    // Decoded by the handler: whether it is valid depends on who asks.
+    .regex(/^[A-Za-z0-9_-]{1,200}$/, 'is not a token this API issued')
+    .optional()
+    .openapi({
+      param: { name: 'since', in: 'query' },
+      description:
+        'The `next` of the previous answer. Without it the feed starts from the beginning: paging to `more: false` gives every current todo.',
+    } as never),
+  limit: z
+    .string({ error: ONCE })
+    .regex(/^\d{1,4}$/, `must be an integer from 1 to ${CHANGES_MAX_LIMIT}`)
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= CHANGES_MAX_LIMIT, `must be an integer from 1 to ${CHANGES_MAX_LIMIT}`)
+    .optional()
+    .openapi({
+      param: { name: 'limit', in: 'query' },
+      type: 'integer',
+      minimum: 1,
+      maximum: CHANGES_MAX_LIMIT,
+      default: CHANGES_DEFAULT_LIMIT,
+    } as never),
+});
+
+export const DeletedTodoSchema = z
+  .object({
+    id: z.number().int().min(1).openapi({ example: 42 }),
+    deleted: z.literal(true),
+    version: z.number().int().min(2).openapi({ description: "The todo's last version + 1.", example: 4 }),
+  })
+  .openapi('DeletedTodo');
+
+export const ChangesSchema = z
+  .object({
+    changes: z.array(z.union([TodoSchema, DeletedTodoSchema])).openapi({
+      description:
+        'In the order they happened (by transaction): each changed todo as it is now, or a deletion. A todo appears once per page, at its latest change.',
+    }),
+    next: z.string().openapi({ description: 'Pass as ?since= for what changed after this page.' }),
+    more: z.boolean().openapi({ description: 'True: more changes are waiting; ask again at once with `next`.' }),
+  })
+  .openapi('Changes');
+
 /** The CSV export's columns, in order. */
 export const CSV_COLUMNS = ['id', 'text', 'done', 'version', 'createdAt', 'updatedAt'] as const;

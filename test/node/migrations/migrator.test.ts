@@ -93,14 +93,16 @@ describe('the migrator', () => {
       .toThrow('0000_x.sql is marked no-transaction but controls a transaction itself');
   });
 
-  it("reads the project's migrations: 0002's and 0004's indexes are built concurrently, outside the transaction", () => {
+  it("reads the project's migrations: 0002's, 0004's and 0007's indexes are built concurrently, outside the transaction", () => {
     const migrations = readMigrations();
     expect(migrations.map((m) => [m.tag, m.transactional])).toEqual([
       ['0000_init', true], ['0001_list_indexes_match_order', true], ['0002_keys_created_at', false],
       ['0003_ownership', true], ['0004_owner_list_indexes', false], ['0005_todo_version', true],
+      ['0006_change_feed', true], ['0007_change_feed_index', false],
     ]);
     expect(migrations[2]!.statements.join('\n')).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS "idempotency_keys_created_at_idx"');
     expect(migrations[4]!.statements.join('\n')).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS "todos_owner_created_id_idx"');
+    expect(migrations[7]!.statements.join('\n')).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS "todos_owner_changed_id_idx"');
   });
 
   it("puts no password in the project's migrations", () => {

@@ -20,13 +20,19 @@ const WORKER_STATEMENTS = [
   `UPDATE idempotency_keys SET response = '{}' WHERE scope = 's' AND key = 'k'`,
   `SELECT idempotency_keys.xmin = pg_current_xact_id()::xid AS created, response FROM idempotency_keys WHERE scope = 's' AND key = 'k'`,
   `SELECT purge_expired_idempotency_keys(10)`,
-  `DELETE FROM todos WHERE text = 'as the worker' RETURNING id`,
+  `WITH gone AS (DELETE FROM todos WHERE text = 'as the worker' RETURNING id, owner, version)
+     INSERT INTO todo_tombstones (id, owner, version) SELECT id, owner, version + 1 FROM gone`,
+  `SELECT pg_snapshot_xmin(pg_current_snapshot()), (SELECT purged_through FROM tombstone_purges),
+     (SELECT count(*) FROM todo_tombstones WHERE (deleted_xid, id) > ('0'::xid8, 0))`,
+  `SELECT purge_expired_tombstones(30, 10)`,
 ];
 
 /** What the Worker's role must not do, each refused for want of a privilege (42501). */
 const BEYOND = [
   'TRUNCATE todos',
   `DELETE FROM idempotency_keys WHERE scope = 's'`,
+  'DELETE FROM todo_tombstones',
+  `INSERT INTO tombstone_purges (owner, purged_through) VALUES ('token:role-test', '1')`,
   'CREATE TABLE public.mine (id int)',
   'ALTER TABLE todos DISABLE ROW LEVEL SECURITY',
   'DROP POLICY todos_of_owner ON todos',

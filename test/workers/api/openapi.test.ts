@@ -25,6 +25,7 @@ describe('GET /openapi.json', () => {
       'getTodo',
       'health',
       'importTodos',
+      'listChanges',
       'listTodos',
       'updateTodo',
     ]);

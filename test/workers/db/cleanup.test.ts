@@ -1,12 +1,13 @@
 import { env } from 'cloudflare:workers';
 import { createScheduledController } from 'cloudflare:test';
 import { neon } from '@neondatabase/serverless';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import worker from '../../../src/index.ts';
 import { CLEANUP_JOBS, runCleanup } from '../../../src/scheduled/index.ts';
 import { useTestGateway } from '../../support/driver.ts';
 
-beforeAll(() => useTestGateway(env.NEON_LOCAL_GATEWAY!));
+// Each test: the unreachable-database test points the driver elsewhere.
+beforeEach(() => useTestGateway(env.NEON_LOCAL_GATEWAY!));
 afterEach(() => vi.restoreAllMocks());
 
 // The tables' owner, with no owner set: it sees and writes every owner's keys.
@@ -60,7 +61,56 @@ describe('the daily cleanup (cron trigger)', () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const down = { ...env, NEON_LOCAL_GATEWAY: '127.0.0.1:1' };
     await expect(worker.scheduled(createScheduledController({ cron: '17 3 * * *' }), down)).rejects.toThrow(
-      'cleanup failed: expired-idempotency-keys',
+      'cleanup failed: expired-idempotency-keys, expired-tombstones',
     );
+  });
+});
+
+/** Tombstones of deleted todos, `age` old, one per owner, with ids no todo will reach; returns the ids. */
+async function tombstonesAged(age: string): Promise<number[]> {
+  return (await tombstonesWritten(age)).ids;
+}
+async function tombstonesWritten(age: string): Promise<{ ids: number[]; xid: string }> {
+  const first = 2_100_000_000 + Math.floor(Math.random() * 40_000_000);
+  const rows = await direct().query(
+    `insert into todo_tombstones (id, owner, version, deleted_at)
+     select $1::int + n, ($3::text[])[1 + n], 2, now() - $2::interval from generate_series(0, 2) as n
+     returning id, deleted_xid::text as xid`,
+    [first, age, OWNERS],
+  );
+  return { ids: rows.map((r) => r.id as number), xid: rows[0]!.xid as string };
+}
+const tombstonesLeft = async (ids: number[]) =>
+  (await direct()`select id from todo_tombstones where id = any(${ids}::int[]) order by id`).map((r) => r.id);
+
+describe("the cleanup of the change feed's tombstones", () => {
+  it('removes tombstones older than the retention, of every owner, keeps younger ones, and records how far it went', async () => {
+    const { ids: expired, xid } = await tombstonesWritten('31 days');
+    const live = await tombstonesAged('29 days');
+    const logged: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((line: string) => void logged.push(line));
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: '17 3 * * *' }), env);
+    expect(await tombstonesLeft(expired)).toEqual([]);
+    expect(await tombstonesLeft(live)).toEqual(live);
+    expect(logged.map((line) => JSON.parse(line))).toContainEqual(
+      expect.objectContaining({ job: 'expired-tombstones', deleted: expect.any(Number) }),
+    );
+    // Each owner's purge mark reached the position purged: a token at or before it is a 410.
+    const marked = await direct()`select owner from tombstone_purges
+      where owner = any(${OWNERS}::text[]) and purged_through >= ${xid}::xid8 order by owner`;
+    expect(marked.map((r) => r.owner)).toEqual([...OWNERS].sort());
+  });
+
+  it('follows CHANGES_RETENTION_DAYS, and never takes a retention under one day', async () => {
+    const month = await tombstonesAged('31 days');
+    const job = CLEANUP_JOBS['expired-tombstones']!;
+    await runCleanup({ ...env, CHANGES_RETENTION_DAYS: '60' }, job);
+    expect(await tombstonesLeft(month)).toEqual(month);
+    const hours = await tombstonesAged('20 hours');
+    // Called directly with 0 days, as the Worker's role could: a day still protects the young ones.
+    await neon(env.DATABASE_URL)`select purge_expired_tombstones(0, 100)`;
+    expect(await tombstonesLeft(hours)).toEqual(hours);
+    await runCleanup({ ...env, CHANGES_RETENTION_DAYS: '30' }, job);
+    expect(await tombstonesLeft(month)).toEqual([]);
   });
 });

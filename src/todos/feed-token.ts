@@ -1,0 +1,73 @@
+/**
+ * The change feed's `since` / `next` tokens: opaque to clients (base64url
+ * JSON), they carry a position in the feed, the owner they were issued to
+ * (as a hash: row-level security does the enforcing, this only tells a
+ * mixed-up token from a view into nobody's changes) and when they were issued.
+ */
+import { decodeBase64url, encodeBase64url } from '../lib/base64url.ts';
+import { sha256Hex } from '../idempotency/key.ts';
+
+/**
+ * A place in the feed: every change at or before (xid, id) has been handed
+ * out. xid is a Postgres xid8 in decimal; (horizon, 0) means "everything
+ * written by transactions below the horizon".
+ */
+export interface FeedPosition {
+  xid: string;
+  id: number;
+}
+
+/** Where a first pass starts: before every change (existing rows stand at xid 1). */
+export const FEED_START: FeedPosition = { xid: '0', id: 0 };
+
+const FORMAT = 1;
+/** 64 bits of the owner's SHA-256: enough to tell owners apart by accident, and says nothing of who they are. */
+const ownerTag = async (owner: string) => (await sha256Hex(`feed:${owner}`)).slice(0, 16);
+
+export async function encodeFeedToken(position: FeedPosition, owner: string, issuedAt: Date): Promise<string> {
+  const issued = Math.floor(issuedAt.getTime() / 1000);
+  return encodeBase64url(JSON.stringify([FORMAT, await ownerTag(owner), position.xid, position.id, issued]));
+}
+
+export type DecodedFeedToken =
+  { ok: true; position: FeedPosition; issuedAt: Date } | { ok: false; reason: 'malformed' | 'another owner' };
+
+/** xid8 is unsigned 64-bit; 19 digits keep every accepted value below 2^63 and within Postgres's input. */
+const XID = /^(0|[1-9]\d{0,18})$/;
+const MAX_ID = 2147483647;
+
+/** The token inside `value`, or why it is not one issued to `owner`. */
+export async function decodeFeedToken(value: string, owner: string): Promise<DecodedFeedToken> {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(decodeBase64url(value));
+  } catch {
+    return { ok: false, reason: 'malformed' };
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 5) return { ok: false, reason: 'malformed' };
+  const [format, tag, xid, id, issued] = decoded as unknown[];
+  if (
+    format !== FORMAT ||
+    typeof tag !== 'string' ||
+    typeof xid !== 'string' ||
+    !XID.test(xid) ||
+    typeof id !== 'number' ||
+    !Number.isInteger(id) ||
+    id < 0 ||
+    id > MAX_ID ||
+    typeof issued !== 'number' ||
+    !Number.isInteger(issued) ||
+    issued < 0
+  ) {
+    return { ok: false, reason: 'malformed' };
+  }
+  if (tag !== (await ownerTag(owner))) return { ok: false, reason: 'another owner' };
+  return { ok: true, position: { xid, id }, issuedAt: new Date(issued * 1000) };
+}
+
+/** The later of two positions (xid compared as the 64-bit numbers they are, then id). */
+export function laterPosition(a: FeedPosition, b: FeedPosition): FeedPosition {
+  const [x, y] = [BigInt(a.xid), BigInt(b.xid)];
+  if (x !== y) return x > y ? a : b;
+  return a.id >= b.id ? a : b;
+}

@@ -179,8 +179,14 @@ export async function updateTodo(db: Drizzle, id: number, patch: Patch): Promise
   return row;
 }
 
-/** A todo as JSON text in the API's shape, from `todos` (in RETURNING: the row as written). */
-export const todoJson = sql`json_build_object('id', ${todos.id}, 'text', ${todos.text}, 'done', ${todos.done}, 'version', ${todos.version}, 'createdAt', ${todoColumns.createdAt}, 'updatedAt', ${todoColumns.updatedAt})::text`;
+type TodoFields = Record<'id' | 'text' | 'done' | 'version' | 'createdAt' | 'updatedAt', AnyColumn | SQL>;
+
+/** A todo as JSON text in the API's shape, from these columns (of `todos`, or of a subquery that selected them). */
+export const todoJsonOf = (t: TodoFields) =>
+  sql`json_build_object('id', ${t.id}, 'text', ${t.text}, 'done', ${t.done}, 'version', ${t.version}, 'createdAt', ${rfc3339(t.createdAt)}, 'updatedAt', ${rfc3339(t.updatedAt)})::text`;
+
+/** A todo as JSON text, from `todos` (in RETURNING: the row as written). */
+const todoJson = todoJsonOf(todos);
 
 /** How a conditional write ended. */
 export type Conditional<T> =

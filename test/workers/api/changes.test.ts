@@ -96,13 +96,19 @@ describe('the change feed after a token', () => {
     const token = await syncInto(copy, me);
 
     await me.call('PATCH', `/todos/${patched.id}`, { json: { done: true } });
-    const renamed = (await me.call<Todo>('PATCH', `/todos/${patched.id}`, { json: { text: 'renamed' } })).body;
     expect((await me.call('DELETE', `/todos/${removed.id}`)).status).toBe(204);
+    // The second PATCH conditional, after the deletion: each way of writing moves the todo to its end of the feed.
+    const renamed = (
+      await me.call<Todo>('PATCH', `/todos/${patched.id}`, {
+        json: { text: 'renamed' },
+        headers: { 'if-match': `"${patched.id}-2"` },
+      })
+    ).body;
     const added = await create(me, 'added');
 
     const changes = await changesAfter(me, token, [patched.id, removed.id, added.id]);
     // Once each, at its latest change, in the order the changes happened; the untouched todo not at all.
-    expect(changes).toEqual([renamed, { id: removed.id, deleted: true, version: 2 }, added]);
+    expect(changes).toEqual([{ id: removed.id, deleted: true, version: 2 }, renamed, added]);
     expect(changes.map((c) => c.id)).not.toContain(kept.id);
     expect(renamed).toMatchObject({ version: 3, done: true, text: 'renamed' });
 
@@ -163,6 +169,19 @@ describe('the change feed refuses what it did not issue to the caller', () => {
       const since = btoa(JSON.stringify(forged)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
       const res = await changesOf(me, since);
       expect(res.status, JSON.stringify(change)).toBe(400);
+    }
+  });
+
+  it('answers since or limit given twice with a 400', async () => {
+    const me = feedCaller('twice');
+    const token = (await changesOf(me)).body.next;
+    for (const [query, path] of [
+      [`since=${token}&since=${token}`, 'since'],
+      ['limit=5&limit=6', 'limit'],
+    ]) {
+      const res = await me.call('GET', `/todos/changes?${query}`);
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([{ path, message: 'must be given once' }]);
     }
   });
 

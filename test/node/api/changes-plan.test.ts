@@ -1,8 +1,8 @@
 import { neon } from '@neondatabase/serverless';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { SET_OWNER_SQL } from '../../../src/db/client.ts';
 import { readChangesSql } from '../../../src/todos/feed.ts';
 import { useTestGateway } from '../../support/driver.ts';
+import { planOf } from '../../support/plan.ts';
 
 // The feed's SQL names no owner: the row-level security policies' `owner = current_setting(...)`
 // is the index condition that keeps each scan inside one owner's range, as for the listing.
@@ -27,16 +27,7 @@ beforeAll(async () => {
   await owner.query('analyze todo_tombstones');
 });
 
-/** The plan Postgres picks for `query`, run as the Worker runs it (its role, one owner set), when it may not scan a table sequentially. */
-async function planOf(query: { sql: string; params: unknown[] }): Promise<string> {
-  const sql = neon(inject('databaseUrl'));
-  const [, , rows] = await sql.transaction([
-    sql.query(SET_OWNER_SQL, [OWNERS[0]]),
-    sql.query('set local enable_seqscan = off'),
-    sql.query(`explain ${query.sql}`, query.params),
-  ]);
-  return (rows as { 'QUERY PLAN': string }[]).map((r) => r['QUERY PLAN']).join('\n');
-}
+const explain = (query: { sql: string; params: unknown[] }) => planOf(inject('databaseUrl'), OWNERS[0]!, query);
 
 describe('the change feed reads one index range of one owner per table', () => {
   it.each([
@@ -45,7 +36,7 @@ describe('the change feed reads one index range of one owner per table', () => {
   ])('%s: each table in index order, the owner and the position in the index condition', async (_, since) => {
     const query = readChangesSql(since, 100);
     expect(query.sql).not.toMatch(/owner/);
-    const plan = await planOf(query);
+    const plan = await explain(query);
     for (const [index, xid] of [
       ['todos_owner_changed_id_idx', 'changed_xid'],
       ['todo_tombstones_owner_deleted_id_idx', 'deleted_xid'],

@@ -1,8 +1,8 @@
 import { neon } from '@neondatabase/serverless';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { SET_OWNER_SQL } from '../../../src/db/client.ts';
 import { listTodosSql } from '../../../src/todos/queries.ts';
 import { useTestGateway } from '../../support/driver.ts';
+import { planOf } from '../../support/plan.ts';
 
 // Owners of this file's own rows: several, each with enough todos that the planner has a real choice.
 const RUN = crypto.randomUUID().slice(0, 8);
@@ -20,16 +20,7 @@ beforeAll(async () => {
   await owner.query('analyze todos');
 });
 
-/** The plan Postgres picks for `query`, run as the Worker runs it (its role, one owner set), when it may not scan the table sequentially. */
-async function planOf(query: { sql: string; params: unknown[] }): Promise<string> {
-  const sql = neon(inject('databaseUrl'));
-  const [, , rows] = await sql.transaction([
-    sql.query(SET_OWNER_SQL, [OWNERS[0]]),
-    sql.query('set local enable_seqscan = off'),
-    sql.query(`explain ${query.sql}`, query.params),
-  ]);
-  return (rows as { 'QUERY PLAN': string }[]).map((r) => r['QUERY PLAN']).join('\n');
-}
+const explain = (query: { sql: string; params: unknown[] }) => planOf(inject('databaseUrl'), OWNERS[0]!, query);
 
 // The listing's SQL names no owner: the row-level security policy's `owner = current_setting(...)`
 // is the index condition that keeps the scan inside one owner's range.
@@ -45,7 +36,7 @@ describe('the listing reads one index range of one owner, in index order', () =>
   ])('%s: no sort step, the owner in the index condition', async (_, options) => {
     const { sql } = listTodosSql({ limit: 20, ...options });
     expect(sql).not.toMatch(/owner/);
-    const plan = await planOf(listTodosSql({ limit: 20, ...options }));
+    const plan = await explain(listTodosSql({ limit: 20, ...options }));
     expect(plan).toMatch(/Index (Only )?Scan (Backward )?using todos_owner_(done_)?created_id_idx/);
     expect(plan).toMatch(/Index Cond: \(+owner = current_setting\('app\.user_id'::text, true\)\)/);
     expect(plan).not.toMatch(/Sort/);

@@ -1,29 +1,45 @@
 // Bench-only control Worker: the least a Worker on this stack can do to answer
-// GET /todos. The same statement as the API's default page, for the owner
-// `default` (anonymous), through the Neon driver over HTTP, its rows as JSON; no router, middleware, validation or
-// Drizzle at request time. `npm run bench` serves it beside the real Worker
-// (case "control"): its CPU per request is the part of a list request that no
-// application code can remove (the driver, workerd's subrequest, JSON), to read
-// the CPU budget against. Any other path is a bare 404 (case "control-floor"):
-// a request to a Worker that does nothing. The deployed Worker never imports it.
+// GET /todos and POST /todos. The same statements as the API's default page and
+// create, for the owner `default` (anonymous), through the Neon driver over HTTP,
+// the rows as the API's JSON; no router, middleware, validation or Drizzle at
+// request time. `npm run bench` serves it beside the real Worker (cases
+// "control" and "control-create"): its CPU per request is the part of a list or
+// create request that no application code can remove (the driver, workerd's
+// subrequest, JSON), which the budgets hold the API's against. Any other path is
+// a bare 404 (case "control-floor"): a request to a Worker that does nothing.
+// The deployed Worker never imports it.
 import { neon } from '@neondatabase/serverless';
 import { SET_OWNER_SQL } from '../../src/db/client.ts';
 import { useLocalGateway } from '../../src/db/local-gateway.ts';
-import { listTodosSql } from '../../src/todos/queries.ts';
+import { insertTodoSql, listTodosSql } from '../../src/todos/queries.ts';
 
 interface ControlEnv {
   DATABASE_URL: string;
   NEON_LOCAL_GATEWAY?: string;
 }
 
+/** A todo's columns in the order both statements select them. */
+const COLUMNS = ['id', 'text', 'done', 'version', 'createdAt', 'updatedAt'] as const;
+const todoOf = (row: unknown[]) => Object.fromEntries(COLUMNS.map((name, i) => [name, row[i]]));
+
+/** As the API sends it: the owner set transaction-locally, then the statement, in one transaction. */
+async function run(env: ControlEnv, { sql, params }: { sql: string; params: unknown[] }): Promise<unknown[][]> {
+  useLocalGateway(env.NEON_LOCAL_GATEWAY);
+  const db = neon(env.DATABASE_URL, { arrayMode: true });
+  const [, rows] = await db.transaction([db.query(SET_OWNER_SQL, ['default']), db.query(sql, params)]);
+  return rows as unknown[][];
+}
+
 export default {
   async fetch(request: Request, env: ControlEnv): Promise<Response> {
     if (new URL(request.url).pathname !== '/todos') return new Response('not found', { status: 404 });
-    useLocalGateway(env.NEON_LOCAL_GATEWAY);
-    const { sql, params } = listTodosSql({ limit: 20 });
-    // As the API sends it: the owner set transaction-locally, then the statement, in one transaction.
-    const db = neon(env.DATABASE_URL, { arrayMode: true });
-    const [, rows] = await db.transaction([db.query(SET_OWNER_SQL, ['default']), db.query(sql, params)]);
-    return Response.json({ items: rows!.slice(0, 20) });
+    if (request.method === 'POST') {
+      const { text, done = false } = await request.json<{ text: string; done?: boolean }>();
+      const [row] = await run(env, insertTodoSql({ text, done }));
+      const todo = todoOf(row!);
+      return Response.json(todo, { status: 201, headers: { Location: `/todos/${String(row![0])}` } });
+    }
+    const rows = await run(env, listTodosSql({ limit: 20 }));
+    return Response.json({ items: rows.slice(0, 20).map(todoOf), nextCursor: null });
   },
 };

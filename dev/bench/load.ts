@@ -1,7 +1,6 @@
 import autocannon from 'autocannon';
 import type { GatewayStats } from '../gateway/types.ts';
 import type { BenchCase, CaseContext } from './cases.ts';
-import { pacedLoad } from './paced.ts';
 
 /** Where a case runs and what it can observe. */
 export interface Target {
@@ -10,11 +9,6 @@ export interface Target {
   cpuSeconds(): number;
   /** The gateway's counters now. */
   gatewayStats(): GatewayStats;
-}
-
-export interface FloorRun {
-  rps: number;
-  cpuUsPerRequest: number;
 }
 
 export interface CaseResult {
@@ -38,13 +32,8 @@ export interface CaseResult {
   wsSessionsPerRequest: number;
   /** workerd CPU per request, microseconds. */
   cpuUsPerRequest: number;
-  /**
-   * For cases under the CPU budget, the floor run right after the case at the
-   * same connections (see cpuBudget): `paced` at the rate the case reached,
-   * evenly spaced like the case's own requests (runPaced); `free` as fast as
-   * it goes, from 2 connections up.
-   */
-  floorsAfter?: { paced: FloorRun; free?: FloorRun };
+  /** When the row stands for interleaved rounds (rounds.ts): how many; each measure is their median. */
+  rounds?: number;
 }
 
 /**
@@ -122,29 +111,6 @@ export async function runCase(
     wsSessionsPerRequest: per(delta.wsSessions),
     cpuUsPerRequest: per(cpuSeconds) * 1e6,
   };
-}
-
-/**
- * The same case sent at an even `rate` (see pacedLoad) rather than as fast as
- * it goes: workerd's CPU per request, and the rate reached. Every answer must
- * have the case's status.
- */
-export async function runPaced(
-  benchCase: BenchCase,
-  ctx: CaseContext,
-  target: Target,
-  connections: number,
-  durationS: number,
-  rate: number,
-): Promise<FloorRun> {
-  const { result, cpuSeconds } = await measured(target, () =>
-    pacedLoad(target.url, benchCase.request(ctx), benchCase.expectedStatus, connections, durationS, rate),
-  );
-  if (result.requests === 0 || result.unexpected > 0)
-    throw new Error(
-      `${benchCase.name} at ${rate} req/s: ${result.unexpected} of ${result.requests} answers were not ${benchCase.expectedStatus}`,
-    );
-  return { rps: result.requests / durationS, cpuUsPerRequest: (cpuSeconds / result.requests) * 1e6 };
 }
 
 /** A short unmeasured run: JIT-compiles the route's code in workerd and warms the database's caches. */

@@ -1,5 +1,5 @@
 // npm run bench [-- --backend postgres|embedded] [--duration 5] [--connections 1,16,64]
-//               [--latency-ms 0] [--transport http|ws] [--cases floor,health,list,...]
+//               [--latency-ms 0] [--transport http|ws] [--cases floor,health,list,...] [--rounds 3]
 // The end-to-end benchmark: the deployed bundle under workerd, against the local
 // stack, measured per case and concurrency; results under bench/results/.
 import '../offline-env.ts';
@@ -16,16 +16,17 @@ import type { PostgresUpstream } from '../upstreams/postgres.ts';
 import { evaluateBudgets } from './budgets.ts';
 import { buildBundle } from './bundle.ts';
 import { selectCases, type CaseContext } from './cases.ts';
-import { runCase, runPaced, warmUp, type CaseResult } from './load.ts';
+import { runCase, warmUp, type CaseResult } from './load.ts';
 import { benchImport, type ImportResult } from './import.ts';
 import { machineInfo, reportTables, writeReport, type Mode, type Report } from './report.ts';
+import { medianResult, ROUND_CONNECTIONS, runRounds, type Rounds } from './rounds.ts';
 import { seedTodos } from './seed.ts';
 import { measureStartup } from './startup.ts';
 import { startWorkerd, stopAllWorkerd, WORKERD, type Workerd } from './workerd.ts';
 import { readWorkerConfig } from './wrangler-config.ts';
 
 const USAGE =
-  'npm run bench -- [--backend postgres|embedded] [--duration 5] [--connections 1,16,64] [--latency-ms 0] [--transport http|ws] [--cases floor,health,list,control,control-floor,list-done,get,create,patch,patch-if-match,delete,import] [--import-rows 100000]';
+  'npm run bench -- [--backend postgres|embedded] [--duration 5] [--connections 1,16,64] [--latency-ms 0] [--transport http|ws] [--cases floor,health,list,control,control-floor,list-jwt,list-done,get,create,control-create,patch,patch-if-match,delete,import] [--import-rows 100000] [--rounds 3]';
 const SEEDED_TODOS = 10_000;
 /** The `sub` of list-jwt's token: its owner is `jwt:bench`. */
 const BENCH_USER = 'bench';
@@ -41,7 +42,7 @@ async function cleanup(): Promise<void> {
   while (cleanups.length) await cleanups.pop()!().catch(() => undefined);
 }
 
-function parseMode(): { mode: Mode; caseNames: string[]; importRows: number } {
+function parseMode(): { mode: Mode; caseNames: string[]; importRows: number; rounds: number } {
   const { values } = parseFlags(
     {
       backend: { type: 'string', default: 'postgres' },
@@ -51,6 +52,7 @@ function parseMode(): { mode: Mode; caseNames: string[]; importRows: number } {
       transport: { type: 'string', default: 'http' },
       cases: { type: 'string', default: '' },
       'import-rows': { type: 'string', default: '100000' },
+      rounds: { type: 'string', default: '3' },
     },
     USAGE,
   );
@@ -70,10 +72,14 @@ function parseMode(): { mode: Mode; caseNames: string[]; importRows: number } {
   const importRows = Number(values['import-rows']);
   if (!Number.isInteger(importRows) || importRows < 1)
     throw new Error(`--import-rows must be a positive integer, not ${values['import-rows']}`);
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1)
+    throw new Error(`--rounds must be a positive integer, not ${values.rounds}`);
   return {
     mode: { backend, transport, latencyMs, durationS, connections },
     caseNames: values.cases.split(',').filter(Boolean),
     importRows,
+    rounds,
   };
 }
 
@@ -82,7 +88,7 @@ const log = (message: string) => console.log(`bench: ${message}`);
 async function main(): Promise<void> {
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
-  const { mode, caseNames, importRows } = parseMode();
+  const { mode, caseNames, importRows, rounds: roundCount } = parseMode();
   // The import case drives the CLI rather than autocannon: it runs after the others, over HTTP only.
   const withImport = caseNames.length === 0 || caseNames.includes('import');
   // The control Worker speaks SQL over HTTP: no control in the WebSocket comparison.
@@ -176,7 +182,15 @@ async function main(): Promise<void> {
   });
   const appTarget = targetOf(workerd);
   const results: CaseResult[] = [];
-  const floorCase = cases.find((c) => c.floor);
+  const logRun = (result: CaseResult) =>
+    log(
+      `${result.case.padEnd(14)} c=${String(result.connections).padEnd(3)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.latencyMs.p50} ms  ` +
+        `${result.roundTripsPerRequest.toFixed(2)} RT/req  ${result.cpuUsPerRequest.toFixed(0)} µs CPU/req  ${result.unexpectedStatus} unexpected`,
+    );
+  // The budgets' cases at 16 and 64 connections run in interleaved rounds after the others (rounds.ts).
+  const roundConnections = ROUND_CONNECTIONS.filter((n) => mode.connections.includes(n));
+  const inRounds = (benchCase: (typeof cases)[number], connections: number) =>
+    benchCase.rounds !== undefined && roundConnections.includes(connections);
   for (const benchCase of cases) {
     const refill = async (seconds: number) => {
       if (benchCase.name !== 'delete') return;
@@ -189,26 +203,33 @@ async function main(): Promise<void> {
     await refill(WARM_UP_S);
     await warmUp(benchCase, ctx, target.url, WARM_UP_S);
     for (const connections of mode.connections) {
+      if (inRounds(benchCase, connections)) continue;
       await refill(mode.durationS);
       const result = await runCase(benchCase, ctx, target, connections, mode.durationS);
-      if (benchCase.cpuBudget && floorCase) {
-        // The floor again right after (the machine's speed drifts): paced at this case's rate, as a database
-        // route's requests arrive, and free-running, as they keep workerd busy from 2 connections up.
-        const paced = await runPaced(floorCase, ctx, appTarget, connections, mode.durationS, Math.max(1, result.rps));
-        const free =
-          connections > 1 ? await runCase(floorCase, ctx, appTarget, connections, mode.durationS) : undefined;
-        result.floorsAfter = {
-          paced,
-          ...(free ? { free: { rps: free.rps, cpuUsPerRequest: free.cpuUsPerRequest } } : {}),
-        };
-      }
       results.push(result);
-      log(
-        `${benchCase.name.padEnd(9)} c=${String(connections).padEnd(3)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.latencyMs.p50} ms  ` +
-          `${result.roundTripsPerRequest.toFixed(2)} RT/req  ${result.cpuUsPerRequest.toFixed(0)} µs CPU/req  ${result.unexpectedStatus} unexpected`,
-      );
+      logRun(result);
     }
   }
+  const roundCases = cases.filter((c) => c.rounds);
+  const rounds: Rounds[] = [];
+  for (const connections of roundCases.length ? roundConnections : []) {
+    log(`${roundCount} interleaved rounds at ${connections} connections: ${roundCases.map((c) => c.name).join(', ')}`);
+    rounds.push(
+      await runRounds(roundCases, ctx, (c) => (c.control ? targetOf(controlWorkerd!) : appTarget), connections, {
+        rounds: roundCount,
+        durationS: mode.durationS,
+        onRun: logRun,
+      }),
+    );
+  }
+  // One row per case and concurrency, in the cases' order: the rounds' medians where they ran.
+  const rows = cases.flatMap((benchCase) =>
+    mode.connections.flatMap((connections) => {
+      const runs = rounds.find((r) => r.connections === connections)?.runs[benchCase.name];
+      if (runs?.length) return [medianResult(runs)];
+      return results.filter((r) => r.case === benchCase.name && r.connections === connections);
+    }),
+  );
 
   let importResult: ImportResult | undefined;
   if (withImport && mode.transport === 'http') {
@@ -236,7 +257,9 @@ async function main(): Promise<void> {
 
   const budgets = evaluateBudgets({
     cases,
-    results,
+    results: rows,
+    rounds,
+    startupCpuMs: startup.cpuMs,
     transport: mode.transport,
     latencyMs: mode.latencyMs,
     gzipBytes: bundle.gzipBytes,
@@ -261,7 +284,8 @@ async function main(): Promise<void> {
       ? { servedBundle: { entry: WS_ENTRY, minifiedBytes: served.minifiedBytes, gzipBytes: served.gzipBytes } }
       : {}),
     startup,
-    results,
+    results: rows,
+    rounds,
     ...(importResult ? { import: importResult } : {}),
     budgets,
     wallTimeS: (Date.now() - started) / 1000,

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { Bundle } from './bundle.ts';
 import type { Budget } from './budgets.ts';
 import type { ImportResult } from './import.ts';
-import type { CaseResult, FloorRun } from './load.ts';
+import type { CaseResult } from './load.ts';
+import { median, medianRatio, type Rounds } from './rounds.ts';
 import type { Startup } from './startup.ts';
 
 export interface Mode {
@@ -28,7 +29,10 @@ export interface Report {
   /** When another entry was served (WebSocket comparison): its bundle. */
   servedBundle?: Omit<Bundle, 'dir' | 'main'> & { entry: string };
   startup: Startup;
+  /** One row per case and concurrency (the rounds' medians where the case ran in rounds). */
   results: CaseResult[];
+  /** The interleaved rounds, every run of each (the budgets against the control read these). */
+  rounds: Rounds[];
   /** The import case, when it ran. */
   import?: ImportResult;
   budgets: Budget[];
@@ -58,13 +62,6 @@ export function modeTag({ backend, transport, latencyMs }: Mode): string {
 /** autocannon records whole milliseconds; show fractions only where a value has them. */
 const ms = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(1));
 
-/** A case's CPU against the floors run right after it. */
-function floorsAfterCell(cpuUs: number, { paced, free }: NonNullable<CaseResult['floorsAfter']>): string {
-  const ratio = (floor: FloorRun) =>
-    `${(cpuUs / floor.cpuUsPerRequest).toFixed(1)} (${floor.cpuUsPerRequest.toFixed(0)} µs at ${floor.rps.toFixed(0)} req/s)`;
-  return free ? `${ratio(paced)}; ${ratio(free)}` : ratio(paced);
-}
-
 /** The results as one markdown table; with added latency, each p50 also in units of that latency. */
 export function resultsTable(report: Report): string {
   const { latencyMs } = report.mode;
@@ -83,12 +80,11 @@ export function resultsTable(report: Report): string {
     'db RT/req',
     'CPU µs/req',
     '× floor',
-    '× floors run right after: paced at the same rate; free-running',
   ];
   const rows = report.results.map((r) => {
     const floor = floorUs(r.connections);
     return [
-      r.label,
+      r.rounds ? `${r.label} (median of ${r.rounds} rounds)` : r.label,
       String(r.connections),
       r.rps.toFixed(0),
       ms(r.latencyMs.p50),
@@ -101,7 +97,6 @@ export function resultsTable(report: Report): string {
         (r.wsSessionsPerRequest ? ` (${r.wsSessionsPerRequest.toFixed(2)} ws sessions)` : ''),
       r.cpuUsPerRequest.toFixed(0),
       floor ? (r.cpuUsPerRequest / floor).toFixed(1) : '-',
-      r.floorsAfter ? floorsAfterCell(r.cpuUsPerRequest, r.floorsAfter) : '-',
     ];
   });
   return [head, head.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
@@ -137,6 +132,40 @@ export function importTable(result: ImportResult): string {
   );
 }
 
+/**
+ * The interleaved rounds: each case's CPU per request and req/s in every
+ * round, and against the control for the same statement; then identity's
+ * cost, list with a verified JWT minus list anonymous, round by round.
+ */
+export function roundsTable(rounds: Rounds[]): string {
+  const lines = [
+    '| rounds: case | conns | CPU µs/req per round (median) | req/s per round (median) | CPU × control, per round (median) | req/s × control, per round (median) |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
+  const series = (values: number[]) => `${values.map((v) => v.toFixed(0)).join(', ')} (${median(values).toFixed(0)})`;
+  const ratios = (ratio: ReturnType<typeof medianRatio>) =>
+    ratio ? `${ratio.each.map((v) => v.toFixed(2)).join(', ')} (**${ratio.median.toFixed(2)}**)` : '-';
+  const versus: Record<string, string> = { list: 'control', 'list-jwt': 'control', create: 'control-create' };
+  const identity: string[] = [];
+  for (const round of rounds) {
+    for (const [name, runs] of Object.entries(round.runs)) {
+      const control = versus[name];
+      lines.push(
+        `| ${name} | ${round.connections} | ${series(runs.map((r) => r.cpuUsPerRequest))} | ${series(runs.map((r) => r.rps))} | ${control ? ratios(medianRatio(round, name, control, (r) => r.cpuUsPerRequest)) : '-'} | ${control ? ratios(medianRatio(round, name, control, (r) => r.rps)) : '-'} |`,
+      );
+    }
+    const jwt = round.runs['list-jwt'];
+    const anonymous = round.runs.list;
+    if (jwt?.length && anonymous?.length) {
+      const extra = jwt.map((r, i) => r.cpuUsPerRequest - anonymous[i]!.cpuUsPerRequest);
+      identity.push(
+        `${median(extra).toFixed(0)} µs at ${round.connections} (rounds ${extra.map((v) => v.toFixed(0)).join(', ')})`,
+      );
+    }
+  }
+  return `${lines.join('\n')}${identity.length ? `\n\nIdentity (a verified ES256 JWT, keys cached), list-jwt − list CPU per request, median: ${identity.join('; ')}.` : ''}`;
+}
+
 export function budgetsTable(budgets: Budget[]): string {
   return [
     '| budget | verdict | detail |',
@@ -147,7 +176,8 @@ export function budgetsTable(budgets: Budget[]): string {
 
 /** The tables of a run: every case, the import when it ran, the budgets (printed, and inside the markdown report). */
 export function reportTables(report: Report): string {
-  return `${resultsTable(report)}\n${report.import ? `\n${importTable(report.import)}\n` : ''}\n${budgetsTable(report.budgets)}`;
+  const rounds = report.rounds.length ? `\n${roundsTable(report.rounds)}\n` : '';
+  return `${resultsTable(report)}\n${rounds}${report.import ? `\n${importTable(report.import)}\n` : ''}\n${budgetsTable(report.budgets)}`;
 }
 
 /** The whole report as markdown: what ran, where, the table, the budgets. */
@@ -163,7 +193,7 @@ export function renderMarkdown(report: Report): string {
 - CPU: ${report.cpuMeasure}
 - Round trip: ${report.roundTripDefinition}
 - Bundle: ${(bundle.minifiedBytes / 1024).toFixed(1)} KiB minified, **${(bundle.gzipBytes / 1024).toFixed(1)} KiB gzipped**${report.servedBundle ? ` (the deployed Worker; served here instead: \`${report.servedBundle.entry}\`, ${(report.servedBundle.minifiedBytes / 1024).toFixed(1)} KiB minified, ${(report.servedBundle.gzipBytes / 1024).toFixed(1)} KiB gzipped)` : ''}
-- Startup: **${startup.cpuMs.toFixed(1)} ms CPU** (workerd CPU until listening: ${startup.workerCpuMs.toFixed(1)} ms with the Worker − ${startup.emptyCpuMs.toFixed(1)} ms with an empty Worker, medians of ${startup.runs} fresh processes)
+- Startup: **${startup.cpuMs.toFixed(1)} ms CPU** (workerd CPU until its first answer, a 404: ${startup.workerCpuMs.toFixed(1)} ms with the Worker − ${startup.emptyCpuMs.toFixed(1)} ms with an empty Worker, medians of ${startup.runs} fresh processes)
 
 ${reportTables(report)}
 `;

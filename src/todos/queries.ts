@@ -87,6 +87,9 @@ export async function insertTodo(db: Drizzle, { text, done }: { text: string; do
   return row!;
 }
 
+/** The create's SQL and parameters (the benchmark's control Worker sends it through the driver alone). */
+export const insertTodoSql = (values: { text: string; done: boolean }) => insertQuery.sql(undefined, values);
+
 /** Which parts of the listing's SQL a request needs; each shape is its own compiled text. */
 interface ListShape {
   filtered: boolean;

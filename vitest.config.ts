@@ -1,4 +1,5 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // One run = one upstream (TEST_UPSTREAM, started once by global setup);
@@ -45,6 +46,10 @@ export default defineConfig({
             },
           })),
         ],
+        // As in the deployed bundle (wrangler.toml [alias]): the routing of @hono/zod-openapi without its generator.
+        resolve: {
+          alias: { '@hono/zod-openapi': fileURLToPath(new URL('./src/vendor/zod-openapi.ts', import.meta.url)) },
+        },
         test: { name: 'workers', include: ['test/workers/**/*.test.ts'], testTimeout: 30_000 },
       },
     ],

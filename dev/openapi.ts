@@ -1,13 +1,8 @@
-// npm run openapi: writes the OpenAPI 3.1 document the Worker serves to openapi.json (committed).
-// A test compares the two, so the file cannot drift from the routes.
+// npm run openapi: writes the OpenAPI 3.1 document, generated from the routes, to openapi.json (committed), which
+// the Worker serves. test/node/api/openapi-drift.test.ts regenerates it, so the file cannot drift from the routes.
 import { writeFileSync } from 'node:fs';
+import { documentFileText } from '../src/docs/document.ts';
 import { app } from '../src/index.ts';
 
-const res = await app.request('/openapi.json', {}, { DATABASE_URL: '' });
-// The Worker names the origin that served the document; the file names "the same origin".
-const document = {
-  ...(await res.json<Record<string, unknown>>()),
-  servers: [{ url: '/', description: 'The origin serving this document' }],
-};
-writeFileSync(new URL('../openapi.json', import.meta.url), `${JSON.stringify(document, null, 2)}\n`);
+writeFileSync(new URL('../openapi.json', import.meta.url), documentFileText(app));
 console.log('wrote openapi.json');

@@ -17,7 +17,7 @@ import { requestLog } from './middleware/request-log/index.ts';
 import { todos } from './todos/index.ts';
 
 /** Every resource the API serves: each is a folder under src/ and one entry here. */
-const resources = [todos, health] as const;
+export const resources = [todos, health] as const;
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -96,23 +96,7 @@ export function createApp({ database: open = openDatabase }: { database?: Databa
   app.use('*', literalPathMethods(table));
 
   for (const { router } of resources as readonly Resource[]) app.route('/', router);
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
-    type: 'http',
-    scheme: 'bearer',
-    bearerFormat: 'JWT',
-    description:
-      'An access token from the OpenID Connect provider the server trusts (AUTH_ISSUER), or a static token from API_TOKENS. Without one, only a server with AUTH_ANONYMOUS=on answers.',
-  });
-  mountDocs(app, {
-    openapi: '3.1.0',
-    info: {
-      title: 'Todo API',
-      version: '1.0.0',
-      license: { name: 'MIT' },
-      description: 'Todos at the edge: Cloudflare Workers + Neon Postgres. Errors are RFC 9457 problem details.',
-    },
-    tags: resources.map((r) => r.tag),
-  });
+  mountDocs(app);
 
   app.notFound((c) => {
     const { status, message, options } = noRouteProblem(table.methodsFor(c.req.path), c.req.method, c.req.path);

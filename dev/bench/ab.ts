@@ -1,0 +1,131 @@
+// npx tsx dev/bench/ab.ts -- --bundles DIR_A,DIR_B [--cases list,create] [--connections 16,64] [--rounds 3]
+//                                [--duration 4]
+// A/B of built Workers in one run: each folder holds an index.js built with
+// `npx wrangler deploy --dry-run --minify --outdir DIR` (from two commits, or a change and its absence). Both are
+// served at once against one stack and loaded in interleaved rounds (A, B, A, B, ...), so that the machine's drift
+// between minutes enters both alike; startup is measured alternately too. What docs/performance.md's table of
+// changes is made with.
+import '../offline-env.ts';
+import { loadavg } from 'node:os';
+import { basename } from 'node:path';
+import { die, onShutdown, parseFlags } from '../cli.ts';
+import { applyMigrations } from '../migrations.ts';
+import { startStack } from '../stack.ts';
+import { selectCases, type BenchCase } from './cases.ts';
+import { warmUp, type CaseResult } from './load.ts';
+import { median, runRounds } from './rounds.ts';
+import { seedTodos } from './seed.ts';
+import { measureStartup } from './startup.ts';
+import { startWorkerd, stopAllWorkerd, type Workerd } from './workerd.ts';
+import { readWorkerConfig } from './wrangler-config.ts';
+
+const USAGE =
+  'npx tsx dev/bench/ab.ts -- --bundles DIR_A,DIR_B [--cases list,create] [--connections 16,64] [--rounds 3] [--duration 4]';
+
+const cleanups: (() => Promise<void>)[] = [];
+async function cleanup(): Promise<void> {
+  await stopAllWorkerd().catch(() => undefined);
+  while (cleanups.length) await cleanups.pop()!().catch(() => undefined);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseFlags(
+    {
+      bundles: { type: 'string', default: '' },
+      cases: { type: 'string', default: 'list,create' },
+      connections: { type: 'string', default: '16,64' },
+      rounds: { type: 'string', default: '3' },
+      duration: { type: 'string', default: '4' },
+    },
+    USAGE,
+  );
+  const dirs = values.bundles.split(',').filter(Boolean);
+  if (dirs.length < 2) throw new Error(`--bundles needs two or more folders, each with an index.js; usage: ${USAGE}`);
+  const cases = selectCases(values.cases.split(',')).filter((c) => !c.floor && !c.control);
+  const rounds = Number(values.rounds);
+  const durationS = Number(values.duration);
+  onShutdown(cleanup);
+  console.log(
+    `ab: load average at start ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ')}`,
+  );
+
+  const config = readWorkerConfig();
+  const base = {
+    main: 'index.js',
+    compatibilityDate: config.compatibilityDate,
+    compatibilityFlags: config.compatibilityFlags,
+  };
+  const startup: Record<string, number[]> = {};
+  for (let round = 0; round < rounds; round++)
+    for (const dir of dirs)
+      (startup[dir] ??= []).push((await measureStartup({ ...base, dir, bindings: config.vars })).cpuMs);
+
+  const starting = startStack({ backend: 'postgres', port: 0, latencyMs: 0, dataDir: 'memory' });
+  cleanups.push(() => starting.then((stack) => stack.stop()));
+  const stack = await starting;
+  await applyMigrations(stack.ownerUrl, { localGateway: stack.gatewayAddress });
+  const ids = await seedTodos(stack.ownerUrl, stack.gatewayAddress, 10_000);
+  const served: Workerd[] = [];
+  for (const dir of dirs)
+    served.push(
+      await startWorkerd({
+        ...base,
+        dir,
+        bindings: {
+          ...config.vars,
+          DATABASE_URL: stack.databaseUrl,
+          NEON_LOCAL_GATEWAY: stack.gatewayAddress,
+          AUTH_ANONYMOUS: 'on',
+        },
+      }),
+    );
+  const ctx = { ids, bearer: '', takeDeletable: () => undefined };
+  // One pseudo-case per bundle and case, so runRounds interleaves them all.
+  const variants = cases.flatMap((c) =>
+    dirs.map((dir, i) => ({ ...c, name: `${c.name}@${basename(dir)}`, dir, workerd: served[i]! })),
+  );
+  for (const v of variants) await warmUp(v, ctx, v.workerd.url, 1);
+  const target = (v: BenchCase) => {
+    const { workerd } = variants.find((x) => x.name === v.name)!;
+    return { url: workerd.url, cpuSeconds: workerd.cpuSeconds, gatewayStats: () => stack.gateway.stats() };
+  };
+  const lines: string[] = [];
+  for (const connections of values.connections.split(',').map(Number)) {
+    const { runs } = await runRounds(variants, ctx, target, connections, {
+      rounds,
+      durationS,
+      onRun: (r: CaseResult) =>
+        console.log(`ab: ${r.case} c=${connections} ${r.rps.toFixed(0)} req/s ${r.cpuUsPerRequest.toFixed(0)} µs`),
+    });
+    for (const c of cases) {
+      const [a, ...others] = dirs.map((dir) => runs[`${c.name}@${basename(dir)}`]!);
+      for (const [i, b] of others.entries()) {
+        const ratio = b.map((r, round) => r.cpuUsPerRequest / a![round]!.cpuUsPerRequest);
+        lines.push(
+          `| ${c.name} | ${connections} | ${median(a!.map((r) => r.cpuUsPerRequest)).toFixed(0)} | ${median(b.map((r) => r.cpuUsPerRequest)).toFixed(0)} (${basename(dirs[i + 1]!)}) | ${ratio.map((x) => x.toFixed(2)).join(', ')} (**${median(ratio).toFixed(2)}**) | ${median(a!.map((r) => r.rps)).toFixed(0)} / ${median(b.map((r) => r.rps)).toFixed(0)} |`,
+        );
+      }
+    }
+  }
+  console.log(
+    `\n| case | conns | CPU µs/req ${basename(dirs[0]!)} | CPU µs/req other | other / ${basename(dirs[0]!)} per round (median) | req/s |`,
+  );
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  console.log(lines.join('\n'));
+  console.log(
+    `\nstartup CPU, ms (per round; median): ${dirs.map((dir) => `${basename(dir)} ${startup[dir]!.map((x) => x.toFixed(1)).join(', ')} (${median(startup[dir]!).toFixed(1)})`).join('; ')}`,
+  );
+  console.log(
+    `ab: load average at end ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ')}`,
+  );
+  await cleanup();
+}
+
+main().catch(async (err) => {
+  await cleanup();
+  die(err);
+});

@@ -16,8 +16,9 @@ export interface BudgetInput {
   transport: 'http' | 'ws';
   latencyMs: number;
   gzipBytes: number;
-  /** Startup CPU (startup.ts), ms. */
+  /** Startup CPU (startup.ts): to the first answer, and loading alone, ms. */
   startupCpuMs: number;
+  evaluationCpuMs: number;
   /** The interleaved rounds, one per concurrency in ROUND_CONNECTIONS that the run includes. */
   rounds: Rounds[];
   importResult?: ImportResult;
@@ -188,11 +189,12 @@ function againstControl(
   };
 }
 
-function startupBudget({ startupCpuMs }: BudgetInput): Budget {
+/** Judged to the first answer: start-up work moved into the first request still counts (loading alone beside it). */
+function startupBudget({ startupCpuMs, evaluationCpuMs }: BudgetInput): Budget {
   return {
-    name: `startup CPU <= ${LIMITS.startupMs} ms (module evaluation and the first answer, over an empty Worker's)`,
+    name: `startup CPU <= ${LIMITS.startupMs} ms (loading the module and the first answer, over an empty Worker's)`,
     verdict: startupCpuMs <= LIMITS.startupMs ? 'PASS' : 'FAIL',
-    detail: `${startupCpuMs.toFixed(1)} ms`,
+    detail: `${startupCpuMs.toFixed(1)} ms (loading alone, before any request: ${evaluationCpuMs.toFixed(1)} ms)`,
   };
 }
 

@@ -21,13 +21,14 @@ export interface Bundle {
  * (`wrangler deploy --dry-run --minify`), into `outDir`. The benchmark runs
  * this very file under workerd, so the measured Worker is the deployed one.
  * With `entry` (a bench-only entry such as dev/bench/ws-worker.ts), the same
- * build with that file in place of wrangler.toml's `main`.
+ * build with that file in place of wrangler.toml's `main`; `minify: false`
+ * keeps the source's names and layout (CPU profiles).
  */
-export async function buildBundle(outDir: string, entry?: string): Promise<Bundle> {
+export async function buildBundle(outDir: string, entry?: string, { minify = true } = {}): Promise<Bundle> {
   try {
     await promisify(execFile)(
       'node_modules/.bin/wrangler',
-      ['deploy', '--dry-run', '--minify', '--outdir', outDir, ...(entry ? [entry] : [])],
+      ['deploy', '--dry-run', ...(minify ? ['--minify'] : []), '--outdir', outDir, ...(entry ? [entry] : [])],
       { env: process.env },
     );
   } catch (err) {

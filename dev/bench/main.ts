@@ -260,6 +260,7 @@ async function main(): Promise<void> {
     results: rows,
     rounds,
     startupCpuMs: startup.cpuMs,
+    evaluationCpuMs: startup.evaluationCpuMs,
     transport: mode.transport,
     latencyMs: mode.latencyMs,
     gzipBytes: bundle.gzipBytes,

@@ -193,7 +193,7 @@ export function renderMarkdown(report: Report): string {
 - CPU: ${report.cpuMeasure}
 - Round trip: ${report.roundTripDefinition}
 - Bundle: ${(bundle.minifiedBytes / 1024).toFixed(1)} KiB minified, **${(bundle.gzipBytes / 1024).toFixed(1)} KiB gzipped**${report.servedBundle ? ` (the deployed Worker; served here instead: \`${report.servedBundle.entry}\`, ${(report.servedBundle.minifiedBytes / 1024).toFixed(1)} KiB minified, ${(report.servedBundle.gzipBytes / 1024).toFixed(1)} KiB gzipped)` : ''}
-- Startup: **${startup.cpuMs.toFixed(1)} ms CPU** (workerd CPU until its first answer, a 404: ${startup.workerCpuMs.toFixed(1)} ms with the Worker − ${startup.emptyCpuMs.toFixed(1)} ms with an empty Worker, medians of ${startup.runs} fresh processes)
+- Startup: **${startup.cpuMs.toFixed(1)} ms CPU** (workerd CPU until its first answer, a 404: ${startup.workerCpuMs.toFixed(1)} ms with the Worker − ${startup.emptyCpuMs.toFixed(1)} ms with an empty Worker, medians of ${startup.runs} fresh processes); of which loading the module, before any request: ${startup.evaluationCpuMs.toFixed(1)} ms
 
 ${reportTables(report)}
 `;

@@ -12,6 +12,8 @@ export interface WorkerdOptions {
   bindings: Record<string, string>;
   compatibilityDate: string;
   compatibilityFlags: string[];
+  /** Open workerd's inspector (Chrome DevTools protocol) on 127.0.0.1:PORT: for CPU profiles (profile.ts). */
+  inspectorPort?: number;
 }
 
 export interface Workerd {
@@ -47,7 +49,11 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Workerd> {
   const config = join(options.dir, `workerd-${port}.capnp`);
   writeFileSync(config, capnpConfig(options, port));
 
-  const child = spawn(WORKERD, ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
+  const inspector = options.inspectorPort ? [`--inspector-addr=127.0.0.1:${options.inspectorPort}`] : [];
+  const child = spawn(WORKERD, ['serve', config, ...inspector], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: false,
+  });
   let log = '';
   child.stderr.on('data', (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-4000);

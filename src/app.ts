@@ -1,6 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
-import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { openDatabase, type Database, type OpenOptions } from './db/client.ts';
 import { mountDocs } from './docs/index.ts';
@@ -10,6 +9,7 @@ import { createRouter } from './lib/create-router.ts';
 import { logFailure } from './lib/log-failure.ts';
 import { ProblemError, problemResponse } from './lib/problem.ts';
 import type { Resource } from './lib/resource.ts';
+import { cors } from './middleware/cors/index.ts';
 import { literalPathMethods, noRouteProblem, routeTable } from './middleware/method-not-allowed.ts';
 import { rateLimit } from './middleware/rate-limit/index.ts';
 import { requestId } from './middleware/request-id/index.ts';

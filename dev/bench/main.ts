@@ -12,7 +12,7 @@ import { die, onShutdown, parseFlags } from '../cli.ts';
 import { neon } from '@neondatabase/serverless';
 import { applyMigrations } from '../migrations.ts';
 import { LOCAL_DATABASE, startStack, type Backend } from '../stack.ts';
-import type { PostgresUpstream } from '../upstreams/postgres.ts';
+import { SUPERUSER, type PostgresUpstream } from '../upstreams/postgres.ts';
 import { evaluateBudgets } from './budgets.ts';
 import { buildBundle } from './bundle.ts';
 import { selectCases, type CaseContext } from './cases.ts';
@@ -234,11 +234,8 @@ async function main(): Promise<void> {
   let importResult: ImportResult | undefined;
   if (withImport && mode.transport === 'http') {
     log(`import: ${importRows} generated rows through npm run import, then psql \\copy of the same file`);
-    // \copy as the Worker's role, through the same PgBouncer, for the same owner: row-level security on, as for the API.
-    const {
-      worker: { user, password },
-      database,
-    } = LOCAL_DATABASE;
+    // \copy as the superuser (COPY FROM refuses tables under row-level security), for the same owner.
+    const { database } = LOCAL_DATABASE;
     const upstream = stack.upstream as Partial<PostgresUpstream>;
     importResult = await benchImport({
       folder: buildDir,
@@ -246,8 +243,8 @@ async function main(): Promise<void> {
       rows: importRows,
       chunkRows: 10_000,
       cpuSeconds: workerd.cpuSeconds,
-      pgbouncerUrl: upstream.pgbouncerPort
-        ? `postgres://${user}:${password}@127.0.0.1:${upstream.pgbouncerPort}/${database}`
+      copyUrl: upstream.postgresPort
+        ? `postgres://${SUPERUSER.user}:${SUPERUSER.password}@127.0.0.1:${upstream.postgresPort}/${database}`
         : undefined,
     });
     log(

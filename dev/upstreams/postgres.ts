@@ -8,6 +8,9 @@ import type { LocalDatabase, Upstream } from '../gateway/types.ts';
 import { findPostgresBinaries, missingBinariesMessage } from './binaries.ts';
 import { onFreePort, spawnUntilReady, unprivilegedUser, type Daemon } from './process.ts';
 
+/** The private instance's superuser (initdb's), for what no other role may do: the benchmark's \copy under row-level security. */
+export const SUPERUSER = { user: 'postgres', password: 'postgres-local' } as const;
+
 export interface PostgresUpstream extends Upstream {
   postgresPort: number;
   pgbouncerPort: number;
@@ -60,7 +63,7 @@ export async function startPostgres(local: LocalDatabase, poolSize = DEFAULT_POO
     if (user) chownSync(path, user.uid, user.gid);
   };
   const data = join(dir, 'data');
-  const superPassword = 'postgres-local';
+  const superPassword = SUPERUSER.password;
   writeFileSync(join(dir, 'pwfile'), `${superPassword}\n`);
   own(dir);
   own(join(dir, 'pwfile'));
@@ -116,7 +119,7 @@ export async function startPostgres(local: LocalDatabase, poolSize = DEFAULT_POO
     const admin = new pg.Client({
       host: '127.0.0.1',
       port: postgresPort,
-      user: 'postgres',
+      user: SUPERUSER.user,
       password: superPassword,
       database: 'postgres',
     });

@@ -114,7 +114,7 @@ export function importTable(result: ImportResult): string {
     ...(result.copySeconds
       ? [
           [
-            'psql \\copy (PgBouncer), the physical limit',
+            'psql \\copy (straight to Postgres, as its superuser), the physical limit',
             result.copySeconds.toFixed(2),
             result.copyRowsPerS!.toFixed(0),
             '-',

@@ -29,7 +29,7 @@ function configWith(edit: (toml: string) => string): string {
   mkdirSync(TMP, { recursive: true });
   const toml = readFileSync('wrangler.toml', 'utf8')
     .replace('main = "src/index.ts"', 'main = "../../src/index.ts"')
-    .replace('"./src/vendor/zod.ts"', '"../../src/vendor/zod.ts"')
+    .replaceAll('"./src/vendor/', '"../../src/vendor/') // the [alias] targets
     .replace('directory = "./public"', 'directory = "../../public"'); // [build] runs in the project's folder, as it is
   const path = join(TMP, `wrangler-${Math.random().toString(36).slice(2)}.toml`);
   writeFileSync(path, edit(toml));

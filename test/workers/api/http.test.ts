@@ -95,6 +95,19 @@ describe('every response', () => {
     ]);
   });
 
+  it('says that an answer depends on Origin, after what the route itself varies on', async () => {
+    const res = await call('GET', '/todos', { headers: { origin: 'https://example.com' } });
+    expect(res.headers.get('vary')).toBe('Accept, Origin');
+  });
+
+  it('sends the CORS headers with problems too', async () => {
+    const res = await call('GET', '/nope', { headers: { origin: 'https://example.com' } });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-expose-headers')).toContain('X-Request-Id');
+    expect(res.headers.get('vary')).toBe('Origin');
+  });
+
   it('allows any origin when CORS_ORIGINS is unset', async () => {
     const res = await app.request(
       '/health',

@@ -1,4 +1,5 @@
-import { ProblemSchema } from './problem.ts';
+import { lazySchema } from './document-only.ts';
+import { problemSchema } from './problem.ts';
 
 /** What each problem status means, in words that fit any resource; a resource may say its own (e.g. its 404). */
 const DESCRIPTIONS: Record<number, string> = {
@@ -19,7 +20,7 @@ const DESCRIPTIONS: Record<number, string> = {
 
 type ProblemResponse = {
   description: string;
-  content: { 'application/problem+json': { schema: typeof ProblemSchema } };
+  content: { 'application/problem+json': { readonly schema: ReturnType<typeof problemSchema> } };
 };
 
 /** Problem responses for the OpenAPI document, one entry per status, from one table; `wording` overrides a description. */
@@ -32,7 +33,7 @@ export function problemResponses<Status extends number>(
       status,
       {
         description: wording[status] ?? DESCRIPTIONS[status] ?? 'Problem',
-        content: { 'application/problem+json': { schema: ProblemSchema } },
+        content: { 'application/problem+json': lazySchema(problemSchema) },
       },
     ]),
   ) as Record<Status, ProblemResponse>;

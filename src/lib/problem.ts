@@ -1,29 +1,34 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { documentOnly } from './document-only.ts';
 
 /** One invalid field and what is wrong with it. */
-export const FieldErrorSchema = z.object({
-  path: z.string().openapi({ example: 'text' }),
-  message: z.string().openapi({ example: 'must not be empty or only whitespace' }),
-});
-export type FieldError = z.infer<typeof FieldErrorSchema>;
+export const fieldErrorSchema = documentOnly(() =>
+  z.object({
+    path: z.string().openapi({ example: 'text' }),
+    message: z.string().openapi({ example: 'must not be empty or only whitespace' }),
+  }),
+);
+export type FieldError = z.infer<ReturnType<typeof fieldErrorSchema>>;
 
 /** RFC 9457 problem details: every error this API returns has this shape. */
-export const ProblemSchema = z
-  .object({
-    type: z.string().openapi({ example: 'about:blank' }),
-    title: z.string().openapi({ example: 'Bad Request' }),
-    status: z.number().int().openapi({ example: 400 }),
-    detail: z.string().openapi({ example: 'The request is invalid: see errors.' }),
-    instance: z.string().optional().openapi({ description: 'The request id, to quote when reporting a problem.' }),
-    errors: z
-      .array(FieldErrorSchema)
-      .optional()
-      .openapi({ description: 'For validation problems: one entry per invalid field.' }),
-  })
-  .openapi('Problem');
+export const problemSchema = documentOnly(() =>
+  z
+    .object({
+      type: z.string().openapi({ example: 'about:blank' }),
+      title: z.string().openapi({ example: 'Bad Request' }),
+      status: z.number().int().openapi({ example: 400 }),
+      detail: z.string().openapi({ example: 'The request is invalid: see errors.' }),
+      instance: z.string().optional().openapi({ description: 'The request id, to quote when reporting a problem.' }),
+      errors: z
+        .array(fieldErrorSchema())
+        .optional()
+        .openapi({ description: 'For validation problems: one entry per invalid field.' }),
+    })
+    .openapi('Problem'),
+);
 
-export type Problem = z.infer<typeof ProblemSchema>;
+export type Problem = z.infer<ReturnType<typeof problemSchema>>;
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',

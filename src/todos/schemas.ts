@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { decodeCursor } from '../lib/cursor.ts';
-import { FieldErrorSchema, ProblemSchema } from '../lib/problem.ts';
+import { documentOnly } from '../lib/document-only.ts';
+import { fieldErrorSchema, problemSchema } from '../lib/problem.ts';
 import { TEXT_MAX_LENGTH, textProblem } from './rules.ts';
 
 /** Largest id the int4 column holds. */
@@ -24,19 +25,21 @@ const Done = z.boolean({ error: 'must be a JSON boolean (true or false)' }).open
 
 const Timestamp = z.string().openapi({ format: 'date-time', example: '2026-11-25T10:00:00.000000Z' });
 
-export const TodoSchema = z
-  .object({
-    id: z.number().int().min(1).openapi({ example: 42 }),
-    text: z.string().openapi({ example: 'Buy milk' }),
-    done: z.boolean().openapi({ example: false }),
-    version: z.number().int().min(1).openapi({
-      description: '1 at creation, +1 on every PATCH; the ETag is made of the id and this.',
-      example: 1,
-    }),
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
-  })
-  .openapi('Todo');
+export const todoSchema = documentOnly(() =>
+  z
+    .object({
+      id: z.number().int().min(1).openapi({ example: 42 }),
+      text: z.string().openapi({ example: 'Buy milk' }),
+      done: z.boolean().openapi({ example: false }),
+      version: z.number().int().min(1).openapi({
+        description: '1 at creation, +1 on every PATCH; the ETag is made of the id and this.',
+        example: 1,
+      }),
+      createdAt: Timestamp,
+      updatedAt: Timestamp,
+    })
+    .openapi('Todo'),
+);
 
 export const NewTodoSchema = z.strictObject({ text: Text, done: Done.default(false) }).openapi('NewTodo');
 
@@ -93,56 +96,70 @@ export const ListQuerySchema = z.strictObject({
     .openapi({ param: { name: 'cursor', in: 'query' }, description: 'The nextCursor of the previous page.' } as never),
 });
 
-export const TodoListSchema = z
-  .object({
-    items: z.array(TodoSchema),
-    nextCursor: z
-      .string()
-      .nullable()
-      .openapi({ description: 'Pass as ?cursor= for the next page; null on the last page.' }),
-  })
-  .openapi('TodoList');
+export const todoListSchema = documentOnly(() =>
+  z
+    .object({
+      items: z.array(todoSchema()),
+      nextCursor: z
+        .string()
+        .nullable()
+        .openapi({ description: 'Pass as ?cursor= for the next page; null on the last page.' }),
+    })
+    .openapi('TodoList'),
+);
 
-export type Todo = z.infer<typeof TodoSchema>;
+export type Todo = z.infer<ReturnType<typeof todoSchema>>;
 
-export const ImportResultSchema = z
-  .object({
-    inserted: z
+export const importResultSchema = documentOnly(() =>
+  z
+    .object({
+      inserted: z
+        .number()
+        .int()
+        .min(0)
+        .openapi({ description: 'Rows inserted (all of them: an import is all or nothing).', example: 2 }),
+    })
+    .openapi('ImportResult'),
+);
+
+const rowProblemSchema = documentOnly(() =>
+  z.object({
+    line: z
       .number()
       .int()
-      .min(0)
-      .openapi({ description: 'Rows inserted (all of them: an import is all or nothing).', example: 2 }),
-  })
-  .openapi('ImportResult');
-
-const RowProblemSchema = z.object({
-  line: z
-    .number()
-    .int()
-    .min(1)
-    .openapi({ description: 'The CSV line on which the row starts (the header is line 1).', example: 3 }),
-  row: z.number().int().min(0).openapi({
-    description: "The data row's number (1 = first after the header; 0 = the header or the CSV grammar).",
-    example: 2,
+      .min(1)
+      .openapi({ description: 'The CSV line on which the row starts (the header is line 1).', example: 3 }),
+    row: z.number().int().min(0).openapi({
+      description: "The data row's number (1 = first after the header; 0 = the header or the CSV grammar).",
+      example: 2,
+    }),
+    errors: z.array(fieldErrorSchema()),
   }),
-  errors: z.array(FieldErrorSchema),
-});
+);
 
-export const ImportProblemSchema = ProblemSchema.extend({
-  rows: z
-    .array(RowProblemSchema)
-    .optional()
-    .openapi({ description: 'The first 100 invalid rows (or the header/grammar problem).' }),
-  invalidRows: z.number().int().min(0).optional().openapi({ description: 'How many rows are invalid in all.' }),
-}).openapi('ImportProblem');
+export const importProblemSchema = documentOnly(() =>
+  problemSchema()
+    .extend({
+      rows: z
+        .array(rowProblemSchema())
+        .optional()
+        .openapi({ description: 'The first 100 invalid rows (or the header/grammar problem).' }),
+      invalidRows: z.number().int().min(0).optional().openapi({ description: 'How many rows are invalid in all.' }),
+    })
+    .openapi('ImportProblem'),
+);
 
-export const PreconditionFailedSchema = ProblemSchema.extend({
-  currentVersion: z
-    .number()
-    .int()
-    .min(1)
-    .openapi({ description: "The todo's version now (its ETag is also in the ETag header).", example: 3 }),
-}).openapi('PreconditionFailed');
+export const preconditionFailedSchema = documentOnly(() =>
+  problemSchema()
+    .extend({
+      currentVersion: z
+        .number()
+        .int()
+        .min(1)
+        .openapi({ description: "The todo's version now (its ETag is also in the ETag header).", example: 3 }),
+    })
+    .openapi('PreconditionFailed'),
+);
 
 /** The largest page of the change feed, and the page a client gets without `limit`. */
 export const CHANGES_MAX_LIMIT = 1000;
@@ -174,24 +191,28 @@ export const ChangesQuerySchema = z.strictObject({
     } as never),
 });
 
-export const DeletedTodoSchema = z
-  .object({
-    id: z.number().int().min(1).openapi({ example: 42 }),
-    deleted: z.literal(true),
-    version: z.number().int().min(2).openapi({ description: "The todo's last version + 1.", example: 4 }),
-  })
-  .openapi('DeletedTodo');
+export const deletedTodoSchema = documentOnly(() =>
+  z
+    .object({
+      id: z.number().int().min(1).openapi({ example: 42 }),
+      deleted: z.literal(true),
+      version: z.number().int().min(2).openapi({ description: "The todo's last version + 1.", example: 4 }),
+    })
+    .openapi('DeletedTodo'),
+);
 
-export const ChangesSchema = z
-  .object({
-    changes: z.array(z.union([TodoSchema, DeletedTodoSchema])).openapi({
-      description:
-        'In the order they happened (by transaction): each changed todo as it is now, or a deletion. A todo appears once per page, at its latest change.',
-    }),
-    next: z.string().openapi({ description: 'Pass as ?since= for what changed after this page.' }),
-    more: z.boolean().openapi({ description: 'True: more changes are waiting; ask again at once with `next`.' }),
-  })
-  .openapi('Changes');
+export const changesSchema = documentOnly(() =>
+  z
+    .object({
+      changes: z.array(z.union([todoSchema(), deletedTodoSchema()])).openapi({
+        description:
+          'In the order they happened (by transaction): each changed todo as it is now, or a deletion. A todo appears once per page, at its latest change.',
+      }),
+      next: z.string().openapi({ description: 'Pass as ?since= for what changed after this page.' }),
+      more: z.boolean().openapi({ description: 'True: more changes are waiting; ask again at once with `next`.' }),
+    })
+    .openapi('Changes'),
+);
 
 /** The CSV export's columns, in order. */
 export const CSV_COLUMNS = ['id', 'text', 'done', 'version', 'createdAt', 'updatedAt'] as const;

@@ -1,0 +1,19 @@
+/**
+ * Schemas that only the OpenAPI document reads: the responses'. The Worker
+ * serves the committed openapi.json (src/docs) and never validates its own
+ * responses, so it never needs them; `npm run openapi` and the drift test do.
+ * Built on first read, they cost a new isolate nothing (they were about 2–3 ms
+ * of a cold start: docs/performance.md). Memoized: the document's generator
+ * meets one instance per schema, as it would a constant.
+ */
+export function documentOnly<T>(build: () => T): () => T {
+  let built: T | undefined;
+  return () => (built ??= build());
+}
+
+/** A media type's entry of a response, its schema built on first read (see documentOnly). */
+export const lazySchema = <T>(schema: () => T) => ({
+  get schema(): T {
+    return schema();
+  },
+});

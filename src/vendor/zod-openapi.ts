@@ -23,7 +23,7 @@
 import { zValidator } from '@hono/zod-validator';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { z } from 'zod';
+import * as z from './zod-worker.ts';
 
 type Hook = (result: { success: boolean; error?: unknown; target?: string }, c: Context) => unknown;
 type Schema = z.ZodType;

@@ -21,12 +21,16 @@ export interface FeedPosition {
 export const FEED_START: FeedPosition = { xid: '0', id: 0 };
 
 const FORMAT = 1;
-/** 64 bits of the owner's SHA-256: enough to tell owners apart by accident, and says nothing of who they are. */
-const ownerTag = async (owner: string) => (await sha256Hex(`feed:${owner}`)).slice(0, 16);
+/**
+ * What a token carries of its owner: 64 bits of the owner's SHA-256, enough to
+ * tell owners apart by accident and saying nothing of who they are. Computed
+ * once per request, for reading `since` and writing `next`.
+ */
+export const feedOwnerTag = async (owner: string) => (await sha256Hex(`feed:${owner}`)).slice(0, 16);
 
-export async function encodeFeedToken(position: FeedPosition, owner: string, issuedAt: Date): Promise<string> {
+export function encodeFeedToken(position: FeedPosition, ownerTag: string, issuedAt: Date): string {
   const issued = Math.floor(issuedAt.getTime() / 1000);
-  return encodeBase64url(JSON.stringify([FORMAT, await ownerTag(owner), position.xid, position.id, issued]));
+  return encodeBase64url(JSON.stringify([FORMAT, ownerTag, position.xid, position.id, issued]));
 }
 
 export type DecodedFeedToken =
@@ -36,8 +40,8 @@ export type DecodedFeedToken =
 const XID = /^(0|[1-9]\d{0,18})$/;
 const MAX_ID = 2147483647;
 
-/** The token inside `value`, or why it is not one issued to `owner`. */
-export async function decodeFeedToken(value: string, owner: string): Promise<DecodedFeedToken> {
+/** The token inside `value`, or why it is not one issued to the owner of `ownerTag`. */
+export function decodeFeedToken(value: string, ownerTag: string): DecodedFeedToken {
   let decoded: unknown;
   try {
     decoded = JSON.parse(decodeBase64url(value));
@@ -61,7 +65,7 @@ export async function decodeFeedToken(value: string, owner: string): Promise<Dec
   ) {
     return { ok: false, reason: 'malformed' };
   }
-  if (tag !== (await ownerTag(owner))) return { ok: false, reason: 'another owner' };
+  if (tag !== ownerTag) return { ok: false, reason: 'another owner' };
   return { ok: true, position: { xid, id }, issuedAt: new Date(issued * 1000) };
 }
 

@@ -16,7 +16,14 @@ import { ifMatchVersions, todoEtag } from './versions.ts';
 import { noneMatchHits, revalidate } from '../lib/conditional.ts';
 import { settingsOf } from '../env.ts';
 import { readChanges } from './feed.ts';
-import { decodeFeedToken, encodeFeedToken, FEED_START, laterPosition, type FeedPosition } from './feed-token.ts';
+import {
+  decodeFeedToken,
+  encodeFeedToken,
+  FEED_START,
+  feedOwnerTag,
+  laterPosition,
+  type FeedPosition,
+} from './feed-token.ts';
 import { CHANGES_DEFAULT_LIMIT } from './schemas.ts';
 
 const notFound = (id: number) => new ProblemError(404, `There is no todo with id ${id}.`);
@@ -110,9 +117,9 @@ async function exportTodos(
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Where the caller's `since` token stands, or the problem it is: 400 (not ours, or another owner's), 410 (too old). */
-async function sinceOf(token: string | undefined, owner: string, retentionDays: number): Promise<FeedPosition> {
+function sinceOf(token: string | undefined, ownerTag: string, retentionDays: number): FeedPosition {
   if (token === undefined) return FEED_START;
-  const decoded = await decodeFeedToken(token, owner);
+  const decoded = decodeFeedToken(token, ownerTag);
   if (!decoded.ok) {
     const message =
       decoded.reason === 'another owner' ? 'was issued to another caller' : 'is not a token this API issued';
@@ -137,9 +144,9 @@ const expiredToken = (retentionDays: number) =>
  */
 export const listChanges: RouteHandler<typeof routes.listChanges, AppEnv> = async (c) => {
   const { since: token, limit = CHANGES_DEFAULT_LIMIT } = c.req.valid('query');
-  const owner = c.get('owner');
+  const ownerTag = await feedOwnerTag(c.get('owner'));
   const retentionDays = settingsOf(c.env).CHANGES_RETENTION_DAYS;
-  const since = await sinceOf(token, owner, retentionDays);
+  const since = sinceOf(token, ownerTag, retentionDays);
   const page = await c.var.db.query((db) => readChanges(db, since, limit), { idempotent: true });
   // Deletions after `since` were purged: the client cannot be told of them.
   if (token !== undefined && page.purgedThrough !== null && BigInt(since.xid) <= BigInt(page.purgedThrough))
@@ -150,7 +157,7 @@ export const listChanges: RouteHandler<typeof routes.listChanges, AppEnv> = asyn
   // A full page ends at its last change; the last page at the horizon (below it, everything has been handed out).
   const next = more && last ? { xid: last.xid, id: last.id } : laterPosition(since, { xid: page.horizon, id: 0 });
   const body = `{"changes":[${changes.map((row) => row.change).join(',')}],"next":${JSON.stringify(
-    await encodeFeedToken(next, owner, new Date()),
+    encodeFeedToken(next, ownerTag, new Date()),
   )},"more":${more}}`;
   // Text, not c.json: the typed client still reads the route's declared JSON (hence the cast).
   return c.body(body, 200, { 'Content-Type': 'application/json', 'Cache-Control': 'private, no-store' }) as never;

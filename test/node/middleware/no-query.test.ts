@@ -18,7 +18,7 @@ describe('the guard of routes that take no query', () => {
     const res = await app.request('/todos/1?force=true&also', { method: 'DELETE' });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    const body = (await res.json()) as { errors: { path: string }[] };
+    const body = await res.json<{ errors: { path: string }[] }>();
     expect(body.errors.map((e) => e.path)).toEqual(['force', 'also']);
   });
 });

@@ -8,7 +8,7 @@ const app = new Hono()
 
 const call = async (headers: Record<string, string> = {}) => {
   const res = await app.request('/', { headers });
-  return { header: res.headers.get('x-request-id'), body: (await res.json()) as { ours: string; theirs?: string } };
+  return { header: res.headers.get('x-request-id'), body: await res.json<{ ours: string; theirs?: string }>() };
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

@@ -127,6 +127,10 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
   const retryAfter = (at: number) =>
     Math.max(1, Math.ceil(((lastCompleted?.startedAt ?? at) + minFetchIntervalMs - at) / 1000));
 
+  const complete = (outcome: { startedAt: number; ok: boolean }) => {
+    if (!lastCompleted || lastCompleted.startedAt <= outcome.startedAt) lastCompleted = outcome;
+  };
+
   /** Fetches and imports the set; never throws (a failure is recorded and the old set kept). */
   async function refresh(startedAt: number): Promise<void> {
     const attempt: Attempt = { startedAt, deadline: startedAt + timeoutMs, done: false };
@@ -140,17 +144,22 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
       const text = await res.text();
       if (text.length > MAX_JWKS_BYTES) throw new Error('JWKS too large');
       const keys = await importKeySet(JSON.parse(text));
+      // A fetch that outlived its deadline may end after a newer one: the newer set and outcome stand.
       if (!set || set.fetchedAt <= startedAt) set = { keys, fetchedAt: now() };
-      lastCompleted = { startedAt, ok: true };
+      complete({ startedAt, ok: true });
     } catch {
-      lastCompleted = { startedAt, ok: false };
+      complete({ startedAt, ok: false });
     } finally {
       attempt.done = true;
     }
   }
 
+  // Each look either answers, waits one poll for a fetch in flight, or ends a fetch; a fetch in flight is over
+  // by its deadline, so a lookup that needs more looks than this is a defect, answered as a failed fetch.
+  const maxLooks = Math.ceil(timeoutMs / pollMs) + 4;
+
   async function key(kid: string, waitUntil?: (promise: Promise<unknown>) => void): Promise<KeyLookup> {
-    for (;;) {
+    for (let look = 0; look < maxLooks; look++) {
       const at = now();
       if (set && at - set.fetchedAt >= maxStaleMs) set = undefined;
       const entry = set?.keys.get(kid);
@@ -176,6 +185,7 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
       if (fetched) return { kind: 'key', ...fetched };
       return lastCompleted?.ok ? { kind: 'unknown' } : { kind: 'unavailable', retryAfter: retryAfter(now()) };
     }
+    return { kind: 'unavailable', retryAfter: retryAfter(now()) };
   }
 
   return { key, source: (waitUntil) => (kid) => key(kid, waitUntil) };

@@ -15,9 +15,17 @@ beforeAll(async () => {
   ]);
 });
 
+/** An answer the test releases later: the fetch that drew it waits until `release(set)`. */
+function held() {
+  let release!: (answer: unknown) => void;
+  const answer = new Promise<unknown>((resolve) => (release = resolve));
+  return { held: answer, release };
+}
+
 /**
  * A fake clock and a counting JWKS endpoint. `serve` is what it answers now:
- * a key set, 'down' (connection refused), a status, or 'hang' (never answers).
+ * a key set, 'down' (connection refused), a status, 'hang' (never answers),
+ * or a `held()` answer.
  */
 function harness(overrides: Partial<JwksCacheOptions> = {}) {
   const h = {
@@ -40,6 +48,8 @@ function harness(overrides: Partial<JwksCacheOptions> = {}) {
       if (serve === 'hang') return new Promise<Response>(() => undefined);
       if (typeof serve === 'number') return new Response('{}', { status: serve });
       if (typeof serve === 'string') return new Response(serve);
+      if (typeof serve === 'object' && serve !== null && 'held' in serve)
+        return Response.json(await (serve as ReturnType<typeof held>).held);
       return Response.json(serve);
     },
     ...overrides,
@@ -190,6 +200,31 @@ describe('when the JWKS is unreachable', () => {
     expect(h.fetches).toBeLessThanOrEqual(1 + (24 * HOUR) / (10 * MIN));
     h.t = fetchedAt + 24 * HOUR;
     expect(await kind('k1')).toBe('unavailable');
+  });
+
+  it('keeps a newer set when a fetch that outlived its deadline answers late with an older one', async () => {
+    const { h, kind } = harness();
+    const late = held();
+    h.serve = late;
+    const first = kind('k1'); // its fetch is held past its deadline
+    await new Promise((resolve) => setImmediate(resolve));
+    h.t += 5_001;
+    h.serve = jwks(k2); // k1 withdrawn, k2 current
+    expect(await kind('k2')).toBe('key');
+    late.release(jwks(k1));
+    expect(await first).toBe('unknown');
+    expect(await kind('k1')).toBe('unknown');
+    expect(await kind('k2')).toBe('key');
+    expect(h.fetches).toBe(2);
+  });
+
+  it('ends a lookup whose refresh keeps failing without waitUntil, with one fetch', async () => {
+    const { h, kind } = harness();
+    await kind('k1');
+    h.t += 5 * MIN;
+    h.serve = 'down';
+    expect(await kind('k1')).toBe('key');
+    expect(h.fetches).toBe(2);
   });
 
   it('does not let a fetch whose request was cancelled hold the others past its deadline', async () => {

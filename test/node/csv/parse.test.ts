@@ -145,6 +145,13 @@ describe('limits on one record', () => {
     ]);
   });
 
+  it('takes a record of exactly 30 characters and refuses one of 31', () => {
+    const thirty = 'y'.repeat(9) + ',' + 'y'.repeat(9) + ',' + 'z'.repeat(10);
+    const thirtyOne = 'y'.repeat(10) + ',' + 'y'.repeat(10) + ',' + 'z'.repeat(9);
+    expect(parseCsv(thirty, limits).map((r) => r.fields[2])).toEqual(['z'.repeat(10)]);
+    expect(() => parseCsv(thirtyOne, limits)).toThrow(/record is longer than 30/);
+  });
+
   // The bound holds while the field streams in: the reader stops within the piece that crosses it.
   it('stops at the limit without reading the rest of a huge field', () => {
     const pieces = ['text\n"', ...piecesOf('x'.repeat(8 * 1024 * 1024), 64 * 1024)];

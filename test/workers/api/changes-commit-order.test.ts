@@ -1,12 +1,59 @@
 import { env } from 'cloudflare:workers';
-import { Pool } from '@neondatabase/serverless';
+import { Pool, type PoolClient } from '@neondatabase/serverless';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { useTestGateway } from '../../support/driver.ts';
 import { until } from '../../support/poll.ts';
 import type { Todo } from './client.ts';
-import { changesOf, feedCaller, syncInto } from './feed-client.ts';
+import { applyChanges, changesOf, feedCaller, syncInto, type Change, type FeedCaller } from './feed-client.ts';
 
 beforeAll(() => useTestGateway(env.NEON_LOCAL_GATEWAY!));
+
+/**
+ * Runs `during` while a todo inserted by a transaction of its own is in flight, then commits it and
+ * syncs `copy` until the held todo arrives. Gives the held todo's id and what the feed said meanwhile.
+ */
+async function whileAWriteIsHeld(
+  me: FeedCaller,
+  copy: Map<number, Todo>,
+  token: string,
+  during: () => Promise<void>,
+): Promise<{ held: number; seenDuring: Change[] }> {
+  // Not one of PgBouncer's two server connections: a direct one, as the tables' owner.
+  const pool = new Pool({ connectionString: inject('ownerUrl') });
+  pool.on('error', () => undefined);
+  let early: PoolClient | undefined;
+  try {
+    early = await pool.connect();
+    await early.query('begin');
+    const held = (
+      await early.query<{ id: number }>(
+        `insert into todos (owner, text) values ($1, 'early, committed late') returning id`,
+        [me.owner],
+      )
+    ).rows[0]!.id;
+    await during();
+    // A client syncs while the early write is in flight, then again once it has committed. One change a
+    // page, so that a page handed out past the open transaction would carry the client's token past it.
+    const read = await changesOf(me, token, 1);
+    expect(read.status).toBe(200);
+    applyChanges(copy, read.body.changes);
+    await early.query('commit');
+    let next = read.body.next;
+    await until(
+      async () => {
+        next = await syncInto(copy, me, next);
+        return copy.has(held);
+      },
+      'the early write in the client copy once it commits',
+      { timeoutMs: 15_000 },
+    );
+    expect(copy.get(held)).toMatchObject({ id: held, text: 'early, committed late', version: 1 });
+    return { held, seenDuring: read.body.changes };
+  } finally {
+    early?.release();
+    await pool.end();
+  }
+}
 
 // Transactions commit in a different order from the one in which they drew their ids. A feed that
 // hands out whatever is committed would move a client's token past a write still in flight, and
@@ -17,45 +64,38 @@ describe.runIf(inject('backend') === 'postgres')('a write that commits after a l
     const me = feedCaller('order');
     const copy = new Map<number, Todo>();
     const token = await syncInto(copy, me);
-
-    // Not one of PgBouncer's two server connections: a direct one, as the tables' owner.
-    const pool = new Pool({ connectionString: inject('ownerUrl') });
-    pool.on('error', () => undefined);
-    const early = await pool.connect();
-    try {
-      await early.query('begin');
-      const held = (
-        await early.query<{ id: number }>(
-          `insert into todos (owner, text) values ($1, 'early, committed late') returning id`,
-          [me.owner],
-        )
-      ).rows[0]!.id;
+    let late: Todo | undefined;
+    const { held, seenDuring } = await whileAWriteIsHeld(me, copy, token, async () => {
       // Drawn after the held transaction's id, committed first, through the API.
-      const late = (await me.call<Todo>('POST', '/todos', { json: { text: 'late, committed first' } })).body;
-      expect(late.id).toBeGreaterThan(held);
+      late = (await me.call<Todo>('POST', '/todos', { json: { text: 'late, committed first' } })).body;
+    });
+    expect(late!.id).toBeGreaterThan(held);
+    await until(async () => (await syncInto(copy, me), copy.has(late!.id)), 'the late write', { timeoutMs: 15_000 });
+    expect(copy.get(late!.id)).toEqual(late);
+    // How: nothing at or after the open transaction's id was handed out while it was open.
+    expect(seenDuring).toEqual([]);
+  });
 
-      // A client syncs while the early write is in flight, then again once it has committed.
-      const during = await changesOf(me, token);
-      expect(during.status).toBe(200);
-      const seenDuring = during.body.changes.map((c) => c.id);
-      for (const change of during.body.changes) copy.set(change.id, change as Todo);
-      await early.query('commit');
-      let next = during.body.next;
-      await until(
-        async () => {
-          next = await syncInto(copy, me, next);
-          return copy.has(held) && copy.has(late.id);
-        },
-        'both writes in the client copy once the early one commits',
-        { timeoutMs: 15_000 },
-      );
-      expect(copy.get(late.id)).toEqual(late);
-      expect(copy.get(held)).toMatchObject({ id: held, text: 'early, committed late', version: 1 });
-      // How: nothing at or after the open transaction's id was handed out while it was open.
-      expect(seenDuring).toEqual([]);
-    } finally {
-      early.release();
-      await pool.end();
-    }
+  it('holds back deletions committed after it too, so the held write still arrives', async () => {
+    const me = feedCaller('order-deleted');
+    const copy = new Map<number, Todo>();
+    const token = await syncInto(copy, me);
+    const gone: number[] = [];
+    const { seenDuring } = await whileAWriteIsHeld(me, copy, token, async () => {
+      for (const text of ['deleted meanwhile', 'deleted meanwhile too']) {
+        const { id } = (await me.call<Todo>('POST', '/todos', { json: { text } })).body;
+        expect((await me.call('DELETE', `/todos/${id}`)).status).toBe(204);
+        gone.push(id);
+      }
+    });
+    expect(seenDuring).toEqual([]);
+    await until(
+      async () => {
+        const deleted = (await changesOf(me, token)).body.changes.filter((c) => 'deleted' in c).map((c) => c.id);
+        return gone.every((id) => deleted.includes(id));
+      },
+      'the deletions after the held write',
+      { timeoutMs: 15_000 },
+    );
   });
 });

@@ -134,6 +134,34 @@ describe('the change feed after a token', () => {
   });
 });
 
+describe('the change feed one change a page', () => {
+  it('moves past each change, deletions included, handing each out once', async () => {
+    const me = feedCaller('one-a-page');
+    const token = (await changesOf(me)).body.next;
+    const todos = [];
+    for (let i = 0; i < 4; i++) todos.push(await create(me, `one a page ${i}`));
+    for (const gone of [todos[1]!, todos[2]!]) expect((await me.call('DELETE', `/todos/${gone.id}`)).status).toBe(204);
+    const all = await changesAfter(
+      me,
+      token,
+      todos.map((t) => t.id),
+    );
+    expect(all).toHaveLength(4);
+
+    const paged: Change[] = [];
+    let next = token;
+    for (let more = true, pages = 0; more; pages++) {
+      expect(pages, 'pages for four changes').toBeLessThan(all.length + 1);
+      const res = await changesOf(me, next, 1);
+      expect(res.status).toBe(200);
+      paged.push(...res.body.changes);
+      next = res.body.next;
+      more = res.body.more;
+    }
+    expect(paged).toEqual(all);
+  });
+});
+
 describe('the change feed refuses what it did not issue to the caller', () => {
   it("answers another caller's token with a 400 that shows nothing of theirs", async () => {
     const [me, other] = [feedCaller('owner'), feedCaller('intruder')];

@@ -41,6 +41,14 @@ export const changesOf = (who: FeedCaller, since?: string, limit?: number): Prom
   return who.call('GET', `/todos/changes${query.size ? `?${query.toString()}` : ''}`);
 };
 
+/** What a client does with a page of changes: a todo replaces its copy, a deletion removes it. */
+export function applyChanges(copy: Map<number, Todo>, changes: Change[]): void {
+  for (const change of changes) {
+    if ('deleted' in change) copy.delete(change.id);
+    else copy.set(change.id, change);
+  }
+}
+
 /**
  * Pages through the feed from `since` until `more` is false, applying every
  * change to `copy` (the client's local copy, by id) as a syncing client would;
@@ -56,10 +64,7 @@ export async function syncInto(
   for (;;) {
     const res = await changesOf(who, token, limit);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    for (const change of res.body.changes) {
-      if ('deleted' in change) copy.delete(change.id);
-      else copy.set(change.id, change);
-    }
+    applyChanges(copy, res.body.changes);
     token = res.body.next;
     if (!res.body.more) return token;
   }

@@ -1,8 +1,8 @@
 // Copies the pinned Swagger UI files from node_modules into public/docs/ (git-ignored),
 // where Workers static assets serve them: /docs never loads anything from a CDN.
-// Runs on `npm install`/`npm ci` (postinstall) and again before every build wrangler makes
-// (wrangler.toml [build]: deploy, versions upload, dev), so `npm ci --ignore-scripts`
-// cannot deploy a /docs without its files: the build copies them, or fails saying why.
+// Runs before every build wrangler makes (wrangler.jsonc `build`: deploy, versions upload, dev),
+// so no install step is needed and no deploy can ship a /docs without its files: the build
+// copies them, or fails saying why.
 // A file already up to date is left alone, and a changed one is replaced atomically, so a
 // server reading public/docs meanwhile never sees half a file.
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';

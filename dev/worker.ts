@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import './offline-env.ts';
+import { readRawWranglerConfig, WRANGLER_CONFIG, writeWranglerConfig } from './wrangler-config.ts';
 
 export interface WorkerOptions {
   /** Port on 127.0.0.1; 0 (the default) lets wrangler pick a free one, which it names in its "Ready on" line. */
@@ -11,7 +12,7 @@ export interface WorkerOptions {
   persistTo?: string;
   /** Echo wrangler's own output (npm run dev) or keep it for error messages only. */
   inherit?: boolean;
-  /** Requests per minute per client for RATE_LIMITER (default: wrangler.toml's); load tests pass one they cannot reach. */
+  /** Requests per minute per client for RATE_LIMITER (default: the configuration's); load tests pass one they cannot reach. */
   rateLimit?: number;
 }
 
@@ -117,15 +118,15 @@ async function waitForApp(url: string): Promise<void> {
 let configs = 0;
 
 /**
- * wrangler.toml with RATE_LIMITER's limit replaced, written beside it (paths in
+ * The Worker's configuration with RATE_LIMITER's limit replaced, written beside it (paths in
  * it are relative to its folder) under a git-ignored name; removed on stop.
  */
 function configWithRateLimit(limit: number): { path: string; remove(): void } {
-  const text = readFileSync('wrangler.toml', 'utf8');
-  const changed = text.replace(/(name = "RATE_LIMITER"\s*\n[^[]*?simple = \{ limit = )\d+/, `$1${limit}`);
-  if (changed === text)
-    throw new Error('wrangler.toml: found no RATE_LIMITER with `simple = { limit = N, ... }` to change');
-  const path = `.wrangler.test-${process.pid}-${configs++}.toml`;
-  writeFileSync(path, changed);
+  const config = readRawWranglerConfig();
+  const limiter = config.ratelimits?.find((r) => r.name === 'RATE_LIMITER');
+  if (!limiter) throw new Error(`${WRANGLER_CONFIG}: found no RATE_LIMITER rate limit to change`);
+  limiter.simple.limit = limit;
+  const path = `.wrangler.test-${process.pid}-${configs++}.jsonc`;
+  writeWranglerConfig(path, config);
   return { path, remove: () => rmSync(path, { force: true }) };
 }

@@ -17,7 +17,7 @@ import { median, runRounds } from './rounds.ts';
 import { seedTodos } from './seed.ts';
 import { measureStartup } from './startup.ts';
 import { startWorkerd, stopAllWorkerd, type Workerd } from './workerd.ts';
-import { readWorkerConfig } from './wrangler-config.ts';
+import { readWorkerConfig } from '../wrangler-config.ts';
 
 const USAGE =
   'npx tsx dev/bench/ab.ts -- --bundles DIR_A,DIR_B [--cases list,create] [--connections 16,64] [--rounds 3] [--duration 4]';

@@ -21,7 +21,7 @@ export interface Bundle {
  * (`wrangler deploy --dry-run --minify`), into `outDir`. The benchmark runs
  * this very file under workerd, so the measured Worker is the deployed one.
  * With `entry` (a bench-only entry such as dev/bench/ws-worker.ts), the same
- * build with that file in place of wrangler.toml's `main`; `minify: false`
+ * build with that file in place of wrangler.jsonc's `main`; `minify: false`
  * keeps the source's names and layout (CPU profiles).
  */
 export async function buildBundle(outDir: string, entry?: string, { minify = true } = {}): Promise<Bundle> {

@@ -1,5 +1,5 @@
 /**
- * The Worker's build of @hono/zod-openapi 1.6 (wrangler.toml aliases the
+ * The Worker's build of @hono/zod-openapi 1.6 (wrangler.jsonc aliases the
  * package to this file; the workers tests do too): its routing and request
  * validation, without the OpenAPI registry and generator.
  *

@@ -9,8 +9,8 @@ const dist = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/pac
 const dir = mkdtempSync(join(tmpdir(), 'docs-assets-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// /docs needs these files; `npm ci --ignore-scripts` skips the postinstall that used to be their only source.
-describe('the docs assets the deploy builds itself (wrangler.toml [build])', () => {
+// /docs needs these files, and nothing but the build command (and the deploy script) writes them.
+describe("the docs assets every wrangler build copies (wrangler.jsonc `build`)", () => {
   it('copies every Swagger UI file into an empty folder, byte for byte', () => {
     expect(copySwaggerUi(dir)).toEqual(SWAGGER_UI_FILES);
     for (const file of SWAGGER_UI_FILES)

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import './offline-env.ts';
 import { readRawWranglerConfig, WRANGLER_CONFIG, writeWranglerConfig } from './wrangler-config.ts';
 
@@ -19,8 +20,19 @@ export interface WorkerOptions {
 export interface RunningWorker {
   url: string;
   pid: number;
+  /** What wrangler printed so far (its last few thousand characters). */
+  output(): string;
   stop(): Promise<void>;
 }
+
+/**
+ * Wrangler's global settings folder for the runs started here, inside the project (.wrangler/ is
+ * git-ignored). Wrangler prints its telemetry notice from the machine's global metrics file whenever
+ * another project there agreed to telemetry, even with telemetry off for this one; here it finds no
+ * such file, and WRANGLER_SEND_METRICS=false (dev/offline-env.ts) keeps it from writing one. Deploys
+ * do not use this: they need the machine's `wrangler login`.
+ */
+const WRANGLER_SETTINGS_HOME = resolve('.wrangler', 'settings');
 
 /** Attempts when wrangler's own choice of port was taken before it could bind it. */
 const BIND_ATTEMPTS = 3;
@@ -66,7 +78,11 @@ async function startOnce({
   if (persistTo) args.push('--persist-to', persistTo);
   const config = rateLimit === undefined ? undefined : configWithRateLimit(rateLimit);
   if (config) args.push('--config', config.path);
-  const child = spawn('node_modules/.bin/wrangler', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn('node_modules/.bin/wrangler', args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+    env: { ...process.env, XDG_CONFIG_HOME: WRANGLER_SETTINGS_HOME },
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGTERM'); // wrangler and its workerd
@@ -93,7 +109,7 @@ async function startOnce({
     // Wrangler prints the line before its proxy accepts: then wait until the app itself answers there.
     const url = await Promise.race([readyLine, died]);
     await Promise.race([waitForApp(url), died]);
-    return { url, pid: child.pid!, stop };
+    return { url, pid: child.pid!, output: () => log, stop };
   } catch (err) {
     await stop();
     throw new Error(`${(err as Error).message}\n${log}`);

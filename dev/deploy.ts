@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { die, parseFlags, redactUrl, registerSecret } from './cli.ts';
-import { copySwaggerUi, DOCS_DIR, SWAGGER_UI_FILES } from './copy-swagger-ui.mjs';
+import { copySwaggerUi, DOCS_DIR, SWAGGER_UI_FILES } from './copy-assets.mjs';
 import { applyMigrations, readMigrations } from './migrations.ts';
 
 const USAGE =

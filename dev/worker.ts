@@ -116,16 +116,15 @@ async function startOnce({
   }
 }
 
-/** Resolves once `url` serves this app's OpenAPI document naming `url` as its origin (not some other server's answer). */
+/** Resolves once `url` serves this app's docs page from the Worker itself (not only its static assets, nor another server). */
 async function waitForApp(url: string): Promise<void> {
   for (let attempt = 0; attempt < 600; attempt++) {
     // 60 s
-    type Doc = { info?: { title?: string }; servers?: { url?: string }[] };
-    const doc = await fetch(`${url}/openapi.json`).then(
-      (r) => (r.ok ? r.json<Doc>() : undefined),
+    const page = await fetch(`${url}/docs`).then(
+      (r) => (r.ok ? r.text() : undefined),
       () => undefined,
     );
-    if (doc?.info?.title === 'Todo API' && doc.servers?.[0]?.url === url) return;
+    if (page?.includes('<title>Todo API docs</title>')) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`the Worker at ${url} did not answer as this app`);

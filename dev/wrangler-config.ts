@@ -4,14 +4,18 @@ import { createRequire } from 'node:module';
 /** The Worker's configuration: JSON with comments, read by wrangler, the workers tests, the bench and the deploy. */
 export const WRANGLER_CONFIG = 'wrangler.jsonc';
 
-/** The parts of the configuration the tooling reads; wrangler's schema (its `$schema`) has the rest. */
-export interface RawWranglerConfig {
+/** The parts of the top level or of an environment the tooling reads; wrangler's schema (its `$schema`) has the rest. */
+export interface RawWranglerScope {
   compatibility_date?: string;
   compatibility_flags?: string[];
   vars?: Record<string, string>;
   ratelimits?: { name: string; namespace_id: string; simple: { limit: number; period: number } }[];
-  env?: Record<string, Omit<RawWranglerConfig, 'env'>>;
   [key: string]: unknown;
+}
+
+/** The configuration file: the top level and its environments. */
+export interface RawWranglerConfig extends RawWranglerScope {
+  env?: Record<string, RawWranglerScope>;
 }
 
 // wrangler's own reader (JSONC, TOML or JSON, as a deploy reads it). Its types name a package wrangler

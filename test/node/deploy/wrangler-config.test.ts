@@ -41,7 +41,7 @@ describe(WRANGLER_CONFIG, () => {
   });
 
   it('builds the docs assets before every build, and leaves placement off with both choices shown', () => {
-    expect((config.build as { command: string }).command).toBe('node dev/copy-swagger-ui.mjs');
+    expect((config.build as { command: string }).command).toBe('node dev/copy-assets.mjs');
     expect(config.placement).toBeUndefined();
     const text = readFileSync(WRANGLER_CONFIG, 'utf8');
     expect(text).toMatch(/^\s*\/\/\s+"placement": \{ "region": "aws:/m);

@@ -28,7 +28,8 @@ export async function buildBundle(outDir: string, entry?: string, { minify = tru
   try {
     await promisify(execFile)(
       'node_modules/.bin/wrangler',
-      ['deploy', '--dry-run', ...(minify ? ['--minify'] : []), '--outdir', outDir, ...(entry ? [entry] : [])],
+      // --env=: the top level (production), named as npm run deploy names it.
+      ['deploy', '--dry-run', '--env=', ...(minify ? ['--minify'] : []), '--outdir', outDir, ...(entry ? [entry] : [])],
       { env: process.env },
     );
   } catch (err) {

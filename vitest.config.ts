@@ -25,7 +25,7 @@ export default defineConfig({
         plugins: [
           cloudflareTest(({ inject }) => ({
             main: './src/index.ts',
-            wrangler: { configPath: './wrangler.toml' },
+            wrangler: { configPath: './wrangler.jsonc' },
             miniflare: {
               bindings: {
                 DATABASE_URL: inject('databaseUrl'),
@@ -46,7 +46,7 @@ export default defineConfig({
             },
           })),
         ],
-        // As in the deployed bundle (wrangler.toml [alias]): the routing of @hono/zod-openapi without its generator.
+        // As in the deployed bundle (wrangler.jsonc `alias`): the routing of @hono/zod-openapi without its generator.
         resolve: {
           alias: { '@hono/zod-openapi': fileURLToPath(new URL('./src/vendor/zod-openapi.ts', import.meta.url)) },
         },

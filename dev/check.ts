@@ -1,4 +1,4 @@
-// The checks that need no database: type check (with the Worker's runtime types generated first), lint, format. `npm run check`
+// The checks that need no database: format, type check, lint, and the committed runtime types still current. `npm run check`
 // runs them alone; `npm test` runs them first. They run side by side (tsc and eslint take a core each),
 // each one's output is printed whole when it ends, and the first failure stops the others: a newcomer
 // who broke the format or a type learns it in seconds, before any database starts.
@@ -7,9 +7,13 @@ import { pathToFileURL } from 'node:url';
 import './offline-env.ts';
 
 const CHECKS = [
-  { name: 'format (npm run format:check; `npm run format` fixes it)', script: ['format:check'] },
-  { name: 'type check (npm run typecheck)', script: ['typecheck'] },
-  { name: 'lint (npm run lint)', script: ['lint'] },
+  { name: 'format (npm run format:check; `npm run format` fixes it)', command: ['npm', 'run', '-s', 'format:check'] },
+  { name: 'type check (npm run typecheck)', command: ['npm', 'run', '-s', 'typecheck'] },
+  { name: 'lint (npm run lint)', command: ['npm', 'run', '-s', 'lint'] },
+  {
+    name: 'runtime types current (`npm run cf-typegen` rewrites worker-configuration.d.ts)',
+    command: ['node_modules/.bin/tsx', 'dev/cf-typegen-check.ts'],
+  },
 ];
 
 /** Runs every check; true when all passed. */
@@ -18,10 +22,10 @@ export async function runChecks(): Promise<boolean> {
   const started = performance.now();
   const running = new Set<ChildProcess>();
   let failed = false;
-  const run = (name: string, script: string[]) =>
+  const run = (name: string, [command, ...args]: string[]) =>
     new Promise<void>((resolve) => {
       // Its own process group, so that stopping it stops the tool npm started, too.
-      const child = spawn('npm', ['run', '-s', ...script], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      const child = spawn(command!, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
       running.add(child);
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -39,11 +43,7 @@ export async function runChecks(): Promise<boolean> {
         resolve();
       });
     });
-  // The Worker's runtime types first (not committed: generated for wrangler.toml's date), since both tsc
-  // and the type-aware lint read them; then the rest side by side.
-  await run('runtime types generated (npm run types)', ['types']);
-  if (failed) return false;
-  await Promise.all(CHECKS.map((c) => run(c.name, c.script)));
+  await Promise.all(CHECKS.map((c) => run(c.name, c.command)));
   return !failed;
 }
 

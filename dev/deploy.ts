@@ -1,4 +1,4 @@
-// npm run deploy:ci [-- --dry-run] [--skip-migrations] [--gradual PERCENT] [--health-url URL] [--message TEXT]
+// npm run deploy [-- --dry-run] [--env staging] [--skip-migrations] [--gradual PERCENT] [--health-url URL] [--message TEXT]
 // The deploy, step by step, as .github/workflows/deploy.yml runs it (and as a person can):
 //   1. settings from the environment: CLOUDFLARE_API_TOKEN + CLOUDFLARE_ACCOUNT_ID (required under CI;
 //      elsewhere `wrangler login` may stand in), DIRECT_DATABASE_URL (migrations: the tables' owner,
@@ -23,11 +23,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { die, parseFlags, redactUrl, registerSecret } from './cli.ts';
-import { copySwaggerUi, DOCS_DIR, SWAGGER_UI_FILES } from './copy-swagger-ui.mjs';
+import { copySwaggerUi, DOCS_DIR, SWAGGER_UI_FILES } from './copy-assets.mjs';
 import { applyMigrations, readMigrations } from './migrations.ts';
 
 const USAGE =
-  'npm run deploy:ci -- [--dry-run] [--skip-migrations] [--gradual PERCENT] [--health-url https://<worker>] [--message TEXT] [--config wrangler.toml]';
+  'npm run deploy -- [--dry-run] [--env staging] [--skip-migrations] [--gradual PERCENT] [--health-url https://<worker>] [--message TEXT] [--config wrangler.jsonc]';
 const WRANGLER = 'node_modules/.bin/wrangler';
 /** Workers Free's limit on a Worker's compressed size (Paid: 10 MiB). */
 const FREE_PLAN_GZIP_BYTES = 3 * 1024 * 1024;
@@ -158,8 +158,8 @@ const secretsJson = (s: DeploySettings) =>
   JSON.stringify({ DATABASE_URL: s.databaseUrl, ...(s.apiTokens ? { API_TOKENS: s.apiTokens } : {}) });
 
 /**
- * Checks what `wrangler deploy --dry-run` built and said: no warning (a TOML key in the
- * wrong table is only a warning to wrangler), every binding the Worker needs and no
+ * Checks what `wrangler deploy --dry-run` built and said: no warning (an unknown key in the
+ * configuration is only a warning to wrangler), every binding the Worker needs and no
  * local-only one, the bundle, its source map and the docs assets present, nothing of
  * dev/ or test/ bundled, and a size the free plan accepts. Returns one line per fact.
  */
@@ -256,6 +256,7 @@ async function main(): Promise<void> {
       'health-url': { type: 'string' },
       message: { type: 'string' },
       config: { type: 'string' },
+      env: { type: 'string', default: '' },
     },
     USAGE,
   );
@@ -268,11 +269,12 @@ async function main(): Promise<void> {
     throw new Error(
       `--gradual must be a whole percentage from 1 to 99 (or 100 for a plain deploy), not ${values.gradual}`,
     );
-  const config = values.config ? ['--config', values.config] : [];
+  // Always named, the top level as `--env=`: with environments in the configuration, wrangler warns when none is.
+  const config = [...(values.config ? ['--config', values.config] : []), `--env=${values.env}`];
   const message = values.message ? ['--message', values.message] : [];
 
   log(
-    `${dryRun ? 'DRY RUN: nothing is uploaded or migrated' : 'deploying'}${gradual ? `, gradually (${gradual}% first)` : ''}`,
+    `${dryRun ? 'DRY RUN: nothing is uploaded or migrated' : 'deploying'}${values.env ? ` to the ${values.env} environment` : ''}${gradual ? `, gradually (${gradual}% first)` : ''}`,
   );
   const migrate = !values['skip-migrations'];
   const settings = readSettings(process.env, { dryRun, migrate });

@@ -49,6 +49,13 @@ export const LOCAL_DATABASE: LocalDatabase = {
 export const localUrl = ({ user, password }: Login, route: 'pooler' | 'direct', host = 'todo'): string =>
   `postgres://${user}:${password}@${host}${route === 'pooler' ? '-pooler' : ''}.local.test:5432/${LOCAL_DATABASE.database}`;
 
+/** `npm run db`'s plain-TCP Postgres port (dev/gateway/tcp-bridge.ts): the gateway's port + 1. */
+export const LOCAL_POSTGRES_PORT = 4445;
+
+/** The tables' owner over plain TCP (`npm run db`'s POSTGRES_URL): what drizzle-kit studio and psql connect to. */
+export const localPostgresUrl = (port = LOCAL_POSTGRES_PORT): string =>
+  `postgres://${LOCAL_DATABASE.owner.user}:${LOCAL_DATABASE.owner.password}@127.0.0.1:${port}/${LOCAL_DATABASE.database}`;
+
 /**
  * Starts the whole local database stack: an upstream and the Neon-compatible
  * gateway in front of it. `npm run db`, `npm run dev`, the tests and the

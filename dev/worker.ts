@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import './offline-env.ts';
+import { readRawWranglerConfig, WRANGLER_CONFIG, writeWranglerConfig } from './wrangler-config.ts';
 
 export interface WorkerOptions {
   /** Port on 127.0.0.1; 0 (the default) lets wrangler pick a free one, which it names in its "Ready on" line. */
@@ -11,15 +13,26 @@ export interface WorkerOptions {
   persistTo?: string;
   /** Echo wrangler's own output (npm run dev) or keep it for error messages only. */
   inherit?: boolean;
-  /** Requests per minute per client for RATE_LIMITER (default: wrangler.toml's); load tests pass one they cannot reach. */
+  /** Requests per minute per client for RATE_LIMITER (default: the configuration's); load tests pass one they cannot reach. */
   rateLimit?: number;
 }
 
 export interface RunningWorker {
   url: string;
   pid: number;
+  /** What wrangler printed so far (its last few thousand characters). */
+  output(): string;
   stop(): Promise<void>;
 }
+
+/**
+ * Wrangler's global settings folder for the runs started here, inside the project (.wrangler/ is
+ * git-ignored). Wrangler prints its telemetry notice from the machine's global metrics file whenever
+ * another project there agreed to telemetry, even with telemetry off for this one; here it finds no
+ * such file, and WRANGLER_SEND_METRICS=false (dev/offline-env.ts) keeps it from writing one. Deploys
+ * do not use this: they need the machine's `wrangler login`.
+ */
+const WRANGLER_SETTINGS_HOME = resolve('.wrangler', 'settings');
 
 /** Attempts when wrangler's own choice of port was taken before it could bind it. */
 const BIND_ATTEMPTS = 3;
@@ -65,7 +78,11 @@ async function startOnce({
   if (persistTo) args.push('--persist-to', persistTo);
   const config = rateLimit === undefined ? undefined : configWithRateLimit(rateLimit);
   if (config) args.push('--config', config.path);
-  const child = spawn('node_modules/.bin/wrangler', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn('node_modules/.bin/wrangler', args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+    env: { ...process.env, XDG_CONFIG_HOME: WRANGLER_SETTINGS_HOME },
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGTERM'); // wrangler and its workerd
@@ -92,23 +109,22 @@ async function startOnce({
     // Wrangler prints the line before its proxy accepts: then wait until the app itself answers there.
     const url = await Promise.race([readyLine, died]);
     await Promise.race([waitForApp(url), died]);
-    return { url, pid: child.pid!, stop };
+    return { url, pid: child.pid!, output: () => log, stop };
   } catch (err) {
     await stop();
     throw new Error(`${(err as Error).message}\n${log}`);
   }
 }
 
-/** Resolves once `url` serves this app's OpenAPI document naming `url` as its origin (not some other server's answer). */
+/** Resolves once `url` serves this app's docs page from the Worker itself (not only its static assets, nor another server). */
 async function waitForApp(url: string): Promise<void> {
   for (let attempt = 0; attempt < 600; attempt++) {
     // 60 s
-    type Doc = { info?: { title?: string }; servers?: { url?: string }[] };
-    const doc = await fetch(`${url}/openapi.json`).then(
-      (r) => (r.ok ? r.json<Doc>() : undefined),
+    const page = await fetch(`${url}/docs`).then(
+      (r) => (r.ok ? r.text() : undefined),
       () => undefined,
     );
-    if (doc?.info?.title === 'Todo API' && doc.servers?.[0]?.url === url) return;
+    if (page?.includes('<title>Todo API docs</title>')) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`the Worker at ${url} did not answer as this app`);
@@ -117,15 +133,15 @@ async function waitForApp(url: string): Promise<void> {
 let configs = 0;
 
 /**
- * wrangler.toml with RATE_LIMITER's limit replaced, written beside it (paths in
+ * The Worker's configuration with RATE_LIMITER's limit replaced, written beside it (paths in
  * it are relative to its folder) under a git-ignored name; removed on stop.
  */
 function configWithRateLimit(limit: number): { path: string; remove(): void } {
-  const text = readFileSync('wrangler.toml', 'utf8');
-  const changed = text.replace(/(name = "RATE_LIMITER"\s*\n[^[]*?simple = \{ limit = )\d+/, `$1${limit}`);
-  if (changed === text)
-    throw new Error('wrangler.toml: found no RATE_LIMITER with `simple = { limit = N, ... }` to change');
-  const path = `.wrangler.test-${process.pid}-${configs++}.toml`;
-  writeFileSync(path, changed);
+  const config = readRawWranglerConfig();
+  const limiter = config.ratelimits?.find((r) => r.name === 'RATE_LIMITER');
+  if (!limiter) throw new Error(`${WRANGLER_CONFIG}: found no RATE_LIMITER rate limit to change`);
+  limiter.simple.limit = limit;
+  const path = `.wrangler.test-${process.pid}-${configs++}.jsonc`;
+  writeWranglerConfig(path, config);
   return { path, remove: () => rmSync(path, { force: true }) };
 }

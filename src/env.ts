@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { acceptsNoOne, parseIdentitySettings, type IdentityEnv } from './auth/identify.ts';
 import { ProblemError } from './lib/problem.ts';
 
-/** The Worker's bindings (wrangler.toml [vars] and secrets), as Cloudflare passes them: strings, unparsed. */
+/** The Worker's bindings (wrangler.jsonc `vars` and secrets), as Cloudflare passes them: strings, unparsed. */
 export interface Env {
   /** Secret. Neon's POOLED connection string (host ends in -pooler). */
   DATABASE_URL: string;
@@ -78,7 +78,7 @@ const SettingsInput = z.object({
       .string()
       .regex(
         /^[1-9]\d{0,5}$/,
-        "must be a positive whole number of seconds: the rate limits' period in wrangler.toml (10 or 60)",
+        "must be a positive whole number of seconds: the rate limits' period in wrangler.jsonc (10 or 60)",
       )
       .transform(Number)
       .default(60),

@@ -1,7 +1,7 @@
 // npx tsx dev/bench/ab.ts -- --bundles DIR_A,DIR_B [--cases list,create] [--connections 16,64] [--rounds 3]
 //                                [--duration 4]
 // A/B of built Workers in one run: each folder holds an index.js built with
-// `npx wrangler deploy --dry-run --minify --outdir DIR` (from two commits, or a change and its absence). Both are
+// `npx wrangler deploy --dry-run --env= --minify --outdir DIR` (from two commits, or a change and its absence). Both are
 // served at once against one stack and loaded in interleaved rounds (A, B, A, B, ...), so that the machine's drift
 // between minutes enters both alike; startup is measured alternately too. What docs/performance.md's table of
 // changes is made with.
@@ -17,7 +17,7 @@ import { median, runRounds } from './rounds.ts';
 import { seedTodos } from './seed.ts';
 import { measureStartup } from './startup.ts';
 import { startWorkerd, stopAllWorkerd, type Workerd } from './workerd.ts';
-import { readWorkerConfig } from './wrangler-config.ts';
+import { readWorkerConfig } from '../wrangler-config.ts';
 
 const USAGE =
   'npx tsx dev/bench/ab.ts -- --bundles DIR_A,DIR_B [--cases list,create] [--connections 16,64] [--rounds 3] [--duration 4]';

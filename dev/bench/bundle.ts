@@ -21,14 +21,15 @@ export interface Bundle {
  * (`wrangler deploy --dry-run --minify`), into `outDir`. The benchmark runs
  * this very file under workerd, so the measured Worker is the deployed one.
  * With `entry` (a bench-only entry such as dev/bench/ws-worker.ts), the same
- * build with that file in place of wrangler.toml's `main`; `minify: false`
+ * build with that file in place of wrangler.jsonc's `main`; `minify: false`
  * keeps the source's names and layout (CPU profiles).
  */
 export async function buildBundle(outDir: string, entry?: string, { minify = true } = {}): Promise<Bundle> {
   try {
     await promisify(execFile)(
       'node_modules/.bin/wrangler',
-      ['deploy', '--dry-run', ...(minify ? ['--minify'] : []), '--outdir', outDir, ...(entry ? [entry] : [])],
+      // --env=: the top level (production), named as npm run deploy names it.
+      ['deploy', '--dry-run', '--env=', ...(minify ? ['--minify'] : []), '--outdir', outDir, ...(entry ? [entry] : [])],
       { env: process.env },
     );
   } catch (err) {

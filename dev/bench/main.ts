@@ -23,7 +23,7 @@ import { medianResult, ROUND_CONNECTIONS, runRounds, type Rounds } from './round
 import { seedTodos } from './seed.ts';
 import { measureStartup } from './startup.ts';
 import { startWorkerd, stopAllWorkerd, WORKERD, type Workerd } from './workerd.ts';
-import { readWorkerConfig } from './wrangler-config.ts';
+import { readWorkerConfig } from '../wrangler-config.ts';
 
 const USAGE =
   'npm run bench -- [--backend postgres|embedded] [--duration 5] [--connections 1,16,64] [--latency-ms 0] [--transport http|ws] [--cases floor,health,list,control,control-floor,list-jwt,list-done,get,create,control-create,patch,patch-if-match,delete,import] [--import-rows 100000] [--rounds 3]';
@@ -272,7 +272,7 @@ async function main(): Promise<void> {
     command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
     mode,
     machine: { ...machineInfo(workerdVersion), load },
-    runtime: `workerd alone (no wrangler proxy) serving the minified bundle from \`wrangler deploy --dry-run --minify${served !== bundle ? ` ${WS_ENTRY}` : ''}\`, settings from wrangler.toml; autocannon hits its socket directly`,
+    runtime: `workerd alone (no wrangler proxy) serving the minified bundle from \`wrangler deploy --dry-run --minify${served !== bundle ? ` ${WS_ENTRY}` : ''}\`, settings from wrangler.jsonc; autocannon hits its socket directly`,
     cpuMeasure:
       "utime + stime of the workerd process (/proc/PID/stat, all threads, 10 ms ticks), delta around each case / answered requests; includes workerd's HTTP handling, which the floor shows",
     roundTripDefinition:

@@ -17,7 +17,7 @@ import { runCase, warmUp } from './load.ts';
 import { seedTodos } from './seed.ts';
 import { buildBundle } from './bundle.ts';
 import { startWorkerd, stopAllWorkerd } from './workerd.ts';
-import { readWorkerConfig } from './wrangler-config.ts';
+import { readWorkerConfig } from '../wrangler-config.ts';
 
 const USAGE = 'npx tsx dev/bench/profile.ts -- --case list [--connections 16] [--duration 5] [--out bench/profiles]';
 

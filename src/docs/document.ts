@@ -5,8 +5,8 @@ import { resources } from '../app.ts';
 /**
  * The OpenAPI 3.1 document of `app`, generated from its route declarations by
  * @hono/zod-openapi. Tooling only (`npm run openapi` writes it to
- * openapi.json, a node test compares the two): the Worker serves the
- * committed file and is built without the generator (src/vendor/zod-openapi.ts).
+ * openapi.json, a node test compares the two): the committed file is served
+ * as a static asset, and the Worker is built without the generator (src/vendor/zod-openapi.ts).
  */
 export function openApiDocument(app: OpenAPIHono<AppEnv>) {
   // The scheme defineRoute's PROTECTED names (registering it again on a second call changes nothing).
@@ -29,7 +29,7 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>) {
   });
 }
 
-/** openapi.json's text: the document with `servers` naming "the same origin" (the Worker names the origin that served it). */
+/** openapi.json's text: the document with a relative `servers` entry, so "Try it out" calls whichever origin served it. */
 export function documentFileText(app: OpenAPIHono<AppEnv>): string {
   const document = {
     ...openApiDocument(app),

@@ -1,6 +1,6 @@
 /**
- * Schemas that only the OpenAPI document reads: the responses'. The Worker
- * serves the committed openapi.json (src/docs) and never validates its own
+ * Schemas that only the OpenAPI document reads: the responses'. The committed
+ * openapi.json is a static asset (src/docs), and the Worker never validates its own
  * responses, so it never needs them; `npm run openapi` and the drift test do.
  * Built on first read, they cost a new isolate nothing (they were about 2–3 ms
  * of a cold start: docs/performance.md). Memoized: the document's generator

@@ -48,7 +48,7 @@ export async function runCleanup(
 }
 
 /**
- * The Worker's `scheduled` handler (wrangler.toml `[triggers] crons`): runs
+ * The Worker's `scheduled` handler (wrangler.jsonc `triggers.crons`): runs
  * every cleanup job, logs one line for each, and fails the invocation if any
  * failed, so the Cron Events log shows it. One job failing does not stop the others.
  */

@@ -1,10 +1,10 @@
 /**
- * The Worker's build of @hono/zod-openapi 1.6 (wrangler.toml aliases the
+ * The Worker's build of @hono/zod-openapi 1.6 (wrangler.jsonc aliases the
  * package to this file; the workers tests do too): its routing and request
  * validation, without the OpenAPI registry and generator.
  *
- * The Worker serves the committed openapi.json (src/docs), which a node test
- * and `npm run openapi` generate with the real library from the same route
+ * The committed openapi.json is served as a static asset (src/docs); a node test
+ * and `npm run openapi` generate it with the real library from the same route
  * declarations, so the Worker never generates a document. The library would
  * still load @asteasolutions/zod-to-openapi (~30 KiB minified), register every
  * route in it, and have each `.openapi(...)` call build a copy of its schema

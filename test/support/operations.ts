@@ -1,3 +1,11 @@
+import committed from '../../openapi.json';
+
+/**
+ * The API's OpenAPI document as clients get it: the committed openapi.json, which the asset layer serves
+ * at /openapi.json (the workers test pool serves no static assets, so tests read the file).
+ */
+export const apiDocument = committed as unknown as Parameters<typeof operationsOf>[0] & Record<string, any>;
+
 /** One operation of an OpenAPI document, as a request a test can send without knowing the route. */
 export interface Operation {
   method: string;

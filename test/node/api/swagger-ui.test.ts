@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -39,6 +39,18 @@ describe('the docs page under wrangler dev', () => {
       await res.arrayBuffer();
     }
     expect((await fetch(`${worker.url}/_headers`)).status, 'the rules file itself is not served').toBe(404);
+  });
+
+  it('serves /openapi.json from the asset layer: the committed document, as JSON any origin may read, revalidated', async () => {
+    const res = await fetch(`${worker.url}/openapi.json`, { headers: { origin: 'https://elsewhere.example' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+    expect(await res.text()).toBe(readFileSync('openapi.json', 'utf8'));
+    const again = await fetch(`${worker.url}/openapi.json`, { headers: { 'if-none-match': res.headers.get('etag')! } });
+    expect(again.status, 'revalidation by ETag').toBe(304);
   });
 
   it.runIf(runBrowser)(

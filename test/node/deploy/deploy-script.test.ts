@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { readSettings } from '../../../dev/deploy.ts';
+import { readRawWranglerConfig, writeWranglerConfig, type RawWranglerConfig } from '../../../dev/wrangler-config.ts';
 
 const DB_PASSWORD = 'npg_S3cretPooled';
 const DIRECT_PASSWORD = 'npg_S3cretDirect';
@@ -12,8 +13,8 @@ const NEON = 'eu-central-1.aws.neon.tech';
 const POOLED = `postgresql://app:${DB_PASSWORD}@ep-cool-fog-123-pooler.${NEON}/neondb?sslmode=require`;
 const DIRECT = `postgresql://owner:${DIRECT_PASSWORD}@ep-cool-fog-123.${NEON}/neondb?sslmode=require`;
 
-/** `npm run deploy:ci -- ARGS`, as CI runs it, without a single credential: what it printed and its exit code. */
-function deployCi(args: string[], env: Record<string, string> = {}) {
+/** `npm run deploy -- ARGS`, as CI runs it, without a single credential: what it printed and its exit code. */
+function deploy(args: string[], env: Record<string, string> = {}) {
   const run = spawnSync('node_modules/.bin/tsx', ['dev/deploy.ts', ...args], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, CI: 'true', ...env },
     encoding: 'utf8',
@@ -25,22 +26,26 @@ function deployCi(args: string[], env: Record<string, string> = {}) {
 // A config beside the real one, under .tmp/ (git-ignored): paths point back at the project.
 const TMP = join('.tmp', `deploy-test-${process.pid}`);
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
-function configWith(edit: (toml: string) => string): string {
+function configWith(edit: (config: RawWranglerConfig) => void): string {
   mkdirSync(TMP, { recursive: true });
-  const toml = readFileSync('wrangler.toml', 'utf8')
-    .replace('main = "src/index.ts"', 'main = "../../src/index.ts"')
-    .replaceAll('"./src/vendor/', '"../../src/vendor/') // the [alias] targets
-    .replace('directory = "./public"', 'directory = "../../public"'); // [build] runs in the project's folder, as it is
-  const path = join(TMP, `wrangler-${Math.random().toString(36).slice(2)}.toml`);
-  writeFileSync(path, edit(toml));
+  const config = readRawWranglerConfig();
+  const up = (path: string) => join('..', '..', path);
+  config.main = up(config.main as string);
+  config.alias = Object.fromEntries(
+    Object.entries(config.alias as object).map(([name, to]) => [name, up(to as string)]),
+  );
+  config.assets = { directory: up('public') }; // the build command runs in the project's folder, as it is
+  edit(config);
+  const path = join(TMP, `wrangler-${Math.random().toString(36).slice(2)}.jsonc`);
+  writeWranglerConfig(path, config);
   return path;
 }
 
 // Each case spawns wrangler (a few seconds each, more on a busy machine). None depends on the database upstream,
 // so they run once per `npm test`, with the embedded one.
-describe.runIf(inject('backend') === 'embedded')('npm run deploy:ci -- --dry-run', { timeout: 120_000 }, () => {
+describe.runIf(inject('backend') === 'embedded')('npm run deploy -- --dry-run', { timeout: 120_000 }, () => {
   it('builds and checks what would be uploaded with no credential at all, and says what it would run', () => {
-    const { status, out } = deployCi(['--dry-run']);
+    const { status, out } = deploy(['--dry-run']);
     expect(status, out).toBe(0);
     expect(out).toContain('deploy: DRY RUN: nothing is uploaded or migrated');
     expect(out).toMatch(
@@ -57,7 +62,7 @@ describe.runIf(inject('backend') === 'embedded')('npm run deploy:ci -- --dry-run
   });
 
   it('passes the secrets it is given through stdin as hidden bindings, and never prints them', () => {
-    const { status, out } = deployCi(['--dry-run'], {
+    const { status, out } = deploy(['--dry-run'], {
       DATABASE_URL: POOLED,
       DIRECT_DATABASE_URL: DIRECT,
       API_TOKENS: TOKEN,
@@ -70,7 +75,7 @@ describe.runIf(inject('backend') === 'embedded')('npm run deploy:ci -- --dry-run
   });
 
   it('plans a gradual rollout: builds the version, and says how traffic would be split', () => {
-    const { status, out } = deployCi(['--dry-run', '--gradual', '10', '--skip-migrations']);
+    const { status, out } = deploy(['--dry-run', '--gradual', '10', '--skip-migrations']);
     expect(status, out).toBe(0);
     expect(out).toContain('migrations: skipped (--skip-migrations)');
     expect(out).toContain(
@@ -78,17 +83,24 @@ describe.runIf(inject('backend') === 'embedded')('npm run deploy:ci -- --dry-run
     );
   });
 
-  it('fails on the TOML trap (a top-level key after [assets], which wrangler only warns about) and on a local-only var', () => {
-    const config = configWith(
-      (toml) =>
-        toml.replace('CORS_ORIGINS = "*"', 'CORS_ORIGINS = "*"\nNEON_LOCAL_GATEWAY = "127.0.0.1:4444"') +
-        'workers_dev = false\n',
-    );
-    const { status, out } = deployCi(['--dry-run', '--config', config]);
+  it('builds the staging Worker from its own environment, with every binding repeated there', () => {
+    const { status, out } = deploy(['--dry-run', '--env', 'staging', '--skip-migrations']);
+    expect(status, out).toBe(0);
+    expect(out).toContain('deploy: DRY RUN: nothing is uploaded or migrated to the staging environment');
+    expect(out).toContain('env.RATE_LIMITER (10000 requests/60s)');
+    expect(out).toContain('deploy: dry run passed');
+  });
+
+  it('fails on a key wrangler only warns about (one in the wrong object) and on a local-only var', () => {
+    const config = configWith((config) => {
+      config.vars!.NEON_LOCAL_GATEWAY = '127.0.0.1:4444';
+      (config.assets as Record<string, unknown>).workers_dev = false;
+    });
+    const { status, out } = deploy(['--dry-run', '--config', config]);
     expect(status).toBe(1);
     expect(out).toContain('error: the build is not fit to deploy:');
     expect(out).toMatch(
-      /- wrangler warned: Processing .*wrangler-\w+\.toml configuration: - Unexpected fields found in assets field: "workers_dev"\n/,
+      /- wrangler warned: Processing .*wrangler-\w+\.jsonc configuration: - Unexpected fields found in assets field: "workers_dev"\n/,
     );
     expect(out).toContain('NEON_LOCAL_GATEWAY would be deployed: it is for local runs only');
   });

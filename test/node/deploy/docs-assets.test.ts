@@ -3,14 +3,14 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { copySwaggerUi, SWAGGER_UI_FILES } from '../../../dev/copy-swagger-ui.mjs';
+import { copyOpenApi, copySwaggerUi, SWAGGER_UI_FILES } from '../../../dev/copy-assets.mjs';
 
 const dist = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 const dir = mkdtempSync(join(tmpdir(), 'docs-assets-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// /docs needs these files; `npm ci --ignore-scripts` skips the postinstall that used to be their only source.
-describe('the docs assets the deploy builds itself (wrangler.toml [build])', () => {
+// /docs needs these files, and nothing but the build command (and the deploy script) writes them.
+describe('the docs assets every wrangler build copies (wrangler.jsonc `build`)', () => {
   it('copies every Swagger UI file into an empty folder, byte for byte', () => {
     expect(copySwaggerUi(dir)).toEqual(SWAGGER_UI_FILES);
     for (const file of SWAGGER_UI_FILES)
@@ -22,5 +22,12 @@ describe('the docs assets the deploy builds itself (wrangler.toml [build])', () 
     writeFileSync(join(dir, 'swagger-ui.css'), 'truncated');
     expect(copySwaggerUi(dir)).toEqual(['swagger-ui.css']);
     expect(readdirSync(dir).sort()).toEqual([...SWAGGER_UI_FILES].sort());
+  });
+
+  it('copies the committed openapi.json to where the asset layer serves it, once', () => {
+    const served = join(dir, 'openapi.json');
+    expect(copyOpenApi(served)).toBe(true);
+    expect(readFileSync(served, 'utf8')).toBe(readFileSync('openapi.json', 'utf8'));
+    expect(copyOpenApi(served)).toBe(false);
   });
 });

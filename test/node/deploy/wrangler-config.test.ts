@@ -1,40 +1,50 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readRawWranglerConfig, WRANGLER_CONFIG } from '../../../dev/wrangler-config.ts';
 
-// wrangler's own reader, so the test sees the file as a deploy does (tables, not lines).
-// eslint-disable-next-line @typescript-eslint/unbound-method -- a plain function of a CommonJS module
-const { experimental_readRawConfig } = createRequire(import.meta.url)('wrangler') as {
-  experimental_readRawConfig(args: { config: string }): { rawConfig: Record<string, any> };
-};
-const config = experimental_readRawConfig({ config: 'wrangler.toml' }).rawConfig;
+// wrangler's own reader, so the test sees the file as a deploy does.
+const config = readRawWranglerConfig();
 
-describe('wrangler.toml', () => {
-  it('keeps logs in Workers Logs and uploads source maps', () => {
-    expect(config.observability).toEqual({ enabled: true, head_sampling_rate: 1 });
-    expect(config.upload_source_maps).toBe(true);
+describe(WRANGLER_CONFIG, () => {
+  it("names wrangler's schema, so editors check and complete it", () => {
+    expect(config.$schema).toBe('./node_modules/wrangler/config-schema.json');
+    expect(existsSync(config.$schema as string)).toBe(true);
   });
 
-  it('has its top-level keys at the top level (not swallowed by [assets])', () => {
+  it('keeps logs in Workers Logs, traces requests and uploads source maps', () => {
+    expect(config.observability).toEqual({
+      enabled: true,
+      head_sampling_rate: 1,
+      traces: { enabled: true, head_sampling_rate: 1 },
+    });
+    expect(config.upload_source_maps).toBe(true);
     expect(config.workers_dev).toBe(true);
     expect(config.assets).toEqual({ directory: './public' });
   });
 
   it("tells a limited client to wait exactly the rate limits' period (per IP and per owner share it)", () => {
-    expect((config.ratelimits as { name: string }[]).map((r) => r.name)).toEqual([
-      'RATE_LIMITER',
-      'OWNER_RATE_LIMITER',
-    ]);
-    for (const limit of config.ratelimits as { simple: { period: number } }[]) {
-      expect(config.vars.RATE_LIMIT_PERIOD_SECONDS).toBe(String(limit.simple.period));
+    for (const scope of [config, config.env!.staging!]) {
+      expect(scope.ratelimits!.map((r) => r.name)).toEqual(['RATE_LIMITER', 'OWNER_RATE_LIMITER']);
+      for (const limit of scope.ratelimits!)
+        expect(scope.vars!.RATE_LIMIT_PERIOD_SECONDS).toBe(String(limit.simple.period));
     }
   });
 
+  // An environment inherits neither vars nor bindings: one left out would be missing from the staging Worker.
+  it('repeats every var and rate limit in staging, with counters of its own', () => {
+    const staging = config.env!.staging!;
+    expect(staging.vars).toEqual(config.vars);
+    const withoutNamespace = (limits: typeof config.ratelimits) => limits!.map(({ namespace_id: _, ...rest }) => rest);
+    expect(withoutNamespace(staging.ratelimits)).toEqual(withoutNamespace(config.ratelimits));
+    const production = new Set(config.ratelimits!.map((r) => r.namespace_id));
+    for (const limit of staging.ratelimits!) expect(production.has(limit.namespace_id), limit.name).toBe(false);
+  });
+
   it('builds the docs assets before every build, and leaves placement off with both choices shown', () => {
-    expect(config.build.command).toBe('node dev/copy-swagger-ui.mjs');
+    expect((config.build as { command: string }).command).toBe('node dev/copy-assets.mjs');
     expect(config.placement).toBeUndefined();
-    const text = readFileSync('wrangler.toml', 'utf8');
-    expect(text).toMatch(/^#\s+\[placement\]\n#\s+region = "aws:/m);
-    expect(text).toMatch(/^#\s+mode = "smart"/m);
+    const text = readFileSync(WRANGLER_CONFIG, 'utf8');
+    expect(text).toMatch(/^\s*\/\/\s+"placement": \{ "region": "aws:/m);
+    expect(text).toMatch(/^\s*\/\/\s+"placement": \{ "mode": "smart" \}/m);
   });
 });

@@ -3,12 +3,11 @@ import { expect } from 'vitest';
 import { app } from '../../../src/index.ts';
 import type { Env } from '../../../src/env.ts';
 import { encodeCursor } from '../../../src/lib/cursor.ts';
+import { apiDocument } from '../../support/operations.ts';
 import { responseErrors } from '../../support/openapi-validator.ts';
 
-let document: Promise<any> | undefined;
-/** The OpenAPI document the Worker serves (read once per file). */
-export const servedDocument = () =>
-  (document ??= exports.default.fetch('http://localhost/openapi.json').then((r: Response) => r.json()));
+/** The OpenAPI document served at /openapi.json (a static asset: see apiDocument). */
+export const servedDocument = async (): Promise<any> => apiDocument;
 
 export interface Reply<T = any> {
   status: number;

@@ -10,7 +10,7 @@ describe('routing', () => {
     expect(res.body).toMatchObject({ status: 404, title: 'Not Found' });
   });
 
-  // Route paths were read as regular expressions: the dot of /openapi.json matched any character.
+  // Route paths were read as regular expressions: the dot of a path like /openapi.json matched any character.
   it.each(['/openapi_json', '/openapiXjson', '/docs/../openapi.json.bak'])(
     'answers 404, not 405, for %s',
     async (path) => {

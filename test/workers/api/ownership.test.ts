@@ -6,7 +6,7 @@ import { app } from '../../../src/index.ts';
 import { parseCsv } from '../../../src/csv/parse.ts';
 import { encodeCursor } from '../../../src/lib/cursor.ts';
 import { useTestGateway } from '../../support/driver.ts';
-import { operationsOf, type Operation } from '../../support/operations.ts';
+import { apiDocument, operationsOf, type Operation } from '../../support/operations.ts';
 
 // Two owners with tokens and `default` (anonymous): none may reach another's todos or keys through
 // any operation the served document describes. Every operation is walked as each owner against each
@@ -21,8 +21,7 @@ const ownersEnv: Env = { ...env, API_TOKENS: 'a:tok-a,b:tok-b', AUTH_ANONYMOUS: 
 // The tables' owner with no owner set: every owner's rows, to check what the API did.
 const direct = () => neon(env.DATABASE_OWNER_URL);
 
-const document = await (await app.request('/openapi.json', {}, ownersEnv)).json<Parameters<typeof operationsOf>[0]>();
-const secured = operationsOf(document).filter((o) => o.secured);
+const secured = operationsOf(apiDocument).filter((o) => o.secured);
 
 /** Text no other test writes, naming who wrote it (and, in the walk, at whom it was aimed). */
 const marker = (...parts: string[]) => `own-${RUN} ${parts.join(' ')}`;

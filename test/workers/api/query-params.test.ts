@@ -1,13 +1,11 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { app } from '../../../src/index.ts';
-import { operationsOf } from '../../support/operations.ts';
-
-const document = await (await app.request('/openapi.json', {}, env)).json<Parameters<typeof operationsOf>[0]>();
+import { apiDocument, operationsOf } from '../../support/operations.ts';
 
 // Every operation in the served document, so a route added later is covered without an edit here.
 describe('query parameters no route declares', () => {
-  it.each(operationsOf(document).map((o) => [o.method, o.path, o] as const))(
+  it.each(operationsOf(apiDocument).map((o) => [o.method, o.path, o] as const))(
     'are refused by name on %s %s',
     async (method, path, operation) => {
       const res = await app.request(

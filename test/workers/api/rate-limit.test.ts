@@ -46,7 +46,7 @@ describe('rate limiting', () => {
     'answers %s with a documented 429 + Retry-After once a client exceeds its limit, and keeps other clients going',
     async (path, ip, spare) => {
       const tight = { RATE_LIMITER: limiters.TIGHT_RATE_LIMITER };
-      expect(env.RATE_LIMIT_PERIOD_SECONDS, 'wrangler.toml [vars]').toBe('60');
+      expect(env.RATE_LIMIT_PERIOD_SECONDS, 'wrangler.jsonc vars').toBe('60');
       const responses = await limitedBurst([ip, spare], 60, tight, path);
       expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 429, 429, 429]);
       const limited = responses[5]!;

@@ -138,7 +138,12 @@ export function identityProblems(vars: Record<string, unknown>, apiTokens: strin
 
 /** The vars the Worker would be deployed with, as wrangler reads its config (TOML or JSON). */
 async function configVars(config: string | undefined): Promise<Record<string, unknown>> {
-  const { unstable_readConfig } = await import('wrangler');
+  // Only what this reads of wrangler's API (its own types do not resolve for the linter).
+  type ReadConfig = (
+    args: { config?: string },
+    options: { hideWarnings: boolean },
+  ) => { vars: Record<string, unknown> };
+  const { unstable_readConfig } = (await import('wrangler')) as unknown as { unstable_readConfig: ReadConfig };
   return unstable_readConfig({ config }, { hideWarnings: true }).vars;
 }
 

@@ -64,7 +64,7 @@ export function parseApiTokens(
     if (token.length < MIN_TOKEN_LENGTH)
       return {
         ok: false,
-        error: `${which} is a token of fewer than ${MIN_TOKEN_LENGTH} characters; make one with: openssl rand -hex 32`,
+        error: `${which} is a token of fewer than ${MIN_TOKEN_LENGTH} characters; make one with: openssl rand -hex 24`,
       };
     const again = tokens.findIndex((other, j) => j > i && other.token === token);
     if (again !== -1) return { ok: false, error: `entries ${i + 1} and ${again + 1} are the same token` };

@@ -136,15 +136,18 @@ export function identityProblems(vars: Record<string, unknown>, apiTokens: strin
   return problems;
 }
 
-/** The vars the Worker would be deployed with, as wrangler reads its config (TOML or JSON). */
-async function configVars(config: string | undefined): Promise<Record<string, unknown>> {
+/**
+ * The vars the Worker would be deployed with, as wrangler reads its config (TOML or JSON), for the top level or
+ * the named environment (which inherits no vars).
+ */
+async function configVars(config: string | undefined, environment?: string): Promise<Record<string, unknown>> {
   // Only what this reads of wrangler's API (its own types do not resolve for the linter).
   type ReadConfig = (
-    args: { config?: string },
+    args: { config?: string; env?: string },
     options: { hideWarnings: boolean },
   ) => { vars: Record<string, unknown> };
   const { unstable_readConfig } = (await import('wrangler')) as unknown as { unstable_readConfig: ReadConfig };
-  return unstable_readConfig({ config }, { hideWarnings: true }).vars;
+  return unstable_readConfig({ config, env: environment || undefined }, { hideWarnings: true }).vars;
 }
 
 /**

@@ -32,7 +32,7 @@ export default defineConfig({
                 // Not a Worker setting: the tables' owner, for tests that set up or inspect rows of any owner.
                 DATABASE_OWNER_URL: inject('ownerUrl'),
                 NEON_LOCAL_GATEWAY: inject('gatewayAddress'),
-                // Most files test the API, not identity: anonymous callers act as `default` (auth tests override).
+                // Most files test the API, not identity: anonymous callers act as `anonymous` (auth tests override).
                 AUTH_ANONYMOUS: 'on',
               },
               // Every test file shares one client key: lift the limit, and keep a tight one for the test of limiting.

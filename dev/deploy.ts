@@ -25,6 +25,8 @@ import { gzipSync } from 'node:zlib';
 import { die, parseFlags, redactUrl, registerSecret } from './cli.ts';
 import { copySwaggerUi, DOCS_DIR, SWAGGER_UI_FILES } from './copy-assets.mjs';
 import { applyMigrations, readMigrations } from './migrations.ts';
+import { readRawWranglerConfig } from './wrangler-config.ts';
+import { parseIdentitySettings, type IdentityEnv } from '../src/auth/identify.ts';
 
 const USAGE =
   'npm run deploy -- [--dry-run] [--env staging] [--skip-migrations] [--gradual PERCENT] [--health-url https://<worker>] [--message TEXT] [--config wrangler.jsonc]';
@@ -111,6 +113,34 @@ export function readSettings(
   if (problems.length) throw new Error(`cannot deploy: ${problems.join('; ')}`);
   // An unset GitHub secret expands to '': uploading that would turn a protected API into an open one.
   return { databaseUrl, ...(directUrl ? { directUrl } : {}), ...(env.API_TOKENS ? { apiTokens: env.API_TOKENS } : {}) };
+}
+
+/**
+ * What the Worker would say of the identity settings it is about to get (the
+ * config's vars, and API_TOKENS when this deploy uploads it), checked by the
+ * Worker's own parser: an issuer without AUTH_AUDIENCE, or a static token
+ * shorter than 32 characters, would make every request a 500 once live. Each
+ * problem names the setting; none holds a value.
+ */
+export function identityProblems(vars: Record<string, unknown>, apiTokens: string | undefined): string[] {
+  const names = ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_ANONYMOUS'] as const;
+  const problems: string[] = [];
+  const env: IdentityEnv = { API_TOKENS: apiTokens };
+  for (const name of names) {
+    const value = vars[name];
+    if (value === undefined) continue;
+    if (typeof value === 'string') env[name] = value;
+    else problems.push(`${name} must be a string in the config's vars`);
+  }
+  const parsed = parseIdentitySettings(env);
+  if (!parsed.ok) problems.push(...parsed.problems.map(({ setting, message }) => `${setting} ${message}`));
+  return problems;
+}
+
+/** The vars the Worker would be deployed with: the top level's, or the named environment's (which inherits none). */
+function configVars(config: string | undefined, environment?: string): Record<string, unknown> {
+  const raw = readRawWranglerConfig(config);
+  return (environment ? raw.env?.[environment]?.vars : raw.vars) ?? {};
 }
 
 /**
@@ -278,6 +308,9 @@ async function main(): Promise<void> {
   );
   const migrate = !values['skip-migrations'];
   const settings = readSettings(process.env, { dryRun, migrate });
+  const identity = identityProblems(configVars(values.config, values.env), settings.apiTokens);
+  if (identity.length)
+    throw new Error(`cannot deploy, the Worker would refuse its identity settings: ${identity.join('; ')}`);
   const given = (name: string) => (process.env[name] ? '' : ' [placeholder]');
   log(
     `settings: DATABASE_URL (pooled) ${redactUrl(settings.databaseUrl)}${given('DATABASE_URL')}; ` +

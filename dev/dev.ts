@@ -19,7 +19,8 @@ console.log(
   `database ready: ${backend === 'postgres' ? 'private Postgres behind PgBouncer (transaction mode)' : 'embedded PGlite (.data/pglite)'}, gateway ${stack.gatewayUrl}, migrations applied`,
 );
 
-// Trust the local issuer (the gateway serves its key set) and let curl in without a token, as `default`.
+// Trust the local issuer's tokens for the local audience (the gateway serves its key set), and let curl in
+// without a token, as `anonymous`.
 const identity = localIdentity(stack.gatewayUrl);
 const worker = await startWorker({
   port: 8787,
@@ -31,7 +32,7 @@ const worker = await startWorker({
 });
 console.log(`API ready: ${worker.url}  docs: ${worker.url}/docs  upstream: ${backend}  (Ctrl-C stops everything)`);
 console.log(
-  `anonymous calls act as "default"; to call as the user "dev" for 12 h: curl -H "Authorization: Bearer ${identity.token}" ${worker.url}/todos`,
+  `anonymous calls act as "anonymous"; to call as the user "dev" for 12 h: curl -H "Authorization: Bearer ${identity.token}" ${worker.url}/todos`,
 );
 console.log('a token for another user: npm run -s token -- alice');
 onShutdown(async () => {

@@ -3,6 +3,7 @@
 import { createHash, createPrivateKey, generateKeyPairSync, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { LOCAL_AUDIENCE } from './local-audience.ts';
 
 /** Where `npm run dev`, `npm run db` and `npm run token` keep the local issuer's key (git-ignored). */
 export const LOCAL_ISSUER_KEY_FILE = '.data/local-issuer.json';
@@ -79,18 +80,25 @@ export interface MintOptions {
   subject: string;
   /** Seconds from now until `exp`. Default 3600. */
   lifetimeSeconds?: number;
-  /** `aud`, when given. */
-  audience?: string | string[];
+  /** `aud`; default LOCAL_AUDIENCE, the one `npm run dev` requires; null: no `aud` claim. */
+  audience?: string | string[] | null;
   /** More claims, applied last: they may override iss, sub, iat, exp (an expired token: `{ exp: 1 }`). */
   claims?: Record<string, unknown>;
   /** Seconds since the epoch. Default: now. */
   now?: number;
 }
 
-/** A signed JWT (ES256, typ JWT, kid) with iss, sub, iat, nbf-less exp, optional aud and extra claims. */
+/** A signed JWT (ES256, typ JWT, kid) with iss, sub, iat, nbf-less exp, aud (unless null) and extra claims. */
 export function mintToken(
   key: IssuerKey,
-  { issuer, subject, lifetimeSeconds = 3600, audience, claims = {}, now = Math.floor(Date.now() / 1000) }: MintOptions,
+  {
+    issuer,
+    subject,
+    lifetimeSeconds = 3600,
+    audience = LOCAL_AUDIENCE,
+    claims = {},
+    now = Math.floor(Date.now() / 1000),
+  }: MintOptions,
 ): string {
   const header = { alg: 'ES256', typ: 'JWT', kid: key.kid };
   const payload = {
@@ -98,7 +106,7 @@ export function mintToken(
     sub: subject,
     iat: now,
     exp: now + lifetimeSeconds,
-    ...(audience === undefined ? {} : { aud: audience }),
+    ...(audience === null ? {} : { aud: audience }),
     ...claims,
   };
   const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
@@ -131,8 +139,9 @@ export function parseClaim(value: string): [string, unknown] {
 
 /**
  * What `npm run dev` gives the Worker to trust the local issuer served by the
- * gateway at `gatewayUrl` (with anonymous access on, so curl works with no
- * token), and a ready-to-use token for `subject` (default `dev`).
+ * gateway at `gatewayUrl`, for tokens meant for LOCAL_AUDIENCE (with anonymous
+ * access on, so curl works with no token), and a ready-to-use token for
+ * `subject` (default `dev`).
  */
 export function localIdentity(
   gatewayUrl: string,
@@ -140,7 +149,12 @@ export function localIdentity(
 ) {
   const key = loadIssuerKey(keyFile);
   return {
-    vars: { AUTH_JWKS_URL: `${gatewayUrl}${JWKS_PATH}`, AUTH_ISSUER: gatewayUrl, AUTH_ANONYMOUS: 'on' },
+    vars: {
+      AUTH_JWKS_URL: `${gatewayUrl}${JWKS_PATH}`,
+      AUTH_ISSUER: gatewayUrl,
+      AUTH_AUDIENCE: LOCAL_AUDIENCE,
+      AUTH_ANONYMOUS: 'on',
+    },
     token: mintToken(key, { issuer: gatewayUrl, subject, lifetimeSeconds }),
   };
 }

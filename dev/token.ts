@@ -1,7 +1,9 @@
 // npm run -s token -- USER [--lifetime 1h] [--claim name=value ...] [--audience AUD] [--issuer URL] [--key-file PATH]
 // Prints only a fresh JWT for USER on stdout, signed by the local issuer (the key in .data/, made on
-// first use), valid against `npm run dev` (whose gateway serves that key at /.well-known/jwks.json).
+// first use), valid against `npm run dev` (whose gateway serves that key at /.well-known/jwks.json, and
+// which requires the audience this writes by default, dev/local-audience.ts; any other is refused).
 import { die, parseFlags } from './cli.ts';
+import { LOCAL_AUDIENCE } from './local-audience.ts';
 import {
   loadIssuerKey,
   LOCAL_ISSUER_KEY_FILE,
@@ -17,7 +19,7 @@ const { values, positionals } = parseFlags(
   {
     lifetime: { type: 'string', default: '1h' },
     claim: { type: 'string', multiple: true, default: [] },
-    audience: { type: 'string' },
+    audience: { type: 'string', default: LOCAL_AUDIENCE },
     issuer: { type: 'string', default: LOCAL_ISSUER_URL },
     'key-file': { type: 'string', default: LOCAL_ISSUER_KEY_FILE },
   },

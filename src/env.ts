@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { acceptsNoOne, parseIdentitySettings, type IdentityEnv } from './auth/identify.ts';
+import { ANY_AUDIENCE } from './auth/jwt.ts';
 import { ProblemError } from './lib/problem.ts';
 
 /** The Worker's bindings (wrangler.jsonc `vars` and secrets), as Cloudflare passes them: strings, unparsed. */
@@ -13,9 +14,9 @@ export interface Env {
   /** OpenID Connect: the provider's JWKS URL (`jwks_uri`) and issuer (`iss`), set together. */
   AUTH_JWKS_URL?: string;
   AUTH_ISSUER?: string;
-  /** Comma-separated audiences a JWT's `aud` must contain; unset: not checked. */
+  /** Comma-separated audiences a JWT's `aud` must contain; required with AUTH_ISSUER; `*`: not checked (warned about). */
   AUTH_AUDIENCE?: string;
-  /** `on`: a request with no credential acts as the `default` owner. Off by default: nothing configured means 401. */
+  /** `on`: a request with no credential acts as the `anonymous` owner. Off by default: nothing configured means 401. */
   AUTH_ANONYMOUS?: string;
   /** Comma-separated allowed origins, or `*` (the default). */
   CORS_ORIGINS?: string;
@@ -123,12 +124,15 @@ const NAMES = Object.keys(SettingsInput.shape) as (keyof typeof SettingsInput.sh
 let parsed: { raw: (string | undefined)[]; settings: Settings } | undefined;
 /** The misconfiguration last logged, so the log says it once, not per request. */
 let reported: string | undefined;
+/** Whether this isolate has said that AUTH_AUDIENCE is `*`. */
+let warnedAnyAudience = false;
 
 /**
  * The Worker's settings, parsed once per isolate and again whenever a raw
  * value changes (a secret rotated without a new isolate), so reading them per
- * request costs a few comparisons. A bad value is a 500 problem naming the
- * setting and what it accepts (never its value: it may be a secret), logged once.
+ * request costs a few comparisons. A bad value is a 500 problem naming only
+ * the setting: what is wrong may name a static token's entry, so it goes to
+ * the log (once), and no value is in either (it may be a secret).
  */
 export function settingsOf(env: Env): Settings {
   if (parsed && NAMES.every((name, i) => env[name] === parsed!.raw[i])) return parsed.settings;
@@ -140,9 +144,24 @@ export function settingsOf(env: Env): Settings {
       reported = problems;
       console.error(JSON.stringify({ error: 'Misconfiguration', message: problems }));
     }
-    throw new ProblemError(500, `The server is misconfigured: ${problems}.`);
+    const settings = [...new Set(result.error.issues.map((issue) => issue.path.join('.')))];
+    throw new ProblemError(
+      500,
+      `The server is misconfigured: check ${settings.join(', ')}; the Worker's log says what is wrong.`,
+    );
   }
   parsed = { raw, settings: result.data };
+  if (result.data.identity.jwt?.audience === ANY_AUDIENCE && !warnedAnyAudience) {
+    warnedAnyAudience = true;
+    // Allowed, as a deliberate choice: said once per isolate, so it stays visible in the logs.
+    console.warn(
+      JSON.stringify({
+        warning: 'AnyAudience',
+        message:
+          'AUTH_AUDIENCE is *: a token the issuer made for any of its applications is accepted here; set the audience of this API instead',
+      }),
+    );
+  }
   if (acceptsNoOne(result.data.identity)) {
     // Secure by default, and said once: an operator who forgot to configure identity sees why every call is a 401.
     console.warn(

@@ -1,6 +1,6 @@
 // Bench-only control Worker: the least a Worker on this stack can do to answer
 // GET /todos and POST /todos. The same statements as the API's default page and
-// create, for the owner `default` (anonymous), through the Neon driver over HTTP,
+// create, for the owner `anonymous`, through the Neon driver over HTTP,
 // the rows as the API's JSON; no router, middleware, validation or Drizzle at
 // request time. `npm run bench` serves it beside the real Worker (cases
 // "control" and "control-create"): its CPU per request is the part of a list or
@@ -9,6 +9,7 @@
 // a bare 404 (case "control-floor"): a request to a Worker that does nothing.
 // The deployed Worker never imports it.
 import { neon } from '@neondatabase/serverless';
+import { ANONYMOUS_OWNER } from '../../src/auth/tokens.ts';
 import { SET_OWNER_SQL } from '../../src/db/client.ts';
 import { useLocalGateway } from '../../src/db/local-gateway.ts';
 import { insertTodoSql, listTodosSql } from '../../src/todos/queries.ts';
@@ -26,7 +27,7 @@ const todoOf = (row: unknown[]) => Object.fromEntries(COLUMNS.map((name, i) => [
 async function run(env: ControlEnv, { sql, params }: { sql: string; params: unknown[] }): Promise<unknown[][]> {
   useLocalGateway(env.NEON_LOCAL_GATEWAY);
   const db = neon(env.DATABASE_URL, { arrayMode: true });
-  const [, rows] = await db.transaction([db.query(SET_OWNER_SQL, ['default']), db.query(sql, params)]);
+  const [, rows] = await db.transaction([db.query(SET_OWNER_SQL, [ANONYMOUS_OWNER]), db.query(sql, params)]);
   return rows as unknown[][];
 }
 

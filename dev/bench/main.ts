@@ -24,6 +24,7 @@ import { seedTodos } from './seed.ts';
 import { measureStartup } from './startup.ts';
 import { startWorkerd, stopAllWorkerd, WORKERD, type Workerd } from './workerd.ts';
 import { readWorkerConfig } from '../wrangler-config.ts';
+import { LOCAL_AUDIENCE } from '../local-audience.ts';
 
 const USAGE =
   'npm run bench -- [--backend postgres|embedded] [--duration 5] [--connections 1,16,64] [--latency-ms 0] [--transport http|ws] [--cases floor,health,list,control,control-floor,list-jwt,list-done,get,create,control-create,patch,patch-if-match,delete,import] [--import-rows 100000] [--rounds 3]';
@@ -130,13 +131,13 @@ async function main(): Promise<void> {
   cleanups.push(() => starting.then((stack) => stack.stop()));
   const stack = await starting;
   await applyMigrations(stack.ownerUrl, { localGateway: stack.gatewayAddress });
-  // Anonymous cases act as `default`, list-jwt as `jwt:bench`: each owner's listing reads its own index range.
+  // Anonymous cases act as `anonymous`, list-jwt as `jwt:bench`: each owner's listing reads its own index range.
   const ids = await seedTodos(stack.ownerUrl, stack.gatewayAddress, SEEDED_TODOS);
   await seedTodos(stack.ownerUrl, stack.gatewayAddress, SEEDED_TODOS, `jwt:${BENCH_USER}`);
   // Statistics as autovacuum would make them within a minute: without any, the planner guesses few rows per owner
   // and may read a whole owner's range and sort it (the change feed) instead of walking its index in order.
   await neon(stack.ownerUrl).query('analyze');
-  log(`seeded ${ids.length} todos for each of default and jwt:${BENCH_USER}`);
+  log(`seeded ${ids.length} todos for each of anonymous and jwt:${BENCH_USER}`);
 
   const workerd = await startWorkerd({
     ...workerBase,
@@ -150,6 +151,7 @@ async function main(): Promise<void> {
       AUTH_ANONYMOUS: 'on',
       AUTH_JWKS_URL: `${stack.gatewayUrl}${JWKS_PATH}`,
       AUTH_ISSUER: stack.gatewayUrl,
+      AUTH_AUDIENCE: LOCAL_AUDIENCE,
     },
   });
   log(`workerd ${workerd.pid} serving ${workerd.url}`);

@@ -1,4 +1,5 @@
 import { neon } from '@neondatabase/serverless';
+import { ANONYMOUS_OWNER } from '../../src/auth/tokens.ts';
 import { useLocalGateway } from '../../src/db/local-gateway.ts';
 import { TEXT_MAX_LENGTH } from '../../src/todos/rules.ts';
 
@@ -35,7 +36,7 @@ export async function seedTodos(
   ownerUrl: string,
   gatewayAddress: string,
   count: number,
-  owner = 'default',
+  owner = ANONYMOUS_OWNER,
 ): Promise<number[]> {
   useLocalGateway(gatewayAddress);
   const sql = neon(ownerUrl);

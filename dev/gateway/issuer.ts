@@ -6,7 +6,8 @@ import type { GatewayStats } from './types.ts';
  *
  * - `GET /.well-known/jwks.json`: the key set (counted in /stats: `jwksRequests`, and per scope `jwksRequestsByScope`).
  * - `POST /issuer/token` `{"sub": "alice", "lifetimeSeconds"?: 3600, "aud"?: ..., "claims"?: {...}}`:
- *   a token signed by the newest key, `iss` = the gateway's URL; answers `{token, kid, issuer}`.
+ *   a token signed by the newest key, `iss` = the gateway's URL, `aud` as given (default: the one
+ *   `npm run dev` requires, dev/local-audience.ts; `null`: none); answers `{token, kid, issuer}`.
  * - `POST /issuer/rotate`: a new signing key; the old ones stay in the set (as providers rotate).
  * - `POST /issuer/outage` `{"down": true|false}`: while down, the key set answers 503 (JWKS outage tests).
  *
@@ -65,7 +66,7 @@ export function createIssuer(defaultKey: IssuerKey, stats: GatewayStats) {
         issuer,
         subject: body.sub,
         lifetimeSeconds,
-        audience: body.aud as string | string[] | undefined,
+        audience: body.aud as string | string[] | null | undefined,
         claims: claims as Record<string, unknown>,
       });
       return { token, kid: key.kid, issuer };

@@ -1,6 +1,6 @@
 import { jwksCacheFor } from './jwks.ts';
-import { looksLikeJwt, verifyJwt, type KeySource } from './jwt.ts';
-import { DEFAULT_OWNER, findStaticToken, parseApiTokens, type StaticToken } from './tokens.ts';
+import { ANY_AUDIENCE, looksLikeJwt, verifyJwt, type KeySource } from './jwt.ts';
+import { ANONYMOUS_OWNER, findStaticToken, parseApiTokens, type StaticToken } from './tokens.ts';
 
 /** Where identities may come from, parsed once per isolate (see parseIdentitySettings). */
 export interface IdentitySettings {
@@ -10,12 +10,12 @@ export interface IdentitySettings {
   jwt?: {
     jwksUrl: string;
     issuer: string;
-    /** `AUTH_AUDIENCE`, comma-separated; empty: `aud` is not checked. */
-    audience: readonly string[];
+    /** `AUTH_AUDIENCE`, comma-separated, or `*`: `aud` is not checked (an explicit opt-out, warned about). */
+    audience: readonly string[] | typeof ANY_AUDIENCE;
     /** True when the issuer is a Cloudflare Access team domain: its `Cf-Access-Jwt-Assertion` header is read too. */
     cloudflareAccess: boolean;
   };
-  /** `AUTH_ANONYMOUS=on`: a request with no credential acts as `default`. */
+  /** `AUTH_ANONYMOUS=on`: a request with no credential acts as `anonymous`. */
   anonymous: boolean;
 }
 
@@ -62,9 +62,11 @@ function urlProblem(value: string): string | undefined {
 
 /**
  * Parses the identity settings, naming each bad one. `AUTH_JWKS_URL` and
- * `AUTH_ISSUER` go together; `AUTH_AUDIENCE` needs them; `AUTH_ANONYMOUS` is
- * `on`, `off` or unset (off). Meant to be called once per isolate (from the
- * settings module), not per request.
+ * `AUTH_ISSUER` go together, and `AUTH_AUDIENCE` is required with them: an
+ * issuer shared by several applications (Google, an Auth0 tenant, Entra ID,
+ * Okta) signs tokens meant for each, and only `aud` tells them apart; `*`
+ * alone opts out. `AUTH_ANONYMOUS` is `on`, `off` or unset (off). Meant to be
+ * called once per isolate (from the settings module), not per request.
  */
 export function parseIdentitySettings(
   env: IdentityEnv,
@@ -92,11 +94,20 @@ export function parseIdentitySettings(
   if (jwksProblem) problems.push({ setting: 'AUTH_JWKS_URL', message: jwksProblem });
   const issuerProblem = issuer && urlProblem(issuer);
   if (issuerProblem) problems.push({ setting: 'AUTH_ISSUER', message: issuerProblem });
+  const anyAudience = audience.includes(ANY_AUDIENCE);
+  if (anyAudience && audience.length > 1)
+    problems.push({ setting: 'AUTH_AUDIENCE', message: 'is * (any audience) or a list of audiences, not both' });
   // Every Access application of a team shares its issuer and keys: only `aud` says a token is meant for this API.
-  if (issuer && isCloudflareAccessIssuer(issuer) && audience.length === 0) {
+  if (issuer && isCloudflareAccessIssuer(issuer) && (audience.length === 0 || anyAudience)) {
     problems.push({
       setting: 'AUTH_AUDIENCE',
-      message: "must be set for a Cloudflare Access issuer: the application's AUD tag",
+      message: "must be set for a Cloudflare Access issuer: the application's AUD tag (not *)",
+    });
+  } else if (issuer && audience.length === 0) {
+    problems.push({
+      setting: 'AUTH_AUDIENCE',
+      message:
+        'must be set with AUTH_ISSUER: the aud your provider writes in tokens for this API (its API identifier or client id), or * to accept a token meant for any application of that issuer',
     });
   }
   if (audience.length > 0 && !(jwksUrl && issuer))
@@ -112,7 +123,12 @@ export function parseIdentitySettings(
       tokens: tokens.tokens,
       jwt:
         jwksUrl && issuer
-          ? { jwksUrl, issuer, audience, cloudflareAccess: isCloudflareAccessIssuer(issuer) }
+          ? {
+              jwksUrl,
+              issuer,
+              audience: anyAudience ? ANY_AUDIENCE : audience,
+              cloudflareAccess: isCloudflareAccessIssuer(issuer),
+            }
           : undefined,
       anonymous: anonymous === 'on',
     },
@@ -140,7 +156,7 @@ const ASSERTION = /^[\x21-\x7e]+$/;
  * the issuer is a Cloudflare Access team domain and no Bearer header is sent,
  * `Cf-Access-Jwt-Assertion`. A Bearer token is first compared with the static
  * tokens (`token:<name>` or `default`), then verified as a JWT (`jwt:<sub>`).
- * No credential: `default` when anonymous access is on, else a refusal. A
+ * No credential: `anonymous` when anonymous access is on, else a refusal. A
  * credential that fails is refused even when anonymous access is on.
  * Every description is a fixed sentence that fits a quoted `error_description`.
  * `keys` defaults to this isolate's cache (keysFor), without `waitUntil`.
@@ -166,7 +182,7 @@ export async function identify(
     return { refusal: { error: 'invalid_request', description: 'The Authorization header must be: Bearer <token>.' } };
   }
   if (bearer === undefined) {
-    if (settings.anonymous) return { owner: DEFAULT_OWNER, via: 'anonymous' };
+    if (settings.anonymous) return { owner: ANONYMOUS_OWNER, via: 'anonymous' };
     if (acceptsNoOne(settings))
       return {
         refusal: { description: 'This server accepts no credentials yet: its identity settings are not configured.' },

@@ -32,13 +32,16 @@ export type KeySource = (kid: string) => Promise<KeyLookup>;
 export interface JwtPolicy {
   /** The `iss` a token must carry, compared exactly (OpenID Connect: the issuer URL as the provider writes it). */
   issuer: string;
-  /** When not empty, the token's `aud` (a string or an array) must contain one of these. */
-  audience?: readonly string[];
+  /** The token's `aud` (a string or an array) must contain one of these; ANY_AUDIENCE: `aud` is not checked. */
+  audience: readonly string[] | typeof ANY_AUDIENCE;
   /** Clock skew tolerated on `exp`, `nbf` and `iat`, in seconds. Default 60. */
   leewaySeconds?: number;
   /** The clock, in ms since the epoch. Default Date.now. */
   now?: () => number;
 }
+
+/** The policy's audience that skips the `aud` check (`AUTH_AUDIENCE=*`): said explicitly, never by leaving it out. */
+export const ANY_AUDIENCE = '*';
 
 export type JwtClaims = Record<string, unknown>;
 
@@ -50,8 +53,21 @@ export type JwtVerdict =
 
 /** Longer tokens are refused before any parsing. */
 export const MAX_TOKEN_LENGTH = 16 * 1024;
-/** A longer `sub` is refused: it becomes part of an owner id. */
+/** A `sub` of more characters (code points) is refused: it becomes part of an owner id. */
 export const MAX_SUBJECT_LENGTH = 255;
+
+/**
+ * Whether `sub` can name an owner: not empty, well-formed Unicode (a lone
+ * surrogate would become U+FFFD in the database, so two subjects would share
+ * one owner), no control character, at most MAX_SUBJECT_LENGTH code points.
+ */
+export function usableSubject(sub: unknown): sub is string {
+  if (typeof sub !== 'string' || sub === '' || sub.length > 2 * MAX_SUBJECT_LENGTH) return false;
+  if (!sub.isWellFormed() || /\p{Cc}/u.test(sub)) return false;
+  let length = 0;
+  for (const _ of sub) if (++length > MAX_SUBJECT_LENGTH) return false;
+  return true;
+}
 
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
 const encoder = new TextEncoder();
@@ -94,8 +110,8 @@ export function looksLikeJwt(token: string): boolean {
 /**
  * Verifies a compact JWT: an accepted asymmetric algorithm, an accepted `typ`,
  * a `kid` the key source knows, the signature, then `iss`, `exp` (required),
- * `nbf`, `iat` (not in the future), `aud` when the policy names audiences, and
- * a non-empty `sub`. Never throws for a bad token: every failure, an exception
+ * `nbf`, `iat` (not in the future), `aud` unless the policy accepts any, and
+ * a usable `sub` (usableSubject). Never throws for a bad token: every failure, an exception
  * from WebCrypto included, is a refusal whose reason is a fixed sentence (safe
  * for a `WWW-Authenticate` error_description; nothing of the token is echoed).
  */
@@ -152,13 +168,13 @@ async function verify(token: string, keys: KeySource, policy: JwtPolicy): Promis
     return refuse('the token is not valid yet (nbf)');
   if (claims.iat !== undefined && (!isTime(claims.iat) || claims.iat - leeway > now))
     return refuse('the token was issued in the future (iat)');
-  if (policy.audience && policy.audience.length > 0) {
+  const audience = policy.audience;
+  if (audience !== ANY_AUDIENCE) {
     const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    if (!aud.some((a) => typeof a === 'string' && policy.audience!.includes(a)))
+    if (!aud.some((a) => typeof a === 'string' && audience.includes(a)))
       return refuse('the token is not meant for this API (aud)');
   }
   const sub = claims.sub;
-  if (typeof sub !== 'string' || sub === '' || sub.length > MAX_SUBJECT_LENGTH)
-    return refuse('the token has no usable subject (sub)');
+  if (!usableSubject(sub)) return refuse('the token has no usable subject (sub)');
   return { ok: true, subject: sub, claims };
 }

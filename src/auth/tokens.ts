@@ -1,7 +1,13 @@
 import { indexOfSecret } from './secrets.ts';
 
-/** The owner id of every request that is not told apart: a bare static token, anonymous access, rows that predate owners. */
+/** The owner id of a bare static token, and of rows that predate owners. */
 export const DEFAULT_OWNER = 'default';
+
+/** The owner id of every caller without a credential when anonymous access is on: apart from `default`, so no bare token's todos are theirs. */
+export const ANONYMOUS_OWNER = 'anonymous';
+
+/** The shortest static token accepted: a shorter one could be guessed, or is a placeholder left in a secret. */
+export const MIN_TOKEN_LENGTH = 32;
 
 /** A static bearer token and the owner it acts as (`token:<name>`, or `default` for a bare token). */
 export interface StaticToken {
@@ -30,8 +36,10 @@ export function parseTokenEntry(entry: string): StaticToken {
  * Parses `API_TOKENS` (comma-separated entries, blanks around them ignored).
  * Unset or empty: no static token. A value that names no token (`,`), an entry
  * `name:` with nothing after it, a token with spaces or other invisible
- * characters (no request could present it), and one token listed twice (its
- * owner would be ambiguous) are errors; the message never contains a token.
+ * characters (no request could present it), a token shorter than
+ * MIN_TOKEN_LENGTH, and one token listed twice (its owner would be ambiguous)
+ * are errors; the message never contains a token (it may name its entry: it
+ * is for the log, not for a client).
  * A name may appear more than once, so a token can be rotated without a gap.
  */
 export function parseApiTokens(
@@ -52,6 +60,11 @@ export function parseApiTokens(
       return {
         ok: false,
         error: `${which} holds a character a bearer token cannot carry (spaces, control or non-ASCII characters)`,
+      };
+    if (token.length < MIN_TOKEN_LENGTH)
+      return {
+        ok: false,
+        error: `${which} is a token of fewer than ${MIN_TOKEN_LENGTH} characters; make one with: openssl rand -hex 24`,
       };
     const again = tokens.findIndex((other, j) => j > i && other.token === token);
     if (again !== -1) return { ok: false, error: `entries ${i + 1} and ${again + 1} are the same token` };

@@ -1,13 +1,13 @@
 import type { Context } from 'hono';
 import type { z } from '@hono/zod-openapi';
-import { problemResponse, type FieldError } from './problem.ts';
+import { clip, problemResponse, type FieldError } from './problem.ts';
 
 const WHERE: Record<string, string> = { json: 'body', query: 'query string', param: 'path', header: 'headers' };
 
 /**
  * Turns a zod failure into `{path, message}` entries a client can act on.
  * Unknown keys get one entry each, named, so a client sending `is_done` learns
- * that the field did nothing.
+ * that the field did nothing (problemResponse lists the first few and counts the rest).
  */
 export function validationErrors(error: z.ZodError): FieldError[] {
   return error.issues.flatMap((issue) => {
@@ -17,9 +17,9 @@ export function validationErrors(error: z.ZodError): FieldError[] {
   });
 }
 
-/** The entry for a field (or query parameter) the request may not send. */
+/** The entry for a field (or query parameter) the request may not send; the name echoed in the message is cut short. */
 export function unknownField(key: string, at = ''): FieldError {
-  return { path: at ? `${at}.${key}` : key, message: `unknown field "${key}"` };
+  return { path: at ? `${at}.${key}` : key, message: `unknown field "${clip(key)}"` };
 }
 
 /** A 400 problem listing each invalid field of one part of the request (`json`, `query`, `param`, `header`). */

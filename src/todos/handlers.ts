@@ -26,6 +26,9 @@ import {
 } from './feed-token.ts';
 import { CHANGES_DEFAULT_LIMIT } from './schemas.ts';
 
+/** Lists, the feed and the export are one caller's data, read fresh each time: no cache, shared or private, keeps them. */
+const NOT_STORED = { 'Cache-Control': 'private, no-store' } as const;
+
 const notFound = (id: number) => new ProblemError(404, `There is no todo with id ${id}.`);
 
 /** 412 for a write whose If-Match named another version than `current`'s. */
@@ -84,7 +87,7 @@ export const listTodos: RouteHandler<typeof routes.listTodos, AppEnv> = async (c
   });
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
-  return c.json({ items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null }, 200);
+  return c.json({ items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null }, 200, NOT_STORED);
 };
 
 /** Streams every todo (honouring `done`) as CSV; the first page is read before answering, so a database outage is still a 503. */
@@ -110,6 +113,7 @@ async function exportTodos(
     {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': 'attachment; filename="todos.csv"',
+      ...NOT_STORED,
     },
   );
 }
@@ -160,7 +164,7 @@ export const listChanges: RouteHandler<typeof routes.listChanges, AppEnv> = asyn
     encodeFeedToken(next, ownerTag, new Date()),
   )},"more":${more}}`;
   // Text, not c.json: the typed client still reads the route's declared JSON (hence the cast).
-  return c.body(body, 200, { 'Content-Type': 'application/json', 'Cache-Control': 'private, no-store' }) as never;
+  return c.body(body, 200, { 'Content-Type': 'application/json', ...NOT_STORED }) as never;
 };
 
 export const getTodo: RouteHandler<typeof routes.getTodo, AppEnv> = async (c) => {

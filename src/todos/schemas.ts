@@ -140,10 +140,10 @@ const rowProblemSchema = documentOnly(() =>
 export const importProblemSchema = documentOnly(() =>
   problemSchema()
     .extend({
-      rows: z
-        .array(rowProblemSchema())
-        .optional()
-        .openapi({ description: 'The first 100 invalid rows (or the header/grammar problem).' }),
+      rows: z.array(rowProblemSchema()).optional().openapi({
+        description:
+          'The first invalid rows (or the header/grammar problem): at most 100, fewer when more would pass the 16 KiB a problem may take.',
+      }),
       invalidRows: z.number().int().min(0).optional().openapi({ description: 'How many rows are invalid in all.' }),
     })
     .openapi('ImportProblem'),

@@ -14,7 +14,7 @@ export interface Outcome {
  */
 export type Ledger = Map<number, { owner: string; text: string; done: boolean } | null | 'unknown'>;
 
-/** Who a client acts as: an owner id, and the bearer token that makes it (none: anonymous, `default`). */
+/** Who a client acts as: an owner id, and the bearer token that makes it (none: anonymous, `anonymous`). */
 export interface LoadOwner {
   owner: string;
   token?: string;
@@ -37,7 +37,7 @@ export async function runLoad({
   timeoutMs = 10_000,
   onOutcome,
   until,
-  owners = [{ owner: 'default' }],
+  owners = [{ owner: 'anonymous' }],
 }: {
   url: string;
   clients: number;

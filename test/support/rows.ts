@@ -13,7 +13,7 @@ export async function rowsStartingWith(ownerUrl: string, prefix: string): Promis
 }
 
 /**
- * Inserts `default`'s todos straight into the table with the creation times given (the
+ * Inserts `anonymous`'s todos straight into the table with the creation times given (the
  * API always stamps now()), in this order; returns their ids in the same order.
  * Keep such times after 1971-01-03: todos.test.ts owns the oldest rows of the table.
  */
@@ -21,10 +21,10 @@ export async function insertCreatedAt(
   ownerUrl: string,
   rows: { text: string; createdAt: string }[],
 ): Promise<number[]> {
-  // As the tables' owner, for the `default` owner: the tests' anonymous calls act as it.
+  // As the tables' owner, for the `anonymous` owner: the tests' anonymous calls act as it.
   const inserted = (await neon(ownerUrl).query(
     `insert into todos (owner, text, created_at, updated_at)
-     select 'default', t, c, c from unnest($1::text[], $2::timestamptz[]) with ordinality as r(t, c, n) order by n returning id`,
+     select 'anonymous', t, c, c from unnest($1::text[], $2::timestamptz[]) with ordinality as r(t, c, n) order by n returning id`,
     [rows.map((r) => r.text), rows.map((r) => r.createdAt)],
   )) as { id: number }[];
   // Identity values are drawn in the order rows are inserted, which is the ORDER BY's.

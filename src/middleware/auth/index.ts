@@ -6,7 +6,7 @@ import { checkRateLimit } from '../rate-limit/index.ts';
 
 declare module 'hono' {
   interface ContextVariableMap {
-    /** Who is calling: `jwt:<sub>`, `token:<name>` or `default`; set on every protected route. */
+    /** Who is calling: `jwt:<sub>`, `token:<name>`, `default` (a bare token) or `anonymous`; set on every protected route. */
     owner: string;
   }
 }

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { settingsOf, type AppEnv } from '../../env.ts';
 import { ProblemError } from '../../lib/problem.ts';
+import { clientKey } from './client-key.ts';
 
 /**
  * Asks a Workers Rate Limiting binding whether `key` may go on; a 429 with
@@ -22,7 +23,7 @@ export async function checkRateLimit(
 
 /**
  * Per-client rate limiting with the `RATE_LIMITER` binding: the client is its
- * IP address as Cloudflare saw it. It runs before any credential is looked
+ * IP address as Cloudflare saw it, an IPv6 one by its /64 (clientKey). It runs before any credential is looked
  * at, so a flood of forged tokens is throttled before any crypto runs.
  * Without the binding, nothing is limited.
  */
@@ -32,7 +33,7 @@ export function rateLimit(): MiddlewareHandler<AppEnv> {
     if (limiter)
       await checkRateLimit(
         limiter,
-        c.req.header('cf-connecting-ip') ?? 'anonymous',
+        clientKey(c.req.header('cf-connecting-ip') ?? 'anonymous'),
         settingsOf(c.env).RATE_LIMIT_PERIOD_SECONDS,
         'client',
       );

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importKeySet } from '../../../src/auth/jwks.ts';
-import { verifyJwt, type JwtPolicy, type KeySource } from '../../../src/auth/jwt.ts';
+import { ANY_AUDIENCE, verifyJwt, type JwtPolicy, type KeySource } from '../../../src/auth/jwt.ts';
 import {
   base64url,
   claims,
@@ -14,7 +14,7 @@ import {
 
 const ISSUER = 'https://issuer.example';
 const NOW = 1_800_000_000; // seconds
-const policy: JwtPolicy = { issuer: ISSUER, now: () => NOW * 1000 };
+const policy: JwtPolicy = { issuer: ISSUER, audience: ANY_AUDIENCE, now: () => NOW * 1000 };
 const valid = (extra: Record<string, unknown> = {}) => claims(ISSUER, extra, NOW);
 
 let rs: TestKey, es: TestKey, ed: TestKey, stranger: TestKey;
@@ -65,8 +65,17 @@ describe('accepted tokens', () => {
     expect((await verifyJwt(single, keys, { ...policy, audience: ['x', 'todo-api'] })).ok).toBe(true);
   });
 
-  it('does not check aud when no audience is configured', async () => {
+  it('does not check aud when the policy says any audience (*)', async () => {
     expect((await verifyJwt(await signJwt(es, valid({ aud: 'anything' })), keys, policy)).ok).toBe(true);
+    expect((await verifyJwt(await signJwt(es, valid()), keys, policy)).ok).toBe(true);
+  });
+
+  it('accepts a sub of 255 characters, counted as code points (emoji included), and any script', async () => {
+    for (const sub of ['x'.repeat(255), '😀'.repeat(255), 'Zoë Ünal 山田', 'auth0|5f7c8ec7c33c6c004bbafe82'])
+      expect(await verifyJwt(await signJwt(es, valid({ sub })), keys, policy)).toMatchObject({
+        ok: true,
+        subject: sub,
+      });
   });
 });
 
@@ -167,6 +176,14 @@ describe('refusals (a reason, never an exception)', () => {
     ['empty', ''],
     ['a number', 42],
     ['256 characters', 'x'.repeat(256)],
+    ['256 emoji', '😀'.repeat(256)],
+    ['a lone high surrogate', 'alice\ud800'],
+    ['a lone low surrogate', '\udc00bob'],
+    ['a NUL', 'alice\u0000'],
+    ['a line break', 'alice\nbob'],
+    ['an escape', '\u001b[31malice'],
+    ['a DEL', 'alice\u007f'],
+    ['a C1 control', 'alice\u0085'],
   ])('refuses a sub that is %s', async (_, sub) => {
     expect(await refusal(await signJwt(es, valid({ sub })))).toMatch(/subject/);
   });

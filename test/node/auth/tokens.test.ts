@@ -9,8 +9,18 @@ import {
 } from '../../../src/auth/identify.ts';
 import { importKeySet } from '../../../src/auth/jwks.ts';
 import type { KeySource } from '../../../src/auth/jwt.ts';
-import { findStaticToken, parseApiTokens, parseTokenEntry, type StaticToken } from '../../../src/auth/tokens.ts';
+import {
+  findStaticToken,
+  MIN_TOKEN_LENGTH,
+  parseApiTokens,
+  parseTokenEntry,
+  type StaticToken,
+} from '../../../src/auth/tokens.ts';
 import { claims, jwks, makeKey, signJwt, type TestKey } from '../../support/jwt.ts';
+
+/** Static tokens as long as API_TOKENS requires: each starts with what the test calls it. */
+const TOK_A = 'tok_a'.padEnd(MIN_TOKEN_LENGTH, '_0123456789abcdef');
+const TOK_B = 'tok:b'.padEnd(MIN_TOKEN_LENGTH, '_0123456789abcdef');
 
 describe('API_TOKENS entries', () => {
   it.each([
@@ -28,12 +38,12 @@ describe('API_TOKENS entries', () => {
   });
 
   it('parses a list, trimming blanks around entries', () => {
-    expect(parseApiTokens(' tok_a , ci:tok_b,, deploy:x:y ')).toEqual({
+    expect(parseApiTokens(` ${TOK_A} , ci:${TOK_B},, deploy:x:${TOK_A} `)).toEqual({
       ok: true,
       tokens: [
-        { owner: 'default', token: 'tok_a' },
-        { owner: 'token:ci', token: 'tok_b' },
-        { owner: 'token:deploy', token: 'x:y' },
+        { owner: 'default', token: TOK_A },
+        { owner: 'token:ci', token: TOK_B },
+        { owner: 'token:deploy', token: `x:${TOK_A}` },
       ],
     });
   });
@@ -44,7 +54,7 @@ describe('API_TOKENS entries', () => {
   });
 
   it('allows one name twice (rotation without a gap)', () => {
-    expect(parseApiTokens('ci:old,ci:new')).toMatchObject({
+    expect(parseApiTokens(`ci:${TOK_A},ci:${TOK_B}`)).toMatchObject({
       ok: true,
       tokens: [{ owner: 'token:ci' }, { owner: 'token:ci' }],
     });
@@ -57,7 +67,10 @@ describe('API_TOKENS entries', () => {
     ['SECRET1 SECRET2', /entry 1 holds a character/],
     ['ci:SECRET1 SECRET2', /named ci holds a character/],
     ['SECRET_é', /entry 1 holds a character/],
-    ['SECRET_A,ci:SECRET_A', /entries 1 and 2 are the same token/],
+    [`SECRET_A${'a'.repeat(32)},ci:SECRET_A${'a'.repeat(32)}`, /entries 1 and 2 are the same token/],
+    ['SECRET_1', /entry 1 is a token of fewer than 32 characters/],
+    [`deploybot:SECRET_${'x'.repeat(31 - 'SECRET_'.length)}`, /named deploybot is a token of fewer than 32/],
+    [`SECRET_${'x'.repeat(40)},ci:SECRET_1`, /named ci is a token of fewer than 32/],
   ])('refuses %j, naming the entry and never the token', (value, message) => {
     const parsed = parseApiTokens(value);
     expect(parsed.ok).toBe(false);
@@ -66,11 +79,16 @@ describe('API_TOKENS entries', () => {
     expect(error).not.toMatch(/SECRET/);
   });
 
+  it('accepts a token of exactly 32 characters', () => {
+    expect(parseApiTokens('x'.repeat(32))).toMatchObject({ ok: true });
+    expect(parseApiTokens(`ci:${'x'.repeat(32)}`)).toMatchObject({ ok: true });
+  });
+
   it('finds the owner of a presented token, and nothing for a near miss', async () => {
-    const { tokens } = parseApiTokens('tok_a,ci:tok:b') as { tokens: StaticToken[] };
-    expect(await findStaticToken('tok:b', tokens)).toEqual({ owner: 'token:ci', token: 'tok:b' });
-    expect(await findStaticToken('tok_a', tokens)).toEqual({ owner: 'default', token: 'tok_a' });
-    for (const miss of ['ci:tok:b', 'tok_', 'tok_a ', 'TOK_A', ''])
+    const { tokens } = parseApiTokens(`${TOK_A},ci:${TOK_B}`) as { tokens: StaticToken[] };
+    expect(await findStaticToken(TOK_B, tokens)).toEqual({ owner: 'token:ci', token: TOK_B });
+    expect(await findStaticToken(TOK_A, tokens)).toEqual({ owner: 'default', token: TOK_A });
+    for (const miss of [`ci:${TOK_B}`, TOK_A.slice(0, -1), `${TOK_A} `, TOK_A.toUpperCase(), ''])
       expect(await findStaticToken(miss, tokens)).toBeUndefined();
     expect(await findStaticToken('x', [])).toBeUndefined();
   });
@@ -111,20 +129,54 @@ describe('identity settings', () => {
       },
     });
     expect(
-      parse({ AUTH_JWKS_URL: 'http://127.0.0.1:4444/.well-known/jwks.json', AUTH_ISSUER: 'http://127.0.0.1:4444' }).ok,
+      parse({
+        AUTH_JWKS_URL: 'http://127.0.0.1:4444/.well-known/jwks.json',
+        AUTH_ISSUER: 'http://127.0.0.1:4444',
+        AUTH_AUDIENCE: 'local-todo-api',
+      }).ok,
     ).toBe(true);
   });
 
+  it('takes AUTH_AUDIENCE=* as an explicit "any audience", alone', () => {
+    const any = parse({
+      AUTH_JWKS_URL: 'https://p.example/jwks',
+      AUTH_ISSUER: 'https://p.example',
+      AUTH_AUDIENCE: ' * ',
+    });
+    expect(any).toMatchObject({ ok: true, settings: { jwt: { audience: '*' } } });
+  });
+
   it.each([
-    [{ AUTH_JWKS_URL: 'https://p.example/jwks' }, ['AUTH_ISSUER']],
-    [{ AUTH_ISSUER: 'https://p.example' }, ['AUTH_JWKS_URL']],
-    [{ AUTH_JWKS_URL: 'http://p.example/jwks', AUTH_ISSUER: 'https://p.example' }, ['AUTH_JWKS_URL']],
-    [{ AUTH_JWKS_URL: 'https://p.example/jwks', AUTH_ISSUER: 'p.example' }, ['AUTH_ISSUER']],
+    [{ AUTH_JWKS_URL: 'https://p.example/jwks', AUTH_AUDIENCE: 'api' }, ['AUTH_ISSUER', 'AUTH_AUDIENCE']],
+    [{ AUTH_ISSUER: 'https://p.example', AUTH_AUDIENCE: 'api' }, ['AUTH_JWKS_URL', 'AUTH_AUDIENCE']],
+    [
+      { AUTH_JWKS_URL: 'http://p.example/jwks', AUTH_ISSUER: 'https://p.example', AUTH_AUDIENCE: 'api' },
+      ['AUTH_JWKS_URL'],
+    ],
+    [{ AUTH_JWKS_URL: 'https://p.example/jwks', AUTH_ISSUER: 'p.example', AUTH_AUDIENCE: 'api' }, ['AUTH_ISSUER']],
     [{ AUTH_AUDIENCE: 'api' }, ['AUTH_AUDIENCE']],
+    // A shared issuer signs tokens for every application it serves: without an audience, any of them would pass.
+    [{ AUTH_JWKS_URL: 'https://p.example/jwks', AUTH_ISSUER: 'https://p.example' }, ['AUTH_AUDIENCE']],
+    [
+      { AUTH_JWKS_URL: 'https://p.example/jwks', AUTH_ISSUER: 'https://p.example', AUTH_AUDIENCE: ' , ' },
+      ['AUTH_AUDIENCE'],
+    ],
+    [
+      { AUTH_JWKS_URL: 'https://p.example/jwks', AUTH_ISSUER: 'https://p.example', AUTH_AUDIENCE: 'api,*' },
+      ['AUTH_AUDIENCE'],
+    ],
     [
       {
         AUTH_JWKS_URL: 'https://acme.cloudflareaccess.com/cdn-cgi/access/certs',
         AUTH_ISSUER: 'https://acme.cloudflareaccess.com',
+      },
+      ['AUTH_AUDIENCE'],
+    ],
+    [
+      {
+        AUTH_JWKS_URL: 'https://acme.cloudflareaccess.com/cdn-cgi/access/certs',
+        AUTH_ISSUER: 'https://acme.cloudflareaccess.com',
+        AUTH_AUDIENCE: '*',
       },
       ['AUTH_AUDIENCE'],
     ],
@@ -166,7 +218,7 @@ describe('identify', () => {
   const settings = (env: IdentityEnv) => (parseIdentitySettings(env) as { settings: IdentitySettings }).settings;
   const all = () =>
     settings({
-      API_TOKENS: 'tok_a,ci:tok:b',
+      API_TOKENS: `${TOK_A},ci:${TOK_B}`,
       AUTH_JWKS_URL: `${ISSUER}/cdn-cgi/access/certs`,
       AUTH_ISSUER: ISSUER,
       AUTH_AUDIENCE: 'app-aud',
@@ -175,28 +227,32 @@ describe('identify', () => {
     identify(new Headers(headers), s, k);
 
   it('names the owner of each kind of credential', async () => {
-    expect(await who({ authorization: 'Bearer tok_a' })).toEqual({ owner: 'default', via: 'token' });
-    expect(await who({ authorization: 'bearer  tok:b' })).toEqual({ owner: 'token:ci', via: 'token' });
+    expect(await who({ authorization: `Bearer ${TOK_A}` })).toEqual({ owner: 'default', via: 'token' });
+    expect(await who({ authorization: `bearer  ${TOK_B}` })).toEqual({ owner: 'token:ci', via: 'token' });
     expect(await who({ authorization: `Bearer ${jwt}` })).toEqual({ owner: 'jwt:user-1', via: 'jwt' });
     expect(await who({ 'cf-access-jwt-assertion': jwt })).toEqual({ owner: 'jwt:user-1', via: 'jwt' });
   });
 
   it('prefers a Bearer token to the Access assertion', async () => {
-    expect(await who({ authorization: 'Bearer tok_a', 'cf-access-jwt-assertion': jwt })).toEqual({
+    expect(await who({ authorization: `Bearer ${TOK_A}`, 'cf-access-jwt-assertion': jwt })).toEqual({
       owner: 'default',
       via: 'token',
     });
   });
 
   it('reads Cf-Access-Jwt-Assertion only when the issuer is an Access team domain', async () => {
-    const other = settings({ AUTH_JWKS_URL: 'https://p.example/jwks', AUTH_ISSUER: 'https://p.example' });
+    const other = settings({
+      AUTH_JWKS_URL: 'https://p.example/jwks',
+      AUTH_ISSUER: 'https://p.example',
+      AUTH_AUDIENCE: 'app-aud',
+    });
     expect(await who({ 'cf-access-jwt-assertion': jwt }, other)).toMatchObject({
       refusal: { description: expect.stringMatching(/needs a bearer token/) },
     });
   });
 
   it('refuses a JWT when only static tokens are configured', async () => {
-    expect(await who({ authorization: `Bearer ${jwt}` }, settings({ API_TOKENS: 'tok_a' }))).toMatchObject({
+    expect(await who({ authorization: `Bearer ${jwt}` }, settings({ API_TOKENS: TOK_A }))).toMatchObject({
       refusal: { error: 'invalid_token' },
     });
   });
@@ -214,9 +270,10 @@ describe('identify', () => {
     );
   });
 
-  it('with anonymous access on, lets a request with no credential act as default, but still refuses a bad one', async () => {
-    const open = settings({ AUTH_ANONYMOUS: 'on' });
-    expect(await who({}, open)).toEqual({ owner: 'default', via: 'anonymous' });
+  it('with anonymous access on, lets a request with no credential act as anonymous, apart from a bare token (default), but still refuses a bad one', async () => {
+    const open = settings({ AUTH_ANONYMOUS: 'on', API_TOKENS: TOK_A });
+    expect(await who({}, open)).toEqual({ owner: 'anonymous', via: 'anonymous' });
+    expect(await who({ authorization: `Bearer ${TOK_A}` }, open)).toEqual({ owner: 'default', via: 'token' });
     expect(await who({ authorization: 'Bearer nope' }, open)).toMatchObject({ refusal: { error: 'invalid_token' } });
   });
 
@@ -225,7 +282,9 @@ describe('identify', () => {
     expect(await who({}, shut)).toMatchObject({
       refusal: { description: expect.stringMatching(/accepts no credentials/) },
     });
-    expect(await who({ authorization: 'Bearer tok_a' }, shut)).toMatchObject({ refusal: { error: 'invalid_token' } });
+    expect(await who({ authorization: `Bearer ${TOK_A}` }, shut)).toMatchObject({
+      refusal: { error: 'invalid_token' },
+    });
     expect(await who({ authorization: `Bearer ${jwt}` }, shut)).toMatchObject({ refusal: { error: 'invalid_token' } });
   });
 

@@ -2,12 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { readSettings } from '../../../dev/deploy.ts';
+import { identityProblems, readSettings } from '../../../dev/deploy.ts';
 import { readRawWranglerConfig, writeWranglerConfig, type RawWranglerConfig } from '../../../dev/wrangler-config.ts';
 
 const DB_PASSWORD = 'npg_S3cretPooled';
 const DIRECT_PASSWORD = 'npg_S3cretDirect';
-const TOKEN = 'tok_Sup3rSecret';
+const TOKEN = 'tok_Sup3rSecret_0123456789abcdef0123';
 // Neon's domain apart, so that no line reads as a committed connection string with a password.
 const NEON = 'eu-central-1.aws.neon.tech';
 const POOLED = `postgresql://app:${DB_PASSWORD}@ep-cool-fog-123-pooler.${NEON}/neondb?sslmode=require`;
@@ -51,7 +51,7 @@ describe.runIf(inject('backend') === 'embedded')('npm run deploy -- --dry-run', 
     expect(out).toMatch(
       /migrations: would apply the pending ones of 0000_init, 0001_list_indexes_match_order, 0002_keys_created_at \(alone, no transaction\)/,
     );
-    expect(out).toMatch(/\[custom build\] Running: node dev\/copy-swagger-ui\.mjs/);
+    expect(out).toMatch(/\[custom build\] Running: node dev\/copy-assets\.mjs/);
     expect(out).toMatch(
       /checked: bundle [\d.]+ KiB, [\d.]+ KiB gzipped \(Workers Free allows 3 MiB\), source map present/,
     );
@@ -103,6 +103,46 @@ describe.runIf(inject('backend') === 'embedded')('npm run deploy -- --dry-run', 
       /- wrangler warned: Processing .*wrangler-\w+\.jsonc configuration: - Unexpected fields found in assets field: "workers_dev"\n/,
     );
     expect(out).toContain('NEON_LOCAL_GATEWAY would be deployed: it is for local runs only');
+  });
+
+  it('refuses an issuer without AUTH_AUDIENCE before building or uploading anything', () => {
+    const config = configWith((c) => {
+      c.vars = {
+        ...(c.vars as object),
+        AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json',
+        AUTH_ISSUER: 'https://idp.example/',
+      };
+    });
+    const { status, out } = deploy(['--dry-run', '--config', config]);
+    expect(status, out).toBe(1);
+    expect(out).toMatch(/cannot deploy, the Worker would refuse its identity settings: AUTH_AUDIENCE must be set/);
+    expect(out).not.toContain('[custom build]');
+    expect(out).not.toContain('checked: bundle');
+  });
+});
+
+describe('the identity settings a deploy would upload', () => {
+  const issuer = { AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json', AUTH_ISSUER: 'https://idp.example/' };
+
+  it('wants AUTH_AUDIENCE with an issuer: an audience, or * said on purpose', () => {
+    expect(identityProblems(issuer, undefined)).toEqual([expect.stringMatching(/^AUTH_AUDIENCE must be set/)]);
+    expect(identityProblems({ ...issuer, AUTH_AUDIENCE: '' }, undefined)).toHaveLength(1);
+    expect(identityProblems({ ...issuer, AUTH_AUDIENCE: 'https://api.example' }, undefined)).toEqual([]);
+    expect(identityProblems({ ...issuer, AUTH_AUDIENCE: '*' }, undefined)).toEqual([]);
+    expect(identityProblems({ CORS_ORIGINS: '*' }, undefined)).toEqual([]);
+  });
+
+  it('refuses a short static token it would upload, naming the entry and never the token', () => {
+    const problems = identityProblems({}, 'ci:Sh0rtS3cret');
+    expect(problems).toEqual([expect.stringMatching(/^API_TOKENS the entry named ci is a token of fewer than 32/)]);
+    expect(problems.join()).not.toContain('Sh0rtS3cret');
+    expect(identityProblems({}, TOKEN)).toEqual([]);
+  });
+
+  it('refuses a var that is not a string', () => {
+    expect(identityProblems({ ...issuer, AUTH_AUDIENCE: ['a'] }, undefined)).toContainEqual(
+      expect.stringMatching(/^AUTH_AUDIENCE must be a string/),
+    );
   });
 });
 

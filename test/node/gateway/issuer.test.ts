@@ -15,8 +15,10 @@ import {
   parseLifetime,
   type IssuerKey,
 } from '../../../dev/issuer.ts';
+import { LOCAL_AUDIENCE } from '../../../dev/local-audience.ts';
+import { identify, parseIdentitySettings, type IdentitySettings } from '../../../src/auth/identify.ts';
 import { createJwksCache } from '../../../src/auth/jwks.ts';
-import { verifyJwt } from '../../../src/auth/jwt.ts';
+import { ANY_AUDIENCE, verifyJwt } from '../../../src/auth/jwt.ts';
 
 const run = promisify(execFile);
 
@@ -59,8 +61,8 @@ const post = async (path: string, body?: unknown) => {
   });
   return { status: res.status, body: await res.json<Record<string, unknown>>() };
 };
-/** Verifies `token` the way the Worker will: through a JWKS cache fetching from the gateway. */
-const verify = (token: string, scope = '', audience?: string[]) =>
+/** Verifies `token` the way the Worker will: through a JWKS cache fetching from the gateway, for `audience`. */
+const verify = (token: string, scope = '', audience: readonly string[] | typeof ANY_AUDIENCE = [LOCAL_AUDIENCE]) =>
   verifyJwt(token, createJwksCache({ url: `${gateway.url}${JWKS_PATH}${scope ? `?scope=${scope}` : ''}` }).source(), {
     issuer: gateway.url,
     audience,
@@ -96,7 +98,17 @@ describe('the gateway as the local issuer', () => {
 
   it('verifies a token minted from the key file against the served JWKS', async () => {
     const token = mintToken(key, { issuer: gateway.url, subject: 'alice' });
-    expect(await verify(token)).toMatchObject({ ok: true, subject: 'alice' });
+    expect(await verify(token)).toMatchObject({ ok: true, subject: 'alice', claims: { aud: LOCAL_AUDIENCE } });
+  });
+
+  it('mints for the local audience unless told another, or none (aud null)', async () => {
+    const minted = async (aud?: unknown) =>
+      (await verify((await post('/issuer/token', { sub: 'erin', aud })).body.token as string, '', ANY_AUDIENCE)) as {
+        claims: Record<string, unknown>;
+      };
+    expect((await minted()).claims.aud).toBe(LOCAL_AUDIENCE);
+    expect((await minted('todo-api')).claims.aud).toBe('todo-api');
+    expect((await minted(null)).claims).not.toHaveProperty('aud');
   });
 
   it('mints tokens over HTTP, with aud and extra claims, iss being its own URL', async () => {
@@ -162,12 +174,12 @@ describe('npm run token', () => {
   const token = (...args: string[]) =>
     run('node_modules/.bin/tsx', ['dev/token.ts', ...args, '--key-file', keyFile, '--issuer', gateway.url]);
 
-  it('prints only a token, valid for an hour by default, that the local issuer vouches for', async () => {
+  it('prints only a token, valid for an hour by default, for the local audience, that the local issuer vouches for', async () => {
     const { stdout, stderr } = await token('alice');
     expect(stderr).toBe('');
     expect(stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
     const verdict = await verify(stdout.trim());
-    expect(verdict).toMatchObject({ ok: true, subject: 'alice', claims: { iss: gateway.url } });
+    expect(verdict).toMatchObject({ ok: true, subject: 'alice', claims: { iss: gateway.url, aud: LOCAL_AUDIENCE } });
     const { iat, exp } = (verdict as unknown as { claims: { iat: number; exp: number } }).claims;
     expect(exp - iat).toBeGreaterThanOrEqual(3600);
   });
@@ -215,9 +227,31 @@ describe('localIdentity (for npm run dev)', () => {
     expect(vars).toEqual({
       AUTH_JWKS_URL: `${gateway.url}${JWKS_PATH}`,
       AUTH_ISSUER: gateway.url,
+      AUTH_AUDIENCE: LOCAL_AUDIENCE,
       AUTH_ANONYMOUS: 'on',
     });
     expect(await verify(token)).toMatchObject({ ok: true, subject: 'dev' });
+  });
+
+  // The contract of `npm run -s token -- USER [--audience AUD]`: valid against `npm run dev`, unless AUD is another.
+  it('agrees with npm run token: its token is accepted by those settings, one for another audience is refused', async () => {
+    const parsed = parseIdentitySettings(localIdentity(gateway.url, { keyFile }).vars);
+    const settings = (parsed as { settings: IdentitySettings }).settings;
+    const who = async (...args: string[]) => {
+      const { stdout } = await run('node_modules/.bin/tsx', [
+        'dev/token.ts',
+        ...args,
+        '--key-file',
+        keyFile,
+        '--issuer',
+        gateway.url,
+      ]);
+      return identify(new Headers({ authorization: `Bearer ${stdout.trim()}` }), settings);
+    };
+    expect(await who('alice')).toEqual({ owner: 'jwt:alice', via: 'jwt' });
+    expect(await who('alice', '--audience', 'https://other-app.example')).toMatchObject({
+      refusal: { error: 'invalid_token', description: expect.stringMatching(/aud/) },
+    });
   });
 });
 

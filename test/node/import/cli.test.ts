@@ -16,7 +16,7 @@ import { rowsStartingWith as rowsOf } from '../../support/rows.ts';
 import { flakyProxy, type Fate } from '../../support/flaky-proxy.ts';
 
 // npm run import end to end: the CLI (a child process) -> wrangler dev (workerd) -> gateway -> database.
-const TOKEN = 'import-test-token';
+const TOKEN = 'import-test-token-0123456789abcdef';
 const folder = mkdtempSync(join(tmpdir(), 'todo-import-'));
 let worker: Awaited<ReturnType<typeof startWorker>>;
 

@@ -21,8 +21,8 @@ const MARGIN_MS = 3000;
 const UNREACHABLE_RATE_LIMIT = 1_000_000_000;
 /** The load's clients, in turn: two owners, each with its own static token (API_TOKENS below). */
 const OWNERS: LoadOwner[] = [
-  { owner: 'token:a', token: 'tok-a' },
-  { owner: 'token:b', token: 'tok-b' },
+  { owner: 'token:a', token: 'tok-a-faults-0123456789abcdef0123' },
+  { owner: 'token:b', token: 'tok-b-faults-0123456789abcdef0123' },
 ];
 const owners = { owners: OWNERS };
 
@@ -42,7 +42,7 @@ describe.runIf(inject('backend') === 'postgres')('under load and faults (postgre
         DATABASE_URL: stack.databaseUrl,
         DB_TIMEOUT_MS: String(DEADLINE_MS),
         AUTH_ANONYMOUS: 'on',
-        API_TOKENS: 'a:tok-a,b:tok-b',
+        API_TOKENS: OWNERS.map(({ owner, token }) => `${owner.slice('token:'.length)}:${token}`).join(','),
       },
       persistTo: state,
       rateLimit: UNREACHABLE_RATE_LIMIT,

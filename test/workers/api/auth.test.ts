@@ -6,7 +6,10 @@ import { indexOfSecret } from '../../../src/auth/secrets.ts';
 import { apiDocument, operationsOf } from '../../support/operations.ts';
 import { call } from './client.ts';
 
-const protectedEnv: Env = { ...env, AUTH_ANONYMOUS: undefined, API_TOKENS: ' tok_old , tok_new ,' };
+/** Static tokens as long as API_TOKENS requires (32 characters at least), named by how the tests use them. */
+const long = (name: string) => `${name}_0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c`;
+const [TOK_OLD, TOK_NEW, TOK_X] = [long('tok_old'), long('tok_new'), long('tok_x')];
+const protectedEnv: Env = { ...env, AUTH_ANONYMOUS: undefined, API_TOKENS: ` ${TOK_OLD} , ${TOK_NEW} ,` };
 // Every operation the served document marks as secured: a route added later is covered without an edit here.
 const operations = operationsOf(apiDocument);
 const secured = operations.filter((o) => o.secured);
@@ -41,7 +44,7 @@ describe('bearer auth when API_TOKENS is set', () => {
     expect(res.headers.get('www-authenticate')).toBe('Bearer realm="todos"');
   });
 
-  it.each(['Basic dG9rX25ldw==', 'Bearer', 'Bearer ', 'Bearertok_new', 'Bearer tok_new extra', 'tok_new'])(
+  it.each(['Basic dG9rX25ldw==', 'Bearer', 'Bearer ', `Bearer${TOK_NEW}`, `Bearer ${TOK_NEW} extra`, TOK_NEW])(
     'refuses a malformed Authorization header: %s',
     async (authorization) => {
       for (const [method, path, body] of routes)
@@ -49,25 +52,27 @@ describe('bearer auth when API_TOKENS is set', () => {
     },
   );
 
-  it.each(['Bearer tok_wrong', 'Bearer tok_ne', 'Bearer tok_new2', 'Bearer TOK_NEW'])(
-    'refuses a wrong token: %s',
-    async (authorization) => {
-      const res = await request('GET', '/todos', undefined, authorization);
-      expect(res.status).toBe(401);
-      expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"');
-    },
-  );
+  it.each([
+    `Bearer ${long('tok_wrong')}`,
+    `Bearer ${TOK_NEW.slice(0, -1)}`,
+    `Bearer ${TOK_NEW}2`,
+    `Bearer ${TOK_NEW.toUpperCase()}`,
+  ])('refuses a wrong token: %s', async (authorization) => {
+    const res = await request('GET', '/todos', undefined, authorization);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"');
+  });
 
   it('accepts every configured token, with any case of the scheme', async () => {
-    for (const authorization of ['Bearer tok_old', 'Bearer tok_new', 'bearer tok_new', 'BEARER  tok_old']) {
+    for (const authorization of [`Bearer ${TOK_OLD}`, `Bearer ${TOK_NEW}`, `bearer ${TOK_NEW}`, `BEARER  ${TOK_OLD}`]) {
       expect((await request('GET', '/todos', undefined, authorization)).status).toBe(200);
     }
   });
 
   it('stops accepting a token once it is rotated out', async () => {
-    const rotated = { ...env, API_TOKENS: 'tok_new' };
-    expect((await request('GET', '/todos', undefined, 'Bearer tok_old', rotated)).status).toBe(401);
-    expect((await request('GET', '/todos', undefined, 'Bearer tok_new', rotated)).status).toBe(200);
+    const rotated = { ...env, API_TOKENS: TOK_NEW };
+    expect((await request('GET', '/todos', undefined, `Bearer ${TOK_OLD}`, rotated)).status).toBe(401);
+    expect((await request('GET', '/todos', undefined, `Bearer ${TOK_NEW}`, rotated)).status).toBe(200);
   });
 
   // /openapi.json is a static asset: the Worker never sees that request (test/node/api/swagger-ui.test.ts).
@@ -77,17 +82,46 @@ describe('bearer auth when API_TOKENS is set', () => {
 });
 
 describe('anonymous access and secure by default', () => {
-  it('lets a caller without a token in as the default owner only when AUTH_ANONYMOUS is on', async () => {
+  it('lets a caller without a token in only when AUTH_ANONYMOUS is on', async () => {
     expect((await app.request('/todos', {}, { ...env, AUTH_ANONYMOUS: 'on' })).status).toBe(200);
-    expect((await app.request('/todos', {}, { ...env, AUTH_ANONYMOUS: 'on', API_TOKENS: 'tok_x' })).status).toBe(200);
+    expect((await app.request('/todos', {}, { ...env, AUTH_ANONYMOUS: 'on', API_TOKENS: TOK_X })).status).toBe(200);
     expect((await app.request('/todos', {}, { ...env, AUTH_ANONYMOUS: 'off' })).status).toBe(401);
+  });
+
+  // Two anonymous callers cannot be told apart, but they are not the holders of a bare token (`default`).
+  it("acts as the owner anonymous, apart from a bare token's default: neither sees or changes the other's todos", async () => {
+    const both = { ...env, AUTH_ANONYMOUS: 'on', API_TOKENS: TOK_X };
+    const as = (authorization?: string) => ({
+      'content-type': 'application/json',
+      ...(authorization ? { authorization } : {}),
+    });
+    const text = `anonymous-apart-${crypto.randomUUID()}`;
+    const created = await app.request(
+      '/todos',
+      { method: 'POST', headers: as(), body: JSON.stringify({ text }) },
+      both,
+    );
+    expect(created.status).toBe(201);
+    const { id } = await created.json<{ id: number }>();
+    const bare = `Bearer ${TOK_X}`;
+    expect((await app.request(`/todos/${id}`, { headers: as(bare) }, both)).status).toBe(404);
+    expect(
+      (await app.request(`/todos/${id}`, { method: 'PATCH', headers: as(bare), body: '{"done":true}' }, both)).status,
+    ).toBe(404);
+    const listed = await (
+      await app.request('/todos?limit=100', { headers: as(bare) }, both)
+    ).json<{
+      items: { id: number }[];
+    }>();
+    expect(listed.items.map((t) => t.id)).not.toContain(id);
+    expect((await app.request(`/todos/${id}`, { headers: as() }, both)).status).toBe(200);
   });
 
   it('refuses a bad credential even when anonymous access is on', async () => {
     const res = await app.request(
       '/todos',
       { headers: { authorization: 'Bearer nope' } },
-      { ...env, AUTH_ANONYMOUS: 'on', API_TOKENS: 'tok_x' },
+      { ...env, AUTH_ANONYMOUS: 'on', API_TOKENS: TOK_X },
     );
     expect(res.status).toBe(401);
   });
@@ -116,15 +150,16 @@ describe('anonymous access and secure by default', () => {
 
 describe('API_TOKENS', () => {
   it('names owners: name:token is token:<name>, a bare token is default, and a token may contain ":"', async () => {
-    const tokens = { ...protectedEnv, API_TOKENS: 'ci:s3cr:et, bare-token, x:y' };
-    for (const token of ['s3cr:et', 'bare-token', 'y'])
+    const [colon, bare, y] = [long('s3cr:et'), long('bare-token'), long('y')];
+    const tokens = { ...protectedEnv, API_TOKENS: `ci:${colon}, ${bare}, x:${y}` };
+    for (const token of [colon, bare, y])
       expect((await request('GET', '/todos', undefined, `Bearer ${token}`, tokens)).status).toBe(200);
-    for (const token of ['ci:s3cr:et', 's3cr', 'x:y', 'x'])
+    for (const token of [`ci:${colon}`, 's3cr', `x:${y}`, 'x'])
       expect((await request('GET', '/todos', undefined, `Bearer ${token}`, tokens)).status).toBe(401);
   });
 
   // A value that names no token is a mistake (a stray comma in a secret), never a wish to be open.
-  it('refuses every request with a 500 that says what to fix when API_TOKENS names no token, and logs it once', async () => {
+  it('refuses every request with a 500 that names API_TOKENS when it names no token, and logs what to fix once', async () => {
     const errors: string[] = [];
     vi.spyOn(console, 'error').mockImplementation((line: string) => void errors.push(line));
     // Another misconfiguration first, so that this one is news to the isolate's log.
@@ -134,14 +169,36 @@ describe('API_TOKENS', () => {
         const res = await request(method, path, body, 'Bearer anything', { ...env, API_TOKENS });
         expect(res.status).toBe(500);
         expect(res.headers.get('content-type')).toBe('application/problem+json');
-        expect((await res.json<{ detail: string }>()).detail).toMatch(
-          /misconfigured: API_TOKENS is set but names no token/,
-        );
+        expect((await res.json<{ detail: string }>()).detail).toMatch(/misconfigured: check API_TOKENS;/);
       }
     }
-    expect(errors.filter((line) => line.includes('API_TOKENS'))).toHaveLength(1);
+    expect(errors.filter((line) => line.includes('API_TOKENS is set but names no token'))).toHaveLength(1);
     vi.restoreAllMocks();
   });
+
+  // A short token can be guessed, or is a placeholder (`changeme`) left in the secret.
+  it.each([
+    ['a bare token', 'changeme'],
+    ['a named token', `deploybot:${'x'.repeat(31)}`],
+  ])(
+    'refuses to serve with %s shorter than 32 characters, naming neither the token nor its entry',
+    async (_, API_TOKENS) => {
+      const errors: string[] = [];
+      vi.spyOn(console, 'error').mockImplementation((line: string) => void errors.push(line));
+      try {
+        const res = await request('GET', '/todos', undefined, `Bearer ${API_TOKENS}`, { ...env, API_TOKENS });
+        expect(res.status).toBe(500);
+        const detail = (await res.json<{ detail: string }>()).detail;
+        expect(detail).toMatch(/misconfigured: check API_TOKENS;/);
+        for (const secretish of ['changeme', 'xxxxxxxx', 'deploybot', 'entry']) expect(detail).not.toContain(secretish);
+        // The log says which entry and why, and still holds no token.
+        expect(errors.join('\n')).toMatch(/fewer than 32 characters/);
+        expect(errors.join('\n')).not.toMatch(/changeme|xxxxxxxx/);
+      } finally {
+        vi.restoreAllMocks();
+      }
+    },
+  );
 });
 
 describe('token comparison', () => {

@@ -3,7 +3,7 @@ import { captureConsole } from '../../support/console.ts';
 import { call, withSettings } from './client.ts';
 import { databaseOperations } from './operations.ts';
 
-const TOKEN = 'tok_500_SECRET_c4f1';
+const TOKEN = 'tok_500_SECRET_c4f1_0123456789abcdef';
 const auth = { authorization: `Bearer ${TOKEN}` };
 
 describe('unexpected failures (500)', () => {

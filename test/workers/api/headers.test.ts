@@ -29,7 +29,10 @@ describe('security headers', () => {
       ['400 validation', () => call('POST', '/todos', { json: { text: '' } })],
       [
         '401 no token',
-        () => call('GET', '/todos', { env: withSettings({ API_TOKENS: 'tok_h', AUTH_ANONYMOUS: undefined }) }),
+        () =>
+          call('GET', '/todos', {
+            env: withSettings({ API_TOKENS: 'tok_h'.padEnd(32, '_'), AUTH_ANONYMOUS: undefined }),
+          }),
       ],
       ['404 unknown path', () => call('GET', '/nope')],
       ['405 wrong method', () => call('PUT', '/todos')],
@@ -87,5 +90,20 @@ describe('HEAD', () => {
     const head = await exports.default.fetch(`http://localhost/todos/${NO_SUCH_ID}`, { method: 'HEAD' });
     expect(head.status).toBe(404);
     expect(await head.text()).toBe('');
+  });
+});
+
+describe('caching', () => {
+  // One caller's data, read fresh each time: neither a shared cache nor the browser's may keep a copy.
+  it.each([
+    ['the list', '/todos?limit=1', 'application/json'],
+    ['the CSV export', '/todos', 'text/csv'],
+    ['the change feed', '/todos/changes?limit=1', 'application/json'],
+  ])('says Cache-Control: private, no-store on %s', async (_, path, accept) => {
+    await createTodo(marker());
+    const res = await call('GET', path, { headers: { accept } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain(accept);
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
   });
 });

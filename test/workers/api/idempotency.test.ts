@@ -125,7 +125,7 @@ describe.runIf(inject('backend') === 'postgres')('two requests with one key at t
     try {
       await holder.query('begin');
       await holder.query(
-        `insert into idempotency_keys (owner, scope, key, request_hash, response) values ('default', 'todos.create', $1, '', '')`,
+        `insert into idempotency_keys (owner, scope, key, request_hash, response) values ('anonymous', 'todos.create', $1, '', '')`,
         [key],
       );
       const { pid } = (await holder.query('select pg_backend_pid() as pid')).rows[0];

@@ -1,7 +1,8 @@
 // Identity through the API: tokens minted by the local issuer (the test stack's gateway, each test
 // with a key ring of its own), verified by the Worker against the gateway's JWKS with real fetches.
 import { env } from 'cloudflare:workers';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it, vi } from 'vitest';
+import { LOCAL_AUDIENCE } from '../../../dev/local-audience.ts';
 import { app } from '../../../src/index.ts';
 import { base64url, unsignedJwt } from '../../support/jwt.ts';
 
@@ -9,7 +10,10 @@ const gateway = inject('gatewayUrl');
 const run = crypto.randomUUID().slice(0, 8);
 const now = () => Math.floor(Date.now() / 1000);
 
-/** A key ring of the local issuer, and the Worker settings that trust it (its own JWKS URL, so its own cache). */
+/**
+ * A key ring of the local issuer, and the Worker settings that trust it (its own JWKS URL, so its own cache)
+ * for the audience the issuer writes by default, as `npm run dev` does.
+ */
 function issuer(name: string, settings: Record<string, string> = {}) {
   const scope = `${name}-${run}`;
   const post = async (path: string, body: unknown = {}) =>
@@ -21,10 +25,11 @@ function issuer(name: string, settings: Record<string, string> = {}) {
     AUTH_ANONYMOUS: undefined,
     AUTH_JWKS_URL: `${gateway}/.well-known/jwks.json?scope=${scope}`,
     AUTH_ISSUER: gateway,
+    AUTH_AUDIENCE: LOCAL_AUDIENCE,
     ...settings,
   };
   return {
-    mint: async (sub = 'alice', claims: Record<string, unknown> = {}, aud?: string) =>
+    mint: async (sub = 'alice', claims: Record<string, unknown> = {}, aud?: string | null) =>
       (await post('/issuer/token', { sub, claims, aud })).token!,
     outage: (down: boolean) => post('/issuer/outage', { down }),
     publicJwk: async () =>
@@ -57,11 +62,69 @@ describe('OpenID Connect tokens', () => {
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="todos", error="invalid_token"/);
   });
 
-  it('check the audience when AUTH_AUDIENCE is set', async () => {
+  it('check the audience', async () => {
     const idp = issuer('audience', { AUTH_AUDIENCE: 'todo-api' });
     expect((await idp.call(bearer(await idp.mint('alice', {}, 'todo-api')))).status).toBe(200);
     expect((await idp.call(bearer(await idp.mint('alice', {}, 'another-api')))).status).toBe(401);
+    expect((await idp.call(bearer(await idp.mint('alice', {}, null)))).status).toBe(401);
     expect((await idp.call(bearer(await idp.mint('alice')))).status).toBe(401);
+  });
+
+  // A shared issuer (Google, an Auth0 tenant, Entra ID, Okta) signs tokens for each of its applications.
+  it('refuse a token the same issuer minted for another application, as npm run dev does', async () => {
+    const idp = issuer('other-app');
+    expect((await idp.call(bearer(await idp.mint('alice')))).status).toBe(200);
+    const res = await idp.call(bearer(await idp.mint('alice', {}, 'https://other-app.example')));
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toMatch(/error="invalid_token".*\(aud\)/);
+  });
+
+  it('answer 500 naming AUTH_AUDIENCE while an issuer is configured without one', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      for (const AUTH_AUDIENCE of [undefined, '', ' , ']) {
+        const idp = issuer('no-audience', { AUTH_AUDIENCE: AUTH_AUDIENCE as string });
+        const res = await idp.call(bearer(await idp.mint('alice')));
+        expect(res.status).toBe(500);
+        expect((await res.json<{ detail: string }>()).detail).toMatch(/misconfigured: check AUTH_AUDIENCE;/);
+      }
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
+  it('accept any audience with AUTH_AUDIENCE=*, and warn about it once', async () => {
+    const warnings: string[] = [];
+    vi.spyOn(console, 'warn').mockImplementation((line: string) => void warnings.push(line));
+    try {
+      const idp = issuer('any-audience', { AUTH_AUDIENCE: '*' });
+      for (const aud of ['https://other-app.example', null, LOCAL_AUDIENCE])
+        expect((await idp.call(bearer(await idp.mint('alice', {}, aud)))).status).toBe(200);
+      const again = issuer('any-audience-again', { AUTH_AUDIENCE: '*' });
+      expect((await again.call(bearer(await again.mint('alice')))).status).toBe(200);
+      expect(warnings.filter((line) => line.includes('AnyAudience'))).toHaveLength(1);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
+  it.each([
+    ['a lone surrogate', 'alice\ud800'],
+    ['another lone surrogate', 'alice\udfff'],
+    ['a control character', 'alice\u0007'],
+    ['a line break', 'alice\r\nbob'],
+    ['256 characters', 'a'.repeat(256)],
+  ])('refuse a token whose sub holds %s (it would not name one owner alone)', async (_, sub) => {
+    const idp = issuer('bad-sub');
+    const res = await idp.call(bearer(await idp.mint(sub)));
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toMatch(/error="invalid_token".*subject/);
+  });
+
+  it('accept a sub of 255 characters in any script', async () => {
+    const idp = issuer('long-sub');
+    for (const sub of ['é'.repeat(255), '山'.repeat(255), '🙂'.repeat(255)])
+      expect((await idp.call(bearer(await idp.mint(sub)))).status).toBe(200);
   });
 
   it('refuse alg none, HS256 signed with the public key, an unknown kid, a tampered payload and garbage', async () => {

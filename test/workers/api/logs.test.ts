@@ -20,7 +20,7 @@ describe('request logs', () => {
   });
 
   it('never contain a token, the connection string or its password, even on failures; each 500 adds one scrubbed error line', async () => {
-    const token = 'tok_SECRET_9f8e7d';
+    const token = 'tok_SECRET_9f8e7d_0123456789abcdef';
     const secretEnv = withSettings({ API_TOKENS: token });
     const password = new URL(secretEnv.DATABASE_URL).password;
     const auth = { authorization: `Bearer ${token}` };

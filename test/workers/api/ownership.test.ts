@@ -8,16 +8,25 @@ import { encodeCursor } from '../../../src/lib/cursor.ts';
 import { useTestGateway } from '../../support/driver.ts';
 import { apiDocument, operationsOf, type Operation } from '../../support/operations.ts';
 
-// Two owners with tokens and `default` (anonymous): none may reach another's todos or keys through
+// Two owners with named tokens, `default` (a bare token) and `anonymous` (no token): none may reach another's todos or keys through
 // any operation the served document describes. Every operation is walked as each owner against each
 // other owner's rows (their ids in the path, a cursor at their rows, their Idempotency-Key), every
 // way it answers (each success media type); a route added later is walked without an edit here.
 
 const RUN = crypto.randomUUID().slice(0, 8);
-const OWNERS = ['token:a', 'token:b', 'default'] as const;
+const OWNERS = ['token:a', 'token:b', 'default', 'anonymous'] as const;
 type Owner = (typeof OWNERS)[number];
-const TOKENS: Record<Owner, string | undefined> = { 'token:a': 'tok-a', 'token:b': 'tok-b', default: undefined };
-const ownersEnv: Env = { ...env, API_TOKENS: 'a:tok-a,b:tok-b', AUTH_ANONYMOUS: 'on' };
+const TOKENS: Record<Owner, string | undefined> = {
+  'token:a': `tok-a-${RUN}-ownership-test-token`,
+  'token:b': `tok-b-${RUN}-ownership-test-token`,
+  default: `tok-bare-${RUN}-ownership-test-token`,
+  anonymous: undefined,
+};
+const ownersEnv: Env = {
+  ...env,
+  API_TOKENS: `a:${TOKENS['token:a']},b:${TOKENS['token:b']},${TOKENS.default}`,
+  AUTH_ANONYMOUS: 'on',
+};
 // The tables' owner with no owner set: every owner's rows, to check what the API did.
 const direct = () => neon(env.DATABASE_OWNER_URL);
 
@@ -203,7 +212,7 @@ describe('the CSV export', () => {
       {
         method: 'POST',
         body: `text\n${rows.join('\n')}\n`,
-        headers: { authorization: 'Bearer tok-a', 'content-type': importOp.bodyTypes[0]! },
+        headers: { authorization: `Bearer ${TOKENS['token:a']}`, 'content-type': importOp.bodyTypes[0]! },
       },
       ownersEnv,
     );

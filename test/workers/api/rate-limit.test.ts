@@ -14,8 +14,9 @@ describe('rate limiting', () => {
   // The local limiter counts in fixed windows aligned to the clock, and starts again at
   // each boundary. A burst that straddles one proves nothing, so it is repeated once as a
   // fresh client: the window it then runs in has just begun.
+  // `ip` may name the client's address for each request of the burst (one client of many addresses).
   async function burstInOneWindow(
-    ip: string,
+    ip: string | ((i: number) => string),
     periodSeconds: number,
     bindings: Partial<Env>,
     path?: string,
@@ -23,11 +24,11 @@ describe('rate limiting', () => {
     const windowNow = () => Math.floor(Date.now() / (periodSeconds * 1000));
     const started = windowNow();
     const responses = [];
-    for (let i = 0; i < 6; i++) responses.push(await request(ip, bindings, path));
+    for (let i = 0; i < 6; i++) responses.push(await request(typeof ip === 'string' ? ip : ip(i), bindings, path));
     return windowNow() === started ? responses : undefined;
   }
   async function limitedBurst(
-    ips: [string, string],
+    ips: [string | ((i: number) => string), string | ((i: number) => string)],
     periodSeconds: number,
     bindings: Partial<Env>,
     path?: string,
@@ -56,6 +57,18 @@ describe('rate limiting', () => {
     },
   );
 
+  // One subscriber holds a whole /64: keyed by the full address, it would have 2^64 buckets.
+  it('counts every address of one IPv6 /64 as one client, and another /64 apart', async () => {
+    const tight = { RATE_LIMITER: limiters.TIGHT_RATE_LIMITER };
+    const responses = await limitedBurst(
+      [(i) => `2001:db8:64:1:${i}::${i + 1}`, (i) => `2001:0db8:0064:0002:${i}:0:0:${i + 1}`],
+      60,
+      tight,
+    );
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 429, 429, 429]);
+    expect((await request('2001:db8:64:3::1', tight)).status).toBe(200);
+  });
+
   it('takes Retry-After from RATE_LIMIT_PERIOD_SECONDS (a 10 s limiter says 10)', async () => {
     const bindings = { RATE_LIMITER: limiters.TIGHT_10S_RATE_LIMITER, RATE_LIMIT_PERIOD_SECONDS: '10' };
     const responses = await limitedBurst(['203.0.113.17', '203.0.113.18'], 10, bindings);
@@ -76,7 +89,7 @@ describe('rate limiting', () => {
       expect(res.status).toBe(500);
       expect(res.headers.get('content-type')).toBe('application/problem+json');
       expect((res.body as { detail: string }).detail).toMatch(
-        /^The server is misconfigured: RATE_LIMIT_PERIOD_SECONDS must be a positive whole number/,
+        /^The server is misconfigured: check RATE_LIMIT_PERIOD_SECONDS;/,
       );
     });
   }

@@ -14,18 +14,26 @@ describe('settings', () => {
     ['CORS_ORIGINS', 'no-scheme.test', /CORS_ORIGINS must be \* or comma-separated origins/],
     ['CORS_ORIGINS', 'https://a.example/path', /CORS_ORIGINS must be \* or comma-separated origins/],
     ['API_TOKENS', ' , ', /API_TOKENS is set but names no token/],
+    ['API_TOKENS', 'deploybot:', /API_TOKENS the entry named deploybot has no token/],
     ['AUTH_ISSUER', 'https://team.cloudflareaccess.com', /AUTH_AUDIENCE must be set for a Cloudflare Access issuer/],
   ])(
-    'refuses %s=%j with a 500 that names it, on every route, without echoing the value',
+    'refuses %s=%j with a 500 that names the setting, on every route, and logs what is wrong; neither holds the value',
     async (name, value, message) => {
-      vi.spyOn(console, 'error').mockImplementation(() => undefined);
+      const logged: string[] = [];
+      vi.spyOn(console, 'error').mockImplementation((line: string) => void logged.push(line));
+      // Another misconfiguration first, so that this one is news to the isolate's log.
+      await app.request('/health', {}, { ...env, DB_TIMEOUT_MS: 'never', CORS_ORIGINS: 'nowhere' });
       for (const path of ['/todos', '/health']) {
         const res = await app.request(path, {}, { ...env, [name]: value });
         expect(res.status).toBe(500);
         const detail = await detailOf(res);
-        expect(detail).toMatch(message);
-        if (value.trim().length > 2) expect(detail).not.toContain(value);
+        const setting = message.source.split(' ')[0]!;
+        expect(detail).toMatch(/^The server is misconfigured: check [A-Z_, ]+; the Worker's log says what is wrong\.$/);
+        expect(detail).toContain(setting);
+        if (value.trim().length > 2) expect(detail).not.toContain(value.replace(/:$/, ''));
       }
+      expect(logged.join('\n')).toMatch(message);
+      if (value.trim().length > 2) expect(logged.join('\n')).not.toContain(value);
     },
   );
 

@@ -134,6 +134,57 @@ describe('list parameters', () => {
   });
 });
 
+describe('the size of a validation problem', () => {
+  /** The raw answer to POST /todos with `body`, and its size in bytes (the served document checks its shape). */
+  async function refusal(body: string, path = '/todos') {
+    const res = await call('POST', path, { body, headers: { 'content-type': 'application/json' } });
+    return { ...res, bytes: new TextEncoder().encode(JSON.stringify(res.body)).length };
+  }
+  const MAX_BYTES = 16 * 1024;
+
+  it('lists 20 problems and counts the rest, for 64 KiB of unknown keys', async () => {
+    // `"key000001":1,` is 14 bytes: 4600 of them come close to the 64 KiB a JSON body may take.
+    const keys = Array.from({ length: 4600 }, (_, i) => `key${String(i).padStart(6, '0')}`);
+    const body = JSON.stringify({ text: marker(), ...Object.fromEntries(keys.map((k) => [k, 1])) });
+    expect(body.length).toBeGreaterThan(62 * 1024);
+    expect(body.length).toBeLessThanOrEqual(64 * 1024);
+    const res = await refusal(body);
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toHaveLength(20);
+    expect(res.body.errors[0]).toEqual({ path: 'key000000', message: 'unknown field "key000000"' });
+    expect(res.body.moreErrors).toBe(4600 - 20);
+    expect(res.bytes).toBeLessThanOrEqual(MAX_BYTES);
+  });
+
+  it('cuts each echoed name to 100 characters', async () => {
+    const name = `${'n'.repeat(5000)}`;
+    const res = await refusal(JSON.stringify({ text: marker(), [name]: true }));
+    expect(res.status).toBe(400);
+    const [error] = res.body.errors;
+    expect(error.path).toHaveLength(100);
+    expect(error.path).toBe(`${'n'.repeat(99)}…`);
+    expect(error.message).toBe(`unknown field "${'n'.repeat(99)}…"`);
+    expect(res.body.moreErrors).toBeUndefined();
+  });
+
+  it('stays within 16 KiB when every listed name is 100 characters that JSON escapes sixfold, counting what it leaves out', async () => {
+    const keys = Array.from({ length: 40 }, (_, i) => `${String.fromCharCode(1 + i)}${'\u0001'.repeat(200)}`);
+    const res = await refusal(JSON.stringify({ text: marker(), ...Object.fromEntries(keys.map((k) => [k, 1])) }));
+    expect(res.status).toBe(400);
+    expect(res.bytes).toBeLessThanOrEqual(MAX_BYTES);
+    expect(res.body.errors.length).toBeGreaterThan(0);
+    expect(res.body.errors.length + res.body.moreErrors).toBe(40);
+  });
+
+  it('lists 20 unknown query parameters and counts the rest', async () => {
+    const query = Array.from({ length: 500 }, (_, i) => `q${i}=1`).join('&');
+    const res = await call('GET', `/todos/${mine.id}?${query}`);
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toHaveLength(20);
+    expect(res.body.moreErrors).toBe(480);
+  });
+});
+
 describe('query parameters where a route takes none', () => {
   it.each([
     ['POST', '/todos?dry=1', { json: { text: 'not created' } }],

@@ -4,9 +4,12 @@ import { describe, expect, inject, it } from 'vitest';
 import { identify, parseIdentitySettings, type IdentitySettings } from '../../../src/auth/identify.ts';
 import { createJwksCache, importKeySet } from '../../../src/auth/jwks.ts';
 import { verifyJwt, type KeySource } from '../../../src/auth/jwt.ts';
+import { LOCAL_AUDIENCE } from '../../../dev/local-audience.ts';
 import { claims, jwks, makeKey, signJwt, signWithPublicKeyAsHmacSecret } from '../../support/jwt.ts';
 
 const gateway = inject('gatewayUrl');
+/** What the Worker checks tokens of the local issuer against: the audience it writes unless told otherwise. */
+const local = { issuer: gateway, audience: [LOCAL_AUDIENCE] };
 const run = crypto.randomUUID().slice(0, 8);
 
 /** A key ring of the local issuer of its own (a gateway "scope"), so tests that rotate or break it disturb no one. */
@@ -50,8 +53,8 @@ describe('tokens from the local issuer, verified in workerd against the gateway 
     const s = scope('steady');
     const { keys } = cacheOn(s.jwksUrl);
     const token = await s.mint('alice');
-    expect(await verifyJwt(token, keys, { issuer: gateway })).toMatchObject({ ok: true, subject: 'alice' });
-    for (let i = 0; i < 20; i++) expect((await verifyJwt(token, keys, { issuer: gateway })).ok).toBe(true);
+    expect(await verifyJwt(token, keys, local)).toMatchObject({ ok: true, subject: 'alice' });
+    for (let i = 0; i < 20; i++) expect((await verifyJwt(token, keys, local)).ok).toBe(true);
     expect(await s.fetches()).toBe(1);
   });
 
@@ -59,18 +62,16 @@ describe('tokens from the local issuer, verified in workerd against the gateway 
     const s = scope('rotation');
     const { clock, keys } = cacheOn(s.jwksUrl);
     const old = await s.mint('bob');
-    expect((await verifyJwt(old, keys, { issuer: gateway })).ok).toBe(true);
+    expect((await verifyJwt(old, keys, local)).ok).toBe(true);
     await s.rotate();
     const rotated = await s.mint('bob');
     clock.t += 31_000;
-    expect(await verifyJwt(rotated, keys, { issuer: gateway })).toMatchObject({ ok: true, subject: 'bob' });
+    expect(await verifyJwt(rotated, keys, local)).toMatchObject({ ok: true, subject: 'bob' });
     expect(await s.fetches()).toBe(2);
 
     const flood = (n: number) =>
       Promise.all(
-        Array.from({ length: n }, (_, i) =>
-          verifyJwt(forged(rotated, `forged-${clock.t}-${i}`), keys, { issuer: gateway }),
-        ),
+        Array.from({ length: n }, (_, i) => verifyJwt(forged(rotated, `forged-${clock.t}-${i}`), keys, local)),
       );
     for (const verdict of await flood(100))
       expect(verdict).toMatchObject({ ok: false, refusal: expect.stringMatching(/kid/) });
@@ -79,24 +80,24 @@ describe('tokens from the local issuer, verified in workerd against the gateway 
     await flood(100);
     await flood(100);
     expect(await s.fetches()).toBe(3); // one, for 200 forged kids
-    expect((await verifyJwt(old, keys, { issuer: gateway })).ok).toBe(true);
+    expect((await verifyJwt(old, keys, local)).ok).toBe(true);
   });
 
   it('with the JWKS down: a cached kid still passes, an uncached one is "unavailable" with Retry-After', async () => {
     const s = scope('outage');
     const { clock, keys } = cacheOn(s.jwksUrl);
     const cached = await s.mint('carol');
-    expect((await verifyJwt(cached, keys, { issuer: gateway })).ok).toBe(true);
+    expect((await verifyJwt(cached, keys, local)).ok).toBe(true);
     await s.rotate();
     const uncached = await s.mint('carol');
     await s.outage(true);
     clock.t += 31_000;
-    expect((await verifyJwt(cached, keys, { issuer: gateway })).ok).toBe(true);
-    expect(await verifyJwt(uncached, keys, { issuer: gateway })).toMatchObject({ ok: false, retryAfter: 30 });
+    expect((await verifyJwt(cached, keys, local)).ok).toBe(true);
+    expect(await verifyJwt(uncached, keys, local)).toMatchObject({ ok: false, retryAfter: 30 });
     expect(await s.fetches()).toBe(2);
     await s.outage(false);
     clock.t += 31_000;
-    expect((await verifyJwt(uncached, keys, { issuer: gateway })).ok).toBe(true);
+    expect((await verifyJwt(uncached, keys, local)).ok).toBe(true);
   });
 
   it('identifies the caller through identify(), from Authorization or from nothing with anonymous access on', async () => {
@@ -106,7 +107,7 @@ describe('tokens from the local issuer, verified in workerd against the gateway 
       AUTH_ISSUER: gateway,
       AUTH_AUDIENCE: 'todo-api',
       AUTH_ANONYMOUS: 'on',
-      API_TOKENS: 'ci:tok:1',
+      API_TOKENS: `ci:tok:${'1'.repeat(32)}`,
     });
     const settings = (parsed as { settings: IdentitySettings }).settings;
     const who = (headers: Record<string, string>) => identify(new Headers(headers), settings); // the isolate's own cache
@@ -117,8 +118,8 @@ describe('tokens from the local issuer, verified in workerd against the gateway 
     expect(await who({ authorization: `Bearer ${await s.mint('dave', { aud: 'other' })}` })).toMatchObject({
       refusal: { error: 'invalid_token' },
     });
-    expect(await who({ authorization: 'Bearer tok:1' })).toEqual({ owner: 'token:ci', via: 'token' });
-    expect(await who({})).toEqual({ owner: 'default', via: 'anonymous' });
+    expect(await who({ authorization: `Bearer tok:${'1'.repeat(32)}` })).toEqual({ owner: 'token:ci', via: 'token' });
+    expect(await who({})).toEqual({ owner: 'anonymous', via: 'anonymous' });
     expect(await s.fetches()).toBe(1);
   });
 });
@@ -131,7 +132,7 @@ describe("workerd's WebCrypto", () => {
       const entry = set.get(kid);
       return entry ? { kind: 'key', ...entry } : { kind: 'unknown' };
     };
-    const policy = { issuer: 'https://issuer.example' };
+    const policy = { issuer: 'https://issuer.example', audience: '*' as const };
     for (const key of [rs, es, ed])
       expect(await verifyJwt(await signJwt(key, claims(policy.issuer)), keys, policy)).toMatchObject({
         ok: true,

@@ -28,7 +28,7 @@ BEGIN
   IF reason IS NOT NULL THEN
     RAISE EXCEPTION 'the role % %, so row-level security does not bind it: refusing to serve', current_user, reason
       USING ERRCODE = 'RLS01',
-            HINT = 'Connect as a login role that is only a member of todo_app, without BYPASSRLS (CREATE ROLE ... LOGIN PASSWORD ... IN ROLE todo_app).';
+            HINT = 'Give the Worker a role of its own, made with SQL as a member of todo_app only: no BYPASSRLS, owning nothing.';
   END IF;
   RETURN pg_catalog.set_config('app.user_id', owner, true);
 END

@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:workers';
-import { neon } from '@neondatabase/serverless';
+import { neon, Pool } from '@neondatabase/serverless';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { SET_OWNER_SQL } from '../../../src/db/client.ts';
+import { openDatabase, SET_OWNER_SQL } from '../../../src/db/client.ts';
 import { RLS_BYPASSED_SQLSTATE } from '../../../src/db/errors.ts';
 import { captureConsole, jsonLines, requestLines } from '../../support/console.ts';
 import { useTestGateway } from '../../support/driver.ts';
@@ -139,6 +140,41 @@ describe.runIf(onPostgres)(
       expect((await call('GET', `/todos/${created.body.id}`, { env: settings })).status).toBe(200);
       // Another owner's row stays out of reach: BYPASSRLS does not come with membership.
       expect((await call('GET', `/todos/${other!.id}`, { env: settings })).status).toBe(404);
+    });
+  },
+);
+
+describe.runIf(onPostgres)(
+  'a session-level app.user_id left on a pooled connection (Postgres upstream: PgBouncer keeps server connections; PGlite has one session shared by every test file)',
+  () => {
+    it('never applies to a statement that runs with no owner', async () => {
+      // A role of its own: PgBouncer pools per role, so no other test meets the setting left behind.
+      const url = await makeRole(`rls_pooled_${RUN}`, 'in role todo_app');
+      const text = `rls-left-${RUN}`;
+      await tableOwner().query(`insert into todos (owner, text) values ('token:left', $1)`, [text]);
+      // Both server connections of the role's pool (2) get a session-level setting: one held in a
+      // transaction while the other sets it outside one.
+      const pool = new Pool({ connectionString: url, max: 2 });
+      pool.on('error', () => undefined); // an idle connection closing at the end is no failure here
+      try {
+        const [held, other] = [await pool.connect(), await pool.connect()];
+        await held.query('begin');
+        await held.query(`select set_config('app.user_id', 'token:left', false)`);
+        await other.query(`select set_config('app.user_id', 'token:left', false)`);
+        await held.query('commit');
+        held.release();
+        other.release();
+      } finally {
+        await pool.end();
+      }
+      const seen = `select current_setting('app.user_id', true) as setting, (select count(*)::int from todos where text = '${text}') as rows`;
+      // A bare statement on that pool sees the setting left behind (so the check below can fail)...
+      expect(await neon(url).query(seen)).toEqual([{ setting: 'token:left', rows: 1 }]);
+      // ...and the Worker's statement with no owner (/health, the cron jobs) does not.
+      const db = openDatabase(withSettings({ DATABASE_URL: url }));
+      const { rows } = await db.query((d) => d.execute(sql.raw(seen)), { idempotent: true });
+      expect(rows).toEqual([{ setting: '', rows: 0 }]);
+      expect(db.stats.roundTrips).toBe(1);
     });
   },
 );

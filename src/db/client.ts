@@ -154,8 +154,9 @@ export function openDatabase(env: Env, { owner }: OpenOptions = {}): Database {
  * binds the role at all: `app_set_owner` (migrations/0008_row_level_security_guard.sql)
  * raises SQLSTATE RLS01 for a superuser, a role with BYPASSRLS or the tables'
  * owner, so the transaction stops before its statement reads or writes a row.
+ * Named with its schema: the role's search_path cannot put another function first.
  */
-export const SET_OWNER_SQL = 'select app_set_owner($1)';
+export const SET_OWNER_SQL = 'select public.app_set_owner($1)';
 
 /**
  * The owner to set for a statement: '' when there is none. Set all the same,

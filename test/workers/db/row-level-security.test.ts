@@ -145,7 +145,7 @@ describe('every table is under forced row-level security', () => {
       select p.prosecdef as definer, has_function_privilege('public', p.oid, 'EXECUTE') as everyone
       from pg_proc p where p.oid = 'public.app_set_owner(text)'::regprocedure`);
     expect(f).toEqual({ definer: false, everyone: true });
-    expect(SET_OWNER_SQL).toBe('select app_set_owner($1)');
+    expect(SET_OWNER_SQL).toBe('select public.app_set_owner($1)');
   });
 
   it('checks the owner of every table under row-level security: app_set_owner names each one', async () => {

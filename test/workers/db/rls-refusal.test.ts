@@ -120,6 +120,14 @@ describe.runIf(onPostgres)(
       await expectRefused(url, `rls_owner_member_${RUN}`);
     });
 
+    it("a member of the tables' owner that does not inherit (it may still SET ROLE to the owner): refused", async () => {
+      const url = await makeRole(
+        `rls_owner_noinherit_${RUN}`,
+        `noinherit in role todo_app, ${decodeURIComponent(owner.username)}`,
+      );
+      await expectRefused(url, `rls_owner_noinherit_${RUN}`);
+    });
+
     it('the superuser, through the pooler: refused', async () => {
       const superuser = new URL(inject('superuserUrl'));
       await expectRefused(pooledUrl(superuser.username, decodeURIComponent(superuser.password)), superuser.username);

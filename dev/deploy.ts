@@ -23,9 +23,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { checkWorkerRole } from './database-role.ts';
 import { die, parseFlags, redactUrl, registerSecret } from './cli.ts';
 import { copySwaggerUi, DOCS_DIR, SWAGGER_UI_FILES } from './copy-swagger-ui.mjs';
-import { checkWorkerRole } from './database-role.ts';
 import { applyMigrations, readMigrations } from './migrations.ts';
 
 const USAGE =

@@ -6,7 +6,8 @@
 //      the owner), API_TOKENS (optional secret; unset or empty leaves the deployed value as it is);
 //   2. migrations through the direct URL, BEFORE the new code goes live (they must stay compatible
 //      with the version still running); --skip-migrations when a step before did them (the workflow
-//      runs `npm run db:migrate` as a step of its own);
+//      runs `npm run db:migrate` as a step of its own); then the Worker's first statement through
+//      DATABASE_URL: a role that row-level security does not bind is refused (dev/database-role.ts);
 //   3. the Worker and its secrets in one upload (`wrangler deploy --secrets-file /dev/stdin`: no
 //      placeholder Worker, no moment without DATABASE_URL, no secret on disk), or with --gradual P
 //      a new version (`versions upload`) given P% of traffic next to the current one (`versions deploy`);
@@ -22,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { checkWorkerRole } from './database-role.ts';
 import { die, parseFlags, redactUrl, registerSecret } from './cli.ts';
 import { copySwaggerUi, DOCS_DIR, SWAGGER_UI_FILES } from './copy-assets.mjs';
 import { applyMigrations, readMigrations } from './migrations.ts';
@@ -351,6 +353,9 @@ async function main(): Promise<void> {
       log(`migrations: ${plan} (pending ones only) through DIRECT_DATABASE_URL`);
       await applyMigrations(settings.directUrl, { log });
     }
+    // After the migrations (the check is theirs), before anything is uploaded.
+    if (dryRun) log("would check: DATABASE_URL's role is bound by row-level security");
+    else log(`checked: ${await checkWorkerRole(settings.databaseUrl)}`);
     if (dryRun) {
       if (gradual) {
         await wrangler(

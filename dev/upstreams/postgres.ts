@@ -52,7 +52,9 @@ const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
  * owner owns the database (it runs the migrations); the application role
  * exists already (the migrations then skip creating it, so the owner needs no
  * CREATEROLE); the Worker's login role is a member of it and owns nothing.
- * PgBouncer knows both logins.
+ * PgBouncer knows both logins and the superuser, and looks up any other role
+ * in Postgres (auth_query, as the superuser), as Neon's pooler lets every role
+ * of a project log in: tests log in through it with roles they make.
  */
 export async function startPostgres(local: LocalDatabase, poolSize = DEFAULT_POOL_SIZE): Promise<PostgresUpstream> {
   const { binaries, missing } = findPostgresBinaries();
@@ -135,7 +137,7 @@ export async function startPostgres(local: LocalDatabase, poolSize = DEFAULT_POO
 
     const ini = join(dir, 'pgbouncer.ini');
     const users = join(dir, 'userlist.txt');
-    writeFileSync(users, [owner, worker].map(({ user, password }) => `"${user}" "${password}"\n`).join(''));
+    writeFileSync(users, [owner, worker, SUPERUSER].map(({ user, password }) => `"${user}" "${password}"\n`).join(''));
     own(users);
     const writeIni = (pgbouncerPort: number) =>
       writeFileSync(
@@ -150,6 +152,8 @@ export async function startPostgres(local: LocalDatabase, poolSize = DEFAULT_POO
           'unix_socket_dir =',
           'auth_type = scram-sha-256',
           `auth_file = ${users}`,
+          `auth_user = ${SUPERUSER.user}`,
+          'auth_query = SELECT usename, passwd FROM pg_catalog.pg_shadow WHERE usename = $1',
           'pool_mode = transaction',
           `default_pool_size = ${poolSize}`,
           'max_client_conn = 1000',

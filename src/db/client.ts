@@ -7,7 +7,7 @@ import {
 import { drizzle, type NeonHttpDatabase } from 'drizzle-orm/neon-http';
 import { settingsOf, type Env } from '../env.ts';
 import { ProblemError } from '../lib/problem.ts';
-import { classifyDbError, sqlState } from './errors.ts';
+import { classifyDbError, rootCause, sqlState } from './errors.ts';
 import { useLocalGateway } from './local-gateway.ts';
 import { withRetry } from './retry.ts';
 
@@ -34,6 +34,32 @@ function databaseUrlMissing(): ProblemError {
   return new ProblemError(
     500,
     'The server is misconfigured: the secret DATABASE_URL is not set, so there is no database to ask.',
+  );
+}
+
+let reportedRlsBypassed = false;
+
+/**
+ * DATABASE_URL names a role that row-level security does not bind (a superuser,
+ * a role with BYPASSRLS, the tables' owner: Neon gives its Console-made roles
+ * BYPASSRLS): the database refused before reading anything (`app_set_owner`).
+ * Every database route answers this 500, and the log says it, with the
+ * database's reason, once per isolate, until the setting names the Worker's own role.
+ */
+function rlsBypassed(err: unknown): ProblemError {
+  if (!reportedRlsBypassed) {
+    reportedRlsBypassed = true;
+    console.error(
+      JSON.stringify({
+        error: 'Misconfiguration',
+        message: 'the role DATABASE_URL logs in as is not bound by row-level security',
+        database: rootCause(err).message,
+      }),
+    );
+  }
+  return new ProblemError(
+    500,
+    "The server is misconfigured: the database role it connects as bypasses row-level security (a superuser, a role with BYPASSRLS, or the tables' owner), so it serves no data.",
   );
 }
 
@@ -95,9 +121,10 @@ export interface OpenOptions {
   /**
    * The owner every statement runs for (row-level security: see `ownedClient`),
    * read when the handle's first statement runs: the handle is made before
-   * identity runs. Undefined, or returning undefined: statements run with no
-   * owner set (public routes, the cron cleanup), which under row-level security
-   * means no row of any owner.
+   * identity runs. Undefined, or returning undefined: statements run with the
+   * owner set to '' (public routes, the cron cleanup), which under row-level
+   * security means no row of any owner, whatever a session-level setting left
+   * on a pooled connection says.
    */
   owner?: () => string | undefined;
   /** Work that may finish after the response (the WebSocket variant ends its pool there). */
@@ -115,21 +142,35 @@ export function openDatabase(env: Env, { owner }: OpenOptions = {}): Database {
   return databaseHandle(env, (statement, signal) => {
     if (!db) {
       const sql = neon(env.DATABASE_URL, { fetchOptions: { signal } });
-      const who = owner?.();
-      db = drizzle({ client: who === undefined ? sql : ownedClient(sql, who) });
+      db = drizzle({ client: ownedClient(sql, ownerOrNone(owner?.())) });
     }
     return statement(db);
   });
 }
 
-/** Makes the caller's owner id the transaction's `app.user_id`, which every row-level security policy reads. */
-export const SET_OWNER_SQL = "select set_config('app.user_id', $1, true)";
+/**
+ * Makes the caller's owner id the transaction's `app.user_id`, which every
+ * row-level security policy reads, after checking that row-level security
+ * binds the role at all: `app_set_owner` (migrations/0008_row_level_security_guard.sql)
+ * raises SQLSTATE RLS01 for a superuser, a role with BYPASSRLS or the tables'
+ * owner, so the transaction stops before its statement reads or writes a row.
+ * Named with its schema: the role's search_path cannot put another function first.
+ */
+export const SET_OWNER_SQL = 'select public.app_set_owner($1)';
+
+/**
+ * The owner to set for a statement: '' when there is none. Set all the same,
+ * transaction-locally: a session-level `set_config(..., false)` left on a
+ * pooled connection by some other client must not choose the rows of a
+ * statement that runs for nobody, and the role check runs on every path.
+ */
+export const ownerOrNone = (owner: string | undefined): string => owner ?? '';
 
 type NeonHttp = NeonQueryFunction<false, false>;
 
 /**
- * Neon's HTTP client with every statement run for `owner`: `query()` sends
- * ONE transaction, `set_config('app.user_id', owner, true)` then the statement,
+ * Neon's HTTP client with every statement run for `owner` ('' for none): `query()` sends
+ * ONE transaction, `SET_OWNER_SQL` (the role check, then `app.user_id`) then the statement,
  * and answers the statement's result; `transaction(fn)` puts the setting ahead
  * of the batch's statements and drops its result. Drizzle calls `query()` for
  * every statement, so every query gets it unchanged, and it is still one HTTP
@@ -186,6 +227,8 @@ function toProblem(err: unknown, aborted: boolean, timeoutMs: number, idempotent
         'The database cannot serve this right now (it is full, read-only, or cancelled the statement); nothing was changed. Try again later.',
         retryAfter,
       );
+    case 'rls-bypassed':
+      return rlsBypassed(err);
     case 'exhausted':
       return Object.assign(
         new Error(`an id sequence is exhausted (SQLSTATE 2200H): no more rows can be created until it is widened`, {

@@ -3,9 +3,19 @@
  * and `timeout` are the database's trouble (503 + Retry-After); only
  * `transient` ones are retried, and only where repeating is harmless.
  * `constraint` and `input` are the request's fault (4xx); `exhausted` (a
- * sequence ran out) and `unknown` are ours (500).
+ * sequence ran out), `rls-bypassed` (the Worker's role is not bound by
+ * row-level security) and `unknown` are ours (500).
  */
-export type DbFailure = 'transient' | 'unavailable' | 'timeout' | 'constraint' | 'input' | 'exhausted' | 'unknown';
+export type DbFailure =
+  'transient' | 'unavailable' | 'timeout' | 'constraint' | 'input' | 'exhausted' | 'rls-bypassed' | 'unknown';
+
+/**
+ * Raised by `app_set_owner` (migrations/0008_row_level_security_guard.sql), the
+ * first statement of every transaction, when the role DATABASE_URL names is a
+ * superuser, has BYPASSRLS or owns the tables: nothing was read or written, and
+ * nothing will be until the setting changes, so it is never retried.
+ */
+export const RLS_BYPASSED_SQLSTATE = 'RLS01';
 
 /**
  * SQLSTATEs that mean "the database is not there right now", whatever the
@@ -54,6 +64,7 @@ export function classifyDbError(err: unknown, aborted = false): DbFailure {
     if (TRANSIENT_CODES.has(code) || code.startsWith('08')) return 'transient';
     if (UNAVAILABLE_CODES.has(code) || code.startsWith('53')) return 'unavailable';
     if (code === '2200H') return 'exhausted'; // sequence generator limit exceeded: no client can fix that
+    if (code === RLS_BYPASSED_SQLSTATE) return 'rls-bypassed';
     if (code.startsWith('23')) return 'constraint';
     if (code.startsWith('22') || code === '54000') return 'input';
     return 'unknown';

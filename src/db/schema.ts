@@ -15,9 +15,9 @@ import {
 import { TEXT_MAX_LENGTH } from '../todos/rules.ts';
 
 /**
- * The caller's owner id, set transaction-locally by every request
- * (`set_config('app.user_id', owner, true)`, see src/db/client.ts). NULL when
- * unset, or '' after a setting ended in the same session: both match no row.
+ * The caller's owner id, set transaction-locally by every transaction of the
+ * Worker (`app_set_owner(owner)`, '' when there is none; see src/db/client.ts).
+ * NULL when unset, or '' after a setting ended in the same session: both match no row.
  */
 export const OWNER_SETTING = sql`current_setting('app.user_id', true)`;
 

@@ -1,7 +1,7 @@
 import { Pool } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-serverless';
 import type { Env } from '../env.ts';
-import { databaseHandle, SET_OWNER_SQL, type Database, type Drizzle, type OpenOptions } from './client.ts';
+import { databaseHandle, ownerOrNone, SET_OWNER_SQL, type Database, type Drizzle, type OpenOptions } from './client.ts';
 
 /**
  * The request's database over Neon's WebSocket `Pool` instead of SQL over HTTP:
@@ -15,8 +15,8 @@ import { databaseHandle, SET_OWNER_SQL, type Database, type Drizzle, type OpenOp
  * inside the request, on its first query, and ended right after that query
  * through `waitUntil` (the response does not wait for the goodbye). Each pool
  * therefore opens one connection: WebSocket upgrade, Postgres startup,
- * SCRAM authentication (two round trips), then the work. With an owner, the
- * work is a transaction on that connection: BEGIN, the owner's setting (as
+ * SCRAM authentication (two round trips), then the work: a transaction on
+ * that connection (with no owner, for the owner ''): BEGIN, the owner's setting (as
  * on HTTP, transaction-local), the statement, COMMIT, each its own round trip
  * (the wire protocol without pipelining). The deadline, the stats, retries and
  * problems are `databaseHandle`'s, as on HTTP. Batches (keyed writes) need the
@@ -32,10 +32,9 @@ export function openWsDatabase(env: Env, { waitUntil, owner }: Required<OpenOpti
     // Swallowed here: a broken idle connection must not become an unhandled error after the response.
     pool.on('error', () => undefined);
     try {
-      const who = owner();
+      const who = ownerOrNone(owner());
       // drizzle's neon-serverless and neon-http builders share the query API the handlers use
       // (select/insert/update/delete/execute, results as rows); only the driver types differ.
-      if (who === undefined) return await raceAbort(statement(drizzle({ client: pool }) as unknown as Drizzle), signal);
       const work = async () => {
         const client = await pool.connect();
         try {

@@ -1,6 +1,7 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { TestProject } from 'vitest/node';
-import { startStack, type Backend } from '../../dev/stack.ts';
+import { localUrl, startStack, type Backend } from '../../dev/stack.ts';
+import { SUPERUSER } from '../../dev/upstreams/postgres.ts';
 import { neon } from '@neondatabase/serverless';
 import { applyMigrations } from '../../dev/migrations.ts';
 import { useLocalGateway } from '../../src/db/local-gateway.ts';
@@ -16,6 +17,11 @@ declare module 'vitest' {
     databaseUrl: string;
     /** The tables' owner, direct: migrations, and tests that set up or inspect rows of any owner. */
     ownerUrl: string;
+    /**
+     * The Postgres upstream's superuser, direct: for tests that make roles (only a superuser may give
+     * BYPASSRLS). '' on the embedded upstream, whose superuser cannot log in through the gateway.
+     */
+    superuserUrl: string;
     /** host:port of a TCP server that accepts connections and never answers (deadline tests). */
     blackholeAddress: string;
     /** Where tests in workerd get outage proxies in front of the gateway (test/support/outage-link.ts). */
@@ -35,6 +41,7 @@ export default async function setup(project: TestProject) {
   project.provide('gatewayAddress', stack.gatewayAddress);
   project.provide('databaseUrl', stack.databaseUrl);
   project.provide('ownerUrl', stack.ownerUrl);
+  project.provide('superuserUrl', stack.backend === 'postgres' ? localUrl(SUPERUSER, 'direct') : '');
   const held = new Set<Socket>();
   const blackhole = createServer((socket) => {
     held.add(socket);

@@ -37,6 +37,11 @@ const BEYOND = [
   'ALTER TABLE todos DISABLE ROW LEVEL SECURITY',
   'DROP POLICY todos_of_owner ON todos',
   `SET ROLE ${LOCAL_DATABASE.owner.user}`,
+  // The role check every transaction starts with cannot be replaced, weakened or shadowed by the role it checks.
+  `CREATE OR REPLACE FUNCTION public.app_set_owner(owner text) RETURNS text LANGUAGE sql AS $$ select $1 $$`,
+  'ALTER FUNCTION public.app_set_owner(text) SECURITY DEFINER',
+  'DROP FUNCTION public.app_set_owner(text)',
+  `CREATE SCHEMA ${LOCAL_DATABASE.worker.user}`,
 ];
 
 describe("the Worker's login role (README: Deploying, Rotating DATABASE_URL)", () => {

@@ -127,7 +127,37 @@ describe('every table is under forced row-level security', () => {
       'purge_expired_idempotency_keys(integer)',
       'purge_expired_tombstones(integer,integer)',
     ]);
+    // Only pg_catalog: nothing a role can create may shadow a name the owner's function uses.
     for (const f of functions)
-      expect(f).toMatchObject({ config: 'search_path=public, pg_temp', app: true, everyone: false });
+      expect(f).toMatchObject({ config: 'search_path=pg_catalog, pg_temp', app: true, everyone: false });
+  });
+
+  it('pins the search_path of every function in public to pg_catalog, pg_temp', async () => {
+    const loose = await tableOwner().query(`
+      select p.oid::regprocedure::text as name, coalesce(array_to_string(p.proconfig, ','), '') as config
+      from pg_proc p where p.pronamespace = 'public'::regnamespace order by 1`);
+    expect(loose.map((f) => f.name)).toContain('app_set_owner(text)');
+    expect(loose.filter((f) => f.config !== 'search_path=pg_catalog, pg_temp')).toEqual([]);
+  });
+
+  it("sets the owner through app_set_owner: SECURITY INVOKER (it judges its caller's role), callable by every role", async () => {
+    const [f] = await tableOwner().query(`
+      select p.prosecdef as definer, has_function_privilege('public', p.oid, 'EXECUTE') as everyone
+      from pg_proc p where p.oid = 'public.app_set_owner(text)'::regprocedure`);
+    expect(f).toEqual({ definer: false, everyone: true });
+    expect(SET_OWNER_SQL).toBe('select public.app_set_owner($1)');
+  });
+
+  it('checks the owner of every table under row-level security: app_set_owner names each one', async () => {
+    // A table given row-level security by a later migration must be added to the function's list.
+    const [fn] = await tableOwner().query(
+      `select prosrc as source from pg_proc where oid = 'public.app_set_owner(text)'::regprocedure`,
+    );
+    const listed = /'\{([^}]*)\}'::pg_catalog\.regclass\[\]/.exec(fn!.source as string)?.[1]?.split(',');
+    const tables = await tableOwner().query(`
+      select n.nspname || '.' || c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where c.relrowsecurity and n.nspname not in ('pg_catalog', 'information_schema') order by 1`);
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['public.todo_tombstones', 'public.todos']));
+    expect(listed?.sort()).toEqual(tables.map((t) => t.name).sort());
   });
 });

@@ -1,0 +1,37 @@
+import { env } from 'cloudflare:workers';
+import { sql } from 'drizzle-orm';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { openWsDatabase } from '../../../src/db/ws-database.ts';
+import { ProblemError } from '../../../src/lib/problem.ts';
+import { useTestGateway } from '../../support/driver.ts';
+
+// The benchmark's WebSocket variant (dev/bench/ws-worker.ts) sets the owner, and checks the role, as HTTP does.
+beforeAll(() => useTestGateway(env.NEON_LOCAL_GATEWAY!));
+
+const pending: Promise<unknown>[] = [];
+const open = (settings: typeof env, owner?: string) =>
+  openWsDatabase(settings, { owner: () => owner, waitUntil: (p) => void pending.push(p) });
+const setting = sql`select current_setting('app.user_id', true) as setting`;
+
+describe('the WebSocket database handle', () => {
+  it("runs a statement with no owner for the owner '', and one with an owner for that owner", async () => {
+    const none = await open(env).query((db) => db.execute(setting), { idempotent: true });
+    expect(none.rows).toEqual([{ setting: '' }]);
+    const a = await open(env, 'token:a').query((db) => db.execute(setting), { idempotent: true });
+    expect(a.rows).toEqual([{ setting: 'token:a' }]);
+    await Promise.all(pending);
+  });
+
+  it("refuses the tables' owner with the same 500 as HTTP", async () => {
+    const owner = new URL(inject('ownerUrl'));
+    const url = new URL(env.DATABASE_URL);
+    url.username = owner.username;
+    url.password = owner.password;
+    const error = await open({ ...env, DATABASE_URL: url.href })
+      .query((db) => db.execute(setting), { idempotent: true })
+      .catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(ProblemError);
+    expect(error).toMatchObject({ status: 500, message: expect.stringContaining('bypasses row-level security') });
+    await Promise.all(pending);
+  });
+});

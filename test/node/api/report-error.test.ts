@@ -25,7 +25,7 @@ function appReporting(report: (err: unknown, c: Context<AppEnv>) => void | Promi
       await Promise.all(pending);
       return answer;
     });
-    return { res, body: await res.json(), lines: jsonLines(lines) };
+    return { res, body: await res.json<any>(), lines: jsonLines(lines) };
   };
 }
 

@@ -18,7 +18,7 @@ describe('createApp({ reportError }) in workerd', () => {
     settings.DATABASE_URL = url.toString();
 
     const ctx = createExecutionContext();
-    const { result: res } = await captureConsole(() => app.request('/todos', {}, settings, ctx));
+    const { result: res } = await captureConsole(async () => app.request('/todos', {}, settings, ctx));
     await waitOnExecutionContext(ctx);
     expect(res.status).toBe(500);
     expect(reported).toHaveLength(1);

@@ -91,6 +91,7 @@ export function createApp({ database: open = openDatabase, reportError }: AppOpt
     // Identity runs later (first on each protected route): the owner is read when a statement runs.
     const options = {
       owner: () => c.get('owner'),
+      traceparent: () => c.get('traceparent'),
       waitUntil: (promise: Promise<unknown>) => c.executionCtx.waitUntil(promise),
     };
     const openDb = () => open(c.env, options);

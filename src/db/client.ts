@@ -9,6 +9,7 @@ import { settingsOf, type Env } from '../env.ts';
 import { ProblemError } from '../lib/problem.ts';
 import { classifyDbError, sqlState } from './errors.ts';
 import { useLocalGateway } from './local-gateway.ts';
+import { withTraceparent } from './traceparent.ts';
 import { withRetry } from './retry.ts';
 
 /** Drizzle over the request's Neon HTTP client (`$client`, which batches go through). */
@@ -100,6 +101,8 @@ export interface OpenOptions {
    * means no row of any owner.
    */
   owner?: () => string | undefined;
+  /** The request's W3C `traceparent`, passed on to the database's HTTP requests when there is one. */
+  traceparent?: () => string | undefined;
   /** Work that may finish after the response (the WebSocket variant ends its pool there). */
   waitUntil?: (promise: Promise<unknown>) => void;
 }
@@ -110,11 +113,11 @@ export interface OpenOptions {
  * no connection, so this is cheap), its fetches bound to the request's deadline,
  * every statement run for the request's owner.
  */
-export function openDatabase(env: Env, { owner }: OpenOptions = {}): Database {
+export function openDatabase(env: Env, { owner, traceparent }: OpenOptions = {}): Database {
   let db: Drizzle | undefined;
   return databaseHandle(env, (statement, signal) => {
     if (!db) {
-      const sql = neon(env.DATABASE_URL, { fetchOptions: { signal } });
+      const sql = neon(env.DATABASE_URL, { fetchOptions: withTraceparent({ signal }, traceparent?.()) });
       const who = owner?.();
       db = drizzle({ client: who === undefined ? sql : ownedClient(sql, who) });
     }

@@ -1,13 +1,14 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 
 // The client as an outside project gets it: `npm pack`, installed from the tarball in a folder outside the
-// repository, type-checked by a strict consumer and run. Offline: openapi-fetch comes from npm's cache,
-// where `npm ci` of this repository put it.
+// repository, type-checked by a strict consumer and run. Offline: openapi-fetch comes from npm's cache, where
+// `npm ci` of this repository put its tarball; the consumer's lockfile names the versions this repository
+// locked (lockedDependencies), as a consumer's own lockfile would.
 const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, '../../..');
 const scratch = mkdtempSync(join(tmpdir(), 'todo-client-pack-'));
@@ -19,6 +20,30 @@ const npmEnv = {
 };
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+type LockEntry = { version: string; resolved?: string; dependencies?: Record<string, string> };
+
+/** The repository's lockfile entries of `names` and of everything they depend on (hoisted, as npm installs them). */
+function lockedDependencies(names: string[]): Record<string, LockEntry> {
+  const { packages } = JSON.parse(readFileSync(join(repo, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, LockEntry>;
+  };
+  const entries: Record<string, LockEntry> = {};
+  const pending = [...names];
+  for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+    const path = `node_modules/${name}`;
+    if (entries[path]) continue;
+    const entry = packages[path];
+    if (!entry)
+      throw new Error(`package-lock.json has no ${path}: the client's dependencies must be installed at the top`);
+    // The tarball's address as npm's registry forms it: with it (and the integrity), npm reads the tarball
+    // from its cache and needs no registry metadata, which `npm ci` does not cache.
+    const resolved = `https://registry.npmjs.org/${name}/-/${name.split('/').pop()}-${entry.version}.tgz`;
+    entries[path] = { resolved, ...entry };
+    pending.push(...Object.keys(entry.dependencies ?? {}));
+  }
+  return entries;
+}
 
 /** A consumer's code: every line must type-check, and each `@ts-expect-error` must really be an error. */
 const CONSUMER = `
@@ -88,12 +113,32 @@ describe('the client package', () => {
     expect(shipped.filter((path) => path.startsWith('src/'))).toEqual([]);
 
     const project = join(scratch, 'consumer');
-    await run('mkdir', ['-p', project]);
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-    await run('npm', ['install', '--offline', '--no-package-lock', join(scratch, filename)], {
-      cwd: project,
-      env: npmEnv,
-    });
+    mkdirSync(project);
+    const client = JSON.parse(readFileSync(join(repo, 'client/package.json'), 'utf8')) as LockEntry;
+    const tarball = `file:${join(scratch, filename)}`;
+    const dependencies = { 'edge-todo-client': tarball };
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies }),
+    );
+    writeFileSync(
+      join(project, 'package-lock.json'),
+      JSON.stringify({
+        name: 'consumer',
+        lockfileVersion: 3,
+        requires: true,
+        packages: {
+          '': { name: 'consumer', dependencies },
+          'node_modules/edge-todo-client': {
+            version: client.version,
+            resolved: tarball,
+            dependencies: client.dependencies,
+          },
+          ...lockedDependencies(Object.keys(client.dependencies ?? {})),
+        },
+      }),
+    );
+    await run('npm', ['ci', '--offline'], { cwd: project, env: npmEnv });
 
     writeFileSync(join(project, 'consumer.ts'), CONSUMER);
     writeFileSync(

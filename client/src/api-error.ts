@@ -38,7 +38,10 @@ function isProblem(body: unknown): body is Problem {
 /** `Retry-After` in seconds from now (RFC 9110: delay-seconds or an HTTP date); undefined when absent or unreadable. */
 export function retryAfterSeconds(header: string | null, now = Date.now()): number | undefined {
   if (header === null) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim());
-  const at = Date.parse(header);
+  const value = header.trim();
+  if (/^\d+$/.test(value)) return Number(value);
+  // Every HTTP date form starts with the day's name: anything else (`-5`, which Date.parse reads as a year) is unreadable.
+  if (!/^[A-Za-z]/.test(value)) return undefined;
+  const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 }

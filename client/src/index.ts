@@ -36,7 +36,7 @@ export interface Ok<Data> {
   response: Response;
 }
 
-type Method = 'get' | 'post' | 'patch' | 'delete' | 'put';
+type Method = 'get' | 'post' | 'patch' | 'delete';
 /** The success branch of openapi-fetch's result: an error is thrown as ApiError instead. */
 type Success<R> = R extends { data: infer Data; error?: never } ? Ok<Data> : never;
 // openapi-fetch's own rule for the init argument: optional when nothing in it is required.

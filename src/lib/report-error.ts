@@ -6,9 +6,10 @@ import { logFailure } from './log-failure.ts';
  * An error reporter (Sentry's `captureException`, or any other): called with
  * every error the app answers with a 500, and the request's context (its
  * request id is `c.get('requestId')`, its settings `c.env`). A promise it
- * returns is left to finish after the response (`waitUntil`).
+ * returns is left to finish after the response (`waitUntil`); anything else it
+ * returns (captureException's event id) is ignored.
  */
-export type ReportError = (err: unknown, c: Context<AppEnv>) => void | Promise<unknown>;
+export type ReportError = (err: unknown, c: Context<AppEnv>) => unknown;
 
 /**
  * Hands `err` to `report`, which can never change the answer: what it throws
@@ -19,7 +20,7 @@ export function reportTo(report: ReportError | undefined, err: unknown, c: Conte
   const failed = (reason: unknown) => logFailure(c, reason, 'reportError');
   try {
     const pending = report(err, c);
-    if (pending) c.executionCtx.waitUntil(Promise.resolve(pending).catch(failed));
+    if (pending instanceof Promise) c.executionCtx.waitUntil(pending.catch(failed));
   } catch (reason) {
     failed(reason);
   }

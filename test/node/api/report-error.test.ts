@@ -1,8 +1,8 @@
-import type { Context } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/app.ts';
 import { databaseHandle } from '../../../src/db/client.ts';
-import type { AppEnv, Env } from '../../../src/env.ts';
+import type { Env } from '../../../src/env.ts';
+import type { ReportError } from '../../../src/lib/report-error.ts';
 import { captureConsole, jsonLines } from '../../support/console.ts';
 
 // createApp({ reportError }) on Node, without a database: every statement fails with a bug of ours, which
@@ -15,7 +15,7 @@ const buggyDatabase = (e: Env) =>
   });
 
 /** The app with a reporter that records its calls, and a request helper that runs what was left to waitUntil. */
-function appReporting(report: (err: unknown, c: Context<AppEnv>) => void | Promise<unknown>) {
+function appReporting(report: ReportError) {
   const app = createApp({ database: buggyDatabase, reportError: report });
   return async (path: string, init: RequestInit = {}) => {
     const pending: Promise<unknown>[] = [];
@@ -72,6 +72,17 @@ describe('createApp({ reportError })', () => {
     const { res } = await request(path, init);
     expect(res.status).toBe(status);
     expect(calls).toEqual([]);
+  });
+
+  it("takes a reporter that returns an event id, as Sentry's captureException does", async () => {
+    const ids: string[] = [];
+    const captureException = (_err: unknown): string => {
+      ids.push(crypto.randomUUID());
+      return ids.at(-1)!;
+    };
+    const { res } = await appReporting((err) => captureException(err))('/todos');
+    expect(res.status).toBe(500);
+    expect(ids).toHaveLength(1);
   });
 
   it('keeps the 500 when the reporter throws or rejects, and logs that it failed', async () => {

@@ -1,6 +1,6 @@
-// The typed client's types (client/src/openapi.ts, committed) generated from openapi.json by openapi-typescript.
-// `npm run openapi` writes them with the document; `npm run client:generate` from the committed document alone;
-// test/node/client/types-drift.test.ts fails when the committed file is not what this makes.
+// The typed client's types (client/src/openapi.ts, committed) generated from openapi.json by openapi-typescript:
+// `npm run client:generate`, and `npm run openapi` right after writing the document. test/node/client/types-drift.test.ts
+// fails when the committed file is not what this makes.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
@@ -19,12 +19,7 @@ export async function clientTypesText(documentText: string): Promise<string> {
   return HEADER + astToString(ast);
 }
 
-/** Writes client/src/openapi.ts from `documentText`. */
-export async function writeClientTypes(documentText: string): Promise<void> {
-  writeFileSync(CLIENT_TYPES_FILE, await clientTypesText(documentText));
-}
-
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  await writeClientTypes(readFileSync(DOCUMENT_FILE, 'utf8'));
+  writeFileSync(CLIENT_TYPES_FILE, await clientTypesText(readFileSync(DOCUMENT_FILE, 'utf8')));
   console.log('wrote client/src/openapi.ts from openapi.json');
 }

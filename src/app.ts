@@ -1,4 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { openDatabase, type Database, type OpenOptions } from './db/client.ts';
@@ -8,6 +9,7 @@ import { health } from './health/index.ts';
 import { createRouter } from './lib/create-router.ts';
 import { logFailure } from './lib/log-failure.ts';
 import { ProblemError, problemResponse } from './lib/problem.ts';
+import { reportTo, type ReportError } from './lib/report-error.ts';
 import type { Resource } from './lib/resource.ts';
 import { cors } from './middleware/cors/index.ts';
 import { literalPathMethods, noRouteProblem, routeTable } from './middleware/method-not-allowed.ts';
@@ -48,11 +50,15 @@ const CONTENT_SECURITY_POLICY = {
  */
 export type DatabaseFactory = (env: Env, options: Required<OpenOptions>) => Database;
 
-/**
- * Builds the whole API: the Worker entry and the tests use the same app. Only
- * the benchmark passes another database factory (dev/bench/ws-worker.ts).
- */
-export function createApp({ database: open = openDatabase }: { database?: DatabaseFactory } = {}) {
+export interface AppOptions {
+  /** How a request's database handle is made (only the benchmark passes another: dev/bench/ws-worker.ts). */
+  database?: DatabaseFactory;
+  /** Called with every error answered with a 500, and the request's context: plug Sentry or any reporter in here. */
+  reportError?: ReportError;
+}
+
+/** Builds the whole API: the Worker entry and the tests use the same app. */
+export function createApp({ database: open = openDatabase, reportError }: AppOptions = {}) {
   const app = createRouter();
   const table = routeTable(app); // reads the route table on first use, once every route is in
   app.use('*', requestId());
@@ -85,6 +91,7 @@ export function createApp({ database: open = openDatabase }: { database?: Databa
     // Identity runs later (first on each protected route): the owner is read when a statement runs.
     const options = {
       owner: () => c.get('owner'),
+      traceparent: () => c.get('traceparent'),
       waitUntil: (promise: Promise<unknown>) => c.executionCtx.waitUntil(promise),
     };
     const openDb = () => open(c.env, options);
@@ -103,18 +110,26 @@ export function createApp({ database: open = openDatabase }: { database?: Databa
     return problemResponse(c, status, message, options);
   });
   app.onError((err, c) => {
-    if (err instanceof ProblemError) return problemResponse(c, err.status, err.message, err.options);
-    if (err instanceof HTTPException && err.status < 500)
-      return problemResponse(c, err.status, err.message || 'The request is invalid.');
-    // Unexpected: log what an operator needs, tell the client only the request id.
-    logFailure(c, err);
-    return problemResponse(
-      c,
-      500,
-      'Something went wrong on our side. Quote the instance (request id) when reporting it.',
-    );
+    const res = answerError(err, c);
+    // A 500 is ours to fix (a 503 is an outage the client is told to wait out; a 4xx, the client's to fix).
+    if (res.status === 500) reportTo(reportError, err, c);
+    return res;
   });
   return app as unknown as AppType;
+}
+
+/** The problem that answers an error thrown anywhere in a request. */
+function answerError(err: Error, c: Context<AppEnv>): Response {
+  if (err instanceof ProblemError) return problemResponse(c, err.status, err.message, err.options);
+  if (err instanceof HTTPException && err.status < 500)
+    return problemResponse(c, err.status, err.message || 'The request is invalid.');
+  // Unexpected: log what an operator needs, tell the client only the request id.
+  logFailure(c, err);
+  return problemResponse(
+    c,
+    500,
+    'Something went wrong on our side. Quote the instance (request id) when reporting it.',
+  );
 }
 
 /** The schema of routes a resource's router carries. */

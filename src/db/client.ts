@@ -9,6 +9,7 @@ import { settingsOf, type Env } from '../env.ts';
 import { ProblemError } from '../lib/problem.ts';
 import { classifyDbError, rootCause, sqlState } from './errors.ts';
 import { useLocalGateway } from './local-gateway.ts';
+import { withTraceparent } from './traceparent.ts';
 import { withRetry } from './retry.ts';
 
 /** Drizzle over the request's Neon HTTP client (`$client`, which batches go through). */
@@ -127,6 +128,8 @@ export interface OpenOptions {
    * on a pooled connection says.
    */
   owner?: () => string | undefined;
+  /** The request's W3C `traceparent`, passed on to the database's HTTP requests when there is one. */
+  traceparent?: () => string | undefined;
   /** Work that may finish after the response (the WebSocket variant ends its pool there). */
   waitUntil?: (promise: Promise<unknown>) => void;
 }
@@ -137,11 +140,11 @@ export interface OpenOptions {
  * no connection, so this is cheap), its fetches bound to the request's deadline,
  * every statement run for the request's owner.
  */
-export function openDatabase(env: Env, { owner }: OpenOptions = {}): Database {
+export function openDatabase(env: Env, { owner, traceparent }: OpenOptions = {}): Database {
   let db: Drizzle | undefined;
   return databaseHandle(env, (statement, signal) => {
     if (!db) {
-      const sql = neon(env.DATABASE_URL, { fetchOptions: { signal } });
+      const sql = neon(env.DATABASE_URL, { fetchOptions: withTraceparent({ signal }, traceparent?.()) });
       db = drizzle({ client: ownedClient(sql, ownerOrNone(owner?.())) });
     }
     return statement(db);

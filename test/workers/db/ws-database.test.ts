@@ -10,7 +10,11 @@ beforeAll(() => useTestGateway(env.NEON_LOCAL_GATEWAY!));
 
 const pending: Promise<unknown>[] = [];
 const open = (settings: typeof env, owner?: string) =>
-  openWsDatabase(settings, { owner: () => owner, waitUntil: (p) => void pending.push(p) });
+  openWsDatabase(settings, {
+    owner: () => owner,
+    traceparent: () => undefined,
+    waitUntil: (p) => void pending.push(p),
+  });
 const setting = sql`select current_setting('app.user_id', true) as setting`;
 
 describe('the WebSocket database handle', () => {

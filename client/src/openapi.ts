@@ -1,0 +1,966 @@
+// Generated from openapi.json by openapi-typescript (dev/client-types.ts): do not edit.
+// `npm run openapi` regenerates it with the document; `npm run client:generate` from the committed document.
+export interface paths {
+    "/todos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List todos, newest first; or export them all as CSV
+         * @description With `Accept: text/csv`, streams every todo (honouring `done`; not `limit` or `cursor`) oldest first, so that re-importing the file keeps their order.
+         */
+        get: operations["listTodos"];
+        put?: never;
+        /** Create a todo */
+        post: operations["createTodo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/todos/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import todos from CSV, all or nothing
+         * @description A header row naming `text` and optionally `done` (the export's `id`, `version`, `createdAt`, `updatedAt` columns are accepted and ignored), then one todo per row. RFC 4180 quoting, LF, CRLF or lone CR line ends, UTF-8 with an optional BOM; `done` is true/false, 1/0, yes/no in any case, empty for false. Every row obeys the rules of POST /todos; one bad row rejects the whole file. At most 10485760 bytes and 100000 rows.
+         */
+        post: operations["importTodos"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/todos/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed since a token: keep a local copy in sync
+         * @description Without `since`, pages through every todo; then each call with the last `next` returns what changed since: todos as they are now, and deletions. It never misses a change: a change is handed out only once every transaction that started before it has ended, so a long transaction anywhere in the database delays changes, never loses them. Repeating a call with the same token is harmless. Deletions are kept for the retention (30 days by default): an older token is a 410, and the client starts again without `since`.
+         */
+        get: operations["listChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/todos/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one todo */
+        get: operations["getTodo"];
+        put?: never;
+        post?: never;
+        /** Delete a todo */
+        delete: operations["deleteTodo"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a todo's text and/or done flag
+         * @description Every PATCH adds 1 to `version`, even one that changes nothing. With If-Match, the change happens only at that version (412 otherwise).
+         */
+        patch: operations["updateTodo"];
+        trace?: never;
+    };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness and a database ping (SELECT 1) */
+        get: operations["health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        Todo: {
+            /** @example 42 */
+            id: number;
+            /** @example Buy milk */
+            text: string;
+            /** @example false */
+            done: boolean;
+            /**
+             * @description 1 at creation, +1 on every PATCH; the ETag is made of the id and this.
+             * @example 1
+             */
+            version: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000000Z
+             */
+            updatedAt: string;
+        };
+        Problem: {
+            /** @example about:blank */
+            type: string;
+            /** @example Bad Request */
+            title: string;
+            /** @example 400 */
+            status: number;
+            /** @example The request is invalid: see errors. */
+            detail: string;
+            /** @description The request id, to quote when reporting a problem. */
+            instance?: string;
+            /** @description For validation problems: one entry per invalid field, at most 20. */
+            errors?: {
+                /** @example text */
+                path: string;
+                /** @example must not be empty or only whitespace */
+                message: string;
+            }[];
+            /**
+             * @description How many problems were found beyond those `errors` lists.
+             * @example 3
+             */
+            moreErrors?: number;
+        };
+        NewTodo: {
+            /**
+             * @description Trimmed; 1 to 1000 characters (code points); no NUL.
+             * @example Buy milk
+             */
+            text: string;
+            /**
+             * @default false
+             * @example false
+             */
+            done?: boolean;
+        };
+        ImportResult: {
+            /**
+             * @description Rows inserted (all of them: an import is all or nothing).
+             * @example 2
+             */
+            inserted: number;
+        };
+        ImportProblem: components["schemas"]["Problem"] & {
+            /** @description The first invalid rows (or the header/grammar problem): at most 100, fewer when more would pass the 16 KiB a problem may take. */
+            rows?: {
+                /**
+                 * @description The CSV line on which the row starts (the header is line 1).
+                 * @example 3
+                 */
+                line: number;
+                /**
+                 * @description The data row's number (1 = first after the header; 0 = the header or the CSV grammar).
+                 * @example 2
+                 */
+                row: number;
+                errors: {
+                    /** @example text */
+                    path: string;
+                    /** @example must not be empty or only whitespace */
+                    message: string;
+                }[];
+            }[];
+            /** @description How many rows are invalid in all. */
+            invalidRows?: number;
+        };
+        TodoList: {
+            items: components["schemas"]["Todo"][];
+            /** @description Pass as ?cursor= for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        Changes: {
+            /** @description In the order they happened (by transaction): each changed todo as it is now, or a deletion. A todo appears once per page, at its latest change. */
+            changes: (components["schemas"]["Todo"] | components["schemas"]["DeletedTodo"])[];
+            /** @description Pass as ?since= for what changed after this page. */
+            next: string;
+            /** @description True: more changes are waiting; ask again at once with `next`. */
+            more: boolean;
+        };
+        DeletedTodo: {
+            /** @example 42 */
+            id: number;
+            /** @enum {boolean} */
+            deleted: true;
+            /**
+             * @description The todo's last version + 1.
+             * @example 4
+             */
+            version: number;
+        };
+        PreconditionFailed: components["schemas"]["Problem"] & {
+            /**
+             * @description The todo's version now (its ETag is also in the ETag header).
+             * @example 3
+             */
+            currentVersion: number;
+        };
+        TodoPatch: {
+            /**
+             * @description Trimmed; 1 to 1000 characters (code points); no NUL.
+             * @example Buy milk
+             */
+            text?: string;
+            /** @example false */
+            done?: boolean;
+        };
+        Health: {
+            /** @enum {string} */
+            status: "ok";
+            /** @enum {string} */
+            database: "ok";
+            /** @example 3 */
+            databaseMs: number;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    listTodos: {
+        parameters: {
+            query?: {
+                /** @description Only todos with this done flag (true or false). */
+                done?: "true" | "false";
+                limit?: number;
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of todos; or, for `Accept: text/csv`, all of them. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TodoList"];
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is invalid (validation problem with `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the media types in Accept can be served. */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or account; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure or a misconfigured server; quote the `instance` (request id) when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database, or the identity provider's keys, cannot be reached or cannot serve right now; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createTodo: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe: the same key with the same body returns the original 201 and changes nothing (for 24 h); with another body, 422. A UUID is a good key. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewTodo"];
+            };
+        };
+        responses: {
+            /** @description Created (or, for a repeated Idempotency-Key, the original response with `Idempotent-Replayed: true`). */
+            201: {
+                headers: {
+                    /** @description The new todo's URL. */
+                    Location?: string;
+                    /** @description Strong entity tag of this version of the todo (`"<id>-<version>"`). */
+                    ETag?: string;
+                    /** @description Always `private, no-cache`: reuse it only after revalidating (If-None-Match). */
+                    "Cache-Control"?: string;
+                    /** @description Present and `true` when this is a replay. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Todo"];
+                };
+            };
+            /** @description The request is invalid (validation problem with `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than allowed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not in the media type this operation takes (see Accept-Post). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request body. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or account; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure or a misconfigured server; quote the `instance` (request id) when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database, or the identity provider's keys, cannot be reached or cannot serve right now; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    importTodos: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe: the same key with the same body returns the original 201 and changes nothing (for 24 h); with another body, 422. A UUID is a good key. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Every row was inserted. */
+            201: {
+                headers: {
+                    /** @description Present and `true` when this is a replay. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description Invalid rows (the first 100, in `rows`), a bad header or broken CSV; nothing was inserted. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ImportProblem"];
+                };
+            };
+            /** @description Missing or invalid credentials; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than allowed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not in the media type this operation takes (see Accept-Post). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request body. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or account; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure or a misconfigured server; quote the `instance` (request id) when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database, or the identity provider's keys, cannot be reached or cannot serve right now; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listChanges: {
+        parameters: {
+            query?: {
+                /** @description The `next` of the previous answer. Without it the feed starts from the beginning: paging to `more: false` gives every current todo. */
+                since?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of changes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Changes"];
+                };
+            };
+            /** @description The request is invalid (validation problem with `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `since` token is older than the retention of deletions, some of which may be forgotten: start again without `since`. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or account; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure or a misconfigured server; quote the `instance` (request id) when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database, or the identity provider's keys, cannot be reached or cannot serve right now; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTodo: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of a copy the client holds: 304 without a body while the todo is still at that version. */
+                "if-none-match"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The todo. */
+            200: {
+                headers: {
+                    /** @description Strong entity tag of this version of the todo (`"<id>-<version>"`). */
+                    ETag?: string;
+                    /** @description Always `private, no-cache`: reuse it only after revalidating (If-None-Match). */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Todo"];
+                };
+            };
+            /** @description The copy named by If-None-Match is current: no body. */
+            304: {
+                headers: {
+                    /** @description Strong entity tag of this version of the todo (`"<id>-<version>"`). */
+                    ETag?: string;
+                    /** @description Always `private, no-cache`: reuse it only after revalidating (If-None-Match). */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid (validation problem with `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No todo with this id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or account; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure or a misconfigured server; quote the `instance` (request id) when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database, or the identity provider's keys, cannot be reached or cannot serve right now; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteTodo: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the change conditional: it happens only if the todo is still at this ETag (`*`: any version); otherwise 412 and nothing changes. A missing todo is still a 404. */
+                "if-match"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid (validation problem with `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No todo with this id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match named another version: nothing changed. The body has `currentVersion`, the ETag header the current tag. */
+            412: {
+                headers: {
+                    /** @description Strong entity tag of this version of the todo (`"<id>-<version>"`). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PreconditionFailed"];
+                };
+            };
+            /** @description Too many requests from this client or account; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure or a misconfigured server; quote the `instance` (request id) when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database, or the identity provider's keys, cannot be reached or cannot serve right now; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateTodo: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the change conditional: it happens only if the todo is still at this ETag (`*`: any version); otherwise 412 and nothing changes. A missing todo is still a 404. */
+                "if-match"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TodoPatch"];
+            };
+        };
+        responses: {
+            /** @description The updated todo. */
+            200: {
+                headers: {
+                    /** @description Strong entity tag of this version of the todo (`"<id>-<version>"`). */
+                    ETag?: string;
+                    /** @description Always `private, no-cache`: reuse it only after revalidating (If-None-Match). */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Todo"];
+                };
+            };
+            /** @description The request is invalid (validation problem with `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No todo with this id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match named another version: nothing changed. The body has `currentVersion`, the ETag header the current tag. */
+            412: {
+                headers: {
+                    /** @description Strong entity tag of this version of the todo (`"<id>-<version>"`). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PreconditionFailed"];
+                };
+            };
+            /** @description The body is larger than allowed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not in the media type this operation takes (see Accept-Post). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or account; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure or a misconfigured server; quote the `instance` (request id) when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database, or the identity provider's keys, cannot be reached or cannot serve right now; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The Worker and the database answer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Too many requests from this client or account; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure or a misconfigured server; quote the `instance` (request id) when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database, or the identity provider's keys, cannot be reached or cannot serve right now; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+}

@@ -26,9 +26,9 @@ export interface CompiledQuery<Shape, Row> {
  * with that request's values.
  *
  * Building SQL from Drizzle's query tree (walking it, quoting names, its
- * entity checks) took about 5% of a list request's CPU in a profile, on every
- * request, for a text that depends only on the query's shape (which filters,
- * which order). So the first request of each shape builds it, with `sql.placeholder(name)`
+ * entity checks) costs CPU on every request, for a text that depends only on
+ * the query's shape (which filters, which order); docs/performance.md has the
+ * profile. So the first request of each shape builds it, with `sql.placeholder(name)`
  * for every value, and later ones only fill the placeholders. What is sent is
  * still plain text and parameters, an unnamed statement: nothing is kept in a
  * database session, so PgBouncer's transaction mode is safe. Rows are decoded

@@ -20,7 +20,7 @@ import { databaseHandle, ownerOrNone, SET_OWNER_SQL, type Database, type Drizzle
  * on HTTP, transaction-local), the statement, COMMIT, each its own round trip
  * (the wire protocol without pipelining). The deadline, the stats, retries and
  * problems are `databaseHandle`'s, as on HTTP. Batches (keyed writes) need the
- * HTTP client and are refused here, as before.
+ * HTTP client and are refused here.
  *
  * `stats.roundTrips` counts statements (what the handlers asked for), as on
  * HTTP; the gateway's counters show the wire's round trips.

@@ -6,9 +6,8 @@ import { marker } from './client.ts';
 
 // The README's example: a typed client from the app's type, here calling the Worker in workerd.
 //
-// The `expectTypeOf` lines below assert nothing when this file runs: vitest does not type-check
-// it, and `npm test` does not run the type check yet. They count only under `npm run typecheck`
-// (tsc --noEmit, which includes test/), until the type check runs in `npm test` (the house issue).
+// The `expectTypeOf` lines below assert nothing when this file runs (vitest does not type-check it):
+// they count in `npm run typecheck` (tsc --noEmit, which includes test/), which `npm test` runs first.
 // What this file checks at run time is the status and body assertions.
 const client = hc<AppType>('http://localhost', {
   fetch: (input: RequestInfo | URL, init?: RequestInit) => exports.default.fetch(input, init),

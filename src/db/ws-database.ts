@@ -1,4 +1,4 @@
-import { Pool } from '@neondatabase/serverless';
+import { Pool, type PoolClient } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-serverless';
 import type { Env } from '../env.ts';
 import { databaseHandle, ownerOrNone, SET_OWNER_SQL, type Database, type Drizzle, type OpenOptions } from './client.ts';
@@ -41,7 +41,7 @@ export function openWsDatabase(env: Env, { waitUntil, owner }: Required<OpenOpti
           await client.query('begin');
           try {
             await client.query(SET_OWNER_SQL, [who]);
-            const result = await statement(drizzle({ client }) as unknown as Drizzle);
+            const result = await statement(withHttpShapedClient(drizzle({ client }), client));
             await client.query('commit');
             return result;
           } catch (err) {
@@ -57,6 +57,17 @@ export function openWsDatabase(env: Env, { waitUntil, owner }: Required<OpenOpti
       waitUntil(pool.end().catch(() => undefined));
     }
   });
+}
+
+/**
+ * Drizzle over the connection, its `$client` answering as Neon's HTTP client does: compiled queries
+ * (src/db/compiled.ts) call `$client.query(text, params, { arrayMode })`, where pg would take the
+ * third argument for a callback and return nothing. Drizzle's own queries use its session, not `$client`.
+ */
+function withHttpShapedClient(db: object, client: PoolClient): Drizzle {
+  const query = (text: string, params: unknown[], options?: { arrayMode?: boolean }) =>
+    client.query({ text, values: params, ...(options?.arrayMode ? { rowMode: 'array' as const } : {}) });
+  return Object.assign(db, { $client: { query } }) as unknown as Drizzle;
 }
 
 /** pg has no AbortSignal: the deadline rejects the wait (the pool is still ended by its `finally`). */

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { openWsDatabase } from '../../../src/db/ws-database.ts';
 import { ProblemError } from '../../../src/lib/problem.ts';
+import { findTodo, insertTodo, listTodos } from '../../../src/todos/queries.ts';
 import { useTestGateway } from '../../support/driver.ts';
 
 // The benchmark's WebSocket variant (dev/bench/ws-worker.ts) sets the owner, and checks the role, as HTTP does.
@@ -23,6 +24,19 @@ describe('the WebSocket database handle', () => {
     expect(none.rows).toEqual([{ setting: '' }]);
     const a = await open(env, 'token:a').query((db) => db.execute(setting), { idempotent: true });
     expect(a.rows).toEqual([{ setting: 'token:a' }]);
+    await Promise.all(pending);
+  });
+
+  it('runs the compiled queries the handlers use (insert, find, list) on the connection', async () => {
+    const db = open(env, 'token:ws-compiled');
+    const created = await db.query((d) => insertTodo(d, { text: 'over a WebSocket', done: false }), {
+      idempotent: false,
+    });
+    expect(created).toMatchObject({ text: 'over a WebSocket', done: false, version: 1 });
+    const found = await open(env, 'token:ws-compiled').query((d) => findTodo(d, created.id), { idempotent: true });
+    expect(found).toEqual(created);
+    const listed = await open(env, 'token:ws-compiled').query((d) => listTodos(d, { limit: 10 }), { idempotent: true });
+    expect(listed).toContainEqual(created);
     await Promise.all(pending);
   });
 

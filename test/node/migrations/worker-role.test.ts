@@ -36,6 +36,11 @@ const BEYOND = [
   `INSERT INTO tombstone_purges (owner, purged_through) VALUES ('token:role-test', '1')`,
   'CREATE TABLE public.mine (id int)',
   'ALTER TABLE todos DISABLE ROW LEVEL SECURITY',
+  // The feed's rules: its triggers stay on, and nobody calls their functions or the ownership function.
+  'ALTER TABLE todos DISABLE TRIGGER todos_tombstone',
+  'SET session_replication_role = replica',
+  `SELECT app_own_table('public.todos', '{SELECT}')`,
+  'SELECT todos_bury()',
   'DROP POLICY todos_of_owner ON todos',
   `SET ROLE ${LOCAL_DATABASE.owner.user}`,
   // The role check every transaction starts with cannot be replaced, weakened or shadowed by the role it checks.

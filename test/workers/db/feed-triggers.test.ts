@@ -55,13 +55,18 @@ describe('a hand-run statement as the Worker role', () => {
     expect(stale.status).toBe(412);
   });
 
-  it('an UPDATE that sets the version itself still counts exactly one', async () => {
+  it('an UPDATE that sets the version, the feed position or updatedAt itself still counts one version and moves both forward', async () => {
     const me = feedCaller('hand-version');
     const todo = await create(me, 'version set by hand');
     const [row] = await asWorker(me.owner, 'update todos set version = 100 where id = $1 returning version', [todo.id]);
     expect(row).toEqual({ version: 2 });
-    const [again] = await asWorker(me.owner, 'update todos set version = 1 where id = $1 returning version', [todo.id]);
-    expect(again).toEqual({ version: 3 });
+    const [again] = await asWorker(
+      me.owner,
+      `update todos set version = 1, changed_xid = '1', updated_at = '2000-01-01T00:00:00Z' where id = $1
+       returning version, changed_xid = pg_current_xact_id() as "inThisTransaction", updated_at > now() - interval '1 hour' as recent`,
+      [todo.id],
+    );
+    expect(again).toEqual({ version: 3, inThisTransaction: true, recent: true });
   });
 
   it('DELETE shows in the feed as its tombstone, one version past the last, under its owner', async () => {

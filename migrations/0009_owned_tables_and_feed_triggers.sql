@@ -3,8 +3,8 @@
 -- (which only dropped the policies drizzle-kit no longer declares): drizzle-kit writes no functions.
 
 -- Makes `target` an owned table: its `owner` column (the transaction's setting by default, never NULL
--- nor ''), the two owner policies, ENABLE and FORCE ROW LEVEL SECURITY, and exactly `worker_may` for the
--- application role. Called by every migration that creates a table declared with ownedTable
+-- nor ''), the two owner policies, ENABLE and FORCE ROW LEVEL SECURITY, exactly `worker_may` for the
+-- application role, and its name in app_set_owner's check. Called by every migration that creates a table declared with ownedTable
 -- (src/db/owned-table.ts): `npm run db:generate` appends the call (dev/own-tables.ts). Safe to call again:
 -- it rewrites the policies and grants to what it says. A table that has rows must have its owner
 -- column already (add it in two steps, as 0003 did: rows need an owner before NOT NULL holds).
@@ -20,6 +20,9 @@ DECLARE
   table_name text;
   table_owner text;
   owner_type text;
+  guard text;
+  guarded_tables text;
+  guard_list constant text := '''\{[^}]*\}''::pg_catalog\.regclass\[\]';
   mine constant text := 'owner = current_setting(''app.user_id'', true)';
   no_owner_set constant text := 'coalesce(current_setting(''app.user_id'', true), '''') = ''''';
 BEGIN
@@ -49,6 +52,16 @@ BEGIN
   IF cardinality(worker_may) > 0 THEN
     EXECUTE format('GRANT %s ON %s TO todo_app', array_to_string(worker_may, ', '), target);
   END IF;
+  -- app_set_owner (0008) names every table under row-level security, to refuse a role that owns one
+  -- or may become its owner: its list is rewritten to name them all, this one included.
+  guard := pg_get_functiondef('public.app_set_owner(text)'::regprocedure);
+  IF (SELECT count(*) FROM regexp_matches(guard, guard_list, 'g')) <> 1 THEN
+    RAISE EXCEPTION 'app_own_table(%): app_set_owner has no one list of tables to add it to', target;
+  END IF;
+  SELECT string_agg(quote_ident(n.nspname) || '.' || quote_ident(c.relname), ',' ORDER BY c.oid) INTO guarded_tables
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relrowsecurity AND n.nspname NOT IN ('pg_catalog', 'information_schema');
+  EXECUTE regexp_replace(guard, guard_list, '''{' || guarded_tables || '}''::pg_catalog.regclass[]');
 END
 $$;--> statement-breakpoint
 REVOKE ALL ON FUNCTION public.app_own_table(regclass, text[]) FROM PUBLIC;--> statement-breakpoint

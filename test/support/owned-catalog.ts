@@ -73,3 +73,15 @@ export const reachableTables = async (query: Query): Promise<string[]> =>
         and (n.nspname = 'public' or has_table_privilege('todo_app', c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE'))
       order by 1`)
   ).map((row) => row.name as string);
+
+/** The tables app_set_owner names (to refuse a role that owns one), and every table under row-level security. */
+export async function guardedTables(query: Query): Promise<{ named: string[]; underRowLevelSecurity: string[] }> {
+  const [fn] = await query(
+    `select prosrc as source from pg_proc where oid = 'public.app_set_owner(text)'::regprocedure`,
+  );
+  const named = /'\{([^}]*)\}'::pg_catalog\.regclass\[\]/.exec(fn!.source as string)?.[1]?.split(',') ?? [];
+  const tables = await query(`
+    select n.nspname || '.' || c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where c.relrowsecurity and n.nspname not in ('pg_catalog', 'information_schema') order by 1`);
+  return { named: named.sort(), underRowLevelSecurity: tables.map((t) => t.name as string) };
+}

@@ -11,7 +11,13 @@ import { ownedTable, ownershipOf, ownershipsIn } from '../../../src/db/owned-tab
 import * as schema from '../../../src/db/schema.ts';
 import { useLocalGateway } from '../../../src/db/local-gateway.ts';
 import { scratchName } from '../../support/driver.ts';
-import { ownedTableExpected, ownedTableState, reachableTables, type Query } from '../../support/owned-catalog.ts';
+import {
+  guardedTables,
+  ownedTableExpected,
+  ownedTableState,
+  reachableTables,
+  type Query,
+} from '../../support/owned-catalog.ts';
 
 /** The project's migrations as the generator step reads them. */
 const projectMigrations = () =>
@@ -56,6 +62,9 @@ describe('an owned table, declared with ownedTable', () => {
       expect(await reachableTables(query)).toContain(name);
       const [{ owner }] = (await query('select current_user as owner')) as [{ owner: string }];
       expect(await ownedTableState(query, name)).toEqual(ownedTableExpected(ownershipOf(scratch)!, owner));
+      const guarded = await guardedTables(query);
+      expect(guarded.named).toContain(`public.${name}`);
+      expect(guarded.named).toEqual(guarded.underRowLevelSecurity);
     });
   });
 

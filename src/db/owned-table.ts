@@ -34,12 +34,13 @@ type WithOwner<Columns> = Omit<{ owner: ReturnType<typeof ownerColumn> }, keyof 
 
 /**
  * A table whose every row belongs to one owner. Here it gets its `owner`
- * column (the transaction's setting by default, never empty); in the database,
- * the migration that creates it gets `select app_own_table('name', '{...}')`
- * (migration 0009), appended by `npm run db:generate` (dev/own-tables.ts):
- * the owner policies, ENABLE and FORCE ROW LEVEL SECURITY, and exactly
- * `workerMay` for the application role. The catalog test checks all of it for
- * every table declared here, so no step is left to hand-edited SQL.
+ * column (the transaction's setting by default, never empty). In the
+ * database, the migration that creates it gets
+ * `SELECT public.app_own_table('public.name', '{...}')` (migration 0009),
+ * appended by `npm run db:generate` (dev/own-tables.ts): the owner policies,
+ * ENABLE and FORCE ROW LEVEL SECURITY, exactly `workerMay` for the application
+ * role, and the table's name in app_set_owner's check. The catalog test checks
+ * all of it for every table declared here, so no step is left to hand-edited SQL.
  */
 export function ownedTable<Name extends string, Columns extends Record<string, PgColumnBuilderBase>>(
   name: Name,

@@ -3,8 +3,6 @@ import { boolean, check, customType, index, integer, primaryKey, text, timestamp
 import { TEXT_MAX_LENGTH } from '../todos/rules.ts';
 import { ownedTable, ownerColumn } from './owned-table.ts';
 
-export { OWNER_SETTING } from './owned-table.ts';
-
 /**
  * Every table in `public` is either owned (made with `ownedTable`) or listed
  * here as shared infrastructure, with why; the catalog test fails otherwise.

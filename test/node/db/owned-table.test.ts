@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { neonConfig, Pool } from '@neondatabase/serverless';
 import { generateDrizzleJson, generateMigration } from 'drizzle-kit/api';
@@ -86,7 +87,6 @@ describe('an owned table, declared with ownedTable', () => {
         .sort(),
     ).toEqual(['idempotency_keys', 'todo_tombstones', 'todos', 'tombstone_purges']);
     expect(ownershipAppendix(projectMigrations(), ownershipsIn(schema))).toEqual([]);
-    expect(ownTables(MIGRATIONS_FOLDER)).toEqual([]);
   });
 
   it('refuses a declared owned table that no migration creates', () => {
@@ -94,5 +94,29 @@ describe('an owned table, declared with ownedTable', () => {
     expect(() => ownershipAppendix(projectMigrations(), [ownershipOf(scratch)!])).toThrow(
       'never_created is declared owned, but no migration creates it',
     );
+  });
+
+  it('gets its call appended once, by the generator step, to the migration that creates it', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'own-tables-'));
+    try {
+      mkdirSync(join(folder, 'meta'));
+      const entries = [{ idx: 0, version: '7', when: 1, tag: '0000_lists', breakpoints: true }];
+      writeFileSync(
+        join(folder, 'meta/_journal.json'),
+        JSON.stringify({ version: '7', dialect: 'postgresql', entries }),
+      );
+      const generated = 'CREATE TABLE "lists" (\n\t"id" integer PRIMARY KEY NOT NULL\n);\n';
+      writeFileSync(join(folder, '0000_lists.sql'), generated);
+      const lists = { name: 'lists', workerMay: ['SELECT', 'DELETE'] } as const;
+      expect(ownTables(folder, [{ ...lists, workerMay: [...lists.workerMay] }])).toEqual(['0000_lists']);
+      const written = readFileSync(join(folder, '0000_lists.sql'), 'utf8');
+      expect(written).toBe(
+        `${generated.trimEnd()}--> statement-breakpoint\nSELECT public.app_own_table('public.lists', '{SELECT,DELETE}');\n`,
+      );
+      expect(ownTables(folder, [{ ...lists, workerMay: [...lists.workerMay] }])).toEqual([]);
+      expect(readFileSync(join(folder, '0000_lists.sql'), 'utf8')).toBe(written);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { runBatch } from '../db/batch.ts';
+import { rowsStatementSql, type RowsStatement } from '../db/rows-statement.ts';
 import type { Drizzle } from '../db/client.ts';
 import { idempotencyKeys } from '../db/schema.ts';
 import { KEY_LIFETIME, replay } from './key.ts';
@@ -11,10 +12,11 @@ export interface KeyedWrite {
   /** Fingerprint of the request, to refuse the key with another body. */
   hash: string;
   /**
-   * The data-modifying statement, run as the CTE `effect`: it must act only
-   * `where exists (select 1 from claimed)`, and may return rows for `response`.
+   * The write, run as the CTE `effect` on the rows it selects only when this
+   * request claimed the key (the condition is added here); it may return rows
+   * for `response`.
    */
-  effect: SQL;
+  effect: RowsStatement;
   /** SELECT ... yielding one text, the response to store; it may read `effect`. */
   response: SQL;
 }
@@ -54,11 +56,12 @@ export async function executeKeyed(
   { scope, key, hash, effect, response }: KeyedWrite,
 ): Promise<KeyedOutcome> {
   const thisKey = sql`${idempotencyKeys.scope} = ${scope} and ${idempotencyKeys.key} = ${key}`;
+  const claimed = sql`exists (select 1 from claimed)`;
   const [, , [row]] = (await runBatch(db, [
     sql`insert into ${idempotencyKeys} (scope, key, request_hash, response) values (${scope}, ${key}, ${hash}, '')
         on conflict (owner, scope, key) do update set request_hash = excluded.request_hash, response = '', created_at = now() where ${expired}`,
-    sql`with claimed as (select 1 from ${idempotencyKeys} where ${thisKey} and ${writtenHere}), effect as (${effect})
-        update ${idempotencyKeys} set response = (${response}) where ${thisKey} and exists (select 1 from claimed)`,
+    sql`with claimed as (select 1 from ${idempotencyKeys} where ${thisKey} and ${writtenHere}), effect as (${rowsStatementSql(effect, claimed)})
+        update ${idempotencyKeys} set response = (${response}) where ${thisKey} and ${claimed}`,
     sql`select ${writtenHere} as created, request_hash, response from ${idempotencyKeys} where ${thisKey}`,
   ])) as [unknown, unknown, { created: boolean; request_hash: string; response: string }[]];
   if (!row) throw new Error('a keyed write found no key after claiming it');

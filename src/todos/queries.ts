@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Drizzle } from '../db/client.ts';
 import { compiledQuery } from '../db/compiled.ts';
-import { CURRENT_XID, todoTombstones, todos } from '../db/schema.ts';
+import { rowsStatementSql, type RowsStatement } from '../db/rows-statement.ts';
+import { todos } from '../db/schema.ts';
 import { executeKeyed, type KeyedOutcome } from '../idempotency/statement.ts';
 import type { Cursor } from '../lib/cursor.ts';
 import type { Todo } from './schemas.ts';
@@ -38,24 +39,25 @@ export function insertTodoOnce(
     scope: 'todos.create',
     key,
     hash,
-    effect: sql`insert into ${todos} (text, done) select ${text}, ${done} where exists (select 1 from claimed) returning ${returningTodo}`,
+    effect: { insertInto: sql`${todos} (text, done)`, select: sql`${text}, ${done}`, returning: returningTodo },
     response: sql`select row_to_json(effect)::text from effect`,
   });
 }
 
 /** Inserts many todos in file order with ONE statement (two array parameters, whatever the row count). */
-const insertMany = (texts: string[], dones: boolean[], onlyIfClaimed: boolean) => sql`
-  insert into ${todos} (text, done)
-  select t, d from unnest(${sql.param(texts)}::text[], ${sql.param(dones)}::boolean[]) with ordinality as rows(t, d, n)
-  ${onlyIfClaimed ? sql`where exists (select 1 from claimed)` : sql``}
-  order by n`;
+const insertMany = (texts: string[], dones: boolean[]): RowsStatement => ({
+  insertInto: sql`${todos} (text, done)`,
+  select: sql`t, d`,
+  from: sql`unnest(${sql.param(texts)}::text[], ${sql.param(dones)}::boolean[]) with ordinality as rows(t, d, n)`,
+  orderBy: sql`n`,
+});
 
 /** Imports rows all or nothing; returns how many were inserted. */
 export async function insertTodos(
   db: Drizzle,
   { texts, dones }: { texts: string[]; dones: boolean[] },
 ): Promise<number> {
-  const result = await db.execute(insertMany(texts, dones, false));
+  const result = await db.execute(rowsStatementSql(insertMany(texts, dones)));
   return result.rowCount ?? 0;
 }
 
@@ -69,7 +71,7 @@ export function insertTodosOnce(
     key,
     hash,
     response: sql`select json_build_object('inserted', ${texts.length}::int)::text`,
-    effect: insertMany(texts, dones, true),
+    effect: insertMany(texts, dones),
   });
 }
 
@@ -163,13 +165,8 @@ const updateQuery = compiledQuery(
   (db, fields: (keyof Patch)[]) =>
     db
       .update(todos)
-      // updatedAt always moves forward, even within one microsecond.
-      .set({
-        ...Object.fromEntries(fields.map((name) => [name, placeholder(name)])),
-        version: sql`${todos.version} + 1`,
-        changedXid: CURRENT_XID, // its new place in the change feed
-        updatedAt: sql`greatest(now(), ${todos.updatedAt} + interval '1 microsecond')`,
-      })
+      // The version, updatedAt and the feed position move by the trigger on todos (migration 0009).
+      .set(Object.fromEntries(fields.map((name) => [name, placeholder(name)])))
       .where(eq(todos.id, placeholder('id')))
       .returning(todoColumns),
   (fields) => fields.join(),
@@ -236,8 +233,7 @@ export async function updateTodoIfMatch(
   const result = await db.execute<Decided>(sql`
     with ${lockedCurrent(id)},
     written as (
-      update ${todos} set ${sql.join(sets, sql`, `)}, version = ${todos.version} + 1, changed_xid = ${CURRENT_XID},
-        updated_at = greatest(now(), ${todos.updatedAt} + interval '1 microsecond')
+      update ${todos} set ${sql.join(sets, sql`, `)}
       from current where ${todos.id} = current.id and ${versionIn(versions)}
       returning ${todoJson} as todo)
     select current.todo as current, (select todo from written) as written from current`);
@@ -246,17 +242,15 @@ export async function updateTodoIfMatch(
 
 /**
  * Deletes a todo, only if its version is one of `versions` when given, in ONE
- * statement (see updateTodoIfMatch), which also leaves its tombstone for the
- * change feed: the deletion is the todo's last change, one version past its last.
+ * statement (see updateTodoIfMatch). Its tombstone for the change feed is the
+ * trigger's (migration 0009), as for every deletion.
  */
 export async function deleteTodo(db: Drizzle, id: number, versions?: number[]): Promise<Conditional<true>> {
   const result = await db.execute<Decided>(sql`
     with ${lockedCurrent(id)},
     written as (
       delete from ${todos} using current where ${todos.id} = current.id and ${versionIn(versions)}
-      returning ${todos.id} as id, ${todos.owner} as owner, ${todos.version} as version),
-    buried as (
-      insert into ${todoTombstones} (id, owner, version) select id, owner, version + 1 from written)
+      returning ${todos.id} as id)
     select current.todo as current, (select id::text from written) as written from current`);
   return decided(result.rows[0], () => true as const);
 }

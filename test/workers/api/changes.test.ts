@@ -7,7 +7,7 @@ import { encodeFeedToken, feedOwnerTag } from '../../../src/todos/feed-token.ts'
 import { useTestGateway } from '../../support/driver.ts';
 import { until } from '../../support/poll.ts';
 import type { Todo } from './client.ts';
-import { changesOf, feedCaller, syncInto, type Change, type FeedCaller } from './feed-client.ts';
+import { changesAfter, changesOf, feedCaller, syncInto, type FeedCaller } from './feed-client.ts';
 
 beforeAll(() => useTestGateway(env.NEON_LOCAL_GATEWAY!));
 
@@ -20,27 +20,6 @@ const create = async (who: FeedCaller, text: string) => {
   expect(res.status).toBe(201);
   return res.body;
 };
-
-/**
- * The changes after `since` once they include `expected` ids: other files'
- * transactions hold the horizon back for a moment (the feed lags, never loses).
- */
-async function changesAfter(who: FeedCaller, since: string, expected: number[]): Promise<Change[]> {
-  let changes: Change[] = [];
-  await until(
-    async () => {
-      const copy = new Map<number, Change>();
-      const res = await changesOf(who, since);
-      expect(res.status).toBe(200);
-      changes = res.body.changes;
-      for (const change of changes) copy.set(change.id, change);
-      return expected.every((id) => copy.has(id));
-    },
-    `changes of ${expected.join(', ')} in the feed`,
-    { timeoutMs: 15_000 },
-  );
-  return changes;
-}
 
 describe('the change feed: a first pass', () => {
   it("pages through every current todo of the caller, and nothing of anyone else's", async () => {

@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { expect } from 'vitest';
 import type { Env } from '../../../src/env.ts';
+import { until } from '../../support/poll.ts';
 import { call, type Reply, type Todo } from './client.ts';
 
 /** A deletion, as the change feed reports it. */
@@ -84,4 +85,25 @@ export async function listedTodos(who: FeedCaller): Promise<Map<number, Todo>> {
     cursor = res.body.nextCursor;
   } while (cursor);
   return all;
+}
+
+/**
+ * The changes after `since` once they include `expected` ids: other files'
+ * transactions hold the horizon back for a moment (the feed lags, never loses).
+ */
+export async function changesAfter(who: FeedCaller, since: string, expected: number[]): Promise<Change[]> {
+  let changes: Change[] = [];
+  await until(
+    async () => {
+      const copy = new Map<number, Change>();
+      const res = await changesOf(who, since);
+      expect(res.status).toBe(200);
+      changes = res.body.changes;
+      for (const change of changes) copy.set(change.id, change);
+      return expected.every((id) => copy.has(id));
+    },
+    `changes of ${expected.join(', ')} in the feed`,
+    { timeoutMs: 15_000 },
+  );
+  return changes;
 }

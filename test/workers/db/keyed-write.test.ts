@@ -34,7 +34,7 @@ async function keyedDraw(key: string, hash = 'h1', owner = 'token:keyed') {
         scope: 'test.keyed',
         key,
         hash,
-        effect: sql`select nextval(${sequence}::regclass) as id where exists (select 1 from claimed)`,
+        effect: { select: sql`nextval(${sequence}::regclass) as id` },
         response: sql`select json_build_object('id', id)::text from effect`,
       }),
     { idempotent: true },

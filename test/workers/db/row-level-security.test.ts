@@ -2,7 +2,10 @@ import { env } from 'cloudflare:workers';
 import { neon } from '@neondatabase/serverless';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SET_OWNER_SQL } from '../../../src/db/client.ts';
+import { ownershipsIn } from '../../../src/db/owned-table.ts';
+import * as schema from '../../../src/db/schema.ts';
 import { useTestGateway } from '../../support/driver.ts';
+import { ownedTableExpected, ownedTableState, reachableTables, type Query } from '../../support/owned-catalog.ts';
 
 // Row-level security as the database enforces it, whatever SQL a future route sends: raw statements
 // with no owner filter, through the real driver and gateway (and PgBouncer on the postgres upstream).
@@ -24,6 +27,11 @@ async function asWorker(query: string, params: unknown[] = [], owner?: string): 
 
 const TODOS = `select owner, text from todos where text like $1 order by owner, text`;
 const KEYS = `select owner, key from idempotency_keys where key like $1 order by owner, key`;
+// The feed's tables: rows of this run's own owners (tombstone_purges has one row per owner).
+const ownerOfRun = (owner: string) => `${owner}-${RUN}`;
+const runOwners = `%-${RUN}`;
+const TOMBSTONES = `select owner from todo_tombstones where owner like $1 order by owner`;
+const PURGES = `select owner from tombstone_purges where owner like $1 order by owner`;
 
 beforeAll(async () => {
   await useTestGateway(env.NEON_LOCAL_GATEWAY!);
@@ -36,6 +44,15 @@ beforeAll(async () => {
     `insert into idempotency_keys (owner, scope, key, request_hash, response) select o, 'test.rls', 'rls-${RUN}', 'h', '{}' from unnest($1::text[]) as o`,
     [OWNERS],
   );
+  await tableOwner().query(
+    `insert into todo_tombstones (id, owner, version)
+     select -(floor(random() * 2e9)::int + 1), o, 2 from unnest($1::text[]) as o`,
+    [OWNERS.map(ownerOfRun)],
+  );
+  await tableOwner().query(
+    `insert into tombstone_purges (owner, purged_through) select o, '1' from unnest($1::text[]) as o`,
+    [OWNERS.map(ownerOfRun)],
+  );
 });
 
 describe('a statement with no owner filter', () => {
@@ -43,6 +60,9 @@ describe('a statement with no owner filter', () => {
     expect(await asWorker(TODOS, [text], 'token:a')).toEqual([{ owner: 'token:a', text: `rls-${RUN} token:a` }]);
     expect(await asWorker(KEYS, [text], 'token:a')).toEqual([{ owner: 'token:a', key: `rls-${RUN}` }]);
     expect(await asWorker(TODOS, [text], 'default')).toEqual([{ owner: 'default', text: `rls-${RUN} default` }]);
+    const a = ownerOfRun('token:a');
+    expect(await asWorker(TOMBSTONES, [runOwners], a)).toEqual([{ owner: a }]);
+    expect(await asWorker(PURGES, [runOwners], a)).toEqual([{ owner: a }]);
   });
 
   it('with no setting, or an empty one, returns none', async () => {
@@ -50,12 +70,22 @@ describe('a statement with no owner filter', () => {
     expect(await asWorker(KEYS, [text])).toEqual([]);
     expect(await asWorker(TODOS, [text], '')).toEqual([]);
     expect(await asWorker(KEYS, [text], '')).toEqual([]);
+    for (const [query, filter] of [
+      [TOMBSTONES, runOwners],
+      [PURGES, runOwners],
+    ]) {
+      expect(await asWorker(query!, [filter])).toEqual([]);
+      expect(await asWorker(query!, [filter], '')).toEqual([]);
+    }
   });
 
   // The same statements, unrestricted: so the checks above can fail.
   it('run as the table owner with no owner set, is not restricted', async () => {
     expect((await tableOwner().query(TODOS, [text])).map((r) => r.owner)).toEqual([...OWNERS].sort());
     expect((await tableOwner().query(KEYS, [text])).map((r) => r.owner)).toEqual([...OWNERS].sort());
+    const runs = OWNERS.map(ownerOfRun).sort();
+    expect((await tableOwner().query(TOMBSTONES, [runOwners])).map((r) => r.owner)).toEqual(runs);
+    expect((await tableOwner().query(PURGES, [runOwners])).map((r) => r.owner)).toEqual(runs);
   });
 
   it("changes only A's rows as the Worker's role with A's setting, and none with no setting", async () => {
@@ -98,38 +128,44 @@ describe('a statement with no owner filter', () => {
   });
 });
 
-describe('every table is under forced row-level security', () => {
-  // Tables in public, and any table elsewhere the application role may reach (the system catalogs aside).
-  const TABLES = `
-    select c.oid::regclass::text as name, c.relrowsecurity as enabled, c.relforcerowsecurity as forced,
-           (select count(*)::int from pg_policies p
-             where p.schemaname = n.nspname and p.tablename = c.relname and 'todo_app' = any(p.roles)
-               and p.qual like '%current_setting(''app.user_id''::text, true)%'
-               and coalesce(p.with_check, p.qual) like '%current_setting(''app.user_id''::text, true)%') as app_policies
-    from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where c.relkind in ('r', 'p') and n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
-      and (n.nspname = 'public' or has_table_privilege('todo_app', c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE'))
-    order by 1`;
+describe('every table is owned, as declared, or listed as shared infrastructure', () => {
+  const owned = ownershipsIn(schema);
+  const catalog: Query = (query, params) => tableOwner().query(query, params);
 
-  it("has RLS enabled and forced, and a policy for the application role keyed on app.user_id, on every table the Worker's role can reach", async () => {
-    const tables = await tableOwner().query(TABLES);
-    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['idempotency_keys', 'todos']));
-    const unguarded = tables.filter((t) => !t.enabled || !t.forced || (t.app_policies as number) < 1);
-    expect(unguarded).toEqual([]);
+  it("leaves no table in public, nor one elsewhere that the Worker's role can reach, neither owned nor shared", async () => {
+    const tables = await reachableTables(catalog);
+    expect(owned.map((o) => o.name)).toEqual(
+      expect.arrayContaining(['idempotency_keys', 'todo_tombstones', 'todos', 'tombstone_purges']),
+    );
+    expect(tables).toEqual(expect.arrayContaining(owned.map((o) => o.name)));
+    const declared = new Set([...owned.map((o) => o.name), ...Object.keys(schema.SHARED_TABLES)]);
+    expect(tables.filter((name) => !declared.has(name))).toEqual([]);
   });
 
-  it('runs each SECURITY DEFINER function with a fixed search_path, callable by the application role and not by everyone', async () => {
+  it.each(owned.map((o) => [o.name, o] as const))(
+    '%s has its owner column, ENABLE and FORCE ROW LEVEL SECURITY, exactly the owner policies, and exactly the grants declared',
+    async (name, ownership) => {
+      const state = await ownedTableState(catalog, name);
+      expect(state).toEqual(
+        ownedTableExpected(ownership, decodeURIComponent(new URL(env.DATABASE_OWNER_URL).username)),
+      );
+    },
+  );
+
+  it('runs each SECURITY DEFINER function with a fixed search_path, callable by the application role (triggers: by nobody) and not by everyone', async () => {
     const functions = await tableOwner().query(`
       select p.oid::regprocedure::text as name, coalesce(array_to_string(p.proconfig, ','), '') as config,
+             p.prorettype = 'trigger'::regtype as trigger,
              has_function_privilege('todo_app', p.oid, 'EXECUTE') as app, has_function_privilege('public', p.oid, 'EXECUTE') as everyone
       from pg_proc p where p.pronamespace = 'public'::regnamespace and p.prosecdef order by 1`);
     expect(functions.map((f) => f.name)).toEqual([
       'purge_expired_idempotency_keys(integer)',
       'purge_expired_tombstones(integer,integer)',
+      'todos_bury()',
     ]);
     // Only pg_catalog: nothing a role can create may shadow a name the owner's function uses.
     for (const f of functions)
-      expect(f).toMatchObject({ config: 'search_path=pg_catalog, pg_temp', app: true, everyone: false });
+      expect(f).toMatchObject({ config: 'search_path=pg_catalog, pg_temp', app: !f.trigger, everyone: false });
   });
 
   it('pins the search_path of every function in public to pg_catalog, pg_temp', async () => {

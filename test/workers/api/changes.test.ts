@@ -7,7 +7,7 @@ import { encodeFeedToken, feedOwnerTag } from '../../../src/todos/feed-token.ts'
 import { useTestGateway } from '../../support/driver.ts';
 import { until } from '../../support/poll.ts';
 import type { Todo } from './client.ts';
-import { changesAfter, changesOf, feedCaller, syncInto, type FeedCaller } from './feed-client.ts';
+import { changesAfter, changesOf, feedCaller, syncInto, type Change, type FeedCaller } from './feed-client.ts';
 
 beforeAll(() => useTestGateway(env.NEON_LOCAL_GATEWAY!));
 

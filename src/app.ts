@@ -4,7 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { openDatabase, type Database, type OpenOptions } from './db/client.ts';
 import { mountDocs } from './docs/index.ts';
-import { settingsOf, type AppEnv, type Env } from './env.ts';
+import { settingsOf, type AppEnv, type Env, type Settings } from './env.ts';
 import { health } from './health/index.ts';
 import { createRouter } from './lib/create-router.ts';
 import { logFailure } from './lib/log-failure.ts';
@@ -27,6 +27,8 @@ declare module 'hono' {
     db: Database;
     /** Opens another handle for this request, with a deadline of its own and the same owner (the CSV export's later pages). */
     openDb: () => Database;
+    /** The Worker's settings, parsed (or found unchanged) once for the request, before anything reads one. */
+    settings: Settings;
   }
 }
 
@@ -69,7 +71,7 @@ export function createApp({ database: open = openDatabase, reportError }: AppOpt
   );
   // Every setting is checked before anything uses one: a misconfiguration is a 500 that names it.
   app.use('*', async function checkSettings(c, next) {
-    settingsOf(c.env);
+    c.set('settings', settingsOf(c.env));
     await next();
   });
   app.use(
@@ -77,7 +79,7 @@ export function createApp({ database: open = openDatabase, reportError }: AppOpt
     cors({
       // CORS_ORIGINS (default `*`, never with credentials), read per request so a changed setting applies.
       origin: (origin, c) => {
-        const allowed = settingsOf(c.env as Env).CORS_ORIGINS;
+        const allowed = c.var.settings.CORS_ORIGINS;
         return allowed.includes('*') ? '*' : allowed.includes(origin) ? origin : null;
       },
       // Only what some route answers (hono's default also offers PUT and QUERY, which every route refuses).

@@ -14,7 +14,6 @@ import type { Todo } from './schemas.ts';
 import type * as routes from './routes.ts';
 import { ifMatchVersions, todoEtag } from './versions.ts';
 import { noneMatchHits, revalidate } from '../lib/conditional.ts';
-import { settingsOf } from '../env.ts';
 import { readChanges } from './feed.ts';
 import {
   decodeFeedToken,
@@ -149,7 +148,7 @@ const expiredToken = (retentionDays: number) =>
 export const listChanges: RouteHandler<typeof routes.listChanges, AppEnv> = async (c) => {
   const { since: token, limit = CHANGES_DEFAULT_LIMIT } = c.req.valid('query');
   const ownerTag = await feedOwnerTag(c.get('owner'));
-  const retentionDays = settingsOf(c.env).CHANGES_RETENTION_DAYS;
+  const retentionDays = c.var.settings.CHANGES_RETENTION_DAYS;
   const since = sinceOf(token, ownerTag, retentionDays);
   const page = await c.var.db.query((db) => readChanges(db, since, limit), { idempotent: true });
   // Deletions after `since` were purged: the client cannot be told of them.

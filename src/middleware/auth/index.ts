@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { identify, keysFor, type Refusal } from '../../auth/identify.ts';
-import { settingsOf, type AppEnv } from '../../env.ts';
+import type { AppEnv } from '../../env.ts';
 import { ProblemError } from '../../lib/problem.ts';
 import { checkRateLimit } from '../rate-limit/index.ts';
 
@@ -29,7 +29,7 @@ const unauthorized = ({ error, description }: Refusal) =>
  */
 export function requireIdentity(): MiddlewareHandler<AppEnv> {
   return async function requireIdentity(c, next) {
-    const { identity } = settingsOf(c.env);
+    const { identity, RATE_LIMIT_PERIOD_SECONDS } = c.var.settings;
     const who = await identify(
       c.req.raw.headers,
       identity,
@@ -42,7 +42,7 @@ export function requireIdentity(): MiddlewareHandler<AppEnv> {
       });
     }
     const limiter = c.env.OWNER_RATE_LIMITER;
-    if (limiter) await checkRateLimit(limiter, who.owner, settingsOf(c.env).RATE_LIMIT_PERIOD_SECONDS, 'account');
+    if (limiter) await checkRateLimit(limiter, who.owner, RATE_LIMIT_PERIOD_SECONDS, 'account');
     c.set('owner', who.owner);
     await next();
   };

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { settingsOf, type AppEnv } from '../../env.ts';
+import type { AppEnv } from '../../env.ts';
 import { ProblemError } from '../../lib/problem.ts';
 import { clientKey } from './client-key.ts';
 
@@ -34,7 +34,7 @@ export function rateLimit(): MiddlewareHandler<AppEnv> {
       await checkRateLimit(
         limiter,
         clientKey(c.req.header('cf-connecting-ip') ?? 'anonymous'),
-        settingsOf(c.env).RATE_LIMIT_PERIOD_SECONDS,
+        c.var.settings.RATE_LIMIT_PERIOD_SECONDS,
         'client',
       );
     await next();

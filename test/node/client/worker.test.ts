@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { JWKS_PATH } from '../../../dev/issuer.ts';
+import { LOCAL_AUDIENCE } from '../../../dev/local-audience.ts';
 import { startWorker, type RunningWorker } from '../../../dev/worker.ts';
 import { ApiError, createTodoClient, type TodoClient } from '../../../client/src/index.ts';
 
@@ -41,6 +42,7 @@ beforeAll(async () => {
       DATABASE_URL: inject('databaseUrl'),
       AUTH_JWKS_URL: `${gatewayUrl}${JWKS_PATH}?scope=${SCOPE}`,
       AUTH_ISSUER: gatewayUrl,
+      AUTH_AUDIENCE: LOCAL_AUDIENCE, // what the gateway's issuer writes unless told otherwise
     },
     persistTo: join(state, 'wrangler'),
   });

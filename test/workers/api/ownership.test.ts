@@ -295,8 +295,8 @@ describe('every row belongs to its owner, through every operation of the served 
           if (refused) expect(res.status, what).toBe(400);
           else if (op.parameters.path?.length) expect(res.status, what).toBe(404);
           // A token reads the first (JSON) representation; another one (the CSV export) may refuse it.
-        else if (whose !== 'none' && accept !== op.successTypes[0]) expect(res.status, what).toBeLessThan(500);
-        else expect(res.status, what).toBeLessThan(300);
+          else if (whose !== 'none' && accept !== op.successTypes[0]) expect(res.status, what).toBeLessThan(500);
+          else expect(res.status, what).toBeLessThan(300);
           // One round trip when the database was asked (an answer, or a 404 for a row it did not show), none for a refused request.
           expect(roundTrips, what).toBe(res.status < 300 || res.status === 404 ? 1 : 0);
           expect(res.headers.get('idempotent-replayed'), what).toBeNull();

@@ -23,8 +23,8 @@ export interface ResourceExample {
   ownedTables: string[];
   /** The column of the resource's main table that holds a test's marker text, to find the test's own rows. */
   markerColumn: string;
-  /** The operation (`METHOD /template`) that creates one row, with a body carrying `marker`, and the new row's id. */
-  create: { operation: string; body: (marker: string) => unknown; idOf: (answer: any) => number };
+  /** The operation (`METHOD /template`) that creates one row (sent with its example body), and the new row's id. */
+  create: { operation: string; idOf: (answer: any) => number };
   /** A body of each request media type, per operation, carrying `marker` where the media type can. */
   bodies: Record<string, Record<string, (marker: string) => string>>;
   /** Every query parameter the resource's operations take: a token, or a plain value a walk may leave out. */
@@ -45,7 +45,7 @@ export const RESOURCE_EXAMPLES: Record<string, ResourceExample> = {
     idField: 'id',
     ownedTables: ['todos', 'todo_tombstones'],
     markerColumn: 'text',
-    create: { operation: 'POST /todos', body: (marker) => ({ text: marker }), idOf: (answer) => answer.id },
+    create: { operation: 'POST /todos', idOf: (answer) => answer.id },
     bodies: {
       'POST /todos': { 'application/json': todoJson },
       'PATCH /todos/{id}': { 'application/json': todoJson },

@@ -182,15 +182,7 @@ async function createFor(resource: ResourceExample, owner: Owner, text: string):
   const { create } = resource;
   const createOp = secured.find((o) => nameOf(o) === create.operation);
   if (!createOp) throw new Error(`the create operation ${create.operation} is not in the document`);
-  const res = await app.request(
-    createOp.template,
-    {
-      method: createOp.method,
-      headers: { ...authOf(owner), 'content-type': 'application/json' },
-      body: JSON.stringify(create.body(text)),
-    },
-    ownersEnv,
-  );
+  const res = await send(createOp, owner, { id: 0, text });
   expect(res.status, `${create.operation} as ${owner}`).toBe(201);
   const id = create.idOf(await res.json());
   madeIds.set(owner, [...(madeIds.get(owner) ?? []), id]);
@@ -303,8 +295,12 @@ describe('every row belongs to its owner, through every operation of the served 
           // Nothing of the victim's is shown: no row of theirs, no trace of one, and every row shown is the actor's.
           expect(body, what).not.toContain(marker(victim));
           const shown = idsShown(resource, res.headers.get('content-type') ?? '', body);
+          // An id found nowhere is one another test file removed since (a purged tombstone): it names no other owner.
           for (const [i, owner] of (await ownersOf(resource, shown)).entries())
-            expect({ id: shown[i], owner }, what).toEqual({ id: shown[i], owner: actor });
+            if (owner !== undefined) expect({ id: shown[i], owner }, what).toEqual({ id: shown[i], owner: actor });
+          // A read of the actor's own rows shows some: the id check above is not vacuous (a wrong idField shows none).
+          if (op.method === 'GET' && whose === 'none' && res.status === 200)
+            expect(shown.length, what).toBeGreaterThan(0);
           // Nothing of the victim's changed: rows, their traces, keys and their stored answers.
           expect(await stateOf(victim), what).toEqual(theirsNow);
         }

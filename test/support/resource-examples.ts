@@ -10,7 +10,7 @@ export type GetAs = (pathAndQuery: string) => Promise<any>;
 
 /** A query parameter that places a read among some owner's rows, and how to get one of an owner. */
 export interface QueryToken {
-  /** The token as the given caller would hold it after reading everything it has (undefined when it has nothing). */
+  /** A token as the given caller holds it, placed among that caller's rows (undefined when it has none to place it at). */
   of: (get: GetAs) => Promise<string | undefined>;
   /** Whether the API refuses (400) a token issued to another owner, rather than reading only the caller's rows after it. */
   refusedFromAnotherOwner: boolean;

@@ -15,7 +15,8 @@ import { LOCAL_DATABASE, startStack, type Backend } from '../stack.ts';
 import { SUPERUSER, type PostgresUpstream } from '../upstreams/postgres.ts';
 import { evaluateBudgets } from './budgets.ts';
 import { buildBundle } from './bundle.ts';
-import { selectCases, type CaseContext } from './cases.ts';
+import { CASES, selectCases, type CaseContext } from './cases.ts';
+import { coverageProblems, servedDocument } from './coverage.ts';
 import { runCase, warmUp, type CaseResult } from './load.ts';
 import { benchImport, type ImportResult } from './import.ts';
 import { machineInfo, reportTables, writeReport, type Mode, type Report } from './report.ts';
@@ -90,6 +91,9 @@ async function main(): Promise<void> {
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
   const { mode, caseNames, importRows, rounds: roundCount } = parseMode();
+  // A full run measures every operation of the document: one without a case or an exemption stops it here.
+  const uncovered = coverageProblems(servedDocument(), CASES);
+  if (caseNames.length === 0 && uncovered.length) die(uncovered.join('; '));
   // The import case drives the CLI rather than autocannon: it runs after the others, over HTTP only.
   const withImport = caseNames.length === 0 || caseNames.includes('import');
   // The control Worker speaks SQL over HTTP: no control in the WebSocket comparison.

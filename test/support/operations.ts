@@ -1,4 +1,5 @@
 import committed from '../../openapi.json';
+import { exampleBody } from './resource-examples.ts';
 
 /**
  * The API's OpenAPI document as clients get it: the committed openapi.json, which the asset layer serves
@@ -11,7 +12,7 @@ export interface Operation {
   method: string;
   /** The path with each `{param}` filled in (`1`, an id that may or may not exist). */
   path: string;
-  /** A body of the operation's first media type, when it takes one (its content need not be valid). */
+  /** A body of the operation's first media type, when it takes one: its resource's example (RESOURCE_EXAMPLES). */
   body?: string;
   contentType?: string;
   /** Whether the document says the operation needs credentials. */
@@ -24,9 +25,9 @@ export interface Operation {
   successTypes: string[];
   /** Every media type its request body may have. */
   bodyTypes: string[];
+  /** Its first OpenAPI tag: the resource it belongs to (RESOURCE_EXAMPLES is keyed by it). */
+  tag: string | undefined;
 }
-
-const SAMPLE_BODIES: Record<string, string> = { 'application/json': '{"text":"x"}', 'text/csv': 'text\nx\n' };
 
 /** Every operation the document describes, so a test covers routes added later without edits. */
 export function operationsOf(document: {
@@ -38,6 +39,8 @@ export function operationsOf(document: {
       .filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
       .map(([method, operation]) => {
         const contentType = Object.keys(operation.requestBody?.content ?? {})[0];
+        const tag = (operation.tags as string[] | undefined)?.[0];
+        const name = { method: method.toUpperCase(), template, tag };
         const security = (operation.security ?? document.security ?? []) as unknown[];
         const parameters: Record<string, string[]> = {};
         for (const p of (operation.parameters ?? []) as { in: string; name: string }[]) {
@@ -51,12 +54,13 @@ export function operationsOf(document: {
         return {
           method: method.toUpperCase(),
           path: template.replace(/\{[^}]+\}/g, '1'),
-          ...(contentType ? { contentType, body: SAMPLE_BODIES[contentType] ?? '' } : {}),
+          ...(contentType ? { contentType, body: exampleBody(name, contentType, 'x') } : {}),
           secured: security.some((requirement) => Object.keys(requirement as object).length > 0),
           template,
           parameters,
           successTypes: [...new Set(successTypes)],
           bodyTypes: Object.keys(operation.requestBody?.content ?? {}),
+          tag,
         };
       }),
   );

@@ -1,10 +1,9 @@
+import { apiDocument, operationsOf, type Operation as Described } from '../../support/operations.ts';
+import { exampleBody } from '../../support/resource-examples.ts';
 import type { CallOptions } from './client.ts';
 
 /** An id no row has: ids come from a sequence that never gets near it (the fuzzer keeps to 2e9 and above). */
 export const NO_SUCH_ID = 2147483645;
-
-const csv = { 'content-type': 'text/csv' };
-const key = () => ({ 'idempotency-key': crypto.randomUUID() });
 
 export interface Operation {
   name: string;
@@ -16,46 +15,51 @@ export interface Operation {
   attempts: 1 | 3;
 }
 
-/** Every operation that reaches the database, each as a client would send it. */
-export const databaseOperations: Operation[] = [
-  { name: 'GET /health', method: 'GET', path: '/health', options: () => ({}), attempts: 3 },
-  { name: 'GET /todos', method: 'GET', path: '/todos', options: () => ({}), attempts: 3 },
-  {
-    name: 'GET /todos as CSV (its first page)',
-    method: 'GET',
-    path: '/todos',
-    options: () => ({ headers: { accept: 'text/csv' } }),
-    attempts: 3,
-  },
-  { name: 'GET /todos/{id}', method: 'GET', path: `/todos/${NO_SUCH_ID}`, options: () => ({}), attempts: 3 },
-  {
-    name: 'PATCH /todos/{id}',
-    method: 'PATCH',
-    path: `/todos/${NO_SUCH_ID}`,
-    options: () => ({ json: { done: true } }),
-    attempts: 3,
-  },
-  {
-    name: 'POST /todos with an Idempotency-Key',
-    method: 'POST',
-    path: '/todos',
-    options: () => ({ json: { text: 'x' }, headers: key() }),
-    attempts: 3,
-  },
-  {
-    name: 'POST /todos/import with an Idempotency-Key',
-    method: 'POST',
-    path: '/todos/import',
-    options: () => ({ body: 'text\nx\n', headers: { ...csv, ...key() } }),
-    attempts: 3,
-  },
-  { name: 'POST /todos', method: 'POST', path: '/todos', options: () => ({ json: { text: 'x' } }), attempts: 1 },
-  {
-    name: 'POST /todos/import',
-    method: 'POST',
-    path: '/todos/import',
-    options: () => ({ body: 'text\nx\n', headers: csv }),
-    attempts: 1,
-  },
-  { name: 'DELETE /todos/{id}', method: 'DELETE', path: `/todos/${NO_SUCH_ID}`, options: () => ({}), attempts: 1 },
-];
+/**
+ * Attempts for a request without an Idempotency-Key, by method: a read and a PATCH (absolute values) may be
+ * repeated; a repeated POST makes a second row and a repeated DELETE answers 404 for a delete that landed.
+ * A method not listed is an error: decide its rule here.
+ */
+const UNKEYED_ATTEMPTS: Record<string, 1 | 3> = { GET: 3, PATCH: 3, POST: 1, DELETE: 1 };
+
+function attemptsOf(op: Described, keyed: boolean): 1 | 3 {
+  if (keyed) return 3;
+  const attempts = UNKEYED_ATTEMPTS[op.method];
+  if (!attempts) throw new Error(`${op.method} ${op.template}: no retry rule for ${op.method} in UNKEYED_ATTEMPTS`);
+  return attempts;
+}
+
+/**
+ * Each way a client sends `op`: every request media type, every answer media type of a read, and with and
+ * without an Idempotency-Key where it takes one; ids in the path are NO_SUCH_ID.
+ */
+function requestsOf(op: Described): Operation[] {
+  const path = op.template.replace(/\{[^}]+\}/g, String(NO_SUCH_ID));
+  const name = `${op.method} ${op.template}`;
+  const bodies = op.bodyTypes.length ? op.bodyTypes : [undefined];
+  const accepts = op.method === 'GET' && op.successTypes.length > 1 ? op.successTypes : [undefined];
+  const keys = op.parameters.header?.includes('idempotency-key') ? [false, true] : [false];
+  return bodies.flatMap((type) =>
+    accepts.flatMap((accept) =>
+      keys.map((keyed) => ({
+        name: [name, type && `(${type})`, accept && `accepting ${accept}`, keyed && 'with an Idempotency-Key']
+          .filter(Boolean)
+          .join(' '),
+        method: op.method,
+        path,
+        options: (): CallOptions => ({
+          ...(type ? { body: exampleBody(op, type, 'x') } : {}),
+          headers: {
+            ...(type ? { 'content-type': type } : {}),
+            ...(accept ? { accept } : {}),
+            ...(keyed ? { 'idempotency-key': crypto.randomUUID() } : {}),
+          },
+        }),
+        attempts: attemptsOf(op, keyed),
+      })),
+    ),
+  );
+}
+
+/** Every operation of the served document (each reaches the database), each every way a client sends it. */
+export const databaseOperations: Operation[] = operationsOf(apiDocument).flatMap(requestsOf);

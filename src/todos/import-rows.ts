@@ -7,6 +7,8 @@ import { textProblem } from './rules.ts';
 /** Limits of one import request; beyond them, 413. */
 export const IMPORT_MAX_BYTES = 10 * 1024 * 1024;
 export const IMPORT_MAX_ROWS = 100_000;
+/** An import declared this small is never turned away for another running: its memory is small. */
+export const IMPORT_SMALL_BYTES = 1024 * 1024;
 /** The problem for a rejected import lists at most this many rows. */
 export const IMPORT_MAX_REPORTED = 100;
 

@@ -10,7 +10,7 @@ export interface paths {
         };
         /**
          * List todos, newest first; or export them all as CSV
-         * @description With `Accept: text/csv`, streams every todo (honouring `done`; not `limit` or `cursor`) oldest first, so that re-importing the file keeps their order.
+         * @description With `Accept: text/csv`, streams every todo (honouring `done`; not `limit` or `cursor`) oldest first, so that re-importing the file keeps their order. A cell that starts with `=`, `+`, `-`, `@` or `'` is written behind one more `'`, so a spreadsheet shows it as text, not a formula; the import takes that `'` away.
          */
         get: operations["listTodos"];
         put?: never;
@@ -33,7 +33,7 @@ export interface paths {
         put?: never;
         /**
          * Import todos from CSV, all or nothing
-         * @description A header row naming `text` and optionally `done` (the export's `id`, `version`, `createdAt`, `updatedAt` columns are accepted and ignored), then one todo per row. RFC 4180 quoting, LF, CRLF or lone CR line ends, UTF-8 with an optional BOM; `done` is true/false, 1/0, yes/no in any case, empty for false. Every row obeys the rules of POST /todos; one bad row rejects the whole file. At most 10485760 bytes and 100000 rows.
+         * @description A header row naming `text` and optionally `done` (the export's `id`, `version`, `createdAt`, `updatedAt` columns are accepted and ignored), then one todo per row. RFC 4180 quoting, LF, CRLF or lone CR line ends, UTF-8 with an optional BOM; `done` is true/false, 1/0, yes/no in any case, empty for false. Every row obeys the rules of POST /todos; one bad row rejects the whole file. At most 10485760 bytes and 100000 rows, blank lines included. A text that starts with `'` followed by `=`, `+`, `-`, `@` or `'` loses that one `'`: the export writes it before formula-like texts, so an export imports back as it was. One import over 1048576 bytes (or of unstated length) at a time per server instance: another sent meanwhile is answered 503 with Retry-After before its body is read.
          */
         post: operations["importTodos"];
         delete?: never;

@@ -1,5 +1,6 @@
 import type { BenchCase } from './cases.ts';
 import type { ImportResult } from './import.ts';
+import { IMPORT_MEMORY_LIMITS, importMemoryVerdict, type ImportMemoryResult } from './import-memory.ts';
 import type { CaseResult } from './load.ts';
 import { medianRatio, ROUND_CONNECTIONS, type Rounds } from './rounds.ts';
 
@@ -22,6 +23,7 @@ export interface BudgetInput {
   /** The interleaved rounds, one per concurrency in ROUND_CONNECTIONS that the run includes. */
   rounds: Rounds[];
   importResult?: ImportResult;
+  importMemory?: ImportMemoryResult;
 }
 
 export const LIMITS = {
@@ -55,6 +57,7 @@ export function evaluateBudgets(input: BudgetInput): Budget[] {
     bundleBudget(input),
     stressBudget(input),
     importBudget(input),
+    importMemoryBudget(input),
   ];
 }
 
@@ -235,4 +238,12 @@ function importBudget({ importResult, latencyMs }: BudgetInput): Budget {
     };
   const detail = `${importResult.cliRowsPerS.toFixed(0)} vs ${importResult.copyRowsPerS!.toFixed(0)} rows/s: ${importResult.ratioToCopy.toFixed(2)}x`;
   return { name, verdict: importResult.ratioToCopy >= LIMITS.importShareOfCopy ? 'PASS' : 'FAIL', detail };
+}
+
+/** workerd's resident memory around large imports (import-memory.ts), after a warm-up import and a full collection. */
+function importMemoryBudget({ importMemory }: BudgetInput): Budget {
+  const name = `import of ${importMemory?.rows ?? 100_000} rows: workerd grows < ${IMPORT_MEMORY_LIMITS.singleMb} MB alone, < ${IMPORT_MEMORY_LIMITS.concurrentMb} MB two at once (or 503 + Retry-After), median of rounds`;
+  if (!importMemory) return { name, verdict: 'n/a', detail: 'import-memory not run (it runs with every case)' };
+  const { pass, detail } = importMemoryVerdict(importMemory);
+  return { name, verdict: pass ? 'PASS' : 'FAIL', detail };
 }

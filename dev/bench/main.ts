@@ -19,6 +19,7 @@ import { CASES, selectCases, type CaseContext } from './cases.ts';
 import { coverageProblems, servedDocument } from './coverage.ts';
 import { runCase, warmUp, type CaseResult } from './load.ts';
 import { benchImport, type ImportResult } from './import.ts';
+import { importMemoryVerdict, measureImportMemory, MEMORY_IMPORT, type ImportMemoryResult } from './import-memory.ts';
 import { machineInfo, reportTables, writeReport, type Mode, type Report } from './report.ts';
 import { medianResult, ROUND_CONNECTIONS, runRounds, type Rounds } from './rounds.ts';
 import { seedTodos } from './seed.ts';
@@ -28,7 +29,7 @@ import { readWorkerConfig } from '../wrangler-config.ts';
 import { LOCAL_AUDIENCE } from '../local-audience.ts';
 
 const USAGE =
-  'npm run bench -- [--backend postgres|embedded] [--duration 5] [--connections 1,16,64] [--latency-ms 0] [--transport http|ws] [--cases floor,health,list,control,control-floor,list-jwt,list-done,get,create,control-create,patch,patch-if-match,delete,import] [--import-rows 100000] [--rounds 3]';
+  'npm run bench -- [--backend postgres|embedded] [--duration 5] [--connections 1,16,64] [--latency-ms 0] [--transport http|ws] [--cases floor,health,list,control,control-floor,list-jwt,list-done,get,create,control-create,patch,patch-if-match,delete,import,import-memory] [--import-rows 100000] [--rounds 3]';
 const SEEDED_TODOS = 10_000;
 /** The `sub` of list-jwt's token: its owner is `jwt:bench`. */
 const BENCH_USER = 'bench';
@@ -96,11 +97,13 @@ async function main(): Promise<void> {
   if (caseNames.length === 0 && uncovered.length) die(uncovered.join('; '));
   // The import case drives the CLI rather than autocannon: it runs after the others, over HTTP only.
   const withImport = caseNames.length === 0 || caseNames.includes('import');
+  const withImportMemory = caseNames.length === 0 || caseNames.includes('import-memory');
+  const notAutocannon = (name: string) => name === 'import' || name === 'import-memory';
   // The control Worker speaks SQL over HTTP: no control in the WebSocket comparison.
   const cases = (
-    caseNames.length && caseNames.every((name) => name === 'import')
+    caseNames.length && caseNames.every(notAutocannon)
       ? []
-      : selectCases(caseNames.filter((name) => name !== 'import'))
+      : selectCases(caseNames.filter((name) => !notAutocannon(name)))
   ).filter((c) => !c.control || mode.transport === 'http');
   onShutdown(cleanup);
   const load = loadavg()
@@ -143,21 +146,16 @@ async function main(): Promise<void> {
   await neon(stack.ownerUrl).query('analyze');
   log(`seeded ${ids.length} todos for each of anonymous and jwt:${BENCH_USER}`);
 
-  const workerd = await startWorkerd({
-    ...workerBase,
-    dir: served.dir,
-    main: served.main,
-    // Anonymous, except for list-jwt: the budgets compare the route path with the driver alone, which verifies nothing.
-    bindings: {
-      ...config.vars,
-      DATABASE_URL: stack.databaseUrl,
-      NEON_LOCAL_GATEWAY: stack.gatewayAddress,
-      AUTH_ANONYMOUS: 'on',
-      AUTH_JWKS_URL: `${stack.gatewayUrl}${JWKS_PATH}`,
-      AUTH_ISSUER: stack.gatewayUrl,
-      AUTH_AUDIENCE: LOCAL_AUDIENCE,
-    },
-  });
+  // Anonymous, except for list-jwt: the budgets compare the route path with the driver alone, which verifies nothing.
+  const bindings = {
+    ...config.vars,
+    DATABASE_URL: stack.databaseUrl,
+    NEON_LOCAL_GATEWAY: stack.gatewayAddress,
+    AUTH_ANONYMOUS: 'on',
+    AUTH_JWKS_URL: `${stack.gatewayUrl}${JWKS_PATH}`,
+    AUTH_ISSUER: stack.gatewayUrl,
+  };
+  const workerd = await startWorkerd({ ...workerBase, dir: served.dir, main: served.main, bindings });
   log(`workerd ${workerd.pid} serving ${workerd.url}`);
   let controlWorkerd: Workerd | undefined;
   if (cases.some((c) => c.control)) {
@@ -258,6 +256,15 @@ async function main(): Promise<void> {
     );
   }
 
+  let importMemory: ImportMemoryResult | undefined;
+  if (withImportMemory && mode.transport === 'http') {
+    log(`import-memory: workerd's resident memory around imports of ${MEMORY_IMPORT.rows} rows, alone and two at once`);
+    importMemory = await measureImportMemory((inspectorPort) =>
+      startWorkerd({ ...workerBase, inspectorPort, bindings: { ...bindings, DB_TIMEOUT_MS: '60000' } }),
+    );
+    log(`import-memory: ${importMemoryVerdict(importMemory).detail}`);
+  }
+
   const budgets = evaluateBudgets({
     cases,
     results: rows,
@@ -268,6 +275,7 @@ async function main(): Promise<void> {
     latencyMs: mode.latencyMs,
     gzipBytes: bundle.gzipBytes,
     importResult,
+    importMemory,
   });
   const workerdVersion = execFileSync(WORKERD, ['--version'])
     .toString()
@@ -291,6 +299,7 @@ async function main(): Promise<void> {
     results: rows,
     rounds,
     ...(importResult ? { import: importResult } : {}),
+    ...(importMemory ? { importMemory } : {}),
     budgets,
     wallTimeS: (Date.now() - started) / 1000,
   };

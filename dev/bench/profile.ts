@@ -7,7 +7,6 @@ import '../offline-env.ts';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import WebSocket from 'ws';
 import { die, onShutdown, parseFlags } from '../cli.ts';
 import { applyMigrations } from '../migrations.ts';
 import { startStack } from '../stack.ts';
@@ -16,6 +15,7 @@ import { selectCases } from './cases.ts';
 import { runCase, warmUp } from './load.ts';
 import { seedTodos } from './seed.ts';
 import { buildBundle } from './bundle.ts';
+import { devtools } from './devtools.ts';
 import { startWorkerd, stopAllWorkerd } from './workerd.ts';
 import { readWorkerConfig } from '../wrangler-config.ts';
 
@@ -31,27 +31,6 @@ interface Profile {
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
   samples: number[];
   timeDeltas: number[];
-}
-
-/** A minimal Chrome DevTools protocol client over the inspector's WebSocket. */
-async function devtools(port: number) {
-  const [target] = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json<{ webSocketDebuggerUrl: string }[]>();
-  const socket = new WebSocket(target!.webSocketDebuggerUrl);
-  await new Promise((ok, fail) => socket.once('open', ok).once('error', fail));
-  let id = 0;
-  const pending = new Map<number, (result: unknown) => void>();
-  socket.on('message', (data: Buffer) => {
-    const message = JSON.parse(data.toString()) as { id?: number; result?: unknown };
-    if (message.id !== undefined) pending.get(message.id)?.(message.result);
-  });
-  return {
-    send: <T>(method: string, params: object = {}) =>
-      new Promise<T>((done) => {
-        pending.set(++id, done as (result: unknown) => void);
-        socket.send(JSON.stringify({ id, method, params }));
-      }),
-    close: () => socket.close(),
-  };
 }
 
 /** Self time per function and per bundle module (esbuild's `// path` comments mark where each module starts). */

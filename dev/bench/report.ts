@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Bundle } from './bundle.ts';
 import type { Budget } from './budgets.ts';
 import type { ImportResult } from './import.ts';
+import type { ImportMemoryResult } from './import-memory.ts';
 import type { CaseResult } from './load.ts';
 import { median, medianRatio, type Rounds } from './rounds.ts';
 import type { Startup } from './startup.ts';
@@ -35,6 +36,8 @@ export interface Report {
   rounds: Rounds[];
   /** The import case, when it ran. */
   import?: ImportResult;
+  /** The import-memory case, when it ran. */
+  importMemory?: ImportMemoryResult;
   budgets: Budget[];
   wallTimeS: number;
 }

@@ -58,7 +58,15 @@ const enum At {
   AfterCr,
 }
 
-export function csvReader(onRecord: (record: CsvRecord) => void, limits: CsvLimits = UNLIMITED): CsvReader {
+/**
+ * `onBlank`, when given, hears of each empty line the reader skips (a caller
+ * that bounds its records counts them too: a body of line breaks is work).
+ */
+export function csvReader(
+  onRecord: (record: CsvRecord) => void,
+  limits: CsvLimits = UNLIMITED,
+  onBlank?: () => void,
+): CsvReader {
   const { maxFieldChars, maxRecordChars } = limits;
   let at = At.FieldStart;
   let fields: string[] = [];
@@ -96,6 +104,7 @@ export function csvReader(onRecord: (record: CsvRecord) => void, limits: CsvLimi
     quoted = false;
     recordChars = 0;
     if (!blank) onRecord(record);
+    else onBlank?.();
   };
   /** After a field: a comma starts the next one, a line break ends the record. */
   const delimiter = (c: number) => {

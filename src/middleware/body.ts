@@ -6,6 +6,8 @@ interface BodyRule {
   mediaType: string;
   /** Largest body in bytes; beyond it, 413. */
   maxBytes: number;
+  /** The handler reads the body as it arrives (bodyText): only what the headers say is checked here. */
+  streamed?: boolean;
 }
 
 /** Whether a Content-Type names `mediaType` in UTF-8: no charset parameter (UTF-8 is then assumed), or charset=utf-8. */
@@ -21,57 +23,62 @@ function isUtf8Of(mediaType: string, contentType: string): boolean {
   return type === mediaType && (charset === undefined || charset === 'utf-8' || charset === 'utf8');
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+const tooLarge = (maxBytes: number) => new ProblemError(413, `The body must be at most ${maxBytes} bytes.`);
 
 /**
- * The body's bytes, or undefined as soon as more than `maxBytes` arrive. It
- * counts what it reads, whatever `Content-Length` claims (a host need not
- * hold the two to agree); a claim over the limit is refused before reading.
- * The buffer grows by doubling as bytes arrive, never past the claim while
- * the claim holds (so the last step fits exactly): a client that claims
- * 10 MiB and sends nothing gets no 10 MiB allocated. A body that breaks off
- * is a 400.
+ * The body as UTF-8 text, piece by piece as its bytes arrive, so that no copy
+ * of the whole is held unless the caller keeps one. It counts what it reads,
+ * whatever `Content-Length` claims (a host need not hold the two to agree):
+ * 413 once more than `maxBytes` arrived, and before reading anything when the
+ * claim is over it. 400 for bytes that are not UTF-8 (a decoder would turn
+ * them into U+FFFD, stored as such) and for a body that breaks off. A leading
+ * BOM is dropped. Stopping early (break, or a throw in the loop) cancels the
+ * rest of the body.
  */
-export async function readAtMost(request: Request, maxBytes: number): Promise<Uint8Array | undefined> {
-  const declared = Number(request.headers.get('content-length'));
-  if (declared > maxBytes) return undefined;
-  if (!request.body) return new Uint8Array(0);
+export async function* bodyText(request: Request, maxBytes: number): AsyncGenerator<string, void> {
+  if (Number(request.headers.get('content-length')) > maxBytes) throw tooLarge(maxBytes);
+  if (!request.body) return;
   const reader = (request.body as ReadableStream<Uint8Array>).getReader();
-  let buffer = new Uint8Array(Math.min(maxBytes, 64 * 1024, declared > 0 ? declared : Infinity));
-  let size = 0;
-  for (;;) {
-    let chunk: ReadableStreamReadResult<Uint8Array>;
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  const decode = (bytes?: Uint8Array) => {
     try {
-      chunk = await reader.read();
+      // Without bytes: the end, where a character cut short is an error too.
+      return bytes ? decoder.decode(bytes, { stream: true }) : decoder.decode();
     } catch {
-      throw new ProblemError(400, 'The body ended before it was complete.');
+      throw new ProblemError(400, 'The body is not valid UTF-8.');
     }
-    const { done, value } = chunk;
-    if (done) return buffer.subarray(0, size);
-    if (size + value.byteLength > maxBytes) {
-      await reader.cancel();
-      return undefined;
+  };
+  let size = 0;
+  let finished = false;
+  try {
+    for (;;) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch {
+        throw new ProblemError(400, 'The body ended before it was complete.');
+      }
+      if (chunk.done) break;
+      size += chunk.value.byteLength;
+      if (size > maxBytes) throw tooLarge(maxBytes);
+      yield decode(chunk.value);
     }
-    const needed = size + value.byteLength;
-    if (needed > buffer.length) {
-      const doubled = Math.max(buffer.length * 2, needed);
-      const grown = new Uint8Array(Math.min(maxBytes, declared >= needed ? Math.min(doubled, declared) : doubled));
-      grown.set(buffer.subarray(0, size));
-      buffer = grown;
-    }
-    buffer.set(value, size);
-    size += value.byteLength;
+    finished = true;
+    yield decode();
+  } finally {
+    if (!finished) await reader.cancel().catch(() => undefined);
   }
 }
 
 /**
  * Guards a route with a body: 415 unless the body is declared as the route's
  * media type in UTF-8, unencoded (otherwise a validator would see no body, or
- * mojibake); 413 past the size limit, counted while the body streams in; 400
- * when its bytes are not UTF-8. Both the JSON validator and the CSV handler
- * would otherwise decode bad bytes to U+FFFD and store them.
+ * mojibake); 413 when its declared length is over the limit. Unless the
+ * handler streams it itself (bodyText), the body is then read and checked
+ * here: 413 past the limit, counted while it streams in, 400 when its bytes
+ * are not UTF-8.
  */
-function requireBody({ mediaType, maxBytes }: BodyRule): MiddlewareHandler {
+function requireBody({ mediaType, maxBytes, streamed = false }: BodyRule): MiddlewareHandler {
   return async function requireBody(c, next) {
     const encoding = c.req.header('content-encoding');
     if (
@@ -82,17 +89,14 @@ function requireBody({ mediaType, maxBytes }: BodyRule): MiddlewareHandler {
         headers: { 'Accept-Post': mediaType },
       });
     }
-    const bytes = await readAtMost(c.req.raw, maxBytes);
-    if (!bytes) throw new ProblemError(413, `The body must be at most ${maxBytes} bytes.`);
-    let text: string;
-    try {
-      text = utf8.decode(bytes);
-    } catch {
-      throw new ProblemError(400, 'The body is not valid UTF-8.');
+    if (Number(c.req.header('content-length')) > maxBytes) throw tooLarge(maxBytes);
+    if (!streamed) {
+      let text = '';
+      for await (const piece of bodyText(c.req.raw, maxBytes)) text += piece;
+      // Hono's body cache: c.req.json() and c.req.text() start from the checked text, so the body is
+      // never read twice. (Its type names the resolved value; it holds a promise.)
+      (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
     }
-    // Hono's body cache: c.req.json() and c.req.text() start from the checked text, so the body is
-    // never read twice. (Its type names the resolved value; it holds a promise.)
-    (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
     await next();
   };
 }
@@ -102,4 +106,5 @@ export const JSON_BODY_LIMIT = 64 * 1024;
 
 export const jsonBody = () => requireBody({ mediaType: 'application/json', maxBytes: JSON_BODY_LIMIT });
 
-export const csvBody = (maxBytes: number) => requireBody({ mediaType: 'text/csv', maxBytes });
+/** A CSV body, left for the handler to read as it arrives (bodyText). */
+export const csvBody = (maxBytes: number) => requireBody({ mediaType: 'text/csv', maxBytes, streamed: true });

@@ -3,12 +3,13 @@ import type { AppEnv } from '../env.ts';
 import { encodeCursor, type Cursor } from '../lib/cursor.ts';
 import { ProblemError } from '../lib/problem.ts';
 import type { Drizzle } from '../db/client.ts';
-import { idempotencyKey, requestHash, sha256Hex } from '../idempotency/key.ts';
+import { idempotencyKey, requestHash, textSha256 } from '../idempotency/key.ts';
 import { keyedResponse } from '../idempotency/statement.ts';
 import { negotiate } from '../lib/accept.ts';
 import { logFailure } from '../lib/log-failure.ts';
 import { csvExport, EXPORT_PAGE_ROWS } from './export.ts';
-import { readImportRows } from './import-rows.ts';
+import { IMPORT_MAX_BYTES, importReader } from './import-rows.ts';
+import { bodyText } from '../middleware/body.ts';
 import * as queries from './queries.ts';
 import type { Todo } from './schemas.ts';
 import type * as routes from './routes.ts';
@@ -219,20 +220,26 @@ export const deleteTodo: RouteHandler<typeof routes.deleteTodo, AppEnv> = async 
 
 export const importTodos: RouteHandler<typeof routes.importTodos, AppEnv> = async (c) => {
   const key = idempotencyKey(c.req.header('idempotency-key'));
-  const rows = readImportRows(await c.req.text()); // checked UTF-8 by csvBody
+  // The accepted text, whatever the framing (Content-Length or chunked) or a BOM: the same file is the same request.
+  const fingerprint = key === undefined ? undefined : textSha256();
+  const reader = importReader();
+  for await (const piece of bodyText(c.req.raw, IMPORT_MAX_BYTES)) {
+    await fingerprint?.write(piece);
+    if (!reader.push(piece)) break;
+  }
+  const rows = reader.end();
   if (!rows.ok) {
     const what = rows.invalidRows > 0 ? `${rows.invalidRows} row(s) are invalid` : 'the CSV cannot be read';
     throw new ProblemError(400, `Nothing was imported: ${what}; see rows.`, {
       extensions: { rows: rows.problems, invalidRows: rows.invalidRows },
     });
   }
-  if (key === undefined) {
+  if (fingerprint === undefined || key === undefined) {
     // Without a key a repeat would insert every row again, so it is never retried.
     const inserted = await c.var.db.query((db) => queries.insertTodos(db, rows), { idempotent: false });
     return c.json({ inserted }, 201);
   }
-  // The checked text, whatever the framing (Content-Length or chunked) or a BOM: the same file is the same request.
-  const hash = await sha256Hex(await c.req.text());
+  const hash = await fingerprint.hex();
   const outcome = await c.var.db.query((db) => queries.insertTodosOnce(db, { key, hash, ...rows }), {
     idempotent: true,
   });

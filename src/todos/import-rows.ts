@@ -1,10 +1,14 @@
 import { CsvSyntaxError, csvReader, type CsvLimits, type CsvRecord } from '../csv/parse.ts';
+import { withoutFormulaQuote } from '../csv/formula.ts';
+import { booleanArrayLiteral, textArrayLiteral, type ArrayLiteral } from '../db/array-literal.ts';
 import { ProblemError, type FieldError } from '../lib/problem.ts';
 import { textProblem } from './rules.ts';
 
 /** Limits of one import request; beyond them, 413. */
 export const IMPORT_MAX_BYTES = 10 * 1024 * 1024;
 export const IMPORT_MAX_ROWS = 100_000;
+/** An import declared this small is never turned away for another running: its memory is small. */
+export const IMPORT_SMALL_BYTES = 1024 * 1024;
 /** The problem for a rejected import lists at most this many rows. */
 export const IMPORT_MAX_REPORTED = 100;
 
@@ -22,44 +26,29 @@ export const IMPORT_CSV_LIMITS: CsvLimits = { maxFieldChars: 4096, maxRecordChar
  */
 export const IMPORT_MAX_STATEMENT_BYTES = 9 * 1024 * 1024;
 
-/**
- * The bytes rows take inside the request, as the driver encodes them: each
- * text quoted in an array literal, then the literal escaped as a JSON string,
- * so a quote or backslash costs 4 bytes, a control character 2 or 6, each
- * value 5 more; each done flag at most 10 ("false" quoted, twice escaped).
- */
-export function statementBytes(texts: readonly string[], dones: readonly boolean[]): number {
-  let bytes = 8 + dones.length * 10; // 8: each array's braces and JSON quotes
-  for (const text of texts) {
-    bytes += 5;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 34 || c === 92) bytes += 4;
-      else if (c < 0x20) bytes += c === 8 || c === 9 || c === 10 || c === 12 || c === 13 ? 2 : 6;
-      else if (c < 0x80) bytes += 1;
-      else if (c < 0x800) bytes += 2;
-      else if (c >= 0xd800 && c <= 0xdbff) {
-        bytes += 4;
-        i++;
-      } // a surrogate pair: one 4-byte character
-      else bytes += 3;
-    }
-  }
-  return bytes;
+/** An import's accepted rows, as the statement takes them: two array literals (see src/db/array-literal.ts). */
+export interface ImportedRows {
+  count: number;
+  /** A text[] literal. */
+  texts: string;
+  /** A boolean[] literal. */
+  dones: string;
 }
 
-/** 413 when valid rows would not fit one statement on Neon (quotes and backslashes swell them up to fourfold). */
-function checkStatementSize(texts: string[], dones: boolean[], csvLength: number): void {
-  // Cheap bound first: a CSV's characters never grow more than sixfold, so most imports skip the exact count.
-  if (csvLength * 6 + dones.length * 15 <= IMPORT_MAX_STATEMENT_BYTES) return;
-  const bytes = statementBytes(texts, dones);
-  if (bytes > IMPORT_MAX_STATEMENT_BYTES) {
-    throw new ProblemError(
-      413,
-      `These rows take ${bytes} bytes once encoded for the database, over the ${IMPORT_MAX_STATEMENT_BYTES} one statement can carry on Neon; send fewer rows per request (npm run import sizes its chunks to fit).`,
-    );
-  }
+/** The bytes rows take inside the database request (the two array literals as JSON strings), exactly. */
+export function statementBytes(texts: readonly string[], dones: readonly boolean[]): number {
+  const textLiteral = textArrayLiteral();
+  const doneLiteral = booleanArrayLiteral();
+  for (const text of texts) textLiteral.add(text);
+  for (const done of dones) doneLiteral.add(done);
+  return textLiteral.requestBytes + doneLiteral.requestBytes;
 }
+
+const statementTooLarge = () =>
+  new ProblemError(
+    413,
+    `These rows take more than the ${IMPORT_MAX_STATEMENT_BYTES} bytes one statement can carry on Neon, once encoded for the database; send fewer rows per request (npm run import sizes its chunks to fit).`,
+  );
 
 /** Columns the export writes that the server assigns itself: accepted, so an export re-imports as is, and ignored. */
 const IGNORED_COLUMNS = new Set(['id', 'version', 'createdat', 'updatedat']);
@@ -90,8 +79,7 @@ export interface RowProblem {
   errors: FieldError[];
 }
 
-export type ImportRows =
-  { ok: true; texts: string[]; dones: boolean[] } | { ok: false; problems: RowProblem[]; invalidRows: number };
+export type ImportRows = ({ ok: true } & ImportedRows) | { ok: false; problems: RowProblem[]; invalidRows: number };
 
 /** Where the columns of an import are, read from its header. */
 export interface ImportColumns {
@@ -123,7 +111,10 @@ export function importColumns(header: string[]): ImportColumns | string {
   return { count: names.length, text: names.indexOf('text'), done: names.indexOf('done') };
 }
 
-/** One data row as a todo (text trimmed), or every reason it is not one: the rules of POST /todos. */
+/**
+ * One data row as a todo (text trimmed, and the `'` an export puts before a
+ * formula-like text removed), or every reason it is not one: the rules of POST /todos.
+ */
 export function importRow(
   fields: string[],
   columns: ImportColumns,
@@ -131,12 +122,12 @@ export function importRow(
   if (fields.length !== columns.count)
     return [{ path: '(row)', message: `has ${fields.length} field(s); the header has ${columns.count}` }];
   const errors: RowProblem['errors'] = [];
-  const text = fields[columns.text]!;
+  const text = withoutFormulaQuote(fields[columns.text]!.trim());
   const textError = textProblem(text);
   if (textError) errors.push({ path: 'text', message: textError });
   const done = columns.done === -1 ? false : parseDone(fields[columns.done]!);
   if (done === undefined) errors.push({ path: 'done', message: 'must be true/false, 1/0, yes/no (any case) or empty' });
-  return errors.length > 0 ? errors : { text: text.trim(), done: done! };
+  return errors.length > 0 ? errors : { text, done: done! };
 }
 
 /** Why an input without even a header line cannot be imported. */
@@ -170,60 +161,104 @@ export function rowTally(columns: ImportColumns) {
   };
 }
 
-/** Stops reading an import early with this result. */
-class Stop extends Error {
-  constructor(readonly result: ImportRows) {
-    super('stopped reading the import');
-  }
+const tooManyRows = () =>
+  new ProblemError(
+    413,
+    `An import holds at most ${IMPORT_MAX_ROWS} rows, blank lines included; this one has more. Split it (npm run import does).`,
+  );
+
+/** Thrown inside the CSV reader's callback to stop it once the outcome is decided. */
+const STOP = new Error('the import is decided');
+
+export interface ImportReader {
+  /** Reads the next piece of the body; false once the outcome is decided (a bad header, broken CSV): read no further. */
+  push(text: string): boolean;
+  /** The outcome, once the whole body was pushed (or push said to stop). */
+  end(): ImportRows;
 }
 
 /**
- * Reads an import body: the header, then every row checked with the rules of
- * POST /todos. Either every row is good, or the first bad rows come back (all
- * or nothing is decided here, before anything touches the database). Records
- * are checked as the reader finds them and only good rows are kept, so memory
- * follows the rows accepted, not the body's shape; a bad header stops at once,
- * and row IMPORT_MAX_ROWS + 1 is a 413 at once, whatever came before it.
+ * Reads an import body piece by piece as it arrives: the header, then every
+ * row checked with the rules of POST /todos. Either every row is good, or the
+ * first bad rows come back (all or nothing is decided here, before anything
+ * touches the database). Good rows are kept only as the statement's array
+ * literals, and none once a row is bad, so memory follows the rows accepted,
+ * not the body's shape. Throws a 413 at once at the first line past
+ * IMPORT_MAX_ROWS (blank lines count, so a body of line breaks is cheap to
+ * refuse) and at the first row that would outgrow one statement.
  */
-export function readImportRows(csv: string): ImportRows {
-  const texts: string[] = [];
-  const dones: boolean[] = [];
+export function importReader(): ImportReader {
+  let texts: ArrayLiteral<string> | undefined = textArrayLiteral();
+  let dones: ArrayLiteral<boolean> | undefined = booleanArrayLiteral();
   let tally: ReturnType<typeof rowTally> | undefined;
-  const reader = csvReader((record) => {
-    if (!tally) {
-      const columns = importColumns(record.fields);
-      if (typeof columns === 'string') throw new Stop(headerProblem(record.line, columns));
-      tally = rowTally(columns);
-      return;
+  let decided: ImportRows | undefined;
+  let lines = 0; // data rows and blank lines, wherever they are
+  const count = () => {
+    if (++lines > IMPORT_MAX_ROWS) throw tooManyRows();
+  };
+  const reader = csvReader(
+    (record) => {
+      if (!tally) {
+        const columns = importColumns(record.fields);
+        if (typeof columns === 'string') {
+          decided = headerProblem(record.line, columns);
+          throw STOP;
+        }
+        tally = rowTally(columns);
+        return;
+      }
+      count();
+      const todo = tally.check(record);
+      if (!todo) {
+        texts = dones = undefined; // the import is refused: its good rows are of no use
+        return;
+      }
+      if (!texts || !dones) return;
+      texts.add(todo.text);
+      dones.add(todo.done);
+      if (texts.requestBytes + dones.requestBytes > IMPORT_MAX_STATEMENT_BYTES) throw statementTooLarge();
+    },
+    IMPORT_CSV_LIMITS,
+    count,
+  );
+  const settle = (step: () => void): boolean => {
+    if (decided) return false;
+    try {
+      step();
+    } catch (err) {
+      if (err === STOP) return false;
+      if (!(err instanceof CsvSyntaxError)) throw err;
+      decided = {
+        ok: false,
+        problems: [{ line: err.line, row: 0, errors: [{ path: '(csv)', message: err.message }] }],
+        invalidRows: 1,
+      };
     }
-    if (tally.rows === IMPORT_MAX_ROWS) {
-      throw new ProblemError(
-        413,
-        `An import holds at most ${IMPORT_MAX_ROWS} rows; this one has more. Split it (npm run import does).`,
-      );
-    }
-    const todo = tally.check(record);
-    if (todo) {
-      texts.push(todo.text);
-      dones.push(todo.done);
-    }
-  }, IMPORT_CSV_LIMITS);
-  try {
-    reader.push(csv);
-    reader.end();
-  } catch (err) {
-    if (err instanceof Stop) return err.result;
-    if (!(err instanceof CsvSyntaxError)) throw err;
-    return {
-      ok: false,
-      problems: [{ line: err.line, row: 0, errors: [{ path: '(csv)', message: err.message }] }],
-      invalidRows: 1,
-    };
-  }
-  if (!tally) return headerProblem(1, `the body is empty: ${NO_HEADER}`);
-  if (tally.invalidRows > 0) return { ok: false, problems: tally.problems, invalidRows: tally.invalidRows };
-  checkStatementSize(texts, dones, csv.length);
-  return { ok: true, texts, dones };
+    return !decided;
+  };
+  return {
+    push(text) {
+      const more = settle(() => reader.push(text));
+      texts?.seal();
+      dones?.seal();
+      return more;
+    },
+    end() {
+      settle(() => reader.end());
+      if (decided) return decided;
+      if (!tally) return headerProblem(1, `the body is empty: ${NO_HEADER}`);
+      if (tally.invalidRows > 0 || !texts || !dones)
+        return { ok: false, problems: tally.problems, invalidRows: tally.invalidRows };
+      return { ok: true, count: texts.count, texts: texts.finish(), dones: dones.finish() };
+    },
+  };
+}
+
+/** Reads a whole import body given at once (see importReader). */
+export function readImportRows(csv: string): ImportRows {
+  const reader = importReader();
+  reader.push(csv);
+  return reader.end();
 }
 
 function headerProblem(line: number, message: string): ImportRows {

@@ -5,6 +5,7 @@ import { rowsStatementSql, type RowsStatement } from '../db/rows-statement.ts';
 import { todos } from '../db/schema.ts';
 import { executeKeyed, type KeyedOutcome } from '../idempotency/statement.ts';
 import type { Cursor } from '../lib/cursor.ts';
+import type { ImportedRows } from './import-rows.ts';
 import type { Todo } from './schemas.ts';
 
 /**
@@ -44,34 +45,31 @@ export function insertTodoOnce(
   });
 }
 
-/** Inserts many todos in file order with ONE statement (two array parameters, whatever the row count). */
-const insertMany = (texts: string[], dones: boolean[]): RowsStatement => ({
+/** Inserts many todos in file order with ONE statement (two array literals as parameters, whatever the row count). */
+const insertMany = ({ texts, dones }: ImportedRows): RowsStatement => ({
   insertInto: sql`${todos} (text, done)`,
   select: sql`t, d`,
-  from: sql`unnest(${sql.param(texts)}::text[], ${sql.param(dones)}::boolean[]) with ordinality as rows(t, d, n)`,
+  from: sql`unnest(${texts}::text[], ${dones}::boolean[]) with ordinality as rows(t, d, n)`,
   orderBy: sql`n`,
 });
 
 /** Imports rows all or nothing; returns how many were inserted. */
-export async function insertTodos(
-  db: Drizzle,
-  { texts, dones }: { texts: string[]; dones: boolean[] },
-): Promise<number> {
-  const result = await db.execute(rowsStatementSql(insertMany(texts, dones)));
+export async function insertTodos(db: Drizzle, rows: ImportedRows): Promise<number> {
+  const result = await db.execute(rowsStatementSql(insertMany(rows)));
   return result.rowCount ?? 0;
 }
 
 /** Imports rows under an idempotency key, in one round trip; the stored response is `{"inserted": N}`. */
 export function insertTodosOnce(
   db: Drizzle,
-  { key, hash, texts, dones }: { key: string; hash: string; texts: string[]; dones: boolean[] },
+  { key, hash, ...rows }: { key: string; hash: string } & ImportedRows,
 ): Promise<KeyedOutcome> {
   return executeKeyed(db, {
     scope: 'todos.import',
     key,
     hash,
-    response: sql`select json_build_object('inserted', ${texts.length}::int)::text`,
-    effect: insertMany(texts, dones),
+    response: sql`select json_build_object('inserted', ${rows.count}::int)::text`,
+    effect: insertMany(rows),
   });
 }
 

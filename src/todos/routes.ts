@@ -2,8 +2,9 @@ import { z } from '@hono/zod-openapi';
 import { defineRoute } from '../lib/define-route.ts';
 import { documentOnly, lazySchema } from '../lib/document-only.ts';
 import { problemResponses } from '../lib/openapi-responses.ts';
+import { atOnce } from '../middleware/at-once.ts';
 import { csvBody, jsonBody } from '../middleware/body.ts';
-import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS } from './import-rows.ts';
+import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, IMPORT_SMALL_BYTES } from './import-rows.ts';
 import {
   ChangesQuerySchema,
   changesSchema,
@@ -126,7 +127,7 @@ export const listTodos = defineRoute({
   tags,
   summary: 'List todos, newest first; or export them all as CSV',
   description:
-    'With `Accept: text/csv`, streams every todo (honouring `done`; not `limit` or `cursor`) oldest first, so that re-importing the file keeps their order.',
+    "With `Accept: text/csv`, streams every todo (honouring `done`; not `limit` or `cursor`) oldest first, so that re-importing the file keeps their order. A cell that starts with `=`, `+`, `-`, `@` or `'` is written behind one more `'`, so a spreadsheet shows it as text, not a formula; the import takes that `'` away.",
   request: { query: ListQuerySchema },
   responses: {
     200: {
@@ -157,9 +158,19 @@ export const importTodos = defineRoute({
   description: [
     "A header row naming `text` and optionally `done` (the export's `id`, `version`, `createdAt`, `updatedAt` columns are accepted and ignored), then one todo per row.",
     'RFC 4180 quoting, LF, CRLF or lone CR line ends, UTF-8 with an optional BOM; `done` is true/false, 1/0, yes/no in any case, empty for false.',
-    `Every row obeys the rules of POST /todos; one bad row rejects the whole file. At most ${IMPORT_MAX_BYTES} bytes and ${IMPORT_MAX_ROWS} rows.`,
+    `Every row obeys the rules of POST /todos; one bad row rejects the whole file. At most ${IMPORT_MAX_BYTES} bytes and ${IMPORT_MAX_ROWS} rows, blank lines included.`,
+    "A text that starts with `'` followed by `=`, `+`, `-`, `@` or `'` loses that one `'`: the export writes it before formula-like texts, so an export imports back as it was.",
+    `One import over ${IMPORT_SMALL_BYTES} bytes (or of unstated length) at a time per server instance: another sent meanwhile is answered 503 with Retry-After before its body is read.`,
   ].join(' '),
-  middleware: csvBody(IMPORT_MAX_BYTES),
+  // One large import at a time per isolate: each holds up to ~9 MB of rows, several times over while it is sent.
+  middleware: [
+    atOnce({
+      max: 1,
+      what: 'import',
+      exempt: (c) => Number(c.req.header('content-length')) <= IMPORT_SMALL_BYTES,
+    }),
+    csvBody(IMPORT_MAX_BYTES),
+  ],
   request: {
     headers: idempotencyHeaders,
     body: {

@@ -1,11 +1,14 @@
 import fc from 'fast-check';
-import pgUtils from 'pg/lib/utils.js';
+// node-postgres's own reader of array literals, as Postgres writes and reads them.
+import { parse as parseArray } from 'postgres-array';
 import { describe, expect, it } from 'vitest';
+import { csvRecord } from '../../../src/csv/format.ts';
 import {
   IMPORT_MAX_COLUMNS,
   IMPORT_MAX_REPORTED,
   IMPORT_MAX_ROWS,
   IMPORT_MAX_STATEMENT_BYTES,
+  importReader,
   parseDone,
   readImportRows,
   statementBytes,
@@ -27,14 +30,15 @@ describe('reading an import', () => {
   it('trims texts and defaults done to false without a done column', () => {
     expect(readImportRows('text\n  Buy milk  \n"Call Ann, then Bob"\n')).toEqual({
       ok: true,
-      texts: ['Buy milk', 'Call Ann, then Bob'],
-      dones: [false, false],
+      count: 2,
+      texts: '{"Buy milk","Call Ann, then Bob"}',
+      dones: '{f,f}',
     });
   });
 
   it("accepts the columns in any order and case, and ignores the export's id, version and timestamps", () => {
     const csv = 'updatedAt,DONE,id,Text,createdAt,Version\r\n2026-01-01,yes,7,a,2026-01-01,3\r\n';
-    expect(readImportRows(csv)).toEqual({ ok: true, texts: ['a'], dones: [true] });
+    expect(readImportRows(csv)).toEqual({ ok: true, count: 1, texts: '{"a"}', dones: '{t}' });
   });
 
   it.each([
@@ -109,6 +113,30 @@ describe('reading an import', () => {
     );
   });
 
+  it(`counts blank lines toward the ${IMPORT_MAX_ROWS} rows, so a body of line breaks stops at the limit`, () => {
+    expect(readImportRows('text\n' + '\n'.repeat(IMPORT_MAX_ROWS - 1) + 'x\n').ok).toBe(true);
+    expect(() => readImportRows('text\n' + '\n'.repeat(IMPORT_MAX_ROWS) + 'x\n')).toThrow(
+      expect.objectContaining({ status: 413, message: expect.stringMatching(/blank lines included/) }),
+    );
+    // Broken CSV after the limit is never reached: the reader stopped there.
+    expect(() => readImportRows('text\n' + '\r\n'.repeat(5 * IMPORT_MAX_ROWS) + '"never closed')).toThrow(
+      expect.objectContaining({ status: 413 }),
+    );
+  });
+
+  it('reads a body given in pieces as it reads it whole, and stops at a bad header', () => {
+    const csv = 'text,done\r\n"say ""hi"", then\r\nleave",yes\r\nplain,no\r\n';
+    const whole = readImportRows(csv);
+    for (const size of [1, 2, 3, 7]) {
+      const reader = importReader();
+      for (let i = 0; i < csv.length; i += size) expect(reader.push(csv.slice(i, i + size))).toBe(true);
+      expect(reader.end()).toEqual(whole);
+    }
+    const badHeader = importReader();
+    expect(badHeader.push('nope\n')).toBe(false);
+    expect(badHeader.end()).toMatchObject({ ok: false, problems: [{ errors: [{ path: '(header)' }] }] });
+  });
+
   // The reader stops at row IMPORT_MAX_ROWS + 1: nothing after it is read (here, broken CSV
   // that would otherwise be the answer), and bad rows before it do not change the answer.
   it('answers 413 at the first row over the limit, whatever else is wrong', () => {
@@ -156,23 +184,44 @@ describe('reading an import', () => {
   });
 });
 
-describe('the size of rows inside the database request', () => {
-  // How the driver sends an array parameter: node-postgres's array literal, inside the JSON body.
-  const encoded = (values: unknown[]) => Buffer.byteLength(JSON.stringify(pgUtils.prepareValue(values)));
+describe('the rows as the statement takes them', () => {
+  const anyText = fc.string({
+    unit: fc.constantFrom('a', 'é', '😀', '"', '\\', '\n', '\t', '\u0001', ',', '{', '}', ' ', 'N'),
+  });
 
-  it('is never below what the driver sends, and close to it', () => {
+  it('are array literals Postgres reads back as the texts and flags, whatever the texts hold', () => {
     fc.assert(
       fc.property(
         fc.array(
-          fc.string({ unit: fc.constantFrom('a', 'é', '😀', '"', '\\', '\n', '\t', '\u0001', ',', '{', '}', ' ') }),
+          fc.tuple(
+            anyText.filter((t) => t.trim() !== ''),
+            fc.boolean(),
+          ),
           { minLength: 1, maxLength: 20 },
         ),
+        (rows) => {
+          const csv = 'text,done\n' + rows.map(([t, d]) => csvRecord([t.trim(), d])).join('');
+          const result = readImportRows(csv);
+          if (!result.ok) throw new Error(JSON.stringify(result.problems));
+          expect(parseArray(result.texts)).toEqual(rows.map(([t]) => t.trim()));
+          expect(parseArray(result.dones)).toEqual(rows.map(([, d]) => (d ? 't' : 'f')));
+          expect(result.count).toBe(rows.length);
+        },
+      ),
+    );
+  });
+
+  it('take exactly the bytes statementBytes says inside the JSON request', () => {
+    fc.assert(
+      fc.property(
+        fc.array(anyText, { minLength: 1, maxLength: 20 }),
         fc.array(fc.boolean(), { minLength: 1, maxLength: 20 }),
         (texts, dones) => {
-          const actual = encoded(texts) + encoded(dones);
-          const estimate = statementBytes(texts, dones);
-          expect(estimate).toBeGreaterThanOrEqual(actual);
-          expect(estimate - actual).toBeLessThanOrEqual(10 + 2 * dones.length); // only the braces and "true" vs "false"
+          const literal = (values: string[]) => `{${values.join(',')}}`;
+          const textLiteral = literal(texts.map((t) => `"${t.replace(/["\\]/g, '\\$&')}"`));
+          const doneLiteral = literal(dones.map((d) => (d ? 't' : 'f')));
+          const inJson = (value: string) => Buffer.byteLength(JSON.stringify(value)) - 2;
+          expect(statementBytes(texts, dones)).toBe(inJson(textLiteral) + inJson(doneLiteral));
         },
       ),
     );

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { csvRecord } from '../../../src/csv/format.ts';
+import { withoutFormulaQuote } from '../../../src/csv/formula.ts';
 import { CsvSyntaxError, csvReader, parseCsv, type CsvRecord } from '../../../src/csv/parse.ts';
 import { countScanned } from '../../support/scan-count.ts';
 
@@ -175,10 +176,29 @@ describe('format then parse', () => {
         (rows) => {
           const text = rows.map((row) => csvRecord(row)).join('');
           // A record of empty fields is written as ",": only a one-field empty record would vanish, and rows here have two or more.
-          expect(fields(text)).toEqual(rows);
+          expect(fields(text).map((row) => row.map(withoutFormulaQuote))).toEqual(rows);
         },
       ),
     );
+  });
+
+  it("puts a ' before a field that a spreadsheet would run as a formula, and reading takes exactly that one away", () => {
+    const stored = ['=HYPERLINK("http://x","y")', '+1', '-1', '@SUM(A1)', "'quoted", "'=x", "''", 'a=b', "it's"];
+    const written = [
+      '"\'=HYPERLINK(""http://x"",""y"")"',
+      "'+1",
+      "'-1",
+      "'@SUM(A1)",
+      "''quoted",
+      "''=x",
+      "'''",
+      'a=b',
+      "it's",
+    ];
+    expect(csvRecord(stored)).toBe(written.join(',') + '\r\n');
+    expect(fields(csvRecord(stored))[0]!.map(withoutFormulaQuote)).toEqual(stored);
+    // A lone ' before anything else is the text's own.
+    expect(["'hello", "'", "' =x"].map(withoutFormulaQuote)).toEqual(["'hello", "'", "' =x"]);
   });
 
   it('quotes only what needs quoting', () => {

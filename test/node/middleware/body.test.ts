@@ -1,13 +1,17 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { ProblemError } from '../../../src/lib/problem.ts';
-import { csvBody } from '../../../src/middleware/body.ts';
+import { bodyText, csvBody } from '../../../src/middleware/body.ts';
 
 const LIMIT = 1024;
 
-/** A route behind the body guard that answers with the length of the text it was given. */
+/** A route behind the body guard that reads the body as it arrives and answers with the length of its text. */
 const app = new Hono()
-  .post('/', csvBody(LIMIT), async (c) => c.text(String((await c.req.text()).length)))
+  .post('/', csvBody(LIMIT), async (c) => {
+    let length = 0;
+    for await (const piece of bodyText(c.req.raw, LIMIT)) length += piece.length;
+    return c.text(String(length));
+  })
   .onError((err, c) => c.text(err.message, err instanceof ProblemError ? (err.status as 413) : 500));
 
 /** A body of `size` bytes sent in 64 KiB pieces, counting the pieces the server pulled. */

@@ -1,7 +1,7 @@
 import { env, exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { app } from '../../../src/index.ts';
-import { csvRecord } from '../../../src/csv/format.ts';
+import { csvField, csvRecord } from '../../../src/csv/format.ts';
 import { parseCsv } from '../../../src/csv/parse.ts';
 import { encodeCursor } from '../../../src/lib/cursor.ts';
 import { EXPORT_PAGE_ROWS } from '../../../src/todos/export.ts';
@@ -9,7 +9,7 @@ import { captureConsole } from '../../support/console.ts';
 import { useTestGateway } from '../../support/driver.ts';
 import { openOutageLink } from '../../support/outage-link.ts';
 import { insertCreatedAt } from '../../support/rows.ts';
-import { call, importCsv, marker, withSettings } from './client.ts';
+import { call, importCsv, marker, pagesUntil, withSettings } from './client.ts';
 
 const HEADER = ['id', 'text', 'done', 'version', 'createdAt', 'updatedAt'];
 
@@ -45,6 +45,47 @@ const TRICKY = [
   '=SUM(A1:A2) looks like a formula',
   'tab\tinside',
 ];
+
+/** Texts that a spreadsheet would take for a formula, as stored, and as the export must write them. */
+const FORMULA_LIKE = [
+  ['=HYPERLINK("http://evil.example","click")', `'=HYPERLINK("http://evil.example","click")`],
+  ['+1+1', "'+1+1"],
+  ['-2+3', "'-2+3"],
+  ['@SUM(A1)', "'@SUM(A1)"],
+  ["'=already quoted", "''=already quoted"],
+  ["'plain apostrophe", "''plain apostrophe"],
+  ["''", "'''"],
+  ['a=b, not at the start', 'a=b, not at the start'],
+] as const;
+
+describe('formula-like texts in the CSV export', () => {
+  it("writes a text that starts with = + - @ or ' behind one more ', and the export imports back to exactly the stored texts", async () => {
+    const m = marker();
+    const stored = FORMULA_LIKE.map(([text]) => `${text} ${m}`);
+    for (const text of stored) expect((await call('POST', '/todos', { json: { text } })).status).toBe(201);
+    const exported = (await exportRows()).filter((r) => r.text.endsWith(m));
+    expect(exported.map((r) => r.text)).toEqual(FORMULA_LIKE.map(([, written]) => `${written} ${m}`));
+
+    // The export's cells exactly as written (only quoted, nothing added), imported as they are.
+    const cells = (r: (typeof exported)[number]) => [
+      String(r.id),
+      r.text,
+      r.done,
+      String(r.version),
+      r.createdAt,
+      r.updatedAt,
+    ];
+    const csv = csvRecord(HEADER) + exported.map((r) => cells(r).map(csvField).join(',') + '\r\n').join('');
+    expect(await importCsv(csv)).toMatchObject({ status: 201, body: { inserted: stored.length } });
+    const texts = (
+      await pagesUntil('', 100, (seen) => seen.filter((t) => t.text.endsWith(m)).length >= 2 * stored.length)
+    )
+      .map((t) => t.text)
+      .filter((text) => text.endsWith(m));
+    // Newest first: the imported copies, then the originals, both in reverse order of creation.
+    expect(texts).toEqual([...stored].reverse().concat([...stored].reverse()));
+  });
+});
 
 describe('GET /todos with Accept: text/csv', () => {
   it('exports every todo with the header id,text,done,version,createdAt,updatedAt, each as the API shows it', async () => {

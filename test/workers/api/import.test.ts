@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { IMPORT_MAX_BYTES } from '../../../src/todos/import-rows.ts';
+import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS } from '../../../src/todos/import-rows.ts';
 import { useTestGateway } from '../../support/driver.ts';
 import { rowsStartingWith as rowsOf } from '../../support/rows.ts';
 import { call, marker, pagesUntil } from './client.ts';
@@ -49,6 +49,21 @@ describe('POST /todos/import', () => {
       { line: 6, row: 4, errors: [{ path: 'text', message: 'must not be empty or only whitespace' }] },
     ]);
     expect(await rowsStartingWith(m)).toEqual([]);
+  });
+
+  it("removes one ' an export put before a formula-like text, and keeps any other", async () => {
+    const m = marker();
+    const csv = `text\n'=${m} a\n''=${m} b\n'h${m} c\n  '-${m} d\n'${m} e\n'@${m} f\n'+${m} g\n`;
+    expect(await importCsv(csv)).toMatchObject({ status: 201, body: { inserted: 7 } });
+    const expected = [`=${m} a`, `'=${m} b`, `'h${m} c`, `-${m} d`, `'${m} e`, `@${m} f`, `+${m} g`];
+    const stored = await Promise.all(expected.map((text) => rowsStartingWith(text)));
+    expect(stored.map((rows) => rows.map((r) => r.text))).toEqual(expected.map((text) => [text]));
+  });
+
+  it('counts blank lines toward the row limit: a body of only line breaks is refused with 413 at the limit', async () => {
+    const res = await importCsv('text\n' + '\n'.repeat(IMPORT_MAX_ROWS + 1));
+    expect(res.status).toBe(413);
+    expect(res.body.detail).toMatch(/blank lines included/);
   });
 
   it("takes a text of exactly 1000 characters, the limit the table's CHECK counts the same way", async () => {

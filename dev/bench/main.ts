@@ -154,6 +154,7 @@ async function main(): Promise<void> {
     AUTH_ANONYMOUS: 'on',
     AUTH_JWKS_URL: `${stack.gatewayUrl}${JWKS_PATH}`,
     AUTH_ISSUER: stack.gatewayUrl,
+    AUTH_AUDIENCE: LOCAL_AUDIENCE,
   };
   const workerd = await startWorkerd({ ...workerBase, dir: served.dir, main: served.main, bindings });
   log(`workerd ${workerd.pid} serving ${workerd.url}`);

@@ -13,11 +13,12 @@ export const IMPORT_MEMORY_LIMITS = {
 
 /**
  * The import the case sends: 100,000 valid rows, each text as long as one
- * statement on Neon still takes (IMPORT_MAX_STATEMENT_BYTES: 87 characters,
- * an 8.8 MB body), so the rows go all the way to the database. Rows of 100
- * characters (a 10 MB body) are answered 413 before anything is sent.
+ * import's statement still takes (IMPORT_MAX_STATEMENT_BYTES: 34 characters,
+ * a 3.5 MB body), so the rows go all the way to the database: the largest
+ * import the Worker accepts. Rows of 100 characters (a 10 MB body) are
+ * answered 413 as soon as the rows read pass that size.
  */
-export const MEMORY_IMPORT = { rows: 100_000, rowChars: 87 } as const;
+export const MEMORY_IMPORT = { rows: 100_000, rowChars: 34 } as const;
 
 export interface ImportAnswer {
   status: number;

@@ -1,6 +1,6 @@
 import { csvRecord } from '../../src/csv/format.ts';
 import type { ImportColumns } from '../../src/todos/import-rows.ts';
-import { importRow, statementBytes } from '../../src/todos/import-rows.ts';
+import { importRow, IMPORT_MAX_STATEMENT_BYTES, statementBytes } from '../../src/todos/import-rows.ts';
 import type { CsvRecord } from '../../src/csv/parse.ts';
 
 export interface Chunk {
@@ -16,10 +16,10 @@ const HEADER = csvRecord(['text', 'done']);
 
 /**
  * A chunk also ends before its rows would take more than this inside the
- * database request: well under what the API takes in one statement
- * (IMPORT_MAX_STATEMENT_BYTES), whatever the texts hold.
+ * database request, counted as the API counts them: what it takes in one
+ * statement, whatever the texts hold.
  */
-export const CHUNK_MAX_STATEMENT_BYTES = 4 * 1024 * 1024;
+export const CHUNK_MAX_STATEMENT_BYTES = IMPORT_MAX_STATEMENT_BYTES;
 
 /**
  * Groups a checked file's data rows (its first record is the header) into

@@ -20,11 +20,13 @@ export const IMPORT_MAX_REPORTED = 100;
 export const IMPORT_CSV_LIMITS: CsvLimits = { maxFieldChars: 4096, maxRecordChars: 16 * 1024 };
 
 /**
- * Neon's proxy refuses a SQL-over-HTTP request over 10 MiB, and an import's
- * rows travel inside one. This leaves room for the statement and the JSON
- * around the two array parameters.
+ * What an import's rows may take inside its one database request. Neon's proxy
+ * refuses a SQL-over-HTTP request over 10 MiB, but the isolate's memory is the
+ * tighter bound: while the request is sent, the Worker holds the literals, the
+ * driver's JSON of them and the bytes on their way out, about five times this,
+ * and an isolate has 128 MB. A larger file goes in chunks (`npm run import`).
  */
-export const IMPORT_MAX_STATEMENT_BYTES = 9 * 1024 * 1024;
+export const IMPORT_MAX_STATEMENT_BYTES = 4 * 1024 * 1024;
 
 /** An import's accepted rows, as the statement takes them: two array literals (see src/db/array-literal.ts). */
 export interface ImportedRows {
@@ -47,7 +49,7 @@ export function statementBytes(texts: readonly string[], dones: readonly boolean
 const statementTooLarge = () =>
   new ProblemError(
     413,
-    `These rows take more than the ${IMPORT_MAX_STATEMENT_BYTES} bytes one statement can carry on Neon, once encoded for the database; send fewer rows per request (npm run import sizes its chunks to fit).`,
+    `These rows take more than the ${IMPORT_MAX_STATEMENT_BYTES} bytes one import statement carries, once encoded for the database; send fewer rows per request (npm run import sizes its chunks to fit).`,
   );
 
 /** Columns the export writes that the server assigns itself: accepted, so an export re-imports as is, and ignored. */
@@ -167,8 +169,11 @@ const tooManyRows = () =>
     `An import holds at most ${IMPORT_MAX_ROWS} rows, blank lines included; this one has more. Split it (npm run import does).`,
   );
 
-/** Thrown inside the CSV reader's callback to stop it once the outcome is decided. */
-const STOP = new Error('the import is decided');
+/**
+ * Thrown inside the CSV reader's callback to stop it once the outcome is decided. Made when thrown, not when
+ * the module loads: an Error made at start-up makes V8 work out the whole bundle's source positions for its stack.
+ */
+class ImportDecided extends Error {}
 
 export interface ImportReader {
   /** Reads the next piece of the body; false once the outcome is decided (a bad header, broken CSV): read no further. */
@@ -202,7 +207,7 @@ export function importReader(): ImportReader {
         const columns = importColumns(record.fields);
         if (typeof columns === 'string') {
           decided = headerProblem(record.line, columns);
-          throw STOP;
+          throw new ImportDecided('the import is decided');
         }
         tally = rowTally(columns);
         return;
@@ -226,7 +231,7 @@ export function importReader(): ImportReader {
     try {
       step();
     } catch (err) {
-      if (err === STOP) return false;
+      if (err instanceof ImportDecided) return false;
       if (!(err instanceof CsvSyntaxError)) throw err;
       decided = {
         ok: false,

@@ -4,7 +4,7 @@ import { documentOnly, lazySchema } from '../lib/document-only.ts';
 import { problemResponses } from '../lib/openapi-responses.ts';
 import { atOnce } from '../middleware/at-once.ts';
 import { csvBody, jsonBody } from '../middleware/body.ts';
-import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, IMPORT_SMALL_BYTES } from './import-rows.ts';
+import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, IMPORT_MAX_STATEMENT_BYTES, IMPORT_SMALL_BYTES } from './import-rows.ts';
 import {
   ChangesQuerySchema,
   changesSchema,
@@ -158,11 +158,11 @@ export const importTodos = defineRoute({
   description: [
     "A header row naming `text` and optionally `done` (the export's `id`, `version`, `createdAt`, `updatedAt` columns are accepted and ignored), then one todo per row.",
     'RFC 4180 quoting, LF, CRLF or lone CR line ends, UTF-8 with an optional BOM; `done` is true/false, 1/0, yes/no in any case, empty for false.',
-    `Every row obeys the rules of POST /todos; one bad row rejects the whole file. At most ${IMPORT_MAX_BYTES} bytes and ${IMPORT_MAX_ROWS} rows, blank lines included.`,
+    `Every row obeys the rules of POST /todos; one bad row rejects the whole file. At most ${IMPORT_MAX_BYTES} bytes and ${IMPORT_MAX_ROWS} rows, blank lines included, and at most ${IMPORT_MAX_STATEMENT_BYTES} bytes of rows once encoded for the database (413 otherwise; npm run import sends a larger file in chunks).`,
     "A text that starts with `'` followed by `=`, `+`, `-`, `@` or `'` loses that one `'`: the export writes it before formula-like texts, so an export imports back as it was.",
     `One import over ${IMPORT_SMALL_BYTES} bytes (or of unstated length) at a time per server instance: another sent meanwhile is answered 503 with Retry-After before its body is read.`,
   ].join(' '),
-  // One large import at a time per isolate: each holds up to ~9 MB of rows, several times over while it is sent.
+  // One large import at a time per isolate: each holds up to 4 MiB of rows, several times over while it is sent.
   middleware: [
     atOnce({
       max: 1,

@@ -91,6 +91,15 @@ describe.runIf(inject('backend') === 'embedded')('npm run deploy -- --dry-run', 
     expect(out).toContain('deploy: dry run passed');
   });
 
+  it('refuses a build without the per-owner rate limit', () => {
+    const config = configWith((config) => {
+      config.ratelimits = config.ratelimits!.filter((limit) => limit.name !== 'OWNER_RATE_LIMITER');
+    });
+    const { status, out } = deploy(['--dry-run', '--config', config]);
+    expect(status).toBe(1);
+    expect(out).toContain('binding OWNER_RATE_LIMITER is missing from the upload');
+  });
+
   it('fails on a key wrangler only warns about (one in the wrong object) and on a local-only var', () => {
     const config = configWith((config) => {
       config.vars!.NEON_LOCAL_GATEWAY = '127.0.0.1:4444';

@@ -1,17 +1,15 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { neonConfig, Pool } from '@neondatabase/serverless';
 import { generateDrizzleJson, generateMigration } from 'drizzle-kit/api';
 import { boolean, integer, text } from 'drizzle-orm/pg-core';
-import ws from 'ws';
 import { describe, expect, inject, it } from 'vitest';
 import { MIGRATIONS_FOLDER, readMigrations } from '../../../dev/migrations.ts';
 import { ownershipAppendix, ownTables, withStatements } from '../../../dev/own-tables.ts';
 import { ownedTable, ownershipOf, ownershipsIn } from '../../../src/db/owned-table.ts';
 import * as schema from '../../../src/db/schema.ts';
-import { useLocalGateway } from '../../../src/db/local-gateway.ts';
 import { scratchName } from '../../support/driver.ts';
+import { inRolledBackTransaction } from '../../support/rolled-back.ts';
 import {
   guardedTables,
   ownedTableExpected,
@@ -25,23 +23,10 @@ const projectMigrations = () =>
   readMigrations().map(({ tag }) => ({ tag, sql: readFileSync(join(MIGRATIONS_FOLDER, `${tag}.sql`), 'utf8') }));
 
 /** Runs `body` as the tables' owner inside one transaction that is rolled back: nothing it makes is seen by other files. */
-async function inRolledBackTransaction(body: (query: Query) => Promise<void>): Promise<void> {
-  neonConfig.webSocketConstructor = ws;
-  useLocalGateway(inject('gatewayAddress'));
-  const pool = new Pool({ connectionString: inject('ownerUrl'), max: 1 });
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    try {
-      await body(async (text, params) => (await client.query(text, params)).rows as Record<string, unknown>[]);
-    } finally {
-      await client.query('ROLLBACK');
-    }
-  } finally {
-    client.release();
-    await pool.end();
-  }
-}
+const asOwnerRolledBack = (body: (query: Query) => Promise<void>): Promise<void> =>
+  inRolledBackTransaction(inject('ownerUrl'), (client) =>
+    body(async (text, params) => (await client.query(text, params)).rows as Record<string, unknown>[]),
+  );
 
 describe('an owned table, declared with ownedTable', () => {
   it('is made owned by the migration that drizzle-kit generates for it, with the generator step and no hand-edited SQL, and passes the catalog check', async () => {
@@ -58,7 +43,7 @@ describe('an owned table, declared with ownedTable', () => {
     expect(appendix).toEqual([{ tag: '9999_scratch', statements: [expect.stringContaining(`'public.${name}'`)] }]);
     const sql = withStatements(migration.sql, appendix[0]!.statements);
 
-    await inRolledBackTransaction(async (query) => {
+    await asOwnerRolledBack(async (query) => {
       for (const statement of sql.split('--> statement-breakpoint')) await query(statement);
       expect(await reachableTables(query)).toContain(name);
       const [{ owner }] = (await query('select current_user as owner')) as [{ owner: string }];
@@ -73,7 +58,7 @@ describe('an owned table, declared with ownedTable', () => {
     const name = scratchName('scratch_unowned');
     const scratch = ownedTable(name, ['SELECT'], { id: integer('id').primaryKey() });
     const generated = await generateMigration(generateDrizzleJson({}), generateDrizzleJson({ scratch }));
-    await inRolledBackTransaction(async (query) => {
+    await asOwnerRolledBack(async (query) => {
       for (const statement of generated) await query(statement);
       const [{ owner }] = (await query('select current_user as owner')) as [{ owner: string }];
       expect(await ownedTableState(query, name)).not.toEqual(ownedTableExpected(ownershipOf(scratch)!, owner));

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { neon, neonConfig, Pool } from '@neondatabase/serverless';
+import { neon, neonConfig } from '@neondatabase/serverless';
 import ws from 'ws';
 import { describe, expect, inject, it } from 'vitest';
+import { inRolledBackTransaction } from '../../support/rolled-back.ts';
 import { LOCAL_DATABASE } from '../../../dev/stack.ts';
 import { SET_OWNER_SQL } from '../../../src/db/client.ts';
 import { useLocalGateway } from '../../../src/db/local-gateway.ts';
@@ -56,26 +57,16 @@ describe("the Worker's login role (README: Deploying, Rotating DATABASE_URL)", (
     useLocalGateway(inject('gatewayAddress'));
   };
   /** Runs `statements` as the Worker's role (its pooled URL) in one transaction that is rolled back; the first failure. */
-  async function asWorker(statements: string[], owner?: string): Promise<unknown> {
-    gateway();
-    const pool = new Pool({ connectionString: inject('databaseUrl'), max: 1 });
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+  const asWorker = (statements: string[], owner?: string): Promise<unknown> =>
+    inRolledBackTransaction(inject('databaseUrl'), async (client) => {
       try {
         if (owner) await client.query(SET_OWNER_SQL, [owner]);
         for (const statement of statements) await client.query(statement);
         return undefined;
       } catch (err) {
         return err;
-      } finally {
-        await client.query('ROLLBACK');
       }
-    } finally {
-      client.release();
-      await pool.end();
-    }
-  }
+    });
 
   it('is made as the README says', () => {
     expect(readFileSync('README.md', 'utf8')).toContain(LOGIN_ROLE_SQL);

@@ -8,6 +8,8 @@ export interface Chunk {
   /** The request body: a canonical CSV (header text,done; trimmed texts; true/false), the same bytes on every run. */
   body: string;
   rows: number;
+  /** The index of its first row among the file's data rows (0 for the first after the header): where its ids start. */
+  firstRow: number;
   /** The file line of each row, to point at the file when the API refuses one. */
   lines: number[];
 }
@@ -23,10 +25,9 @@ export const CHUNK_MAX_STATEMENT_BYTES = IMPORT_MAX_STATEMENT_BYTES;
 
 /**
  * Groups a checked file's data rows (its first record is the header) into
- * chunks of `chunkRows` rows, fewer when their size says so. Because a chunk's
- * body depends only on the file, `chunkRows` and `maxBytes`, a re-run sends
- * the same chunk under the same Idempotency-Key, which the API replays
- * instead of inserting again.
+ * chunks of `chunkRows` rows, fewer when their size says so. A row's id
+ * depends only on the file and the row's place in it (see row-ids.ts), so a
+ * re-run with any chunk size names every row as the first run did.
  */
 export async function* fileChunks(
   records: AsyncIterable<CsvRecord>,
@@ -35,12 +36,15 @@ export async function* fileChunks(
   maxBytes = CHUNK_MAX_STATEMENT_BYTES,
 ): AsyncGenerator<Chunk, void> {
   let index = 0;
+  let firstRow = 0;
   let filling = { body: HEADER, lines: [] as number[], bytes: 0 };
   /** The chunk being filled, closed; the next one starts empty. */
   const close = (): Chunk => {
     const { body, lines } = filling;
     filling = { body: HEADER, lines: [], bytes: 0 };
-    return { index: index++, body, rows: lines.length, lines };
+    const chunk = { index: index++, body, rows: lines.length, firstRow, lines };
+    firstRow += lines.length;
+    return chunk;
   };
   let header = true;
   for await (const { fields, line } of records) {

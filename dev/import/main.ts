@@ -1,14 +1,15 @@
 // npm run import -- FILE.csv [--url URL] [--token TOKEN] [--chunk-rows N]
-// Imports a CSV file through POST /todos/import in chunks, each under an Idempotency-Key made of
-// the file's SHA-256, the chunk size and the chunk's index: running the same command again after
-// a crash or a network failure finishes the import without duplicating a row.
+// Imports a CSV file through POST /todos/import in chunks, each row with an id made of who imports, the
+// file's SHA-256 and the row's place in the file (row-ids.ts): running it again, after a crash or a
+// network failure, with any --chunk-rows, at any time, finishes the import without duplicating a row.
 import { existsSync, statSync } from 'node:fs';
 import { IMPORT_MAX_ROWS } from '../../src/todos/import-rows.ts';
 import { parseFlags } from '../cli.ts';
 import { checkFile, FileProblems } from './check.ts';
-import { CHUNK_MAX_STATEMENT_BYTES, fileChunks } from './chunks.ts';
+import { fileChunks } from './chunks.ts';
 import { fileRecords } from './file.ts';
 import { progressReporter } from './progress.ts';
+import { importerOf, rowIdSpace } from './row-ids.ts';
 import { ChunkRefused, sendChunk } from './send.ts';
 
 const USAGE =
@@ -50,8 +51,9 @@ const checked = await checkFile(path).catch((err: Error) =>
 );
 
 console.error(
-  `importing ${checked.rows.toLocaleString('en-US')} rows from ${path} into ${target.url} in chunks of ${chunkRows} (run the same command again to resume)`,
+  `importing ${checked.rows.toLocaleString('en-US')} rows from ${path} into ${target.url} in chunks of ${chunkRows} (run the same command again, with any --chunk-rows, to resume)`,
 );
+const rowId = rowIdSpace(importerOf(target.token), checked.sha256);
 const progress = progressReporter(checked.rows);
 let done = 0;
 let replayedRows = 0;
@@ -63,19 +65,17 @@ try {
     // Read and encode the following chunk while this one is on the wire (chunks still go one at a time, in order).
     next = chunks.next();
     next.catch(() => undefined); // its failure surfaces when it is awaited
-    // Everything that decides the chunk's bytes is in its key: same file and settings, same key, same body.
-    const key = `csv-import:${checked.sha256}:${chunkRows}r${CHUNK_MAX_STATEMENT_BYTES}b:${chunk.index}`;
-    const sent = await sendChunk(target, chunk, key, (why) =>
-      progress.note(`chunk ${chunk.index + 1}: ${why}; retrying with the same Idempotency-Key`),
+    const sent = await sendChunk(target, chunk, rowId(chunk.firstRow), (why) =>
+      progress.note(`chunk ${chunk.index + 1}: ${why}; retrying with the same row ids`),
     );
     done += chunk.rows;
-    if (sent.replayed) replayedRows += chunk.rows;
+    replayedRows += sent.replayed;
     progress.update(done);
   }
 } catch (err) {
   progress.finish();
   // Only answered chunks are counted: a chunk whose answer was lost may be in too.
-  const resume = `${done.toLocaleString('en-US')} of ${checked.rows.toLocaleString('en-US')} rows are confirmed in; run the same command again to import the rest (chunks already in are not repeated)`;
+  const resume = `${done.toLocaleString('en-US')} of ${checked.rows.toLocaleString('en-US')} rows are confirmed in; run the same command again to import the rest (rows already in are not repeated)`;
   if (err instanceof ChunkRefused) fail(`${err.message}\n${resume}`);
   fail(`cannot import through ${target.url}: ${(err as Error).message}.\n${resume}`);
 }

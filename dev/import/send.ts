@@ -8,8 +8,8 @@ export interface Target {
 
 export interface Sent {
   inserted: number;
-  /** The API had already imported this chunk (an earlier run, or an attempt whose answer was lost). */
-  replayed: boolean;
+  /** Rows the API had already (an earlier run, or an attempt whose answer was lost): their ids were taken, by them. */
+  replayed: number;
 }
 
 /** The API answered, and not with something worth retrying: the import cannot go on. */
@@ -25,25 +25,25 @@ const REQUEST_TIMEOUT_MS = 60_000;
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Sends one chunk under its Idempotency-Key. Network failures, timeouts, 429
- * and 5xx are retried with the same key, so an attempt that landed but whose
- * answer was lost is replayed, not inserted twice.
+ * Sends one chunk, its rows named from `firstId` on. Network failures,
+ * timeouts, 429 and 5xx are retried with the same ids, so the rows of an
+ * attempt that landed but whose answer was lost are counted as replayed, not
+ * inserted twice.
  */
 export async function sendChunk(
   target: Target,
   chunk: Chunk,
-  key: string,
+  firstId: string,
   onRetry: (why: string) => void,
 ): Promise<Sent> {
   for (let attempt = 1; ; attempt++) {
     let why: string;
     let retryAfterMs: number | undefined;
     try {
-      const res = await fetch(`${target.url}/todos/import`, {
+      const res = await fetch(`${target.url}/todos/import?firstId=${firstId}`, {
         method: 'POST',
         headers: {
           'content-type': 'text/csv; charset=utf-8',
-          'idempotency-key': key,
           ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
         },
         body: chunk.body,
@@ -51,10 +51,8 @@ export async function sendChunk(
       });
       const text = await res.text();
       if (res.status === 201) {
-        return {
-          inserted: (JSON.parse(text) as { inserted: number }).inserted,
-          replayed: res.headers.get('idempotent-replayed') === 'true',
-        };
+        const { inserted, replayed } = JSON.parse(text) as Sent;
+        return { inserted, replayed };
       }
       if (res.status !== 429 && res.status < 500) throw new ChunkRefused(refusal(res.status, text, chunk));
       why = `${res.status} ${problemDetail(text)}`;

@@ -4,10 +4,12 @@
  * tampered cursor is a 400, never a database error.
  */
 import { decodeBase64url, encodeBase64url } from './base64url.ts';
+import { isCanonicalUuid } from './uuid.ts';
 
 export interface Cursor {
   createdAt: string;
-  id: number;
+  /** A UUID: a cursor of before migration 0010, with an integer id, is refused like any other not ours. */
+  id: string;
 }
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
@@ -34,7 +36,7 @@ export function decodeCursor(value: string): Cursor | undefined {
     if (!Array.isArray(decoded) || decoded.length !== 2) return undefined;
     const [createdAt, id] = decoded as unknown[];
     if (typeof createdAt !== 'string' || !isRealTimestamp(createdAt)) return undefined;
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 1 || id > 2147483647) return undefined;
+    if (!isCanonicalUuid(id)) return undefined;
     return { createdAt, id };
   } catch {
     return undefined;

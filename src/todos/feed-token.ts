@@ -6,21 +6,27 @@
  */
 import { decodeBase64url, encodeBase64url } from '../lib/base64url.ts';
 import { sha256Hex } from '../idempotency/key.ts';
+import { isCanonicalUuid, NIL_UUID } from '../lib/uuid.ts';
 
 /**
  * A place in the feed: every change at or before (xid, id) has been handed
- * out. xid is a Postgres xid8 in decimal; (horizon, 0) means "everything
- * written by transactions below the horizon".
+ * out. xid is a Postgres xid8 in decimal, id a todo's UUID; (horizon, nil UUID)
+ * means "everything written by transactions below the horizon".
  */
 export interface FeedPosition {
   xid: string;
-  id: number;
+  id: string;
 }
 
-/** Where a first pass starts: before every change (existing rows stand at xid 1). */
-export const FEED_START: FeedPosition = { xid: '0', id: 0 };
+/** The position before every change of transaction `xid` (the nil UUID sorts before every id). */
+export const startOfXid = (xid: string): FeedPosition => ({ xid, id: NIL_UUID });
 
-const FORMAT = 1;
+/** Where a first pass starts: before every change (existing rows stand at xid 1). */
+export const FEED_START: FeedPosition = startOfXid('0');
+
+/** 2 since ids are UUIDs. A token of format 1 holds an int4 id of before migration 0010: every id has changed since. */
+const FORMAT = 2;
+const FORMAT_OF_INT_IDS = 1;
 /**
  * What a token carries of its owner: 64 bits of the owner's SHA-256, enough to
  * tell owners apart by accident and saying nothing of who they are. Computed
@@ -34,11 +40,12 @@ export function encodeFeedToken(position: FeedPosition, ownerTag: string, issued
 }
 
 export type DecodedFeedToken =
-  { ok: true; position: FeedPosition; issuedAt: Date } | { ok: false; reason: 'malformed' | 'another owner' };
+  | { ok: true; position: FeedPosition; issuedAt: Date }
+  /** `ids changed`: issued before todo ids became UUIDs; the client's copy names ids that no longer exist. */
+  | { ok: false; reason: 'malformed' | 'another owner' | 'ids changed' };
 
 /** xid8 is unsigned 64-bit; 19 digits keep every accepted value below 2^63 and within Postgres's input. */
 const XID = /^(0|[1-9]\d{0,18})$/;
-const MAX_ID = 2147483647;
 
 /** The token inside `value`, or why it is not one issued to the owner of `ownerTag`. */
 export function decodeFeedToken(value: string, ownerTag: string): DecodedFeedToken {
@@ -50,15 +57,13 @@ export function decodeFeedToken(value: string, ownerTag: string): DecodedFeedTok
   }
   if (!Array.isArray(decoded) || decoded.length !== 5) return { ok: false, reason: 'malformed' };
   const [format, tag, xid, id, issued] = decoded as unknown[];
+  if (format === FORMAT_OF_INT_IDS) return { ok: false, reason: 'ids changed' };
   if (
     format !== FORMAT ||
     typeof tag !== 'string' ||
     typeof xid !== 'string' ||
     !XID.test(xid) ||
-    typeof id !== 'number' ||
-    !Number.isInteger(id) ||
-    id < 0 ||
-    id > MAX_ID ||
+    !isCanonicalUuid(id) ||
     typeof issued !== 'number' ||
     !Number.isInteger(issued) ||
     issued < 0
@@ -69,7 +74,10 @@ export function decodeFeedToken(value: string, ownerTag: string): DecodedFeedTok
   return { ok: true, position: { xid, id }, issuedAt: new Date(issued * 1000) };
 }
 
-/** The later of two positions (xid compared as the 64-bit numbers they are, then id). */
+/**
+ * The later of two positions (xid compared as the 64-bit numbers they are, then
+ * id: canonical lowercase UUIDs compare as text the way Postgres compares uuid, byte by byte).
+ */
 export function laterPosition(a: FeedPosition, b: FeedPosition): FeedPosition {
   const [x, y] = [BigInt(a.xid), BigInt(b.xid)];
   if (x !== y) return x > y ? a : b;

@@ -244,6 +244,12 @@ function toProblem(err: unknown, aborted: boolean, timeoutMs: number, idempotent
         sqlState(err) === '23514' ? 400 : 409,
         "The request conflicts with the data's constraints.",
       );
+    case 'ids-taken':
+      // One answer whatever took the id: it says nothing of another owner's records, nor whether one exists.
+      return new ProblemError(
+        409,
+        'An id in this request cannot be used: it names another record, or one that was deleted (ids are never reused), or it was first sent with other values. Nothing was changed: give a new record a new id (a random UUID).',
+      );
     case 'input':
       return new ProblemError(400, 'The database refused a value in the request.');
     default:

@@ -2,12 +2,20 @@
  * What a database failure means for the client. `transient`, `unavailable`
  * and `timeout` are the database's trouble (503 + Retry-After); only
  * `transient` ones are retried, and only where repeating is harmless.
- * `constraint` and `input` are the request's fault (4xx); `exhausted` (a
+ * `constraint`, `ids-taken` and `input` are the request's fault (4xx); `exhausted` (a
  * sequence ran out), `rls-bypassed` (the Worker's role is not bound by
  * row-level security) and `unknown` are ours (500).
  */
 export type DbFailure =
-  'transient' | 'unavailable' | 'timeout' | 'constraint' | 'input' | 'exhausted' | 'rls-bypassed' | 'unknown';
+  | 'transient'
+  | 'unavailable'
+  | 'timeout'
+  | 'constraint'
+  | 'ids-taken'
+  | 'input'
+  | 'exhausted'
+  | 'rls-bypassed'
+  | 'unknown';
 
 /**
  * Raised by `app_set_owner` (migrations/0008_row_level_security_guard.sql), the
@@ -16,6 +24,14 @@ export type DbFailure =
  * nothing will be until the setting changes, so it is never retried.
  */
 export const RLS_BYPASSED_SQLSTATE = 'RLS01';
+
+/**
+ * Raised by `app_ids_taken` (migrations/0010_uuid_ids.sql) when a write was
+ * given ids it may not use: another owner's, a deleted record's, or the
+ * caller's own first created with another request. The transaction is rolled
+ * back: nothing was written.
+ */
+export const IDS_TAKEN_SQLSTATE = 'ID409';
 
 /**
  * SQLSTATEs that mean "the database is not there right now", whatever the
@@ -65,6 +81,7 @@ export function classifyDbError(err: unknown, aborted = false): DbFailure {
     if (UNAVAILABLE_CODES.has(code) || code.startsWith('53')) return 'unavailable';
     if (code === '2200H') return 'exhausted'; // sequence generator limit exceeded: no client can fix that
     if (code === RLS_BYPASSED_SQLSTATE) return 'rls-bypassed';
+    if (code === IDS_TAKEN_SQLSTATE) return 'ids-taken';
     if (code.startsWith('23')) return 'constraint';
     if (code.startsWith('22') || code === '54000') return 'input';
     return 'unknown';

@@ -12,18 +12,24 @@ export interface RowsStatement {
   select: SQL;
   from?: SQL;
   orderBy?: SQL;
+  /** What an insert does with a row whose key is taken, e.g. `(id) do nothing`. */
+  onConflict?: SQL;
   /** What an insert returns. */
   returning?: SQL;
 }
 
 /** The statement's SQL, its rows limited to those meeting `where` when given. */
-export function rowsStatementSql({ insertInto, select, from, orderBy, returning }: RowsStatement, where?: SQL): SQL {
+export function rowsStatementSql(
+  { insertInto, select, from, orderBy, onConflict, returning }: RowsStatement,
+  where?: SQL,
+): SQL {
   const parts = [
     insertInto && sql`insert into ${insertInto}`,
     sql`select ${select}`,
     from && sql`from ${from}`,
     where && sql`where ${where}`,
     orderBy && sql`order by ${orderBy}`,
+    onConflict && sql`on conflict ${onConflict}`,
     returning && sql`returning ${returning}`,
   ];
   return sql.join(

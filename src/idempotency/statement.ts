@@ -26,6 +26,8 @@ export interface KeyedOutcome {
   created: boolean;
   requestHash: string;
   response: string;
+  /** How many rows the effect wrote (0 unless this request claimed the key; an effect may skip rows that are in already). */
+  effectRows: number;
 }
 
 const expired = sql`${idempotencyKeys.createdAt} < now() - ${sql.raw(`interval '${KEY_LIFETIME}'`)}`;
@@ -57,15 +59,21 @@ export async function executeKeyed(
 ): Promise<KeyedOutcome> {
   const thisKey = sql`${idempotencyKeys.scope} = ${scope} and ${idempotencyKeys.key} = ${key}`;
   const claimed = sql`exists (select 1 from claimed)`;
-  const [, , [row]] = (await runBatch(db, [
+  const [, written, [row]] = (await runBatch(db, [
     sql`insert into ${idempotencyKeys} (scope, key, request_hash, response) values (${scope}, ${key}, ${hash}, '')
         on conflict (owner, scope, key) do update set request_hash = excluded.request_hash, response = '', created_at = now() where ${expired}`,
     sql`with claimed as (select 1 from ${idempotencyKeys} where ${thisKey} and ${writtenHere}), effect as (${rowsStatementSql(effect, claimed)})
-        update ${idempotencyKeys} set response = (${response}) where ${thisKey} and ${claimed}`,
+        update ${idempotencyKeys} set response = (${response}) where ${thisKey} and ${claimed}
+        returning (select count(*) from effect)::int as effect_rows`,
     sql`select ${writtenHere} as created, request_hash, response from ${idempotencyKeys} where ${thisKey}`,
-  ])) as [unknown, unknown, { created: boolean; request_hash: string; response: string }[]];
+  ])) as [unknown, { effect_rows: number }[], { created: boolean; request_hash: string; response: string }[]];
   if (!row) throw new Error('a keyed write found no key after claiming it');
-  return { created: row.created, requestHash: row.request_hash, response: row.response };
+  return {
+    created: row.created,
+    requestHash: row.request_hash,
+    response: row.response,
+    effectRows: written[0]?.effect_rows ?? 0,
+  };
 }
 
 /** The response to send for a keyed write: the new one, or the stored one for a repeated key (422 if the body differs). */

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { neon } from '@neondatabase/serverless';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { csvRecord } from '../../../src/csv/format.ts';
 import { parseCsv } from '../../../src/csv/parse.ts';
@@ -17,13 +18,19 @@ import { flakyProxy, type Fate } from '../../support/flaky-proxy.ts';
 
 // npm run import end to end: the CLI (a child process) -> wrangler dev (workerd) -> gateway -> database.
 const TOKEN = 'import-test-token-0123456789abcdef';
+/** Another owner's token (`token:other`). */
+const OTHER_TOKEN = 'import-test-other-0123456789abcdef';
 const folder = mkdtempSync(join(tmpdir(), 'todo-import-'));
 let worker: Awaited<ReturnType<typeof startWorker>>;
 
 beforeAll(async () => {
   await useTestGateway(inject('gatewayAddress'));
   worker = await startWorker({
-    vars: { NEON_LOCAL_GATEWAY: inject('gatewayAddress'), DATABASE_URL: inject('databaseUrl'), API_TOKENS: TOKEN },
+    vars: {
+      NEON_LOCAL_GATEWAY: inject('gatewayAddress'),
+      DATABASE_URL: inject('databaseUrl'),
+      API_TOKENS: `${TOKEN},other:${OTHER_TOKEN}`,
+    },
     persistTo: join(folder, 'wrangler'),
   });
 }, 90_000);
@@ -101,13 +108,51 @@ describe('npm run import', () => {
     expect((await rowsStartingWith(m)).length).toBe(500);
   }, 90_000);
 
-  it('retries a chunk whose answer was lost, with the same key, and inserts it once', async () => {
+  it('finishes an import cut off mid-file when run again with another chunk size, and again after the keys expired', async () => {
+    const m = marker();
+    const { texts, csv } = generated(m, 500);
+    const path = writeCsv(csv);
+    const proxy = await flakyProxy(worker.url, (n): Fate => (n < 3 ? 'pass' : 'lose-answer'));
+    const cut = await runImport([path, '--url', proxy.url, '--chunk-rows', '50', ...auth]);
+    await proxy.close();
+    expect(cut.code).toBe(1);
+    expect((await rowsStartingWith(m)).length).toBe(200);
+
+    // Larger chunks straddle the ones already in: each row already in is counted, not inserted again.
+    const faster = await runImport([path, '--url', worker.url, '--chunk-rows', '70', ...auth]);
+    expect(faster.code).toBe(0);
+    expect(faster.stderr).toMatch(/done: 300 rows imported .*; 200 rows were already in from an earlier run/);
+    expect((await rowsStartingWith(m)).map((r) => r.text)).toEqual(texts);
+
+    // A day later every idempotency key has expired and been swept: the rows' ids still say they are in.
+    await neon(inject('ownerUrl')).query(
+      `update idempotency_keys set created_at = now() - interval '25 hours' where owner = 'default'`,
+    );
+    await neon(inject('ownerUrl')).query('select purge_expired_idempotency_keys(100000)');
+    const later = await runImport([path, '--url', worker.url, '--chunk-rows', '500', ...auth]);
+    expect(later.code).toBe(0);
+    expect(later.stderr).toMatch(/done: 0 rows imported .*; 500 rows were already in/);
+    expect((await rowsStartingWith(m)).map((r) => r.text)).toEqual(texts);
+  }, 120_000);
+
+  it("gives two owners importing the same file rows of their own: neither meets the other's ids", async () => {
+    const m = marker();
+    const { texts, csv } = generated(m, 20);
+    const path = writeCsv(csv);
+    const mine = await runImport([path, '--url', worker.url, ...auth]);
+    const theirs = await runImport([path, '--url', worker.url, '--token', OTHER_TOKEN]);
+    expect([mine.code, theirs.code]).toEqual([0, 0]);
+    expect(theirs.stderr).toMatch(/done: 20 rows imported/);
+    expect((await rowsStartingWith(m)).map((r) => r.text).sort()).toEqual([...texts, ...texts].sort());
+  }, 60_000);
+
+  it('retries a chunk whose answer was lost, with the same row ids, and inserts it once', async () => {
     const m = marker();
     const { texts, csv } = generated(m, 120);
     const proxy = await flakyProxy(worker.url, (n): Fate => (n === 1 ? 'lose-answer' : n === 2 ? 'refuse' : 'pass'));
     const run = await runImport([writeCsv(csv), '--url', proxy.url, '--chunk-rows', '40', ...auth]);
     await proxy.close();
-    expect(run.stderr).toMatch(/chunk 2: .*; retrying with the same Idempotency-Key/);
+    expect(run.stderr).toMatch(/chunk 2: .*; retrying with the same row ids/);
     expect(run.code).toBe(0);
     expect((await rowsStartingWith(m)).map((r) => r.text)).toEqual(texts);
   }, 60_000);
@@ -121,8 +166,8 @@ describe('npm run import', () => {
     );
     const run = await runImport([writeCsv(csv), '--url', proxy.url, ...auth]);
     await proxy.close();
-    expect(run.stderr).toMatch(/chunk 1: 429 injected 429; retrying with the same Idempotency-Key/);
-    expect(run.stderr).toMatch(/chunk 1: 503 injected 503; retrying with the same Idempotency-Key/);
+    expect(run.stderr).toMatch(/chunk 1: 429 injected 429; retrying with the same row ids/);
+    expect(run.stderr).toMatch(/chunk 1: 503 injected 503; retrying with the same row ids/);
     expect(run.code).toBe(0);
     const [first, second, third] = proxy.arrivals();
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(2000 - 20); // timers may fire a hair early against another clock

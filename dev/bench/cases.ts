@@ -1,12 +1,13 @@
+import { NIL_UUID } from '../../src/lib/uuid.ts';
 import { todoText } from './seed.ts';
 
 /** What a case's requests may draw on: the seeded ids, and ids created to be deleted once each. */
 export interface CaseContext {
-  ids: number[];
+  ids: string[];
   /** A JWT from the stack's local issuer, which the benchmarked Worker trusts (its keys cached after the warm-up). */
   bearer: string;
   /** The next never-deleted id of the delete pool; undefined when the pool ran dry. */
-  takeDeletable: () => number | undefined;
+  takeDeletable: () => string | undefined;
 }
 
 /** One autocannon request template; `setupRequest` rewrites it before each send. */
@@ -127,7 +128,7 @@ export const CASES: BenchCase[] = [
     expectedRoundTrips: 1,
     request: ({ ids }) => ({
       method: 'GET',
-      path: '/todos/1',
+      path: `/todos/${NIL_UUID}`,
       setupRequest: (req) => ({ ...req, path: `/todos/${pick(ids)}` }),
     }),
   },
@@ -155,7 +156,7 @@ export const CASES: BenchCase[] = [
     expectedRoundTrips: 1,
     request: ({ ids }) => ({
       method: 'PATCH',
-      path: '/todos/1',
+      path: `/todos/${NIL_UUID}`,
       headers: JSON_HEADERS,
       setupRequest: (req) => ({
         ...req,
@@ -173,7 +174,7 @@ export const CASES: BenchCase[] = [
     expectedRoundTrips: 1,
     request: ({ ids }) => ({
       method: 'PATCH',
-      path: '/todos/1',
+      path: `/todos/${NIL_UUID}`,
       headers: JSON_HEADERS,
       setupRequest: (req) => {
         const id = pick(ids);
@@ -194,8 +195,8 @@ export const CASES: BenchCase[] = [
     // Each id once: a pool created for the purpose, so every delete finds its row. A dry pool shows up as 404s.
     request: ({ takeDeletable }) => ({
       method: 'DELETE',
-      path: '/todos/0',
-      setupRequest: (req) => ({ ...req, path: `/todos/${takeDeletable() ?? 0}` }),
+      path: `/todos/${NIL_UUID}`,
+      setupRequest: (req) => ({ ...req, path: `/todos/${takeDeletable() ?? NIL_UUID}` }),
     }),
   },
 ];

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { BenchCase, CaseContext } from './cases.ts';
+import { NIL_UUID } from '../../src/lib/uuid.ts';
 
 /**
  * Operations of the document that no round-trip case sends, each with the reason: every other operation
@@ -29,7 +30,7 @@ export const operationNames = (document: Document): string[] =>
   );
 
 /** Enough of a context to build each case's request without a stack: the ids and the token are placeholders. */
-const PLACEHOLDERS: CaseContext = { ids: [1], bearer: 'bench', takeDeletable: () => 1 };
+const PLACEHOLDERS: CaseContext = { ids: [NIL_UUID], bearer: 'bench', takeDeletable: () => NIL_UUID };
 
 /** The operation of `document` that `benchCase`'s request is, literal paths before templated ones; undefined when none. */
 export function operationOfCase(document: Document, benchCase: BenchCase): string | undefined {

@@ -170,7 +170,7 @@ async function main(): Promise<void> {
     });
   }
 
-  let deletable: number[] = [];
+  let deletable: string[] = [];
   const bearer = (
     await (
       await fetch(`${stack.gatewayUrl}/issuer/token`, {

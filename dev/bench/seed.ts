@@ -37,7 +37,7 @@ export async function seedTodos(
   gatewayAddress: string,
   count: number,
   owner = ANONYMOUS_OWNER,
-): Promise<number[]> {
+): Promise<string[]> {
   useLocalGateway(gatewayAddress);
   const sql = neon(ownerUrl);
   const now = Date.now();
@@ -49,7 +49,7 @@ export async function seedTodos(
     done.push(Math.random() < 0.3);
     created.push(new Date(now - Math.floor(Math.random() * 365 * 86_400_000)).toISOString());
   }
-  const ids: number[] = [];
+  const ids: string[] = [];
   for (let from = 0; from < count; from += ROWS_PER_STATEMENT) {
     const to = from + ROWS_PER_STATEMENT;
     const rows = (await sql.query(
@@ -57,7 +57,7 @@ export async function seedTodos(
        SELECT $4, t, d, c, c FROM unnest($1::text[], $2::boolean[], $3::timestamptz[]) AS s(t, d, c)
        RETURNING id`,
       [texts.slice(from, to), done.slice(from, to), created.slice(from, to), owner],
-    )) as { id: number }[];
+    )) as { id: string }[];
     ids.push(...rows.map((row) => row.id));
   }
   return ids;

@@ -14,7 +14,10 @@ export interface paths {
          */
         get: operations["listTodos"];
         put?: never;
-        /** Create a todo */
+        /**
+         * Create a todo
+         * @description With `id`, the client chooses the id: the same id with the same text and done again answers the todo as it is now, with `Idempotent-Replayed: true`; with other values, another owner's id or a deleted todo's, 409.
+         */
         post: operations["createTodo"];
         delete?: never;
         options?: never;
@@ -33,7 +36,7 @@ export interface paths {
         put?: never;
         /**
          * Import todos from CSV, all or nothing
-         * @description A header row naming `text` and optionally `done` (the export's `id`, `version`, `createdAt`, `updatedAt` columns are accepted and ignored), then one todo per row. RFC 4180 quoting, LF, CRLF or lone CR line ends, UTF-8 with an optional BOM; `done` is true/false, 1/0, yes/no in any case, empty for false. Every row obeys the rules of POST /todos; one bad row rejects the whole file. At most 10485760 bytes and 100000 rows, blank lines included, and at most 4194304 bytes of rows once encoded for the database (413 otherwise; npm run import sends a larger file in chunks). A text that starts with `'` followed by `=`, `+`, `-`, `@` or `'` loses that one `'`: the export writes it before formula-like texts, so an export imports back as it was. One import over 1048576 bytes (or of unstated length) at a time per server instance: another sent meanwhile is answered 503 with Retry-After before its body is read.
+         * @description A header row naming `text` and optionally `done` (the export's `id`, `version`, `createdAt`, `updatedAt` columns are accepted and ignored), then one todo per row. RFC 4180 quoting, LF, CRLF or lone CR line ends, UTF-8 with an optional BOM; `done` is true/false, 1/0, yes/no in any case, empty for false. Every row obeys the rules of POST /todos; one bad row rejects the whole file. At most 10485760 bytes and 100000 rows, blank lines included, and at most 4194304 bytes of rows once encoded for the database (413 otherwise; npm run import sends a larger file in chunks). A text that starts with `'` followed by `=`, `+`, `-`, `@` or `'` loses that one `'`: the export writes it before formula-like texts, so an export imports back as it was. One import over 1048576 bytes (or of unstated length) at a time per server instance: another sent meanwhile is answered 503 with Retry-After before its body is read. Rows get ids in file order: made by the server (version 7), or counted up from `firstId`, which makes a repeat of the import safe at any time (its rows already in are counted as `replayed`).
          */
         post: operations["importTodos"];
         delete?: never;
@@ -51,7 +54,7 @@ export interface paths {
         };
         /**
          * What changed since a token: keep a local copy in sync
-         * @description Without `since`, pages through every todo; then each call with the last `next` returns what changed since: todos as they are now, and deletions. It never misses a change: a change is handed out only once every transaction that started before it has ended, so a long transaction anywhere in the database delays changes, never loses them. Repeating a call with the same token is harmless. Deletions are kept for the retention (30 days by default): an older token is a 410, and the client starts again without `since`.
+         * @description Without `since`, pages through every todo; then each call with the last `next` returns what changed since: todos as they are now, and deletions. It never misses a change: a change is handed out only once every transaction that started before it has ended, so a long transaction anywhere in the database delays changes, never loses them. Repeating a call with the same token is harmless. Deletions are kept for the retention (30 days by default): an older token is a 410, and the client starts again without `since`; so is a token issued before todo ids became UUIDs.
          */
         get: operations["listChanges"];
         put?: never;
@@ -106,8 +109,11 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         Todo: {
-            /** @example 42 */
-            id: number;
+            /**
+             * Format: uuid
+             * @example 0192e4a4-7b0c-7d3e-9a41-5f1c2b3d4e5f
+             */
+            id: string;
             /** @example Buy milk */
             text: string;
             /** @example false */
@@ -154,6 +160,12 @@ export interface components {
         };
         NewTodo: {
             /**
+             * Format: uuid
+             * @description The new todo's id, chosen by the client (so it can refer to the todo before the server has seen it, and retry the create safely): a version 4 or 7 UUID in canonical lowercase form. Without it, the server makes a version 7 UUID.
+             * @example 0192e4a4-7b0c-7d3e-9a41-5f1c2b3d4e5f
+             */
+            id?: string;
+            /**
              * @description Trimmed; 1 to 1000 characters (code points); no NUL.
              * @example Buy milk
              */
@@ -166,10 +178,15 @@ export interface components {
         };
         ImportResult: {
             /**
-             * @description Rows inserted (all of them: an import is all or nothing).
+             * @description Rows inserted (all or nothing: those not inserted are replayed).
              * @example 2
              */
             inserted: number;
+            /**
+             * @description Rows already in, with the id `firstId` gives them and the same text and done: an earlier import of them, not inserted again.
+             * @example 0
+             */
+            replayed: number;
         };
         ImportProblem: components["schemas"]["Problem"] & {
             /** @description The first invalid rows (or the header/grammar problem): at most 100, fewer when more would pass the 16 KiB a problem may take. */
@@ -208,8 +225,11 @@ export interface components {
             more: boolean;
         };
         DeletedTodo: {
-            /** @example 42 */
-            id: number;
+            /**
+             * Format: uuid
+             * @example 0192e4a4-7b0c-7d3e-9a41-5f1c2b3d4e5f
+             */
+            id: string;
             /** @enum {boolean} */
             deleted: true;
             /**
@@ -336,7 +356,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes retries safe: the same key with the same body returns the original 201 and changes nothing (for 24 h); with another body, 422. A UUID is a good key. */
+                /** @description Makes retries safe: the same key with the same body returns the original 201 and changes nothing (for 24 h); with another body, 422. A UUID is a good key. A create that gives its own `id` is safe to retry without one, at any time (docs/api.md, "Ids"). */
                 "idempotency-key"?: string;
             };
             path?: never;
@@ -348,7 +368,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created (or, for a repeated Idempotency-Key, the original response with `Idempotent-Replayed: true`). */
+            /** @description Created (or, for a repeated Idempotency-Key or a repeated create of the same `id`, the todo with `Idempotent-Replayed: true`). */
             201: {
                 headers: {
                     /** @description The new todo's URL. */
@@ -376,6 +396,15 @@ export interface operations {
             };
             /** @description Missing or invalid credentials; see WWW-Authenticate. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id the request gives is taken: by another todo, by a deleted one (ids are never reused), or by one first created with other values. Nothing was changed. The answer is the same whoever took it. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -441,9 +470,12 @@ export interface operations {
     };
     importTodos: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The first row's id, chosen by the client (version 4 or 7, canonical form): row k (0 for the first) gets this id plus k in its last 32 bits, which must not overflow. A row whose id is already the caller's, with the same text and done, counts as replayed; any other taken id refuses the whole import (409). Without it, the server makes version 7 ids that increase in file order. */
+                firstId?: string;
+            };
             header?: {
-                /** @description Makes retries safe: the same key with the same body returns the original 201 and changes nothing (for 24 h); with another body, 422. A UUID is a good key. */
+                /** @description Makes retries safe: the same key with the same body returns the original 201 and changes nothing (for 24 h); with another body, 422. A UUID is a good key. A create that gives its own `id` is safe to retry without one, at any time (docs/api.md, "Ids"). */
                 "idempotency-key"?: string;
             };
             path?: never;
@@ -477,6 +509,15 @@ export interface operations {
             };
             /** @description Missing or invalid credentials; see WWW-Authenticate. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An id the request gives is taken: by another todo, by a deleted one (ids are never reused), or by one first created with other values. Nothing was changed. The answer is the same whoever took it. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -626,7 +667,8 @@ export interface operations {
                 "if-none-match"?: string;
             };
             path: {
-                id: number;
+                /** @description The todo's id (a UUID in canonical lowercase form; anything else is a 404). */
+                id: string;
             };
             cookie?: never;
         };
@@ -674,7 +716,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No todo with this id. */
+            /** @description No todo with this id (an id that is not a UUID in canonical lowercase form names none). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -720,7 +762,8 @@ export interface operations {
                 "if-match"?: string;
             };
             path: {
-                id: number;
+                /** @description The todo's id (a UUID in canonical lowercase form; anything else is a 404). */
+                id: string;
             };
             cookie?: never;
         };
@@ -751,7 +794,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No todo with this id. */
+            /** @description No todo with this id (an id that is not a UUID in canonical lowercase form names none). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -808,7 +851,8 @@ export interface operations {
                 "if-match"?: string;
             };
             path: {
-                id: number;
+                /** @description The todo's id (a UUID in canonical lowercase form; anything else is a 404). */
+                id: string;
             };
             cookie?: never;
         };
@@ -849,7 +893,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No todo with this id. */
+            /** @description No todo with this id (an id that is not a UUID in canonical lowercase form names none). */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, customType, index, integer, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, check, customType, index, integer, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { TEXT_MAX_LENGTH } from '../todos/rules.ts';
 import { ownedTable, ownerColumn } from './owned-table.ts';
 
@@ -15,6 +15,15 @@ export const SHARED_TABLES: Record<string, string> = {};
  */
 const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
 
+/** 16 bytes (bytea), as a hex string: what a create asked for (app_request_hash). */
+const requestHash = customType<{ data: string; driverData: string }>({ dataType: () => 'bytea' });
+
+/**
+ * A new row's id: a version 7 UUID (time-ordered, so the key's index grows at
+ * its end), made by the database for Postgres 15 to 18 (migration 0010).
+ */
+const NEW_ID = sql`app_uuidv7()`;
+
 /** The current transaction's id: who wrote a row, hence where it stands in the change feed. */
 const CURRENT_XID = sql`pg_current_xact_id()`;
 
@@ -27,8 +36,8 @@ export const todos = ownedTable(
   'todos',
   ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   {
-    // int4: ids stay exact as JSON numbers in every client.
-    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    // A UUID in canonical lowercase form: the server's are version 7; a create may choose its own (src/lib/uuid.ts).
+    id: uuid('id').primaryKey().default(NEW_ID),
     text: text('text').notNull(),
     done: boolean('done').notNull().default(false),
     // 1 at creation, +1 on every UPDATE (the trigger of migration 0009, whatever the statement says):
@@ -38,8 +47,12 @@ export const todos = ownedTable(
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
     // The transaction that last wrote the row (INSERT: this default; every UPDATE: the trigger): its feed position.
     changedXid: xid8('changed_xid').notNull().default(CURRENT_XID),
+    // For a todo whose id the client chose: the create's request (app_request_hash of its fields), so the
+    // same id with the same request is that create again, with another one a conflict. Null otherwise.
+    requestHash: requestHash('request_hash'),
   },
   (t) => [
+    check('todos_request_hash_size', sql`octet_length(${t.requestHash}) = 16`),
     check('todos_version_positive', sql`${t.version} >= 1`),
     check('todos_text_trimmed', sql`${t.text} = btrim(${t.text}, E' \\t\\n\\r\\f\\x0B')`),
     check('todos_text_length', sql`char_length(${t.text}) BETWEEN 1 AND ${sql.raw(String(TEXT_MAX_LENGTH))}`),
@@ -72,8 +85,8 @@ export const todoTombstones = ownedTable(
   // Read only: the trigger writes tombstones, the cleanup function deletes them.
   ['SELECT'],
   {
-    // ids are never reused (identity), so a deleted id has one tombstone.
-    id: integer('id').primaryKey(),
+    // A deleted id is never used again while its tombstone is kept (the trigger of migration 0010), so it has one.
+    id: uuid('id').primaryKey(),
     // The todo's last version + 1: the deletion is its last change.
     version: integer('version').notNull(),
     deletedXid: xid8('deleted_xid').notNull().default(CURRENT_XID),

@@ -17,6 +17,8 @@ export interface KeyedWrite {
    * for `response`.
    */
   effect: RowsStatement;
+  /** Common table expressions (`name as (...)`, comma-separated) the effect and the response read. */
+  with?: SQL;
   /** SELECT ... yielding one text, the response to store; it may read `effect`. */
   response: SQL;
 }
@@ -55,14 +57,14 @@ const writtenHere = sql`${idempotencyKeys}.xmin = pg_current_xact_id()::xid`;
  */
 export async function executeKeyed(
   db: Drizzle,
-  { scope, key, hash, effect, response }: KeyedWrite,
+  { scope, key, hash, effect, with: shared, response }: KeyedWrite,
 ): Promise<KeyedOutcome> {
   const thisKey = sql`${idempotencyKeys.scope} = ${scope} and ${idempotencyKeys.key} = ${key}`;
   const claimed = sql`exists (select 1 from claimed)`;
   const [, written, [row]] = (await runBatch(db, [
     sql`insert into ${idempotencyKeys} (scope, key, request_hash, response) values (${scope}, ${key}, ${hash}, '')
         on conflict (owner, scope, key) do update set request_hash = excluded.request_hash, response = '', created_at = now() where ${expired}`,
-    sql`with claimed as (select 1 from ${idempotencyKeys} where ${thisKey} and ${writtenHere}), effect as (${rowsStatementSql(effect, claimed)})
+    sql`with claimed as (select 1 from ${idempotencyKeys} where ${thisKey} and ${writtenHere}), ${shared ? sql`${shared}, ` : sql``}effect as (${rowsStatementSql(effect, claimed)})
         update ${idempotencyKeys} set response = (${response}) where ${thisKey} and ${claimed}
         returning (select count(*) from effect)::int as effect_rows`,
     sql`select ${writtenHere} as created, request_hash, response from ${idempotencyKeys} where ${thisKey}`,

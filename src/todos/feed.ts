@@ -8,7 +8,7 @@ import { todoJsonOf } from './queries.ts';
 /** One change: where it stands in the feed and the JSON the client gets for it. */
 export interface FeedRow {
   xid: string;
-  id: number;
+  id: string;
   change: string;
 }
 
@@ -38,7 +38,7 @@ export interface FeedPage {
  * long transaction anywhere holds the feed back (it lags, it never loses).
  */
 const feedStatement = (since: FeedPosition, rows: number) => {
-  const after = sql`(${since.xid}::xid8, ${since.id}::int)`;
+  const after = sql`(${since.xid}::xid8, ${since.id}::uuid)`;
   const { id, text, done, version, createdAt, updatedAt, changedXid } = todos;
   const gone = todoTombstones;
   // The JSON is written only for the page's rows, after the limit: a plan that reads more rows than
@@ -67,7 +67,7 @@ const feedStatement = (since: FeedPosition, rows: number) => {
 };
 
 type Row = { horizon: string; purgedThrough: string | null } & (
-  { xid: string; id: number; change: string } | { xid: null }
+  { xid: string; id: string; change: string } | { xid: null }
 );
 
 /** Up to `limit` changes after `since`, plus one that tells whether more follow. */

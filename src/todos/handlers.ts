@@ -7,6 +7,7 @@ import { idempotencyKey, requestHash, textSha256 } from '../idempotency/key.ts';
 import { keyedResponse } from '../idempotency/statement.ts';
 import { negotiate } from '../lib/accept.ts';
 import { logFailure } from '../lib/log-failure.ts';
+import { isCanonicalUuid } from '../lib/uuid.ts';
 import { csvExport, EXPORT_PAGE_ROWS } from './export.ts';
 import { IMPORT_MAX_BYTES, importReader } from './import-rows.ts';
 import { bodyText } from '../middleware/body.ts';
@@ -22,6 +23,7 @@ import {
   FEED_START,
   feedOwnerTag,
   laterPosition,
+  startOfXid,
   type FeedPosition,
 } from './feed-token.ts';
 import { CHANGES_DEFAULT_LIMIT } from './schemas.ts';
@@ -29,7 +31,16 @@ import { CHANGES_DEFAULT_LIMIT } from './schemas.ts';
 /** Lists, the feed and the export are one caller's data, read fresh each time: no cache, shared or private, keeps them. */
 const NOT_STORED = { 'Cache-Control': 'private, no-store' } as const;
 
-const notFound = (id: number) => new ProblemError(404, `There is no todo with id ${id}.`);
+const notFound = (id: string) => new ProblemError(404, `There is no todo with id ${id}.`);
+
+/**
+ * The todo id in the path. Anything but a UUID in canonical lowercase form
+ * names no todo: a 404 like any missing todo (not echoed: it may be anything).
+ */
+function pathId(id: string): string {
+  if (!isCanonicalUuid(id)) throw new ProblemError(404, 'There is no todo with this id.');
+  return id;
+}
 
 /** 412 for a write whose If-Match named another version than `current`'s. */
 const stale = (current: Todo) =>
@@ -53,24 +64,34 @@ const landedEarlier = (current: Todo, patch: { text?: string; done?: boolean }, 
 
 export const createTodo: RouteHandler<typeof routes.createTodo, AppEnv> = async (c) => {
   const input = c.req.valid('json');
+  const { id, ...fields } = input;
   const key = idempotencyKey(c.req.header('idempotency-key'));
+  const created = (todo: Todo, replayed: boolean) =>
+    c.json(todo, 201, {
+      Location: `/todos/${todo.id}`,
+      ...(todo.version === undefined ? {} : revalidate(todoEtag(todo))), // a replay stored before versions existed has none
+      ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}),
+    });
+  if (key === undefined && id === undefined) {
+    // Without a key or an id a repeat would create a second todo, so it is never retried.
+    const todo = await c.var.db.query((db) => queries.insertTodo(db, fields), { idempotent: false });
+    return created(todo, false);
+  }
   if (key === undefined) {
-    // Without a key a repeat would create a second todo, so it is never retried.
-    const todo = await c.var.db.query((db) => queries.insertTodo(db, input), { idempotent: false });
-    return c.json(todo, 201, { Location: `/todos/${todo.id}`, ...revalidate(todoEtag(todo)) });
+    // The id makes a repeat harmless: the same request again is a replay.
+    const { todo, replayed } = await c.var.db.query((db) => queries.insertTodoWithId(db, { id: id!, ...fields }), {
+      idempotent: true,
+    });
+    return created(todo, replayed);
   }
   const hash = await requestHash(input);
   // A repeat replays the stored response, so retrying is harmless.
-  const outcome = await c.var.db.query((db) => queries.insertTodoOnce(db, { key, hash, ...input }), {
+  const outcome = await c.var.db.query((db) => queries.insertTodoOnce(db, { key, hash, id, ...fields }), {
     idempotent: true,
   });
   const { response, replayed } = keyedResponse(outcome, hash);
-  const todo = JSON.parse(response) as Todo;
-  return c.json(todo, 201, {
-    Location: `/todos/${todo.id}`,
-    ...(todo.version === undefined ? {} : revalidate(todoEtag(todo))), // a replay stored before versions existed has none
-    ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}),
-  });
+  // A key claimed now whose id named the caller's todo of the same request replays that create too.
+  return created(JSON.parse(response) as Todo, replayed || outcome.effectRows === 0);
 };
 
 const LIST_FORMATS = ['application/json', 'text/csv'] as const;
@@ -124,6 +145,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 function sinceOf(token: string | undefined, ownerTag: string, retentionDays: number): FeedPosition {
   if (token === undefined) return FEED_START;
   const decoded = decodeFeedToken(token, ownerTag);
+  if (!decoded.ok && decoded.reason === 'ids changed') throw idsChanged();
   if (!decoded.ok) {
     const message =
       decoded.reason === 'another owner' ? 'was issued to another caller' : 'is not a token this API issued';
@@ -134,6 +156,13 @@ function sinceOf(token: string | undefined, ownerTag: string, retentionDays: num
   if (Date.now() - decoded.issuedAt.getTime() > retentionDays * DAY_MS) throw expiredToken(retentionDays);
   return decoded.position;
 }
+
+/** A token of before migration 0010: every todo id changed since, so the client's copy names ids that no longer exist. */
+const idsChanged = () =>
+  new ProblemError(
+    410,
+    'The since token was issued before todo ids became UUIDs: every id has changed since. Start again without since, and replace your local copy with what it returns.',
+  );
 
 const expiredToken = (retentionDays: number) =>
   new ProblemError(
@@ -159,7 +188,7 @@ export const listChanges: RouteHandler<typeof routes.listChanges, AppEnv> = asyn
   const changes = page.rows.slice(0, limit);
   const last = changes[changes.length - 1];
   // A full page ends at its last change; the last page at the horizon (below it, everything has been handed out).
-  const next = more && last ? { xid: last.xid, id: last.id } : laterPosition(since, { xid: page.horizon, id: 0 });
+  const next = more && last ? { xid: last.xid, id: last.id } : laterPosition(since, startOfXid(page.horizon));
   const body = `{"changes":[${changes.map((row) => row.change).join(',')}],"next":${JSON.stringify(
     encodeFeedToken(next, ownerTag, new Date()),
   )},"more":${more}}`;
@@ -168,7 +197,7 @@ export const listChanges: RouteHandler<typeof routes.listChanges, AppEnv> = asyn
 };
 
 export const getTodo: RouteHandler<typeof routes.getTodo, AppEnv> = async (c) => {
-  const { id } = c.req.valid('param');
+  const id = pathId(c.req.valid('param').id);
   const todo = await c.var.db.query((db) => queries.findTodo(db, id), { idempotent: true });
   if (!todo) throw notFound(id);
   const etag = todoEtag(todo);
@@ -177,7 +206,7 @@ export const getTodo: RouteHandler<typeof routes.getTodo, AppEnv> = async (c) =>
 };
 
 export const updateTodo: RouteHandler<typeof routes.updateTodo, AppEnv> = async (c) => {
-  const { id } = c.req.valid('param');
+  const id = pathId(c.req.valid('param').id);
   const patch = c.req.valid('json');
   const versions = ifMatchVersions(c.req.header('if-match'), id);
   if (versions === undefined || versions === '*') {
@@ -207,7 +236,7 @@ export const updateTodo: RouteHandler<typeof routes.updateTodo, AppEnv> = async 
 };
 
 export const deleteTodo: RouteHandler<typeof routes.deleteTodo, AppEnv> = async (c) => {
-  const { id } = c.req.valid('param');
+  const id = pathId(c.req.valid('param').id);
   const versions = ifMatchVersions(c.req.header('if-match'), id);
   // Not retried: a repeat of a delete that did land would answer 404.
   const result = await c.var.db.query((db) => queries.deleteTodo(db, id, versions === '*' ? undefined : versions), {
@@ -218,7 +247,23 @@ export const deleteTodo: RouteHandler<typeof routes.deleteTodo, AppEnv> = async 
   return c.body(null, 204);
 };
 
+/**
+ * How the import's rows are named: from the client's `firstId` on (its last
+ * 32 bits count up one per row, and must not overflow), or by the server.
+ */
+function importIds(firstId: string | undefined, rows: number): queries.ImportIds | undefined {
+  if (firstId === undefined) return undefined;
+  const hex = firstId.replace(/-/g, '');
+  const firstLow = Number.parseInt(hex.slice(24), 16);
+  if (firstLow + rows - 1 > 0xffffffff) {
+    const message = `leaves no room for ${rows} rows: its last 32 bits count up one per row and must not overflow`;
+    throw new ProblemError(400, `firstId ${message}.`, { errors: [{ path: 'firstId', message }] });
+  }
+  return { prefix: hex.slice(0, 24), firstLow };
+}
+
 export const importTodos: RouteHandler<typeof routes.importTodos, AppEnv> = async (c) => {
+  const { firstId } = c.req.valid('query');
   const key = idempotencyKey(c.req.header('idempotency-key'));
   // The accepted text, whatever the framing (Content-Length or chunked) or a BOM: the same file is the same request.
   const fingerprint = key === undefined ? undefined : textSha256();
@@ -234,15 +279,21 @@ export const importTodos: RouteHandler<typeof routes.importTodos, AppEnv> = asyn
       extensions: { rows: rows.problems, invalidRows: rows.invalidRows },
     });
   }
+  const ids = importIds(firstId, rows.count);
   if (fingerprint === undefined || key === undefined) {
-    // Without a key a repeat would insert every row again, so it is never retried.
-    const inserted = await c.var.db.query((db) => queries.insertTodos(db, rows), { idempotent: false });
-    return c.json({ inserted }, 201);
+    // Without a key or the client's ids a repeat would insert every row again, so it is retried only with ids.
+    const outcome = await c.var.db.query((db) => queries.insertTodos(db, rows, ids), { idempotent: ids !== undefined });
+    return c.json(outcome, 201);
   }
-  const hash = await fingerprint.hex();
-  const outcome = await c.var.db.query((db) => queries.insertTodosOnce(db, { key, hash, ...rows }), {
+  // The ids are part of the request: the same key with other ids is another request (422).
+  const hash = await fingerprint.hex().then((body) => (firstId === undefined ? body : `${body} firstId=${firstId}`));
+  const outcome = await c.var.db.query((db) => queries.insertTodosOnce(db, { key, hash, ids, ...rows }), {
     idempotent: true,
   });
   const { response, replayed } = keyedResponse(outcome, hash);
-  return c.json(JSON.parse(response) as { inserted: number }, 201, replayed ? { 'Idempotent-Replayed': 'true' } : {});
+  // A response stored before imports counted replayed rows has only `inserted`.
+  const stored = JSON.parse(response) as { inserted: number; replayed?: number };
+  return c.json({ inserted: stored.inserted, replayed: stored.replayed ?? 0 }, 201, {
+    ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}),
+  });
 };

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { runBatch } from '../db/batch.ts';
 import type { Drizzle } from '../db/client.ts';
 import { compiledQuery } from '../db/compiled.ts';
 import { rowsStatementSql, type RowsStatement } from '../db/rows-statement.ts';
@@ -29,48 +30,145 @@ const todoColumns = {
 const returningTodo = sql`${todos.id}, ${todos.text}, ${todos.done}, ${todos.version}, ${todoColumns.createdAt} as "createdAt", ${todoColumns.updatedAt} as "updatedAt"`;
 
 /**
+ * What a create with a client-chosen id asked for, as the database hashes it
+ * (app_request_hash, migration 0010): the same for POST /todos and an import,
+ * so either may replay the other.
+ */
+const requestHashOf = (text: SQL | AnyColumn, done: SQL | AnyColumn) =>
+  sql`app_request_hash(jsonb_build_object('text', ${text}, 'done', ${done}))`;
+
+/** The todo `id` if it is the caller's and was created with this request: the replay of that create. */
+const sameCreate = (id: string, hash: SQL) =>
+  sql`select ${todoJson} from ${todos} where ${todos.id} = ${id}::uuid and ${todos.requestHash} = ${hash}`;
+
+/** A create of one todo with the id the client chose; a taken id does nothing (the caller then finds out why). */
+const insertWithId = ({ id, text, done }: NewTodo & { id: string }): RowsStatement => ({
+  insertInto: sql`${todos} (id, text, done, request_hash)`,
+  select: sql`${id}::uuid, ${text}::text, ${done}::boolean, ${requestHashOf(sql`${text}::text`, sql`${done}::boolean`)}`,
+  onConflict: sql`(id) do nothing`,
+  returning: sql`${todoJson} as todo`,
+});
+
+type NewTodo = { text: string; done: boolean };
+
+/**
+ * Creates a todo with the id the client chose, in ONE round trip (an HTTP
+ * batch): insert it unless the id is taken, then, in a fresh snapshot (so a
+ * concurrent create of the same id that committed meanwhile is seen), read
+ * it: created now, or the caller's own created with the same request (a
+ * replay), or anything else, which raises ID409 (a 409): another request's,
+ * another owner's (row-level security hides it: nothing of it is read), or a
+ * deleted todo's (the trigger of migration 0010 refuses it).
+ */
+export async function insertTodoWithId(
+  db: Drizzle,
+  todo: NewTodo & { id: string },
+): Promise<{ todo: Todo; replayed: boolean }> {
+  const hash = requestHashOf(sql`${todo.text}::text`, sql`${todo.done}::boolean`);
+  const [, [row]] = (await runBatch(db, [
+    rowsStatementSql(insertWithId(todo)),
+    sql`select mine.todo, mine.created from (select 1) as one left join (
+          select ${todoJson} as todo, ${todos}.xmin = pg_current_xact_id()::xid as created,
+            ${todos.requestHash} = ${hash} as same
+          from ${todos} where ${todos.id} = ${todo.id}::uuid) as mine on true
+        where case when mine.created or mine.same then true else app_ids_taken(1) end`,
+  ])) as [unknown, { todo: string; created: boolean }[]];
+  return { todo: JSON.parse(row!.todo) as Todo, replayed: !row!.created };
+}
+
+/**
  * Creates a todo under an idempotency key (one round trip): the row is
- * inserted, and its id drawn, only when this request claims the key.
+ * inserted, and its id drawn, only when this request claims the key. With a
+ * client-chosen id, as insertTodoWithId: the stored response is the todo
+ * created, or the caller's own of the same request as it is now (then
+ * `effectRows` is 0), or the write raises ID409 and the key stays unclaimed.
  */
 export function insertTodoOnce(
   db: Drizzle,
-  { key, hash, text, done }: { key: string; hash: string; text: string; done: boolean },
+  { key, hash, id, text, done }: { key: string; hash: string; id?: string } & NewTodo,
 ): Promise<KeyedOutcome> {
+  if (id === undefined) {
+    return executeKeyed(db, {
+      scope: 'todos.create',
+      key,
+      hash,
+      effect: { insertInto: sql`${todos} (text, done)`, select: sql`${text}, ${done}`, returning: returningTodo },
+      response: sql`select row_to_json(effect)::text from effect`,
+    });
+  }
+  const same = sameCreate(id, requestHashOf(sql`${text}::text`, sql`${done}::boolean`));
   return executeKeyed(db, {
     scope: 'todos.create',
     key,
     hash,
-    effect: { insertInto: sql`${todos} (text, done)`, select: sql`${text}, ${done}`, returning: returningTodo },
-    response: sql`select row_to_json(effect)::text from effect`,
+    effect: insertWithId({ id, text, done }),
+    response: sql`select coalesce((select todo from effect), (${same}), app_ids_taken(1)::text)`,
   });
 }
 
-/** Inserts many todos in file order with ONE statement (two array literals as parameters, whatever the row count). */
-const insertMany = ({ texts, dones }: ImportedRows): RowsStatement => ({
-  insertInto: sql`${todos} (text, done)`,
-  select: sql`t, d`,
-  from: sql`unnest(${texts}::text[], ${dones}::boolean[]) with ordinality as rows(t, d, n)`,
-  orderBy: sql`n`,
-});
-
-/** Imports rows all or nothing; returns how many were inserted. */
-export async function insertTodos(db: Drizzle, rows: ImportedRows): Promise<number> {
-  const result = await db.execute(rowsStatementSql(insertMany(rows)));
-  return result.rowCount ?? 0;
+/** How an import names its rows: from the client's first id (its first 24 hex digits, and its last 32 bits as a number), or not. */
+export interface ImportIds {
+  prefix: string;
+  firstLow: number;
 }
 
-/** Imports rows under an idempotency key, in one round trip; the stored response is `{"inserted": N}`. */
+/**
+ * An import's statement in parts: its rows (from two array literals, whatever
+ * the row count), the insert in file order, and the answer. Each row's id is
+ * made in the statement, never sent: from `ids`, row n (1-based) gets the
+ * client's first id + n - 1 in the last 32 bits; otherwise a version 7 UUID
+ * with the statement's time and n, so the ids increase in file order.
+ *
+ * With the client's ids a row may be in already: the caller's own, created
+ * with the same text and done, counts as replayed. The answer is
+ * `{"inserted", "replayed"}`, and any other taken id raises ID409 (a 409) for
+ * the whole import: nothing is written.
+ */
+function importStatement({ texts, dones, count }: ImportedRows, ids: ImportIds | undefined) {
+  const id = ids
+    ? sql`(${ids.prefix} || lpad(to_hex(${ids.firstLow}::bigint + n - 1), 8, '0'))::uuid`
+    : sql`app_uuidv7(statement_timestamp(), n)`;
+  const hash = ids ? requestHashOf(sql`t`, sql`d`) : sql`null::bytea`;
+  const replayed = ids
+    ? sql`(select count(*) from rows join ${todos} using (id) where ${todos.requestHash} = ${requestHashOf(sql`rows.t`, sql`rows.d`)})`
+    : sql`0`;
+  return {
+    with: sql`rows as materialized (select ${id} as id, t, d, n from unnest(${texts}::text[], ${dones}::boolean[]) with ordinality as r(t, d, n))`,
+    effect: {
+      insertInto: sql`${todos} (id, text, done, request_hash)`,
+      select: sql`id, t, d, ${hash}`,
+      from: sql`rows`,
+      orderBy: sql`n`,
+      onConflict: sql`(id) do nothing`,
+      returning: sql`1`,
+    } satisfies RowsStatement,
+    response: sql`select json_build_object('inserted', inserted, 'replayed', replayed)::text
+      from (select (select count(*) from effect) as inserted, ${replayed} as replayed) as outcome
+      where case when inserted + replayed = ${count} then true else app_ids_taken(${count} - inserted - replayed) end`,
+  };
+}
+
+/** The outcome of an import, as the API answers it. */
+export interface ImportOutcome {
+  inserted: number;
+  replayed: number;
+}
+
+/** Imports rows all or nothing, in ONE statement. */
+export async function insertTodos(db: Drizzle, rows: ImportedRows, ids?: ImportIds): Promise<ImportOutcome> {
+  const { with: shared, effect, response } = importStatement(rows, ids);
+  const result = await db.execute<{ outcome: string }>(
+    sql`with ${shared}, effect as (${rowsStatementSql(effect)}) select (${response}) as outcome`,
+  );
+  return JSON.parse(result.rows[0]!.outcome) as ImportOutcome;
+}
+
+/** Imports rows under an idempotency key, in one round trip; the stored response is `{"inserted", "replayed"}`. */
 export function insertTodosOnce(
   db: Drizzle,
-  { key, hash, ...rows }: { key: string; hash: string } & ImportedRows,
+  { key, hash, ids, ...rows }: { key: string; hash: string; ids?: ImportIds } & ImportedRows,
 ): Promise<KeyedOutcome> {
-  return executeKeyed(db, {
-    scope: 'todos.import',
-    key,
-    hash,
-    response: sql`select json_build_object('inserted', ${rows.count}::int)::text`,
-    effect: insertMany(rows),
-  });
+  return executeKeyed(db, { scope: 'todos.import', key, hash, ...importStatement(rows, ids) });
 }
 
 const placeholder = sql.placeholder;
@@ -151,7 +249,7 @@ const findQuery = compiledQuery(todoColumns, (db) =>
     .where(eq(todos.id, placeholder('id'))),
 );
 
-export async function findTodo(db: Drizzle, id: number): Promise<Todo | undefined> {
+export async function findTodo(db: Drizzle, id: string): Promise<Todo | undefined> {
   const [row] = await findQuery.run(db, undefined, { id });
   return row;
 }
@@ -171,7 +269,7 @@ const updateQuery = compiledQuery(
 );
 
 /** Applies a patch (text, done or both). */
-export async function updateTodo(db: Drizzle, id: number, patch: Patch): Promise<Todo | undefined> {
+export async function updateTodo(db: Drizzle, id: string, patch: Patch): Promise<Todo | undefined> {
   const fields = (['text', 'done'] as const).filter((name) => patch[name] !== undefined);
   const [row] = await updateQuery.run(db, fields, { id, ...patch });
   return row;
@@ -199,7 +297,7 @@ export type Conditional<T> =
  * `current` reads, so a 412 reports the version that beat this request, and
  * the write that follows in the same statement cannot lose an update.
  */
-const lockedCurrent = (id: number) =>
+const lockedCurrent = (id: string) =>
   sql`current as (select ${todos.id} as id, ${todos.version} as version, ${todoJson} as todo from ${todos} where ${todos.id} = ${id} for update)`;
 
 /** Whether the locked row has one of `versions` (undefined: any version). */
@@ -221,7 +319,7 @@ function decided<T>(row: Decided | undefined, result: (written: string) => T): C
  */
 export async function updateTodoIfMatch(
   db: Drizzle,
-  id: number,
+  id: string,
   patch: Patch,
   versions: number[],
 ): Promise<Conditional<Todo>> {
@@ -243,7 +341,7 @@ export async function updateTodoIfMatch(
  * statement (see updateTodoIfMatch). Its tombstone for the change feed is the
  * trigger's (migration 0009), as for every deletion.
  */
-export async function deleteTodo(db: Drizzle, id: number, versions?: number[]): Promise<Conditional<true>> {
+export async function deleteTodo(db: Drizzle, id: string, versions?: number[]): Promise<Conditional<true>> {
   const result = await db.execute<Decided>(sql`
     with ${lockedCurrent(id)},
     written as (

@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { defineRoute } from '../lib/define-route.ts';
 import { documentOnly, lazySchema } from '../lib/document-only.ts';
 import { problemResponses } from '../lib/openapi-responses.ts';
+import { UUID_EXAMPLE } from '../lib/uuid.ts';
 import { atOnce } from '../middleware/at-once.ts';
 import { csvBody, jsonBody } from '../middleware/body.ts';
 import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, IMPORT_MAX_STATEMENT_BYTES, IMPORT_SMALL_BYTES } from './import-rows.ts';
@@ -10,6 +11,7 @@ import {
   changesSchema,
   CSV_COLUMNS,
   importProblemSchema,
+  ImportQuerySchema,
   importResultSchema,
   ListQuerySchema,
   NewTodoSchema,
@@ -28,7 +30,8 @@ const jsonOf = <T>(schema: () => T) => ({ 'application/json': lazySchema(schema)
 /** The problems of these routes, in the resource's own words. */
 const problems = <Status extends number>(...statuses: Status[]) =>
   problemResponses(statuses, {
-    404: 'No todo with this id.',
+    404: 'No todo with this id (an id that is not a UUID in canonical lowercase form names none).',
+    409: 'An id the request gives is taken: by another todo, by a deleted one (ids are never reused), or by one first created with other values. Nothing was changed. The answer is the same whoever took it.',
     410: 'The `since` token is older than the retention of deletions, some of which may be forgotten: start again without `since`.',
   });
 
@@ -40,7 +43,7 @@ const idempotencyHeaders = z.object({
       param: { in: 'header' },
       // No `example`: Swagger UI would pre-fill it, and a second "Try it out" with another body would get a 422.
       description:
-        'Makes retries safe: the same key with the same body returns the original 201 and changes nothing (for 24 h); with another body, 422. A UUID is a good key.',
+        'Makes retries safe: the same key with the same body returns the original 201 and changes nothing (for 24 h); with another body, 422. A UUID is a good key. A create that gives its own `id` is safe to retry without one, at any time (docs/api.md, "Ids").',
     } as never),
 });
 
@@ -55,7 +58,7 @@ const replayedHeader = {
 const representationHeaders = {
   ETag: {
     description: 'Strong entity tag of this version of the todo (`"<id>-<version>"`).',
-    schema: { type: 'string' as const, example: '"42-1"' },
+    schema: { type: 'string' as const, example: `"${UUID_EXAMPLE}-1"` },
   },
   'Cache-Control': {
     description: 'Always `private, no-cache`: reuse it only after revalidating (If-None-Match).',
@@ -100,6 +103,8 @@ export const createTodo = defineRoute({
   operationId: 'createTodo',
   tags,
   summary: 'Create a todo',
+  description:
+    "With `id`, the client chooses the id: the same id with the same text and done again answers the todo as it is now, with `Idempotent-Replayed: true`; with other values, another owner's id or a deleted todo's, 409.",
   middleware: jsonBody(),
   request: {
     headers: idempotencyHeaders,
@@ -108,15 +113,15 @@ export const createTodo = defineRoute({
   responses: {
     201: {
       description:
-        'Created (or, for a repeated Idempotency-Key, the original response with `Idempotent-Replayed: true`).',
+        'Created (or, for a repeated Idempotency-Key or a repeated create of the same `id`, the todo with `Idempotent-Replayed: true`).',
       headers: {
-        Location: { description: "The new todo's URL.", schema: { type: 'string', example: '/todos/42' } },
+        Location: { description: "The new todo's URL.", schema: { type: 'string', example: `/todos/${UUID_EXAMPLE}` } },
         ...representationHeaders,
         ...replayedHeader,
       },
       content: jsonOf(todoSchema),
     },
-    ...problems(400, 413, 415, 422, 429, 500, 503),
+    ...problems(400, 409, 413, 415, 422, 429, 500, 503),
   },
 });
 
@@ -143,7 +148,7 @@ Object.assign(listTodos.responses[200].content, {
   'text/csv': lazySchema(
     documentOnly(() =>
       z.string().openapi({
-        example: `${CSV_COLUMNS.join(',')}\r\n1,Buy milk,false,1,2026-11-25T10:00:00.000000Z,2026-11-25T10:00:00.000000Z\r\n`,
+        example: `${CSV_COLUMNS.join(',')}\r\n${UUID_EXAMPLE},Buy milk,false,1,2026-11-25T10:00:00.000000Z,2026-11-25T10:00:00.000000Z\r\n`,
       }),
     ),
   ),
@@ -161,6 +166,7 @@ export const importTodos = defineRoute({
     `Every row obeys the rules of POST /todos; one bad row rejects the whole file. At most ${IMPORT_MAX_BYTES} bytes and ${IMPORT_MAX_ROWS} rows, blank lines included, and at most ${IMPORT_MAX_STATEMENT_BYTES} bytes of rows once encoded for the database (413 otherwise; npm run import sends a larger file in chunks).`,
     "A text that starts with `'` followed by `=`, `+`, `-`, `@` or `'` loses that one `'`: the export writes it before formula-like texts, so an export imports back as it was.",
     `One import over ${IMPORT_SMALL_BYTES} bytes (or of unstated length) at a time per server instance: another sent meanwhile is answered 503 with Retry-After before its body is read.`,
+    'Rows get ids in file order: made by the server (version 7), or counted up from `firstId`, which makes a repeat of the import safe at any time (its rows already in are counted as `replayed`).',
   ].join(' '),
   // One large import at a time per isolate: each holds up to 4 MiB of rows, several times over while it is sent.
   middleware: [
@@ -172,6 +178,7 @@ export const importTodos = defineRoute({
     csvBody(IMPORT_MAX_BYTES),
   ],
   request: {
+    query: ImportQuerySchema,
     headers: idempotencyHeaders,
     body: {
       required: true,
@@ -188,7 +195,7 @@ export const importTodos = defineRoute({
       description: 'Invalid rows (the first 100, in `rows`), a bad header or broken CSV; nothing was inserted.',
       content: { 'application/problem+json': lazySchema(importProblemSchema) },
     },
-    ...problems(413, 415, 422, 429, 500, 503),
+    ...problems(409, 413, 415, 422, 429, 500, 503),
   },
 });
 
@@ -201,7 +208,7 @@ export const listChanges = defineRoute({
   description: [
     'Without `since`, pages through every todo; then each call with the last `next` returns what changed since: todos as they are now, and deletions.',
     'It never misses a change: a change is handed out only once every transaction that started before it has ended, so a long transaction anywhere in the database delays changes, never loses them.',
-    'Repeating a call with the same token is harmless. Deletions are kept for the retention (30 days by default): an older token is a 410, and the client starts again without `since`.',
+    'Repeating a call with the same token is harmless. Deletions are kept for the retention (30 days by default): an older token is a 410, and the client starts again without `since`; so is a token issued before todo ids became UUIDs.',
   ].join(' '),
   request: { query: ChangesQuerySchema },
   responses: {

@@ -2,10 +2,11 @@ import { z } from '@hono/zod-openapi';
 import { decodeCursor } from '../lib/cursor.ts';
 import { documentOnly } from '../lib/document-only.ts';
 import { fieldErrorSchema, problemSchema } from '../lib/problem.ts';
+import { chosenIdProblem, UUID_EXAMPLE } from '../lib/uuid.ts';
 import { TEXT_MAX_LENGTH, textProblem } from './rules.ts';
 
-/** Largest id the int4 column holds. */
-const MAX_ID = 2147483647;
+/** A todo's id in answers: a UUID in canonical lowercase form. */
+const Id = () => z.string().openapi({ format: 'uuid', example: UUID_EXAMPLE });
 
 const Text = z
   .string({ error: 'must be a string' })
@@ -28,7 +29,7 @@ const Timestamp = z.string().openapi({ format: 'date-time', example: '2026-11-25
 export const todoSchema = documentOnly(() =>
   z
     .object({
-      id: z.number().int().min(1).openapi({ example: 42 }),
+      id: Id(),
       text: z.string().openapi({ example: 'Buy milk' }),
       done: z.boolean().openapi({ example: false }),
       version: z.number().int().min(1).openapi({
@@ -41,7 +42,23 @@ export const todoSchema = documentOnly(() =>
     .openapi('Todo'),
 );
 
-export const NewTodoSchema = z.strictObject({ text: Text, done: Done.default(false) }).openapi('NewTodo');
+/** An id a client chooses for its new todo: a version 4 or 7 UUID in canonical form. */
+const ChosenId = z
+  .string({ error: 'must be a string' })
+  .superRefine((value, ctx) => {
+    const problem = chosenIdProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .openapi({
+    format: 'uuid',
+    description:
+      "The new todo's id, chosen by the client (so it can refer to the todo before the server has seen it, and retry the create safely): a version 4 or 7 UUID in canonical lowercase form. Without it, the server makes a version 7 UUID.",
+    example: UUID_EXAMPLE,
+  });
+
+export const NewTodoSchema = z
+  .strictObject({ id: ChosenId.optional(), text: Text, done: Done.default(false) })
+  .openapi('NewTodo');
 
 export const TodoPatchSchema = z
   .strictObject({ text: Text.optional(), done: Done.optional() })
@@ -50,13 +67,14 @@ export const TodoPatchSchema = z
   })
   .openapi('TodoPatch');
 
+/** `{id}` as it comes: a value that is not a todo id names no todo, and the handler answers 404 for it as for a missing one. */
 export const TodoIdParams = z.object({
-  id: z
-    .string()
-    .regex(/^[1-9]\d{0,9}$/, { message: 'must be a positive integer', abort: true }) // the bound below means nothing for "abc"
-    .refine((id) => Number(id) <= MAX_ID, `must be at most ${MAX_ID}`)
-    .transform(Number)
-    .openapi({ param: { name: 'id', in: 'path' }, type: 'integer', minimum: 1, maximum: MAX_ID, example: 42 } as never),
+  id: z.string().openapi({
+    param: { name: 'id', in: 'path' },
+    format: 'uuid',
+    description: "The todo's id (a UUID in canonical lowercase form; anything else is a 404).",
+    example: UUID_EXAMPLE,
+  } as never),
 });
 
 /** What a query parameter sent twice (`?limit=5&limit=6`, which arrives as an array) is told. */
@@ -117,10 +135,33 @@ export const importResultSchema = documentOnly(() =>
         .number()
         .int()
         .min(0)
-        .openapi({ description: 'Rows inserted (all of them: an import is all or nothing).', example: 2 }),
+        .openapi({ description: 'Rows inserted (all or nothing: those not inserted are replayed).', example: 2 }),
+      replayed: z.number().int().min(0).openapi({
+        description:
+          'Rows already in, with the id `firstId` gives them and the same text and done: an earlier import of them, not inserted again.',
+        example: 0,
+      }),
     })
     .openapi('ImportResult'),
 );
+
+/** `POST /todos/import`'s query: how its rows are named. */
+export const ImportQuerySchema = z.strictObject({
+  firstId: z
+    .string({ error: ONCE })
+    .superRefine((value, ctx) => {
+      const problem = chosenIdProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional()
+    .openapi({
+      param: { name: 'firstId', in: 'query' },
+      format: 'uuid',
+      description:
+        "The first row's id, chosen by the client (version 4 or 7, canonical form): row k (0 for the first) gets this id plus k in its last 32 bits, which must not overflow. A row whose id is already the caller's, with the same text and done, counts as replayed; any other taken id refuses the whole import (409). Without it, the server makes version 7 ids that increase in file order.",
+      example: '9b2f4c1e-3a5d-4e6f-8a7b-0c1d00000000',
+    } as never),
+});
 
 const rowProblemSchema = documentOnly(() =>
   z.object({
@@ -194,7 +235,7 @@ export const ChangesQuerySchema = z.strictObject({
 export const deletedTodoSchema = documentOnly(() =>
   z
     .object({
-      id: z.number().int().min(1).openapi({ example: 42 }),
+      id: Id(),
       deleted: z.literal(true),
       version: z.number().int().min(2).openapi({ description: "The todo's last version + 1.", example: 4 }),
     })

@@ -1,6 +1,7 @@
 import { neon } from '@neondatabase/serverless';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { readChangesSql } from '../../../src/todos/feed.ts';
+import { FEED_START } from '../../../src/todos/feed-token.ts';
 import { useTestGateway } from '../../support/driver.ts';
 import { planOf } from '../../support/plan.ts';
 
@@ -31,8 +32,8 @@ const explain = (query: { sql: string; params: unknown[] }) => planOf(inject('da
 
 describe('the change feed reads one index range of one owner per table', () => {
   it.each([
-    ['from the beginning', { xid: '0', id: 0 }],
-    ['after a position', { xid: '1000', id: 5 }],
+    ['from the beginning', FEED_START],
+    ['after a position', { xid: '1000', id: '0192e4a4-7b0c-7d3e-9a41-5f1c2b3d4e5f' }],
   ])('%s: each table in index order, the owner and the position in the index condition', async (_, since) => {
     const query = readChangesSql(since, 100);
     expect(query.sql).not.toMatch(/owner/);

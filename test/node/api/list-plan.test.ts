@@ -25,7 +25,7 @@ const explain = (query: { sql: string; params: unknown[] }) => planOf(inject('da
 // The listing's SQL names no owner: the row-level security policy's `owner = current_setting(...)`
 // is the index condition that keeps the scan inside one owner's range.
 describe('the listing reads one index range of one owner, in index order', () => {
-  const after = { createdAt: '2026-11-25T10:00:00.000000Z', id: 100 };
+  const after = { createdAt: '2026-11-25T10:00:00.000000Z', id: '0192e4a4-7b0c-7d3e-9a41-5f1c2b3d4e5f' };
   it.each([
     ['newest first', {}],
     ['filtered by done', { done: true }],

@@ -11,7 +11,7 @@ const WRITERS = 6;
 const LOAD_MS = 4000;
 
 /** One writer: creates, patches and deletes the caller's todos at random until `stop` says so; returns how many writes landed. */
-async function writer(who: FeedCaller, live: number[], stop: () => boolean, name: string): Promise<number> {
+async function writer(who: FeedCaller, live: string[], stop: () => boolean, name: string): Promise<number> {
   let landed = 0;
   for (let n = 0; !stop(); n++) {
     const roll = Math.random();
@@ -39,8 +39,8 @@ async function writer(who: FeedCaller, live: number[], stop: () => boolean, name
 describe('syncing through the change feed under load', () => {
   it('keeps a local copy equal to the server, with writers creating, patching and deleting all along', async () => {
     const who = feedCaller('sync');
-    const copy = new Map<number, Todo>();
-    const live: number[] = [];
+    const copy = new Map<string, Todo>();
+    const live: string[] = [];
     const endsAt = Date.now() + LOAD_MS;
     const stop = () => Date.now() > endsAt;
 
@@ -61,20 +61,23 @@ describe('syncing through the change feed under load', () => {
 
     // The writes have stopped. The last ones are handed out once every transaction older than them
     // has ended (other test files' too): poll until the copy and the server agree, or fail.
-    let server = new Map<number, Todo>();
+    let server = new Map<string, Todo>();
     await until(
       async () => {
         token = await syncInto(copy, who, token, 7);
         server = await listedTodos(who);
         return (
-          JSON.stringify([...copy].sort(([a], [b]) => a - b)) === JSON.stringify([...server].sort(([a], [b]) => a - b))
+          JSON.stringify([...copy].sort(([a], [b]) => a.localeCompare(b))) ===
+          JSON.stringify([...server].sort(([a], [b]) => a.localeCompare(b)))
         );
       },
       'the local copy equal to the server',
       { timeoutMs: 15_000 },
     ).catch(() => undefined);
     // Same ids, and for each the same text, done and version; nothing deleted is still there.
-    expect(new Map([...copy].sort(([a], [b]) => a - b))).toEqual(new Map([...server].sort(([a], [b]) => a - b)));
+    expect(new Map([...copy].sort(([a], [b]) => a.localeCompare(b)))).toEqual(
+      new Map([...server].sort(([a], [b]) => a.localeCompare(b))),
+    );
     expect(server.size).toBeGreaterThan(0);
   });
 });

@@ -73,7 +73,7 @@ export const withSettings = (settings: Partial<Env>): Env => ({ ...env, ...setti
 /** A database address where nothing listens: every connection is refused at once. */
 export const UNREACHABLE = '127.0.0.1:1';
 
-export type Todo = { id: number; text: string; done: boolean; version: number; createdAt: string; updatedAt: string };
+export type Todo = { id: string; text: string; done: boolean; version: number; createdAt: string; updatedAt: string };
 
 /** Creates a todo and returns it (asserting the 201). */
 export async function createTodo(text: string, done?: boolean) {
@@ -89,9 +89,15 @@ export const importCsv = (body: BodyInit, headers: Record<string, string> = {}, 
 /** A unique marker for texts, so tests sharing the database can find their own rows. */
 export const marker = () => `t-${crypto.randomUUID().slice(0, 8)}`;
 
+/** The UUID right after `id` (as a 128-bit number), in canonical form: a position just past it. */
+export function uuidAfter(id: string): string {
+  const hex = (BigInt(`0x${id.replace(/-/g, '')}`) + 1n).toString(16).padStart(32, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /** A list cursor whose first page starts with `todo` (newest first), skipping every newer row. */
 export const cursorFrom = (todo: Pick<Todo, 'id' | 'createdAt'>) =>
-  encodeCursor({ createdAt: todo.createdAt, id: todo.id + 1 });
+  encodeCursor({ createdAt: todo.createdAt, id: uuidAfter(todo.id) });
 
 /**
  * Pages through the list with `query`, newest first, from `cursor` (default:

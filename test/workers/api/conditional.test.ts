@@ -9,14 +9,14 @@ import { call, checked, createTodo, marker, type Todo } from './client.ts';
 
 beforeAll(() => useTestGateway(env.NEON_LOCAL_GATEWAY!));
 
-const etagOf = (todo: { id: number; version: number }) => `"${todo.id}-${todo.version}"`;
-const MISSING = 2147483645;
+const etagOf = (todo: { id: string; version: number }) => `"${todo.id}-${todo.version}"`;
+const MISSING = '9b2f4c1e-3a5d-4e6f-8a7b-00000000dead';
 
-const patch = (id: number, json: unknown, ifMatch?: string) =>
+const patch = (id: string, json: unknown, ifMatch?: string) =>
   call('PATCH', `/todos/${id}`, { json, headers: ifMatch === undefined ? {} : { 'if-match': ifMatch } });
-const remove = (id: number, ifMatch?: string) =>
+const remove = (id: string, ifMatch?: string) =>
   call('DELETE', `/todos/${id}`, { headers: ifMatch === undefined ? {} : { 'if-match': ifMatch } });
-const read = async (id: number) => (await call<Todo>('GET', `/todos/${id}`)).body;
+const read = async (id: string) => (await call<Todo>('GET', `/todos/${id}`)).body;
 
 describe('versions and ETags', () => {
   it('starts at version 1 and adds 1 on every PATCH, even one that changes nothing', async () => {
@@ -208,7 +208,7 @@ describe("the Worker's own retry of a conditional PATCH", () => {
       });
     },
   });
-  const lossyPatch = async (id: number, json: unknown, headers: Record<string, string>) =>
+  const lossyPatch = async (id: string, json: unknown, headers: Record<string, string>) =>
     checked(
       'PATCH',
       `/todos/${id}`,

@@ -4,6 +4,7 @@ import { app } from '../../../src/index.ts';
 import { csvField, csvRecord } from '../../../src/csv/format.ts';
 import { parseCsv } from '../../../src/csv/parse.ts';
 import { encodeCursor } from '../../../src/lib/cursor.ts';
+import { NIL_UUID } from '../../../src/lib/uuid.ts';
 import { EXPORT_PAGE_ROWS } from '../../../src/todos/export.ts';
 import { captureConsole } from '../../support/console.ts';
 import { useTestGateway } from '../../support/driver.ts';
@@ -152,7 +153,7 @@ describe('GET /todos with Accept: text/csv', () => {
 
   it.each([
     ['limit', '5'],
-    ['cursor', encodeCursor({ createdAt: '2026-01-01T00:00:00.000000Z', id: 1 })],
+    ['cursor', encodeCursor({ createdAt: '2026-01-01T00:00:00.000000Z', id: NIL_UUID })],
   ])('refuses %s, which pages JSON only', async (name, value) => {
     const res = await call('GET', `/todos?${name}=${value}`, { headers: { accept: 'text/csv' } });
     expect(res.status).toBe(400);

@@ -5,7 +5,7 @@ import { until } from '../../support/poll.ts';
 import { call, type Reply, type Todo } from './client.ts';
 
 /** A deletion, as the change feed reports it. */
-export type Deleted = { id: number; deleted: true; version: number };
+export type Deleted = { id: string; deleted: true; version: number };
 export type Change = Todo | Deleted;
 export type ChangesPage = { changes: Change[]; next: string; more: boolean };
 /** What a refused call of the feed carries instead (problem+json). */
@@ -28,8 +28,11 @@ function callerOf(tokenName: string, secret: string, extra: Partial<Env>) {
     /** The same caller, served under other settings. */
     under: (more: Partial<Env>) => callerOf(tokenName, secret, { ...extra, ...more }),
     /** Calls the API as this caller (responses checked against the served document). */
-    call: <T = any>(method: string, path: string, options: { json?: unknown; headers?: Record<string, string> } = {}) =>
-      call<T>(method, path, { ...options, headers: { ...headers, ...options.headers }, env: settings }),
+    call: <T = any>(
+      method: string,
+      path: string,
+      options: { json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {},
+    ) => call<T>(method, path, { ...options, headers: { ...headers, ...options.headers }, env: settings }),
   };
 }
 export type FeedCaller = ReturnType<typeof feedCaller>;
@@ -43,7 +46,7 @@ export const changesOf = (who: FeedCaller, since?: string, limit?: number): Prom
 };
 
 /** What a client does with a page of changes: a todo replaces its copy, a deletion removes it. */
-export function applyChanges(copy: Map<number, Todo>, changes: Change[]): void {
+export function applyChanges(copy: Map<string, Todo>, changes: Change[]): void {
   for (const change of changes) {
     if ('deleted' in change) copy.delete(change.id);
     else copy.set(change.id, change);
@@ -56,7 +59,7 @@ export function applyChanges(copy: Map<number, Todo>, changes: Change[]): void {
  * returns the token to continue from.
  */
 export async function syncInto(
-  copy: Map<number, Todo>,
+  copy: Map<string, Todo>,
   who: FeedCaller,
   since?: string,
   limit?: number,
@@ -72,8 +75,8 @@ export async function syncInto(
 }
 
 /** Every todo of `who`, by id, read through the list (not the feed). */
-export async function listedTodos(who: FeedCaller): Promise<Map<number, Todo>> {
-  const all = new Map<number, Todo>();
+export async function listedTodos(who: FeedCaller): Promise<Map<string, Todo>> {
+  const all = new Map<string, Todo>();
   let cursor: string | null = null;
   do {
     const res: Reply<{ items: Todo[]; nextCursor: string | null }> = await who.call(
@@ -91,11 +94,11 @@ export async function listedTodos(who: FeedCaller): Promise<Map<number, Todo>> {
  * The changes after `since` once they include `expected` ids: other files'
  * transactions hold the horizon back for a moment (the feed lags, never loses).
  */
-export async function changesAfter(who: FeedCaller, since: string, expected: number[]): Promise<Change[]> {
+export async function changesAfter(who: FeedCaller, since: string, expected: string[]): Promise<Change[]> {
   let changes: Change[] = [];
   await until(
     async () => {
-      const copy = new Map<number, Change>();
+      const copy = new Map<string, Change>();
       const res = await changesOf(who, since);
       expect(res.status).toBe(200);
       changes = res.body.changes;

@@ -13,12 +13,12 @@ const importCsv = (body: BodyInit, headers: Record<string, string> = {}) =>
 const rowsStartingWith = (prefix: string) => rowsOf(env.DATABASE_OWNER_URL, prefix);
 
 describe('POST /todos/import', () => {
-  it('inserts every row in file order, with the trimmed text and the done flag, and answers 201 {inserted}', async () => {
+  it('inserts every row in file order, with the trimmed text and the done flag, and answers 201 {inserted, replayed}', async () => {
     const m = marker();
     const csv = `\uFEFFtext,done\r\n${m} one,TRUE\r\n"${m} two, with a comma",no\r\n"${m} say ""hi""",1\r\n"${m} multi\nline",\r\n  ${m} padded  ,Yes\r\n`;
     const res = await importCsv(csv);
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ inserted: 5 });
+    expect(res.body).toEqual({ inserted: 5, replayed: 0 });
     expect(await rowsStartingWith(m)).toEqual([
       { text: `${m} one`, done: true },
       { text: `${m} two, with a comma`, done: false },

@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../../../src/lib/cursor.ts';
+import { NIL_UUID } from '../../../src/lib/uuid.ts';
 import { useTestGateway } from '../../support/driver.ts';
 import { insertCreatedAt } from '../../support/rows.ts';
 import { call, createTodo, cursorFrom, marker, pagesUntil } from './client.ts';
@@ -45,7 +46,7 @@ describe('GET /todos/{id}', () => {
   });
 
   it('answers 404 with a problem for a well-formed id that does not exist', async () => {
-    const res = await call('GET', '/todos/2147483647');
+    const res = await call('GET', `/todos/${crypto.randomUUID()}`);
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(res.body).toMatchObject({ type: 'about:blank', title: 'Not Found', status: 404 });
@@ -74,7 +75,7 @@ describe('PATCH /todos/{id}', () => {
   });
 
   it('answers 404 for a missing todo', async () => {
-    expect((await call('PATCH', '/todos/2147483646', { json: { done: true } })).status).toBe(404);
+    expect((await call('PATCH', `/todos/${crypto.randomUUID()}`, { json: { done: true } })).status).toBe(404);
   });
 });
 
@@ -91,7 +92,7 @@ describe('DELETE /todos/{id}', () => {
 
 describe('GET /todos', () => {
   /** Whether the pages seen reach past `todo` in newest-first order. */
-  const pastTodo = (todo: { id: number; createdAt: string }) => (seen: any[]) =>
+  const pastTodo = (todo: { id: string; createdAt: string }) => (seen: any[]) =>
     seen.some((t) => t.createdAt < todo.createdAt || (t.createdAt === todo.createdAt && t.id < todo.id));
 
   it('lists newest first; pages of `limit` chain through nextCursor with no duplicate or gap', async () => {
@@ -137,7 +138,7 @@ describe('GET /todos', () => {
       items: [older],
       nextCursor: null,
     });
-    const beforeEveryRow = encodeCursor({ createdAt: '1970-01-01T00:00:00.000000Z', id: 1 });
+    const beforeEveryRow = encodeCursor({ createdAt: '1970-01-01T00:00:00.000000Z', id: NIL_UUID });
     expect((await call('GET', `/todos?cursor=${beforeEveryRow}`)).body).toEqual({ items: [], nextCursor: null });
   });
 

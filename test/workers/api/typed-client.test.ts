@@ -21,7 +21,7 @@ describe('hc<AppType>: typed calls', () => {
     if (created.status !== 201) return;
     const todo = await created.json();
     expectTypeOf(todo).toEqualTypeOf<{
-      id: number;
+      id: string;
       text: string;
       done: boolean;
       version: number;
@@ -69,10 +69,10 @@ describe('hc<AppType>: typed calls', () => {
   it('posts a CSV import (its body is text, so it goes in the request init)', async () => {
     const m = marker();
     const res = await client.todos.import.$post(
-      { header: {} },
+      { query: {}, header: {} },
       { init: { body: `text\n${m} a\n${m} b\n`, headers: { 'content-type': 'text/csv' } } },
     );
     expect(res.status).toBe(201);
-    if (res.status === 201) expect(await res.json()).toEqual({ inserted: 2 });
+    if (res.status === 201) expect(await res.json()).toEqual({ inserted: 2, replayed: 0 });
   });
 });

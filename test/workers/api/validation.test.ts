@@ -66,22 +66,47 @@ describe('unknown fields', () => {
   });
 });
 
-describe('ids', () => {
-  it.each(['abc', '-1', '0', '1.5', '1e3', '99999999999999999999', '2147483648', '%20'])(
-    'rejects /todos/%s with a 400, never a 500',
-    async (id) => {
-      for (const method of ['GET', 'PATCH', 'DELETE']) {
-        await expectInvalid(call(method, `/todos/${id}`, method === 'PATCH' ? { json: { done: true } } : {}), 'id');
-      }
-    },
-  );
-
+describe('ids in the path', () => {
+  // Not a UUID in canonical lowercase form: no todo has it, so it is a 404 like any missing todo.
   it.each([
-    ['abc', 'must be a positive integer'],
-    ['2147483648', 'must be at most 2147483647'],
-  ])('says only what is wrong with /todos/%s', async (id, message) => {
-    const body = await expectInvalid(call('GET', `/todos/${id}`), 'id');
+    'abc',
+    '-1',
+    '0',
+    '42',
+    '1.5',
+    '99999999999999999999',
+    '%20',
+    '9B2F4C1E-3A5D-4E6F-8A7B-0C1D2E3F4A5B',
+    '{9b2f4c1e-3a5d-4e6f-8a7b-0c1d2e3f4a5b}',
+    '9b2f4c1e3a5d4e6f8a7b0c1d2e3f4a5b',
+    'urn:uuid:9b2f4c1e-3a5d-4e6f-8a7b-0c1d2e3f4a5b',
+    `${'9b2f4c1e-3a5d-4e6f-8a7b-0c1d2e3f4a5b'.repeat(40)}`,
+  ])('answers /todos/%s with a 404 problem that does not echo it, never a 400 or a 500', async (id) => {
+    for (const method of ['GET', 'PATCH', 'DELETE']) {
+      const res = await call(method, `/todos/${id}`, method === 'PATCH' ? { json: { done: true } } : {});
+      expect(res.status, method).toBe(404);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(res.body.detail).toBe('There is no todo with this id.');
+    }
+  });
+});
+
+describe('ids a create chooses', () => {
+  it.each([
+    [
+      'an uppercase UUID',
+      '9B2F4C1E-3A5D-4E6F-8A7B-0C1D2E3F4A5B',
+      'must be a UUID in canonical lowercase form (8-4-4-4-12 hex digits)',
+    ],
+    ['the nil UUID', '00000000-0000-0000-0000-000000000000', 'must be a version 4 or 7 UUID (RFC 9562 variant)'],
+    ['the max UUID', 'ffffffff-ffff-ffff-ffff-ffffffffffff', 'must be a version 4 or 7 UUID (RFC 9562 variant)'],
+    ['a version 1 UUID', '9b2f4c1e-3a5d-1e6f-8a7b-0c1d2e3f4a5b', 'must be a version 4 or 7 UUID (RFC 9562 variant)'],
+    ['a number', 42, 'must be a string'],
+  ])('refuses %s with a 400 naming id, and creates nothing', async (_, id, message) => {
+    const text = marker();
+    const body = await expectInvalid(call('POST', '/todos', { json: { id, text } }), 'id');
     expect(body.errors).toEqual([{ path: 'id', message }]);
+    expect((await call('GET', `/todos?limit=100`)).body.items.map((t: { text: string }) => t.text)).not.toContain(text);
   });
 });
 

@@ -67,21 +67,20 @@ describe('the daily cleanup (cron trigger)', () => {
 });
 
 /** Tombstones of deleted todos, `age` old, one per owner, with ids no todo will reach; returns the ids. */
-async function tombstonesAged(age: string): Promise<number[]> {
+async function tombstonesAged(age: string): Promise<string[]> {
   return (await tombstonesWritten(age)).ids;
 }
-async function tombstonesWritten(age: string): Promise<{ ids: number[]; xid: string }> {
-  const first = 2_100_000_000 + Math.floor(Math.random() * 40_000_000);
+async function tombstonesWritten(age: string): Promise<{ ids: string[]; xid: string }> {
   const rows = await direct().query(
     `insert into todo_tombstones (id, owner, version, deleted_at)
-     select $1::int + n, ($3::text[])[1 + n], 2, now() - $2::interval from generate_series(0, 2) as n
+     select gen_random_uuid(), ($2::text[])[1 + n], 2, now() - $1::interval from generate_series(0, 2) as n
      returning id, deleted_xid::text as xid`,
-    [first, age, OWNERS],
+    [age, OWNERS],
   );
-  return { ids: rows.map((r) => r.id as number), xid: rows[0]!.xid as string };
+  return { ids: rows.map((r) => r.id as string).sort(), xid: rows[0]!.xid as string };
 }
-const tombstonesLeft = async (ids: number[]) =>
-  (await direct()`select id from todo_tombstones where id = any(${ids}::int[]) order by id`).map((r) => r.id);
+const tombstonesLeft = async (ids: string[]) =>
+  (await direct()`select id from todo_tombstones where id = any(${ids}::uuid[]) order by id`).map((r) => r.id);
 
 describe("the cleanup of the change feed's tombstones", () => {
   it('removes tombstones older than the retention, of every owner, keeps younger ones, and records how far it went', async () => {

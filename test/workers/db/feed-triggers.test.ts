@@ -33,8 +33,8 @@ async function tokenNow(who: FeedCaller): Promise<string> {
   return res.body.next;
 }
 
-const tombstonesOf = (ids: number[]) =>
-  direct().query('select id, owner, version from todo_tombstones where id = any($1::int[]) order by id', [ids]);
+const tombstonesOf = (ids: string[]) =>
+  direct().query('select id, owner, version from todo_tombstones where id = any($1::uuid[]) order by id', [ids]);
 
 describe('a hand-run statement as the Worker role', () => {
   it('UPDATE todos SET done = true shows in the feed with its version bumped and updatedAt moved', async () => {
@@ -122,7 +122,7 @@ describe('an ON DELETE CASCADE from a parent table', () => {
   /** Two todos of A and one of B under one parent, through the API; their ids, per owner. */
   async function family(parent: number) {
     await direct().query(`insert into ${parents} (id) values ($1)`, [parent]);
-    const ids = { a: [] as number[], b: [] as number[] };
+    const ids = { a: [] as string[], b: [] as string[] };
     for (const [who, name] of [
       [a, 'a'],
       [a, 'a'],
@@ -131,7 +131,7 @@ describe('an ON DELETE CASCADE from a parent table', () => {
       const todo = await create(who, `child of ${parent}`);
       ids[name].push(todo.id);
     }
-    await direct().query(`update todos set ${column} = $1 where id = any($2::int[])`, [parent, [...ids.a, ...ids.b]]);
+    await direct().query(`update todos set ${column} = $1 where id = any($2::uuid[])`, [parent, [...ids.a, ...ids.b]]);
     return ids;
   }
 
@@ -144,16 +144,16 @@ describe('an ON DELETE CASCADE from a parent table', () => {
     ]);
   }
 
-  async function expectEachBuriedUnderItsOwner(ids: { a: number[]; b: number[] }, since: { a: string; b: string }) {
-    expect(await direct().query(`select id from todos where id = any($1::int[])`, [[...ids.a, ...ids.b]])).toEqual([]);
+  async function expectEachBuriedUnderItsOwner(ids: { a: string[]; b: string[] }, since: { a: string; b: string }) {
+    expect(await direct().query(`select id from todos where id = any($1::uuid[])`, [[...ids.a, ...ids.b]])).toEqual([]);
     // Each todo was updated once (the scratch column), so its deletion is version 3.
     expect(await tombstonesOf([...ids.a, ...ids.b])).toEqual(
       [
         ...ids.a.map((id) => ({ id, owner: a.owner, version: 3 })),
         ...ids.b.map((id) => ({ id, owner: b.owner, version: 3 })),
-      ].sort((x, y) => x.id - y.id),
+      ].sort((x, y) => x.id.localeCompare(y.id)),
     );
-    const deletions = async (who: FeedCaller, token: string, mine: number[], theirs: number[]) => {
+    const deletions = async (who: FeedCaller, token: string, mine: string[], theirs: string[]) => {
       const changes = await changesAfter(who, token, mine);
       expect(changes.filter((c) => 'deleted' in c)).toEqual(mine.map((id) => ({ id, deleted: true, version: 3 })));
       expect(changes.map((c) => c.id)).not.toEqual(expect.arrayContaining(theirs.slice(0, 1)));

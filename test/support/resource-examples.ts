@@ -24,7 +24,7 @@ export interface ResourceExample {
   /** The column of the resource's main table that holds a test's marker text, to find the test's own rows. */
   markerColumn: string;
   /** The operation (`METHOD /template`) that creates one row (sent with its example body), and the new row's id. */
-  create: { operation: string; idOf: (answer: any) => number };
+  create: { operation: string; idOf: (answer: any) => string };
   /** A body of each request media type, per operation, carrying `marker` where the media type can. */
   bodies: Record<string, Record<string, (marker: string) => string>>;
   /** Every query parameter the resource's operations take: a token, or a plain value a walk may leave out. */
@@ -60,6 +60,8 @@ export const RESOURCE_EXAMPLES: Record<string, ResourceExample> = {
       since: { of: feedEnd, refusedFromAnotherOwner: true },
       done: 'plain',
       limit: 'plain',
+      // Names the rows an import creates; a walk leaves it out (the server then makes the ids).
+      firstId: 'plain',
     },
   },
 };

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, createTodoClient, retryAfterSeconds } from '../../../client/src/index.ts';
 
+/** A todo id as the API writes them. */
+const ID = '0192e4a4-7b0c-7d3e-9a41-5f1c2b3d4e5f';
+
 /** A client whose every request gets `answer`, and the requests it sent. */
 function clientAnswering(answer: () => Response) {
   const sent: Request[] = [];
@@ -41,7 +44,7 @@ describe('ApiError', () => {
   it('is thrown for a 304 (the copy held is current), with no problem', async () => {
     const { api } = clientAnswering(() => new Response(null, { status: 304, headers: { etag: '"1-1"' } }));
     const err = await api
-      .GET('/todos/{id}', { params: { path: { id: 1 }, header: { 'if-none-match': '"1-1"' } } })
+      .GET('/todos/{id}', { params: { path: { id: ID }, header: { 'if-none-match': `"${ID}-1"` } } })
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 304, problem: undefined });
   });
@@ -50,7 +53,7 @@ describe('ApiError', () => {
 describe('createTodoClient', () => {
   it('encodes a path parameter, so a hostile id cannot reach another path', async () => {
     const { api, sent } = clientAnswering(() => Response.json({}, { status: 200 }));
-    await api.GET('/todos/{id}', { params: { path: { id: '../health?x=1#' as unknown as number } } });
+    await api.GET('/todos/{id}', { params: { path: { id: '../health?x=1#' } } });
     expect(new URL(sent[0]!.url).pathname).toBe('/todos/..%2Fhealth%3Fx%3D1%23');
   });
 

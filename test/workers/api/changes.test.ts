@@ -171,7 +171,9 @@ describe('the change feed refuses what it did not issue to the caller', () => {
       { 2: '99999999999999999999' }, // beyond xid8
       { 2: '-1' },
       { 3: 2 ** 31 },
-      { 0: 2 },
+      { 3: 'not-a-uuid' },
+      { 3: '0192E4A4-7B0C-7D3E-9A41-5F1C2B3D4E5F' },
+      { 0: 3 },
     ]) {
       const forged = Object.assign([...fields], change);
       const since = encodeBase64url(JSON.stringify(forged));
@@ -197,6 +199,18 @@ describe('the change feed refuses what it did not issue to the caller', () => {
     const res = await feedCaller('limit').call('GET', `/todos/changes?limit=${limit}`);
     expect(res.status).toBe(400);
     expect(res.body.errors[0]).toMatchObject({ path: 'limit' });
+  });
+});
+
+describe('tokens of before the UUID ids', () => {
+  it('answers a token issued when ids were integers (format 1) with 410 Gone: every id has changed since', async () => {
+    const me = feedCaller('int-ids');
+    const old = encodeBase64url(
+      JSON.stringify([1, await feedOwnerTag(me.owner), '5', 42, Math.floor(Date.now() / 1000)]),
+    );
+    const res = await changesOf(me, old);
+    expect(res.status).toBe(410);
+    expect(res.body.detail).toMatch(/issued before todo ids became UUIDs.*Start again without since/);
   });
 });
 

@@ -24,7 +24,7 @@ async function exportRows(query = '') {
   const [header, ...rows] = parseCsv(res.body as string);
   expect(header!.fields).toEqual(HEADER);
   return rows.map(({ fields: [id, text, done, version, createdAt, updatedAt] }) => ({
-    id: Number(id),
+    id: id!,
     text: text!,
     done: done!,
     version: Number(version),

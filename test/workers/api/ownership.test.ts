@@ -69,7 +69,7 @@ function send(
     key,
     text,
     accept,
-  }: { id: number; query?: Record<string, string>; key?: string; text: string; accept?: string },
+  }: { id: string; query?: Record<string, string>; key?: string; text: string; accept?: string },
 ) {
   const path = op.template.replace(/\{[^}]+\}/g, String(id));
   const search = new URLSearchParams(Object.entries(query).filter(([name]) => op.parameters.query?.includes(name)));
@@ -95,21 +95,21 @@ const getAs = (as: Owner) => async (pathAndQuery: string) => {
 };
 
 /** Every id an answer shows: objects with the resource's numeric id field (JSON), or its id column (CSV). */
-function idsShown(resource: ResourceExample, type: string, body: string): number[] {
+function idsShown(resource: ResourceExample, type: string, body: string): string[] {
   // The export's own reader: texts may hold commas, quotes and line breaks.
   if (type.startsWith('text/csv')) {
     const [header, ...records] = parseCsv(body);
     const column = header?.fields.indexOf(resource.idField) ?? -1;
     if (header && column < 0)
       throw new Error(`a CSV answer without the id column ${resource.idField}: ${header.fields.join(',')}`);
-    return records.map((record) => Number(record.fields[column]));
+    return records.map((record) => record.fields[column]!);
   }
-  const ids: number[] = [];
+  const ids: string[] = [];
   const walk = (value: unknown): void => {
     if (Array.isArray(value)) value.forEach(walk);
     else if (value && typeof value === 'object') {
       const record = value as Record<string, unknown>;
-      if (typeof record[resource.idField] === 'number') ids.push(record[resource.idField] as number);
+      if (typeof record[resource.idField] === 'string') ids.push(record[resource.idField] as string);
       Object.values(record).forEach(walk);
     }
   };
@@ -118,11 +118,11 @@ function idsShown(resource: ResourceExample, type: string, body: string): number
 }
 
 /** Who owns each id shown, wherever the resource keeps it (a row or its tombstone); an id found nowhere is `undefined`. */
-async function ownersOf(resource: ResourceExample, ids: number[]): Promise<(string | undefined)[]> {
+async function ownersOf(resource: ResourceExample, ids: string[]): Promise<(string | undefined)[]> {
   const found = await direct().query(
     resource.ownedTables
       .map(
-        (table) => `select ${resource.idField} as id, owner from ${table} where ${resource.idField} = any($1::int[])`,
+        (table) => `select ${resource.idField} as id, owner from ${table} where ${resource.idField} = any($1::uuid[])`,
       )
       .join(' union all '),
     [ids],
@@ -132,18 +132,18 @@ async function ownersOf(resource: ResourceExample, ids: number[]): Promise<(stri
 
 /** What each owner has that this file made: every resource's rows and their traces, and the keys, as stored. */
 async function stateOf(owner: Owner) {
-  const rows: Record<string, { id: number }[]> = {};
+  const rows: Record<string, { id: string }[]> = {};
   const traces: Record<string, unknown[]> = {};
   for (const [tag, resource] of resources) {
     const [main, ...others] = resource.ownedTables;
     rows[tag] = (await direct().query(
       `select to_jsonb(t) as row, t.${resource.idField} as id from ${main} t where owner = $1 and ${resource.markerColumn} like $2 order by 2`,
       [owner, marker('%')],
-    )) as { id: number }[];
+    )) as { id: string }[];
     const ids = [...rows[tag].map((r) => r.id), ...(madeIds.get(owner) ?? [])];
     for (const table of others)
       traces[`${tag} ${table}`] = await direct().query(
-        `select to_jsonb(t) as row from ${table} t where owner = $1 and ${resource.idField} = any($2::int[]) order by ${resource.idField}`,
+        `select to_jsonb(t) as row from ${table} t where owner = $1 and ${resource.idField} = any($2::uuid[]) order by ${resource.idField}`,
         [owner, ids],
       );
   }
@@ -163,7 +163,7 @@ const keyOf = (owner: Owner, op: Operation) => `${RUN}:${op.method}:${op.templat
 const before = new Map<Owner, Awaited<ReturnType<typeof stateOf>>>();
 const firstAnswers = new Map<string, string>();
 /** Every id the setup made for each owner, the deleted ones included (their tombstones are checked too). */
-const madeIds = new Map<Owner, number[]>();
+const madeIds = new Map<Owner, string[]>();
 /** Each owner's query tokens: `earlier` taken before any setup write, `later` after all of them. */
 const earlier = new Map<Owner, Record<string, string>>();
 const later = new Map<Owner, Record<string, string>>();
@@ -178,11 +178,11 @@ async function tokensOf(owner: Owner): Promise<Record<string, string>> {
 }
 
 /** Makes one row of `resource` as `owner`, and answers its id. */
-async function createFor(resource: ResourceExample, owner: Owner, text: string): Promise<number> {
+async function createFor(resource: ResourceExample, owner: Owner, text: string): Promise<string> {
   const { create } = resource;
   const createOp = secured.find((o) => nameOf(o) === create.operation);
   if (!createOp) throw new Error(`the create operation ${create.operation} is not in the document`);
-  const res = await send(createOp, owner, { id: 0, text });
+  const res = await send(createOp, owner, { id: '', text });
   expect(res.status, `${create.operation} as ${owner}`).toBe(201);
   const id = create.idOf(await res.json());
   madeIds.set(owner, [...(madeIds.get(owner) ?? []), id]);
@@ -207,7 +207,7 @@ beforeAll(async () => {
         expect(res.status, `${owner}: ${nameOf(op)}`).toBeLessThan(300);
         continue;
       }
-      const res = await send(op, owner, { id: 0, key: keyOf(owner, op), text });
+      const res = await send(op, owner, { id: '', key: keyOf(owner, op), text });
       expect(res.status, `${owner}: ${nameOf(op)}`).toBe(201);
       firstAnswers.set(keyOf(owner, op), await res.text());
     }
@@ -311,7 +311,7 @@ describe('every row belongs to its owner, through every operation of the served 
   it("leaves each owner's own keys replaying its own answers", async () => {
     for (const owner of OWNERS) {
       for (const op of secured.filter((o) => o.method === 'POST' && !o.parameters.path?.length)) {
-        const res = await send(op, owner, { id: 0, key: keyOf(owner, op), text: marker(owner, 'wrote', op.template) });
+        const res = await send(op, owner, { id: '', key: keyOf(owner, op), text: marker(owner, 'wrote', op.template) });
         expect(res.status).toBe(201);
         expect(res.headers.get('idempotent-replayed')).toBe('true');
         expect(await res.text()).toBe(firstAnswers.get(keyOf(owner, op)));
@@ -344,7 +344,7 @@ describe('the CSV export', () => {
       ).text();
       const ids = idsShown(resources.get('todos')!, 'text/csv', csv);
       const all = await direct().query('select id from todos where owner = $1 order by created_at, id', [owner]);
-      expect(ids).toEqual(all.map((r) => r.id as number));
+      expect(ids).toEqual(all.map((r) => r.id as string));
     }
   });
 });
@@ -357,26 +357,26 @@ describe('idempotency keys are scoped by owner', () => {
     const text = marker('the same body for everyone');
     const answers = [];
     for (const owner of OWNERS) {
-      const res = await send(create(), owner, { id: 0, key, text });
+      const res = await send(create(), owner, { id: '', key, text });
       expect(res.status).toBe(201);
       expect(res.headers.get('idempotent-replayed')).toBeNull();
-      answers.push(await res.json<{ id: number }>());
+      answers.push(await res.json<{ id: string }>());
     }
     expect(new Set(answers.map((a) => a.id)).size).toBe(OWNERS.length);
     const rows = await direct().query('select owner from todos where text = $1 order by owner', [text]);
     expect(rows.map((r) => r.owner as string)).toEqual([...OWNERS].sort());
     // And each owner's repeat replays its own.
     for (const [i, owner] of OWNERS.entries()) {
-      const res = await send(create(), owner, { id: 0, key, text });
+      const res = await send(create(), owner, { id: '', key, text });
       expect(res.headers.get('idempotent-replayed')).toBe('true');
-      expect((await res.json<{ id: number }>()).id).toBe(answers[i]!.id);
+      expect((await res.json<{ id: string }>()).id).toBe(answers[i]!.id);
     }
   });
 
   it("one owner's key with another body does not block another owner's use of it (no 422)", async () => {
     const key = `${RUN}-blocking`;
-    expect((await send(create(), 'token:a', { id: 0, key, text: marker('first, by a') })).status).toBe(201);
-    const res = await send(create(), 'token:b', { id: 0, key, text: marker('another body, by b') });
+    expect((await send(create(), 'token:a', { id: '', key, text: marker('first, by a') })).status).toBe(201);
+    const res = await send(create(), 'token:b', { id: '', key, text: marker('another body, by b') });
     expect(res.status).toBe(201);
     expect(res.headers.get('idempotent-replayed')).toBeNull();
   });

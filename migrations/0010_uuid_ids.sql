@@ -7,10 +7,9 @@
 -- milliseconds of `at`, the version, 12 bits of the millisecond's fraction (RFC 9562 method 3, as
 -- Postgres 18 does), the variant, then 62 random bits; or, given `seq` (0 to 2^32 - 1, taken modulo
 -- 2^32), 32 bits of seq then 30 random bits (method 1, a counter), so that the ids one statement makes
--- with one `at` increase with seq: an import's ids follow its file's order. One SQL expression, no FROM:
--- the planner may inline it into an import's statement.
+-- with one `at` increase with seq: the ids of an import (or a migration) follow its order.
 CREATE FUNCTION public.app_uuidv7(at timestamptz DEFAULT clock_timestamp(), seq bigint DEFAULT NULL) RETURNS uuid
-  LANGUAGE sql VOLATILE PARALLEL SAFE
+  LANGUAGE sql VOLATILE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
 AS $$
   SELECT (pg_catalog.lpad(pg_catalog.to_hex(
               ((pg_catalog.floor(EXTRACT(epoch FROM at) * 1000)::bigint) << 16)
@@ -30,7 +29,7 @@ GRANT EXECUTE ON FUNCTION public.app_uuidv7(timestamptz, bigint) TO todo_app;-->
 -- is that create again (replayed), with another request a conflict. 16 bytes of SHA-256 of the request's
 -- fields as jsonb text (keys sorted: the same fields give the same hash whatever the order they came in).
 CREATE FUNCTION public.app_request_hash(request jsonb) RETURNS bytea
-  LANGUAGE sql STABLE PARALLEL SAFE
+  LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
 AS $$
   SELECT substring(pg_catalog.sha256(pg_catalog.convert_to(request::text, 'UTF8')) FROM 1 FOR 16)
 $$;--> statement-breakpoint

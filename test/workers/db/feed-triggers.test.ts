@@ -83,7 +83,10 @@ describe('a hand-run statement as the Worker role', () => {
 
   it('cannot write a tombstone itself: only the trigger does', async () => {
     await expect(
-      asWorker('token:forger', `insert into todo_tombstones (id, owner, version) values (-1, 'token:forger', 1)`),
+      asWorker(
+        'token:forger',
+        `insert into todo_tombstones (id, owner, version) values (gen_random_uuid(), 'token:forger', 1)`,
+      ),
     ).rejects.toMatchObject({ code: '42501' });
   });
 });

@@ -46,10 +46,13 @@ describe('a keyed write', () => {
   it('does the effect once, and replays its response without drawing again', async () => {
     const key = crypto.randomUUID();
     const first = await keyedDraw(key);
-    expect(first).toEqual({ outcome: { created: true, requestHash: 'h1', response: '{"id" : 1}' }, roundTrips: 1 });
+    expect(first).toEqual({
+      outcome: { created: true, requestHash: 'h1', response: '{"id" : 1}', effectRows: 1 },
+      roundTrips: 1,
+    });
     for (let i = 0; i < 5; i++) {
       expect(await keyedDraw(key)).toEqual({
-        outcome: { created: false, requestHash: 'h1', response: '{"id" : 1}' },
+        outcome: { created: false, requestHash: 'h1', response: '{"id" : 1}', effectRows: 0 },
         roundTrips: 1,
       });
     }

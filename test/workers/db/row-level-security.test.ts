@@ -46,7 +46,7 @@ beforeAll(async () => {
   );
   await tableOwner().query(
     `insert into todo_tombstones (id, owner, version)
-     select -(floor(random() * 2e9)::int + 1), o, 2 from unnest($1::text[]) as o`,
+     select gen_random_uuid(), o, 2 from unnest($1::text[]) as o`,
     [OWNERS.map(ownerOfRun)],
   );
   await tableOwner().query(
@@ -162,6 +162,7 @@ describe('every table is owned, as declared, or listed as shared infrastructure'
       'purge_expired_idempotency_keys(integer)',
       'purge_expired_tombstones(integer,integer)',
       'todos_bury()',
+      'todos_refuse_buried_ids()',
     ]);
     // Only pg_catalog: nothing a role can create may shadow a name the owner's function uses.
     for (const f of functions)

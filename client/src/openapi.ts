@@ -158,11 +158,16 @@ export interface components {
              */
             moreErrors?: number;
         };
+        /**
+         * @example {
+         *       "text": "Buy milk",
+         *       "done": false
+         *     }
+         */
         NewTodo: {
             /**
              * Format: uuid
              * @description The new todo's id, chosen by the client (so it can refer to the todo before the server has seen it, and retry the create safely): a version 4 or 7 UUID in canonical lowercase form. Without it, the server makes a version 7 UUID.
-             * @example 0192e4a4-7b0c-7d3e-9a41-5f1c2b3d4e5f
              */
             id?: string;
             /**

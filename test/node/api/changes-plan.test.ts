@@ -21,8 +21,8 @@ beforeAll(async () => {
   );
   await owner.query(
     `insert into todo_tombstones (id, owner, version)
-     select 2000000000 + row_number() over () + $2::int, o, 2 from unnest($1::text[]) as o, generate_series(1, 2000) as n`,
-    [OWNERS, Math.floor(Math.random() * 100_000_000)],
+     select gen_random_uuid(), o, 2 from unnest($1::text[]) as o, generate_series(1, 2000) as n`,
+    [OWNERS],
   );
   await owner.query('analyze todos');
   await owner.query('analyze todo_tombstones');

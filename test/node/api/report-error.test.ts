@@ -65,7 +65,7 @@ describe('createApp({ reportError })', () => {
     ],
     ['an unknown route (404)', '/nowhere', {}, 404],
     ['a method the route does not answer (405)', '/todos', { method: 'PUT' }, 405],
-    ['a malformed id (400)', '/todos/not-an-id', {}, 400],
+    ['an id that is not a UUID (404)', '/todos/not-an-id', {}, 404],
   ])('never reports %s', async (_name, path, init, status) => {
     const calls: unknown[] = [];
     const request = appReporting((err) => void calls.push(err));

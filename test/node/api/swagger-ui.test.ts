@@ -104,7 +104,7 @@ describe('the docs page under wrangler dev', () => {
 
       const created = await tryOut('createTodo', { body: JSON.stringify({ text: 'from Swagger UI' }) });
       expect(created.status).toContain('201');
-      const id = /"id":\s*(\d+)/.exec(created.text)?.[1];
+      const id = /"id":\s*"([0-9a-f-]{36})"/.exec(created.text)?.[1];
       expect(id, created.text).toBeDefined();
       const tries: [string, Parameters<typeof tryOut>[1], string, RegExp][] = [
         ['listTodos', {}, '200', /"items"/],

@@ -53,7 +53,8 @@ export function operationsOf(document: {
           .flatMap(([, response]) => Object.keys(response.content ?? {}));
         return {
           method: method.toUpperCase(),
-          path: template.replace(/\{[^}]+\}/g, '1'),
+          // A well-formed id no row has: an id that is not a UUID would be answered before the database is asked.
+          path: template.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000'),
           ...(contentType ? { contentType, body: exampleBody(name, contentType, 'x') } : {}),
           secured: security.some((requirement) => Object.keys(requirement as object).length > 0),
           template,

@@ -24,8 +24,12 @@ const WORKER_STATEMENTS = [
   // Its tombstone is written by the trigger, as the tables' owner.
   `DELETE FROM todos WHERE text = 'as the worker'`,
   `SELECT pg_snapshot_xmin(pg_current_snapshot()), (SELECT purged_through FROM tombstone_purges),
-     (SELECT count(*) FROM todo_tombstones WHERE (deleted_xid, id) > ('0'::xid8, 0))`,
+     (SELECT count(*) FROM todo_tombstones WHERE (deleted_xid, id) > ('0'::xid8, '00000000-0000-0000-0000-000000000000'::uuid))`,
   `SELECT purge_expired_tombstones(30, 10)`,
+  // A create with an id the client chose, and what it reads when the id is taken.
+  `INSERT INTO todos (id, text, done, request_hash) SELECT app_uuidv7(statement_timestamp(), 1), 'as the worker, chosen', false,
+     app_request_hash(jsonb_build_object('text', 'as the worker, chosen', 'done', false)) ON CONFLICT (id) DO NOTHING`,
+  `SELECT CASE WHEN false THEN app_ids_taken(1) END`,
 ];
 
 /** What the Worker's role must not do, each refused for want of a privilege (42501). */
@@ -33,7 +37,7 @@ const BEYOND = [
   'TRUNCATE todos',
   `DELETE FROM idempotency_keys WHERE scope = 's'`,
   'DELETE FROM todo_tombstones',
-  `INSERT INTO todo_tombstones (id, owner, version) VALUES (-1, 'token:role-test', 1)`,
+  `INSERT INTO todo_tombstones (id, owner, version) VALUES (gen_random_uuid(), 'token:role-test', 1)`,
   `INSERT INTO tombstone_purges (owner, purged_through) VALUES ('token:role-test', '1')`,
   'CREATE TABLE public.mine (id int)',
   'ALTER TABLE todos DISABLE ROW LEVEL SECURITY',
@@ -42,6 +46,9 @@ const BEYOND = [
   'SET session_replication_role = replica',
   `SELECT app_own_table('public.todos', '{SELECT}')`,
   'SELECT todos_bury()',
+  // Nor the rule that a deleted id is never used again.
+  'ALTER TABLE todos DISABLE TRIGGER todos_id_not_buried',
+  'SELECT todos_refuse_buried_ids()',
   'DROP POLICY todos_of_owner ON todos',
   `SET ROLE ${LOCAL_DATABASE.owner.user}`,
   // The role check every transaction starts with cannot be replaced, weakened or shadowed by the role it checks.

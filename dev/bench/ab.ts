@@ -1,10 +1,12 @@
 // npx tsx dev/bench/ab.ts -- --bundles DIR_A,DIR_B [--cases list,create] [--connections 16,64] [--rounds 3]
-//                                [--duration 4]
+//                                [--duration 4] [--startup-runs 5]
 // A/B of built Workers in one run: each folder holds an index.js built with
 // `npx wrangler deploy --dry-run --env= --minify --outdir DIR` (from two commits, or a change and its absence). Both are
 // served at once against one stack and loaded in interleaved rounds (A, B, A, B, ...), so that the machine's drift
 // between minutes enters both alike; startup is measured alternately too. What docs/performance.md's table of
-// changes is made with.
+// changes is made with. `--cases startup` measures start-up alone (no database stack): `--rounds` rounds, each
+// one fresh-process measurement of every bundle in turn (`--startup-runs` fresh processes of it and as many of an
+// empty Worker), and prints each bundle's difference from the first one, round by round.
 import '../offline-env.ts';
 import { loadavg } from 'node:os';
 import { basename } from 'node:path';
@@ -20,7 +22,7 @@ import { startWorkerd, stopAllWorkerd, type Workerd } from './workerd.ts';
 import { readWorkerConfig } from '../wrangler-config.ts';
 
 const USAGE =
-  'npx tsx dev/bench/ab.ts -- --bundles DIR_A,DIR_B [--cases list,create] [--connections 16,64] [--rounds 3] [--duration 4]';
+  'npx tsx dev/bench/ab.ts -- --bundles DIR_A,DIR_B [--cases list,create|startup] [--connections 16,64] [--rounds 3] [--duration 4] [--startup-runs 5]';
 
 const cleanups: (() => Promise<void>)[] = [];
 async function cleanup(): Promise<void> {
@@ -36,13 +38,16 @@ async function main(): Promise<void> {
       connections: { type: 'string', default: '16,64' },
       rounds: { type: 'string', default: '3' },
       duration: { type: 'string', default: '4' },
+      'startup-runs': { type: 'string', default: '5' },
     },
     USAGE,
   );
   const dirs = values.bundles.split(',').filter(Boolean);
   if (dirs.length < 2) throw new Error(`--bundles needs two or more folders, each with an index.js; usage: ${USAGE}`);
-  const cases = selectCases(values.cases.split(',')).filter((c) => !c.floor && !c.control);
+  const startupOnly = values.cases === 'startup';
+  const cases = startupOnly ? [] : selectCases(values.cases.split(',')).filter((c) => !c.floor && !c.control);
   const rounds = Number(values.rounds);
+  const startupRuns = Number(values['startup-runs']);
   const durationS = Number(values.duration);
   onShutdown(cleanup);
   console.log(
@@ -61,10 +66,19 @@ async function main(): Promise<void> {
   const loading: Record<string, number[]> = {};
   for (let round = 0; round < rounds; round++)
     for (const dir of dirs) {
-      const measured = await measureStartup({ ...base, dir, bindings: config.vars });
+      const measured = await measureStartup({ ...base, dir, bindings: config.vars }, startupRuns);
       (startup[dir] ??= []).push(measured.cpuMs);
       (loading[dir] ??= []).push(measured.evaluationCpuMs);
+      if (startupOnly)
+        console.log(
+          `ab: round ${round + 1} ${basename(dir)} ${measured.cpuMs.toFixed(1)} ms (loading ${measured.evaluationCpuMs.toFixed(1)})`,
+        );
     }
+  if (startupOnly) {
+    printStartup(dirs, startup, loading);
+    await cleanup();
+    return;
+  }
 
   const starting = startStack({ backend: 'postgres', port: 0, latencyMs: 0, dataDir: 'memory' });
   cleanups.push(() => starting.then((stack) => stack.stop()));
@@ -118,19 +132,33 @@ async function main(): Promise<void> {
   );
   console.log('| --- | --- | --- | --- | --- | --- |');
   console.log(lines.join('\n'));
-  const series = (values: number[]) => `${values.map((x) => x.toFixed(1)).join(', ')} (${median(values).toFixed(1)})`;
-  console.log(
-    `\nstartup CPU to the first answer, ms (per round; median): ${dirs.map((dir) => `${basename(dir)} ${series(startup[dir]!)}`).join('; ')}`,
-  );
-  console.log(
-    `loading alone, ms (per round; median): ${dirs.map((dir) => `${basename(dir)} ${series(loading[dir]!)}`).join('; ')}`,
-  );
+  printStartup(dirs, startup, loading);
   console.log(
     `ab: load average at end ${loadavg()
       .map((n) => n.toFixed(2))
       .join(' ')}`,
   );
   await cleanup();
+}
+
+const series = (values: number[]) => `${values.map((x) => x.toFixed(1)).join(', ')} (${median(values).toFixed(1)})`;
+
+/** Start-up per bundle, round by round, and each later bundle's difference from the first, taken round by round. */
+function printStartup(dirs: string[], startup: Record<string, number[]>, loading: Record<string, number[]>): void {
+  console.log(
+    `\nstartup CPU to the first answer, ms (per round; median): ${dirs.map((dir) => `${basename(dir)} ${series(startup[dir]!)}`).join('; ')}`,
+  );
+  console.log(
+    `loading alone, ms (per round; median): ${dirs.map((dir) => `${basename(dir)} ${series(loading[dir]!)}`).join('; ')}`,
+  );
+  const [first, ...others] = dirs;
+  for (const dir of others) {
+    const delta = (of: Record<string, number[]>) => of[dir]!.map((x, round) => x - of[first!]![round]!);
+    const sorted = [...delta(startup)].sort((a, b) => a - b);
+    console.log(
+      `${basename(dir)} − ${basename(first!)}, ms (per round; median): to the first answer ${series(delta(startup))}, range ${sorted[0]!.toFixed(1)} to ${sorted.at(-1)!.toFixed(1)}; loading alone ${series(delta(loading))}`,
+    );
+  }
 }
 
 main().catch(async (err) => {

@@ -6,13 +6,15 @@
 // between minutes enters both alike; startup is measured alternately too. What docs/performance.md's table of
 // changes is made with. `--cases startup` measures start-up alone (no database stack): `--rounds` rounds, each
 // one fresh-process measurement of every bundle in turn (`--startup-runs` fresh processes of it and as many of an
-// empty Worker), and prints each bundle's difference from the first one, round by round.
+// empty Worker), and prints each bundle's difference from the first one, round by round; with `--startup-path
+// /todos` the first request is that route, answered from a database stack started for it (the budget's is a 404
+// that touches no database), to check that a change helps a cold start that queries the database as much.
 import '../offline-env.ts';
 import { loadavg } from 'node:os';
 import { basename } from 'node:path';
 import { die, onShutdown, parseFlags } from '../cli.ts';
 import { applyMigrations } from '../migrations.ts';
-import { startStack } from '../stack.ts';
+import { startStack, type Stack } from '../stack.ts';
 import { selectCases, type BenchCase } from './cases.ts';
 import { warmUp, type CaseResult } from './load.ts';
 import { median, runRounds } from './rounds.ts';
@@ -22,12 +24,25 @@ import { startWorkerd, stopAllWorkerd, type Workerd } from './workerd.ts';
 import { readWorkerConfig } from '../wrangler-config.ts';
 
 const USAGE =
-  'npx tsx dev/bench/ab.ts -- --bundles DIR_A,DIR_B [--cases list,create|startup] [--connections 16,64] [--rounds 3] [--duration 4] [--startup-runs 5]';
+  'npx tsx dev/bench/ab.ts -- --bundles DIR_A,DIR_B [--cases list,create|startup] [--connections 16,64] [--rounds 3] [--duration 4] [--startup-runs 5] [--startup-path /todos]';
 
 const cleanups: (() => Promise<void>)[] = [];
 async function cleanup(): Promise<void> {
   await stopAllWorkerd().catch(() => undefined);
   while (cleanups.length) await cleanups.pop()!().catch(() => undefined);
+}
+
+let database: Promise<Stack> | undefined;
+/** The Postgres stack with the migrations applied, started once. */
+function startDatabase(): Promise<Stack> {
+  if (database) return database;
+  const starting = startStack({ backend: 'postgres', port: 0, latencyMs: 0, dataDir: 'memory' });
+  cleanups.push(() => starting.then((stack) => stack.stop()));
+  database = starting.then(async (stack) => {
+    await applyMigrations(stack.ownerUrl, { localGateway: stack.gatewayAddress });
+    return stack;
+  });
+  return database;
 }
 
 async function main(): Promise<void> {
@@ -39,6 +54,7 @@ async function main(): Promise<void> {
       rounds: { type: 'string', default: '3' },
       duration: { type: 'string', default: '4' },
       'startup-runs': { type: 'string', default: '5' },
+      'startup-path': { type: 'string', default: '/bench-floor' },
     },
     USAGE,
   );
@@ -62,11 +78,22 @@ async function main(): Promise<void> {
     compatibilityDate: config.compatibilityDate,
     compatibilityFlags: config.compatibilityFlags,
   };
+  const startupPath = values['startup-path'];
+  let startupBindings: Record<string, string> = config.vars;
+  if (startupPath !== '/bench-floor') {
+    const stack = await startDatabase();
+    startupBindings = {
+      ...config.vars,
+      DATABASE_URL: stack.databaseUrl,
+      NEON_LOCAL_GATEWAY: stack.gatewayAddress,
+      AUTH_ANONYMOUS: 'on',
+    };
+  }
   const startup: Record<string, number[]> = {};
   const loading: Record<string, number[]> = {};
   for (let round = 0; round < rounds; round++)
     for (const dir of dirs) {
-      const measured = await measureStartup({ ...base, dir, bindings: config.vars }, startupRuns);
+      const measured = await measureStartup({ ...base, dir, bindings: startupBindings }, startupRuns, startupPath);
       (startup[dir] ??= []).push(measured.cpuMs);
       (loading[dir] ??= []).push(measured.evaluationCpuMs);
       if (startupOnly)
@@ -80,10 +107,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  const starting = startStack({ backend: 'postgres', port: 0, latencyMs: 0, dataDir: 'memory' });
-  cleanups.push(() => starting.then((stack) => stack.stop()));
-  const stack = await starting;
-  await applyMigrations(stack.ownerUrl, { localGateway: stack.gatewayAddress });
+  const stack = await startDatabase();
   const ids = await seedTodos(stack.ownerUrl, stack.gatewayAddress, 10_000);
   const served: Workerd[] = [];
   for (const dir of dirs)

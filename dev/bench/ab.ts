@@ -23,7 +23,7 @@ import { selectCases, type BenchCase } from './cases.ts';
 import { warmUp, type CaseResult } from './load.ts';
 import { median, runRounds } from './rounds.ts';
 import { seedTodos } from './seed.ts';
-import { databaseTriggers, postgresCpu } from './triggers.ts';
+import { databaseTriggers, postgresCpu, triggerTimePerRow } from './triggers.ts';
 import { measureStartup } from './startup.ts';
 import { startWorkerd, stopAllWorkerd, type Workerd } from './workerd.ts';
 import { readWorkerConfig } from '../wrangler-config.ts';
@@ -210,7 +210,24 @@ async function main(): Promise<void> {
   );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   console.log(lines.join('\n'));
-  if (triggers) await triggers.set(true);
+  if (triggers) {
+    await triggers.set(true);
+    const rows = 1000;
+    const times = await triggerTimePerRow(stack, toggled, ids.slice(0, rows));
+    const us = (key: string) =>
+      times[key] ? `${times[key].median.toFixed(1)} (${times[key].values.map((x) => x.toFixed(1)).join(', ')})` : '-';
+    console.log(
+      `\nPostgres's own time per row, µs (EXPLAIN ANALYZE of ${rows} rows in one statement, rolled back; median of rounds):`,
+    );
+    console.log('| statement | triggers off | triggers on | each trigger, per call |');
+    console.log('| --- | --- | --- | --- |');
+    for (const kind of ['update', 'delete']) {
+      const each = Object.keys(times)
+        .filter((key) => key.startsWith(`${kind} `) && !key.endsWith(' on') && !key.endsWith(' off'))
+        .map((key) => `${key.slice(kind.length + 1)} ${us(key)}`);
+      console.log(`| ${kind} | ${us(`${kind} off`)} | ${us(`${kind} on`)} | ${each.join('; ') || '-'} |`);
+    }
+  }
   if (!toggled.length) printStartup(dirs, startup, loading);
   console.log(
     `ab: load average at end ${loadavg()

@@ -1,7 +1,8 @@
 import { neon } from '@neondatabase/serverless';
 import { readFileSync } from 'node:fs';
+import pg from 'pg';
 import { useLocalGateway } from '../../src/db/local-gateway.ts';
-import type { Stack } from '../stack.ts';
+import { LOCAL_DATABASE, type Stack } from '../stack.ts';
 
 /** A table name as a quoted SQL identifier, schema and all (`todos`, `public.todos`). */
 const qualified = (table: string) =>
@@ -67,4 +68,57 @@ export async function postgresCpu(stack: Stack) {
     },
     seconds: () => pids.reduce((total, pid) => total + ticks(pid), 0) / 100,
   };
+}
+
+interface ExplainedPlan {
+  'Execution Time': number;
+  Triggers?: { 'Trigger Name': string; Time: number; Calls: number }[];
+}
+
+/**
+ * Postgres's own account of the triggers' time per row: `EXPLAIN (ANALYZE)` of an UPDATE (as a PATCH writes) and a
+ * DELETE of `ids`, each in a transaction that is rolled back, with the tables' triggers on and then off (`ALTER
+ * TABLE` inside the same transaction), `rounds` times. Per statement: each trigger's time per call, and the
+ * statement's execution time per row with and without them, medians of the rounds. Straight to Postgres as the
+ * tables' owner (EXPLAIN cannot be rolled back through the HTTP gateway, whose batches commit).
+ */
+export async function triggerTimePerRow(stack: Stack, tables: string[], ids: number[], rounds = 5) {
+  const port = (stack.upstream as { postgresPort?: number }).postgresPort;
+  if (!port) throw new Error('--toggle-triggers needs the Postgres upstream');
+  const { owner, database } = LOCAL_DATABASE;
+  const client = new pg.Client({
+    connectionString: `postgres://${owner.user}:${owner.password}@127.0.0.1:${port}/${database}`,
+  });
+  await client.connect();
+  const statements = {
+    update: 'update todos set done = not done where id = any($1::bigint[])',
+    delete: 'delete from todos where id = any($1::bigint[])',
+  };
+  const samples: Record<string, number[]> = {};
+  const add = (key: string, value: number) => (samples[key] ??= []).push(value);
+  try {
+    for (let round = 0; round < rounds; round++)
+      for (const [kind, text] of Object.entries(statements))
+        for (const on of [true, false]) {
+          await client.query('begin');
+          try {
+            if (!on)
+              for (const table of tables) await client.query(`alter table ${qualified(table)} disable trigger user`);
+            const { rows } = await client.query<{ 'QUERY PLAN': ExplainedPlan[] }>(
+              `explain (analyze, format json) ${text}`,
+              [ids],
+            );
+            const [plan] = rows[0]!['QUERY PLAN'];
+            add(`${kind} ${on ? 'on' : 'off'}`, (plan!['Execution Time'] * 1000) / ids.length);
+            for (const trigger of plan!.Triggers ?? [])
+              if (trigger.Calls > 0) add(`${kind} ${trigger['Trigger Name']}`, (trigger.Time * 1000) / trigger.Calls);
+          } finally {
+            await client.query('rollback');
+          }
+        }
+  } finally {
+    await client.end();
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+  return Object.fromEntries(Object.entries(samples).map(([key, values]) => [key, { median: median(values), values }]));
 }

@@ -40,8 +40,11 @@ describe(WRANGLER_CONFIG, () => {
     for (const limit of staging.ratelimits!) expect(production.has(limit.namespace_id), limit.name).toBe(false);
   });
 
-  it('builds the docs assets before every build, and leaves placement off with both choices shown', () => {
-    expect((config.build as { command: string }).command).toBe('node dev/copy-assets.mjs');
+  it("builds the docs assets and the Worker's Neon driver before every build, and leaves placement off with both choices shown", () => {
+    expect((config.build as { command: string }).command).toBe(
+      'node dev/copy-assets.mjs && node dev/worker-driver.mjs',
+    );
+    expect(config.alias).toMatchObject({ '@neondatabase/serverless': './.build/neon-serverless.mjs' });
     expect(config.placement).toBeUndefined();
     const text = readFileSync(WRANGLER_CONFIG, 'utf8');
     expect(text).toMatch(/^\s*\/\/\s+"placement": \{ "region": "aws:/m);

@@ -77,6 +77,47 @@ describe.runIf(runBrowser)('the web app at /app, in Chromium, against the real s
 
   const todoTexts = (page: Page) => page.locator('.todo-list li .text').allTextContents();
 
+  it('answers /app and any path under it with the app’s page and CSP, while the docs, the document and the API keep their answers', async () => {
+    let page = '';
+    for (const path of ['/app', '/app/', '/app/deep/link?x=1', '/app/callback']) {
+      const res = await fetch(`${worker.url}${path}`);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type'), path).toMatch(/^text\/html/);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp, path).toContain("script-src 'self';");
+      expect(csp, path).toContain(`connect-src 'self' ${gatewayUrl};`);
+      expect(csp, path).not.toContain('unsafe-inline');
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      page = await res.text();
+      expect(page, path).toContain('local-todo-app');
+    }
+    const script = /<script type="module" src="([^"]+)"/.exec(page)![1]!;
+    const js = await fetch(`${worker.url}${script}`);
+    expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toMatch(/javascript/);
+    expect(js.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(js.headers.get('cache-control')).toContain('immutable');
+    await js.arrayBuffer();
+
+    const missing = await fetch(`${worker.url}/app/assets/missing.js`);
+    expect(missing.status, 'a missing built file is not the app page').toBe(404);
+    await missing.arrayBuffer();
+    const docs = await fetch(`${worker.url}/docs`);
+    expect(await docs.text()).toContain('<title>Todo API docs</title>');
+    const document = await fetch(`${worker.url}/openapi.json`);
+    expect((await document.json<{ openapi: string }>()).openapi).toMatch(/^3\./);
+    const api = await fetch(`${worker.url}/todos`);
+    expect(api.status, 'the API still asks for a token').toBe(401);
+    expect(api.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    await api.arrayBuffer();
+    const lookalike = await fetch(`${worker.url}/appendix`);
+    expect(lookalike.status, 'only /app and below are the app').toBe(404);
+    await lookalike.arrayBuffer();
+    const post = await fetch(`${worker.url}/app`, { method: 'POST' });
+    expect(post.status).toBe(405);
+    await post.arrayBuffer();
+  });
+
   it('alice signs in, adds, edits, checks, deletes with undo, filters; a reload keeps it all and her sign-in', async () => {
     const { context, page, problems } = await openApp();
     await page.goto(`${worker.url}/app`);

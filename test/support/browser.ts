@@ -1,35 +1,16 @@
 import AxeBuilder from '@axe-core/playwright';
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { CHROMIUM } from '../../dev/chromium.ts';
 import { onCi } from '../../dev/ci.ts';
 
-/** Debian's Chromium, which .ci/run installs. */
-export const CHROMIUM = '/usr/bin/chromium';
+export { launchChromium } from '../../dev/chromium.ts';
 
 /** Locally a machine without Chromium skips the browser tests (and says so); on CI they must run, and fail without it. */
 export function browserAvailable(what: string): boolean {
   const run = existsSync(CHROMIUM) || onCi();
   if (!run) console.warn(`skipping ${what}: no Chromium at ${CHROMIUM} (apt-get install chromium); CI installs it`);
   return run;
-}
-
-/** Headless Chromium that reaches nothing but what a test points it at. */
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`the browser tests need Chromium at ${CHROMIUM} (apt-get install chromium)`);
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
 }
 
 /** Collects what a page reports as going wrong: console errors and uncaught exceptions. */

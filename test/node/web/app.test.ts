@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LOCAL_WEB_CLIENT_ID } from '../../../dev/gateway/oidc.ts';
 import { JWKS_PATH } from '../../../dev/issuer.ts';
 import { LOCAL_AUDIENCE } from '../../../dev/local-audience.ts';
+import { signInToWebApp } from '../../../dev/chromium.ts';
 import { startWorker } from '../../../dev/worker.ts';
 import { browserAvailable, launchChromium, seriousViolations, watchProblems } from '../../support/browser.ts';
 
@@ -55,15 +56,7 @@ describe.runIf(runBrowser)('the web app at /app, in Chromium, against the real s
     return { context: ctx, page, problems: watchProblems(page) };
   }
 
-  /** Signs in as `name` through the local provider's page, from the app's signed-out screen. */
-  async function signIn(page: Page, name: string) {
-    await page.goto(`${worker.url}/app`);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByLabel('User name').fill(name);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByRole('heading', { name: 'Tasks' }).waitFor();
-    await page.locator('[data-status="saved"]').waitFor();
-  }
+  const signIn = (page: Page, name: string) => signInToWebApp(page, worker.url, name);
 
   /** Screenshots of the page at phone and desktop widths, with axe run at each. */
   async function check(page: Page, name: string) {

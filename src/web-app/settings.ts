@@ -1,16 +1,10 @@
-/** The settings the web app at /app reads, as the Worker receives them. */
-export interface WebAppEnv {
+import type { Env } from '../env.ts';
+
+/** What the web app at /app reads: its settings (declared with the others in Env) and the static assets. */
+export type WebAppEnv = Partial<Pick<Env, 'AUTH_ISSUER' | 'WEB_CLIENT_ID' | 'WEB_SCOPE' | 'WEB_AUTH_AUDIENCE'>> & {
   /** The static assets (wrangler.jsonc `assets.binding`): the built app under /app. */
   ASSETS?: Fetcher;
-  /** The OpenID provider's issuer, shared with the API (`AUTH_ISSUER`): the app reads its discovery document. */
-  AUTH_ISSUER?: string;
-  /** The app's client id at that provider (a public client: no secret). Unset: the app says sign-in is not set up. */
-  WEB_CLIENT_ID?: string;
-  /** Scopes the app asks for (default `openid offline_access`); Entra ID needs the API's own scope here. */
-  WEB_SCOPE?: string;
-  /** Sent as the authorization request's `audience` (Auth0 needs it to issue a JWT for the API); unset: not sent. */
-  WEB_AUTH_AUDIENCE?: string;
-}
+};
 
 /** What the app is told about sign-in (the HTML carries it), or null when sign-in is not set up. */
 export interface WebAppConfig {

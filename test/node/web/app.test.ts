@@ -270,8 +270,9 @@ describe.runIf(runBrowser)('the web app at /app, in Chromium, against the real s
     expect(res.status).toBe(200);
 
     await page.getByLabel('Edit todo').press('Enter');
-    await page.locator('[data-status="conflict"]').waitFor();
+    await page.locator('[data-status="conflict"]').getByText('Their version is shown now').waitFor();
     expect(await page.locator('[data-status="conflict"]').textContent()).toMatch(/someone else changed it/);
+    expect(await page.locator('.saved-text').textContent(), 'their text, beside the editor').toContain('Theirs');
     expect(await page.getByLabel('Edit todo').inputValue()).toBe('Mine');
     // Saving again now replaces their version knowingly.
     await page.getByLabel('Edit todo').press('Enter');

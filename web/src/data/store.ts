@@ -146,7 +146,9 @@ export function createStore({ baseUrl, token, renew, undoMs = 6000 }: StoreOptio
           status: { kind: 'signed-out', text: 'You are signed out. Sign in again: what is on screen is kept.' },
         });
       else if (isNetworkFailure(err)) status('offline', describeError(err, doing));
-      else if (err instanceof ApiError && err.status === 412) status('conflict', describeError(err, doing));
+      // The action reads the latest version, then says so (conflictFound).
+      else if (err instanceof ApiError && err.status === 412)
+        status('conflict', 'Changed elsewhere: getting the latest…');
       else status('error', describeError(err, doing));
       throw err;
     } finally {
@@ -155,13 +157,17 @@ export function createStore({ baseUrl, token, renew, undoMs = 6000 }: StoreOptio
     }
   }
 
-  /** After a 412: the todo as it is now on the server (or gone). */
-  async function reread(id: TodoId): Promise<void> {
+  /** After a 412: shows the todo as it is now on the server (or drops it), then says what happened. */
+  async function conflictFound(id: TodoId, err: ApiError, doing: string): Promise<void> {
     try {
       const { data, etag } = await api.GET('/todos/{id}', { params: { path: { id } } });
       replace(data, etag);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) drop(id);
+      status('conflict', describeError(err, doing));
+    } catch (reread) {
+      if (reread instanceof ApiError && reread.status === 404) {
+        drop(id);
+        status('conflict', describeError(reread, doing));
+      } else status('error', describeError(reread, doing));
     }
   }
 
@@ -182,7 +188,7 @@ export function createStore({ baseUrl, token, renew, undoMs = 6000 }: StoreOptio
       const items = [...state.items];
       items.splice(Math.min(pending.index, items.length), 0, pending.item);
       set({ items });
-      if (err instanceof ApiError && err.status === 412) await reread(todo.id);
+      if (err instanceof ApiError && err.status === 412) await conflictFound(todo.id, err, 'delete the todo');
     }
   }
 
@@ -261,7 +267,7 @@ export function createStore({ baseUrl, token, renew, undoMs = 6000 }: StoreOptio
         replace(item.todo, item.etag);
         if (err instanceof ApiError && err.status === 404) drop(id);
         if (err instanceof ApiError && err.status === 412) {
-          await reread(id);
+          await conflictFound(id, err, done ? 'check the todo' : 'uncheck the todo');
           return 'conflict';
         }
         return 'failed';
@@ -294,7 +300,7 @@ export function createStore({ baseUrl, token, renew, undoMs = 6000 }: StoreOptio
       } catch (err) {
         if (err instanceof ApiError && err.status === 404) drop(id);
         if (err instanceof ApiError && err.status === 412) {
-          await reread(id);
+          await conflictFound(id, err, 'save the new text');
           return 'conflict';
         }
         return 'failed';

@@ -49,12 +49,17 @@ export function TodoItem({ store, item, editing }: Props) {
             onKeyDown={(event) => {
               if (event.key === 'Escape') store.cancelEdit();
             }}
+            aria-describedby={`saved-${id}`}
           />
           <button type="submit">Save</button>
           <button type="button" onClick={() => store.cancelEdit()}>
             Cancel
           </button>
         </form>
+        {/* What the server has now: after a conflict, the other change. */}
+        <p class="saved-text" id={`saved-${id}`}>
+          Saved: “{todo.text}”
+        </p>
       </li>
     );
 

@@ -54,7 +54,7 @@ const authorizeParams = (challenge: string, overrides: Record<string, string | u
   return params;
 };
 
-const authorizeUrl = (params: URLSearchParams) => `${gateway.url}/oidc/authorize?${params}`;
+const authorizeUrl = (params: URLSearchParams) => `${gateway.url}/oidc/authorize?${params.toString()}`;
 
 /** Signs `username` in through the form; the redirect's parameters and the session cookie. */
 async function signIn(username: string, params: URLSearchParams) {

@@ -281,6 +281,64 @@ describe.runIf(runBrowser)('the web app at /app, in Chromium, against the real s
     await context.close();
   }, 120_000);
 
+  it('says an outage, a refusal to wait for and being offline in words, keeping the typed text until it is saved', async () => {
+    const { context, page, problems } = await openApp();
+    await signIn(page, 'frank');
+    const field = page.getByLabel('New todo');
+    const status = page.getByRole('status').filter({ hasText: /./ }).last();
+
+    // A 503 whose Retry-After is short is waited out and the creation repeated (same Idempotency-Key): one todo.
+    let outages = 1;
+    let retryAfter = '1';
+    const keys: string[] = [];
+    await page.route(`${worker.url}/todos`, async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      keys.push(route.request().headers()['idempotency-key']!);
+      if (outages-- <= 0) return route.continue();
+      return route.fulfill({
+        status: 503,
+        headers: { 'content-type': 'application/problem+json', 'retry-after': retryAfter },
+        body: JSON.stringify({
+          type: 'about:blank',
+          title: 'Service Unavailable',
+          status: 503,
+          detail: 'The database is not answering.',
+        }),
+      });
+    });
+    await field.fill('Survives a blip');
+    await field.press('Enter');
+    await expect.poll(() => todoTexts(page), { timeout: 15_000 }).toEqual(['Survives a blip']);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toBe(keys[1]);
+
+    // A long Retry-After is said, and the text stays in the field.
+    outages = 1;
+    retryAfter = '30';
+    await field.fill('Not yet');
+    await field.press('Enter');
+    await page.locator('[data-status="error"]').waitFor();
+    expect(await status.textContent()).toBe(
+      'Could not add the todo: the service is busy or briefly down. Try again in 30 seconds.',
+    );
+    expect(await field.inputValue()).toBe('Not yet');
+    await page.unrouteAll();
+
+    // Offline: said, and the text stays; back online, Enter saves it.
+    await context.setOffline(true);
+    await field.press('Enter');
+    await page.locator('[data-status="offline"]').waitFor();
+    expect(await status.textContent()).toMatch(/cannot be reached/);
+    expect(await field.inputValue()).toBe('Not yet');
+    await context.setOffline(false);
+    await field.press('Enter');
+    await expect.poll(() => todoTexts(page)).toEqual(['Not yet', 'Survives a blip']);
+    expect(await field.inputValue()).toBe('');
+
+    expect(problems.filter((p) => !/status of 503|ERR_INTERNET_DISCONNECTED/.test(p))).toEqual([]);
+    await context.close();
+  }, 120_000);
+
   it('shows todo text as text, and its CSP blocks an injected inline script', async () => {
     const { context, page, problems } = await openApp();
     await signIn(page, 'mallory');

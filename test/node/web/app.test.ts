@@ -134,6 +134,10 @@ describe.runIf(runBrowser)('the web app at /app, in Chromium, against the real s
       await expect.poll(() => field.inputValue()).toBe('');
     }
     expect(await todoTexts(page)).toEqual(['Water the plants', 'Call the plumber', 'Buy milk']);
+    // Focus is visible: Tab from the field reaches Add, drawn with an outline.
+    await field.press('Tab');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Add');
+    expect(await page.evaluate('getComputedStyle(document.activeElement).outlineStyle')).toBe('solid');
 
     // Edit inline: Edit, type, Enter; focus returns to the Edit button.
     await page.getByRole('button', { name: 'Edit: Buy milk' }).click();
@@ -202,6 +206,15 @@ describe.runIf(runBrowser)('the web app at /app, in Chromium, against the real s
     await page.getByLabel('New todo').fill('Bob’s own');
     await page.getByLabel('New todo').press('Enter');
     await expect.poll(() => todoTexts(page)).toEqual(['Bob’s own']);
+
+    // Signing out ends the tab's session and the provider's: a reload stays signed out, and the provider asks again.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/app/');
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByLabel('User name').waitFor();
+    expect(await page.getByRole('button', { name: 'Continue as bob' }).count()).toBe(0);
     expect(problems).toEqual([]);
     await context.close();
   }, 120_000);
@@ -372,6 +385,30 @@ describe.runIf(runBrowser)('the web app at /app, in Chromium, against the real s
     expect(tamperedProblems.join('\n')).toMatch(
       /inline script.*Content Security Policy|Content Security Policy.*inline/i,
     );
+    await context.close();
+  }, 120_000);
+
+  it('an id token minted for another sign-in (nonce) is refused, and no one is signed in', async () => {
+    const { context, page, problems } = await openApp();
+    await page.goto(`${worker.url}/app`);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByLabel('User name').fill('grace');
+    // The token endpoint's answer, with its id token replaced by a valid one carrying another nonce.
+    const forged = await (
+      await fetch(`${gatewayUrl}/issuer/token`, {
+        method: 'POST',
+        body: JSON.stringify({ sub: 'grace', aud: LOCAL_WEB_CLIENT_ID, claims: { nonce: 'another-sign-in' } }),
+      })
+    ).json<{ token: string }>();
+    await page.route(`${gatewayUrl}/oidc/token`, async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      await route.fulfill({ response, json: { ...body, id_token: forged.token } });
+    });
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('alert').getByText('could not be finished').waitFor();
+    expect(await page.getByText('Signed in as').count()).toBe(0);
+    expect(problems).toEqual([]);
     await context.close();
   }, 120_000);
 

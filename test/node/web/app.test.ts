@@ -211,6 +211,7 @@ describe.runIf(runBrowser)('the web app at /app, in Chromium, against the real s
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/app/');
+    expect(await page.evaluate("sessionStorage.getItem('todo-app.session')"), 'no refresh token left').toBeNull();
     await page.reload();
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByLabel('User name').waitFor();

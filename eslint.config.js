@@ -15,6 +15,7 @@ export default defineConfig(
       'bench/results/',
       'client/dist/',
       'public/docs/swagger-ui-bundle.js',
+      'public/app/',
       'worker-configuration.d.ts',
     ],
   },

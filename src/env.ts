@@ -30,6 +30,12 @@ export interface Env {
   RATE_LIMITER?: RateLimit;
   /** Workers Rate Limiting binding per owner, once the caller is identified; absent = no limit per owner. */
   OWNER_RATE_LIMITER?: RateLimit;
+  /** The web app's client id at the OpenID provider of AUTH_ISSUER; unset: /app says sign-in is not set up (src/web-app/). */
+  WEB_CLIENT_ID?: string;
+  /** Scopes the web app asks for (default `openid offline_access`). */
+  WEB_SCOPE?: string;
+  /** Sent as the web app's authorization request `audience` (Auth0 needs it); unset: not sent. */
+  WEB_AUTH_AUDIENCE?: string;
 }
 
 export type AppEnv = { Bindings: Env };

@@ -19,7 +19,12 @@ describe(WRANGLER_CONFIG, () => {
     });
     expect(config.upload_source_maps).toBe(true);
     expect(config.workers_dev).toBe(true);
-    expect(config.assets).toEqual({ directory: './public' });
+    // Assets first, but the web app's pages (not its hashed files) run the Worker: /app/... falls back to the app.
+    expect(config.assets).toEqual({
+      directory: './public',
+      binding: 'ASSETS',
+      run_worker_first: ['/app', '/app/*', '!/app/assets/*'],
+    });
   });
 
   it("tells a limited client to wait exactly the rate limits' period (per IP and per owner share it)", () => {

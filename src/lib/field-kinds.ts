@@ -19,15 +19,20 @@ export const rfc3339 = (value: AnyColumn | SQL) =>
 /** A timestamptz column whose values reach the Worker as Postgres's text (drizzle's `mode: 'string'`). */
 export const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'string' });
 
-/** A server-set instant (`column`, made with `instant`), written in JSON as RFC 3339 in UTC. */
-export const instantField = <Column extends PgColumnBuilderBase>(column: Column, options: { nullable?: boolean } = {}) =>
+const instantSchema = () => z.string().openapi({ format: 'date-time' });
+
+/** A server-set instant (`column`, made with `instant`), written in JSON as RFC 3339 in UTC; `nullable`: or null. */
+export const instantField = <Column extends PgColumnBuilderBase, Nullable extends boolean = false>(
+  column: Column,
+  { nullable }: { nullable?: Nullable } = {},
+) =>
   field({
     column,
     json: rfc3339,
-    schema: () => {
-      const text = z.string().openapi({ format: 'date-time', example: '2026-11-25T10:00:00.000000Z' });
-      return options.nullable ? text.nullable() : text;
-    },
+    example: '2026-11-25T10:00:00.000000Z',
+    schema: (nullable ? () => instantSchema().nullable() : instantSchema) as () => Nullable extends true
+      ? z.ZodNullable<z.ZodString>
+      : z.ZodString,
   });
 
 const BOOLEAN_WORDS: Record<string, boolean> = {
@@ -50,7 +55,8 @@ export function readBoolean(cell: string): CellRead<boolean> {
 export const booleanField = (name: string, { default: fallback, example }: { default: boolean; example: boolean }) =>
   field({
     column: boolean(name).notNull().default(fallback),
-    schema: () => z.boolean().openapi({ example }),
+    schema: () => z.boolean(),
+    example,
     input: {
       schema: z.boolean({ error: 'must be a JSON boolean (true or false)' }).openapi({ example }),
       default: fallback,
@@ -75,8 +81,14 @@ export function integerField(name: string, { min, max, default: fallback, exampl
     column: integer(name).notNull().default(fallback),
     checks: { range: (column) => sql`${column} between ${sql.raw(String(min))} and ${sql.raw(String(max))}` },
     schema: () => z.number().int().min(min).max(max).openapi(doc),
+    example,
     input: {
-      schema: z.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message }).openapi(doc),
+      schema: z
+        .number({ error: message })
+        .int({ error: message })
+        .min(min, { error: message })
+        .max(max, { error: message })
+        .openapi(doc),
       default: fallback,
       fromCell: (cell: string): CellRead<number> => {
         const text = cell.trim();

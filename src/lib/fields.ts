@@ -42,9 +42,11 @@ export interface Field<Column extends PgColumnBuilderBase = PgColumnBuilderBase>
   json?: (stored: SQL | AnyColumn) => SQL;
   /** The field in answers; built only for the OpenAPI document. */
   schema: () => z.ZodType;
-  input?: FieldInput<any>;
+  /** A value, for the document's examples (the JSON's and the CSV's). */
+  example: unknown;
+  input?: FieldInput<unknown>;
   /** The field in a CSV export's cell (default: the JSON value as text, null as an empty cell). */
-  toCell?: (value: any) => string;
+  toCell?(value: unknown): string;
 }
 
 export type Fields = Record<string, Field>;
@@ -59,10 +61,8 @@ export type CreateOf<F extends Fields> = { [K in Writable<F>]: InputValue<F[K]['
 /** The fields a patch may change, each optional. */
 export type PatchOf<F extends Fields> = Partial<CreateOf<F>>;
 
-/** Keeps an entry's own types (its column's above all), so the table built from it is typed column by column. */
-export const field = <Column extends PgColumnBuilderBase, Input extends FieldInput<any> | undefined = undefined>(
-  entry: Field<Column> & { input?: Input },
-): Field<Column> & { input: Input } => entry as Field<Column> & { input: Input };
+/** Keeps an entry's own types (its column's, its schemas'), so what is derived from it is typed field by field. */
+export const field = <Entry extends Field>(entry: Entry): Entry => entry;
 
 const entries = <F extends Fields>(fields: F) => Object.entries(fields) as [keyof F & string, Field][];
 
@@ -82,22 +82,24 @@ export const checksOf = <F extends Fields>(table: string, fields: F, columns: Re
  * A row as JSON text in the resource's shape: `stored(name)` says where each
  * field's stored value is (a table's column, or a subquery's column).
  */
-export function jsonOf(fields: Fields, stored: (name: string) => SQL | AnyColumn): SQL {
+export function jsonOf(fields: Fields, stored: (name: string) => SQL | AnyColumn): SQL<string> {
   const pairs = entries(fields).map(([name, f]) => {
     const value = stored(name);
     return sql`${sql.raw(`'${name}'`)}, ${f.json ? f.json(value) : value}`;
   });
-  return sql`json_build_object(${sql.join(pairs, sql`, `)})::text`;
+  return sql<string>`json_build_object(${sql.join(pairs, sql`, `)})::text`;
 }
 
 /** The answers' schema, named `name` in the document. */
 export const responseSchema = <F extends Fields>(fields: F, name: string) =>
   z
-    .object(Object.fromEntries(entries(fields).map(([key, f]) => [key, f.schema()])))
+    .object(Object.fromEntries(entries(fields).map(([key, f]) => [key, f.schema().openapi({ example: f.example })])))
     .openapi(name) as unknown as z.ZodType<JsonOf<F>>;
 
-const writable = (fields: Fields, patch: boolean) =>
-  entries(fields).flatMap(([name, f]) => (f.input && !(patch && f.input.createOnly) ? [[name, f.input] as const] : []));
+const writable = <F extends Fields>(fields: F, patch: boolean) =>
+  entries(fields).flatMap(([name, f]) =>
+    f.input && !(patch && f.input.createOnly) ? [[name, f.input, f] as const] : [],
+  );
 
 /** A create's body: every writable field, required unless it has a default. */
 export const createSchema = <F extends Fields>(fields: F, name: string) =>
@@ -128,12 +130,16 @@ export const csvColumnsOf = <F extends Fields>(fields: F) => Object.keys(fields)
 
 /** A value as a CSV export writes it. */
 export const cellOf = (f: Field, value: unknown): string =>
-  f.toCell ? f.toCell(value) : value === null || value === undefined ? '' : String(value);
+  f.toCell ? f.toCell(value) : value === null || value === undefined ? '' : `${value as string | number | boolean}`;
+
+/** A CSV export of one example row, header first (the document's example). */
+export const csvExampleOf = (fields: Fields, record: (cells: string[]) => string) =>
+  record(Object.keys(fields)) + record(entries(fields).map(([, f]) => cellOf(f, f.example)));
 
 /** What an import reads: the writable fields, and the server-set ones whose columns an export writes (then ignored). */
-export function importableOf(fields: Fields) {
+export function importableOf<F extends Fields>(fields: F) {
   return {
-    read: writable(fields, false).map(([name, input]) => ({ name, input })),
+    read: writable(fields, false).map(([name, input, field]) => ({ name, input, field })),
     ignored: entries(fields).flatMap(([name, f]) => (f.input ? [] : [name])),
   };
 }

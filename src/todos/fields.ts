@@ -28,7 +28,8 @@ export const TODO_ID = {
   key: (name: string) => integer(name).primaryKey().generatedByDefaultAsIdentity(),
   /** A column holding a todo's id (a tombstone's, a reference's). */
   column: (name: string) => integer(name),
-  schema: () => z.number().int().min(1).openapi({ example: 42 }),
+  schema: () => z.number().int().min(1).openapi({ example: TODO_ID.example }),
+  example: 42,
   /** `{id}` in a path: the id, or a 400. */
   param: z
     .string()
@@ -65,7 +66,7 @@ function readText(cell: string): CellRead<string> {
 }
 
 export const todoFields = {
-  id: field({ column: TODO_ID.key('id'), schema: TODO_ID.schema }),
+  id: field({ column: TODO_ID.key('id'), schema: TODO_ID.schema, example: TODO_ID.example }),
   text: field({
     column: text('text').notNull(),
     // The API's rules, repeated so that no other path (psql, a future job) can store what the API would refuse.
@@ -73,7 +74,8 @@ export const todoFields = {
       trimmed: (column) => sql`${column} = btrim(${column}, E' \\t\\n\\r\\f\\x0B')`,
       length: (column) => sql`char_length(${column}) BETWEEN 1 AND ${sql.raw(String(TEXT_MAX_LENGTH))}`,
     },
-    schema: () => z.string().openapi({ example: 'Buy milk' }),
+    schema: () => z.string(),
+    example: 'Buy milk',
     input: { schema: Text, fromCell: readText, array: TEXT_ARRAY },
   }),
   done: booleanField('done', { default: false, example: false }),
@@ -85,8 +87,8 @@ export const todoFields = {
     schema: () =>
       z.number().int().min(1).openapi({
         description: '1 at creation, +1 on every PATCH; the ETag is made of the id and this.',
-        example: 1,
       }),
+    example: 1,
   }),
   createdAt: instantField(instant('created_at').notNull().defaultNow()),
   updatedAt: instantField(instant('updated_at').notNull().defaultNow()),

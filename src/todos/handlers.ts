@@ -11,7 +11,7 @@ import { csvExport, EXPORT_PAGE_ROWS } from './export.ts';
 import { IMPORT_MAX_BYTES, importReader } from './import-rows.ts';
 import { bodyText } from '../middleware/body.ts';
 import * as queries from './queries.ts';
-import type { Todo } from './schemas.ts';
+import type { Todo, TodoPatch } from './schemas.ts';
 import type * as routes from './routes.ts';
 import { ifMatchVersions, todoEtag } from './versions.ts';
 import { noneMatchHits, revalidate } from '../lib/conditional.ts';
@@ -46,10 +46,9 @@ const stale = (current: Todo) =>
  * row, with 200. (A concurrent client that wrote the same values at that very
  * version is indistinguishable, and was itself told 200 for it: same state.)
  */
-const landedEarlier = (current: Todo, patch: { text?: string; done?: boolean }, versions: number[]) =>
+const landedEarlier = (current: Todo, patch: TodoPatch, versions: number[]) =>
   versions.includes(current.version - 1) &&
-  (patch.text === undefined || patch.text === current.text) &&
-  (patch.done === undefined || patch.done === current.done);
+  Object.entries(patch).every(([name, value]) => value === undefined || value === current[name as keyof Todo]);
 
 export const createTodo: RouteHandler<typeof routes.createTodo, AppEnv> = async (c) => {
   const input = c.req.valid('json');
@@ -61,7 +60,7 @@ export const createTodo: RouteHandler<typeof routes.createTodo, AppEnv> = async 
   }
   const hash = await requestHash(input);
   // A repeat replays the stored response, so retrying is harmless.
-  const outcome = await c.var.db.query((db) => queries.insertTodoOnce(db, { key, hash, ...input }), {
+  const outcome = await c.var.db.query((db) => queries.insertTodoOnce(db, { key, hash, todo: input }), {
     idempotent: true,
   });
   const { response, replayed } = keyedResponse(outcome, hash);

@@ -252,7 +252,7 @@ describe('chunks', () => {
   }
   const chunksOf = async (csv: string, chunkRows: number, maxBytes: number) => {
     const chunks = [];
-    for await (const chunk of fileChunks(recordsOf(csv), { count: 1, text: 0, done: -1 }, chunkRows, maxBytes))
+    for await (const chunk of fileChunks(recordsOf(csv), { count: 1, at: { text: 0, done: -1 } }, chunkRows, maxBytes))
       chunks.push(chunk);
     return chunks;
   };
@@ -268,12 +268,7 @@ describe('chunks', () => {
         .slice(1)
         .map((r) => r.fields[0]!);
       expect(rows.length).toBeLessThanOrEqual(10);
-      expect(
-        statementBytes(
-          rows,
-          rows.map(() => false),
-        ) - 8,
-      ).toBeLessThanOrEqual(maxBytes);
+      expect(statementBytes(rows.map((text) => ({ text, done: false }))) - 8).toBeLessThanOrEqual(maxBytes);
     }
     expect(
       chunks.flatMap((c) =>

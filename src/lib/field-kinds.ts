@@ -4,6 +4,7 @@
  * rules a client meets in JSON, in CSV and in the database come from one place.
  */
 import { z } from '@hono/zod-openapi';
+import type { ZodNullable, ZodString } from 'zod';
 import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { boolean, integer, timestamp, type PgColumnBuilderBase } from 'drizzle-orm/pg-core';
 import { BOOLEAN_ARRAY, INTEGER_ARRAY } from '../db/array-literal.ts';
@@ -31,8 +32,8 @@ export const instantField = <Column extends PgColumnBuilderBase, Nullable extend
     json: rfc3339,
     example: '2026-11-25T10:00:00.000000Z',
     schema: (nullable ? () => instantSchema().nullable() : instantSchema) as () => Nullable extends true
-      ? z.ZodNullable<z.ZodString>
-      : z.ZodString,
+      ? ZodNullable<ZodString>
+      : ZodString,
   });
 
 const BOOLEAN_WORDS: Record<string, boolean> = {

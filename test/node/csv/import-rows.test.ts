@@ -37,14 +37,13 @@ describe('reading an import', () => {
     expect(readImportRows('text\n  Buy milk  \n"Call Ann, then Bob"\n')).toEqual({
       ok: true,
       count: 2,
-      texts: '{"Buy milk","Call Ann, then Bob"}',
-      dones: '{f,f}',
+      literals: { text: '{"Buy milk","Call Ann, then Bob"}', done: '{f,f}' },
     });
   });
 
   it("accepts the columns in any order and case, and ignores the export's id, version and timestamps", () => {
     const csv = 'updatedAt,DONE,id,Text,createdAt,Version\r\n2026-01-01,yes,7,a,2026-01-01,3\r\n';
-    expect(readImportRows(csv)).toEqual({ ok: true, count: 1, texts: '{"a"}', dones: '{t}' });
+    expect(readImportRows(csv)).toEqual({ ok: true, count: 1, literals: { text: '{"a"}', done: '{t}' } });
   });
 
   it.each([

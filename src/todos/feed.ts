@@ -3,13 +3,13 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Drizzle } from '../db/client.ts';
 import { todoTombstones, tombstonePurges, todos } from '../db/schema.ts';
 import type { FeedPosition } from './feed-token.ts';
-import { TODO_ID, todoFields } from './fields.ts';
+import { TODO_ID, todoFields, type TodoId } from './fields.ts';
 import { todoJsonOf } from './queries.ts';
 
 /** One change: where it stands in the feed and the JSON the client gets for it. */
 export interface FeedRow {
   xid: string;
-  id: number;
+  id: TodoId;
   change: string;
 }
 
@@ -75,7 +75,7 @@ const feedStatement = (since: FeedPosition, rows: number) => {
 };
 
 type Row = { horizon: string; purgedThrough: string | null } & (
-  { xid: string; id: number; change: string } | { xid: null }
+  { xid: string; id: TodoId; change: string } | { xid: null }
 );
 
 /** Up to `limit` changes after `since`, plus one that tells whether more follow. */

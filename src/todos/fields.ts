@@ -44,6 +44,9 @@ export const TODO_ID = {
   start: 0,
 };
 
+/** A todo's id, as the JSON has it. */
+export type TodoId = z.output<ReturnType<typeof TODO_ID.schema>>;
+
 const Text = z
   .string({ error: 'must be a string' })
   .superRefine((value, ctx) => {

@@ -4,9 +4,9 @@ import { compiledQuery } from '../db/compiled.ts';
 import { rowsStatementSql, type RowsStatement } from '../db/rows-statement.ts';
 import { todos } from '../db/schema.ts';
 import { executeKeyed, type KeyedOutcome } from '../idempotency/statement.ts';
-import type { Cursor } from '../lib/cursor.ts';
+import type { Cursor as AnyCursor } from '../lib/cursor.ts';
 import { jsonOf } from '../lib/fields.ts';
-import { todoFields } from './fields.ts';
+import { todoFields, type TodoId } from './fields.ts';
 import { IMPORTED, type ImportedRows } from './import-rows.ts';
 import type { NewTodo, Todo, TodoPatch } from './schemas.ts';
 
@@ -123,6 +123,9 @@ export async function insertTodo(db: Drizzle, todo: NewTodo): Promise<Todo> {
 /** The create's SQL and parameters (the benchmark's control Worker sends it through the driver alone). */
 export const insertTodoSql = (todo: NewTodo) => insertQuery.sql(givenFields(todo), todo);
 
+/** A position in the listing. */
+type Cursor = AnyCursor<TodoId>;
+
 /** Which parts of the listing's SQL a request needs; each shape is its own compiled text. */
 interface ListShape {
   filtered: boolean;
@@ -184,7 +187,7 @@ const findQuery = compiledQuery<undefined, { todo: string }>(selection, (db) =>
     .where(eq(todos.id, placeholder('id'))),
 );
 
-export async function findTodo(db: Drizzle, id: number): Promise<Todo | undefined> {
+export async function findTodo(db: Drizzle, id: TodoId): Promise<Todo | undefined> {
   const [row] = todosOf(await findQuery.run(db, undefined, { id }));
   return row;
 }
@@ -202,7 +205,7 @@ const updateQuery = compiledQuery<string[], { todo: string }>(
 );
 
 /** Applies a patch (any of the patchable fields). */
-export async function updateTodo(db: Drizzle, id: number, patch: TodoPatch): Promise<Todo | undefined> {
+export async function updateTodo(db: Drizzle, id: TodoId, patch: TodoPatch): Promise<Todo | undefined> {
   const [row] = todosOf(await updateQuery.run(db, givenFields(patch), { ...patch, id }));
   return row;
 }
@@ -220,7 +223,7 @@ export type Conditional<T> =
  * `current` reads, so a 412 reports the version that beat this request, and
  * the write that follows in the same statement cannot lose an update.
  */
-const lockedCurrent = (id: number) =>
+const lockedCurrent = (id: TodoId) =>
   sql`current as (select ${todos.id} as id, ${todos.version} as version, ${todoJson} as todo from ${todos} where ${todos.id} = ${id} for update)`;
 
 /** Whether the locked row has one of `versions` (undefined: any version). */
@@ -242,7 +245,7 @@ function decided<T>(row: Decided | undefined, result: (written: string) => T): C
  */
 export async function updateTodoIfMatch(
   db: Drizzle,
-  id: number,
+  id: TodoId,
   patch: TodoPatch,
   versions: number[],
 ): Promise<Conditional<Todo>> {
@@ -263,7 +266,7 @@ export async function updateTodoIfMatch(
  * statement (see updateTodoIfMatch). Its tombstone for the change feed is the
  * trigger's (migration 0009), as for every deletion.
  */
-export async function deleteTodo(db: Drizzle, id: number, versions?: number[]): Promise<Conditional<true>> {
+export async function deleteTodo(db: Drizzle, id: TodoId, versions?: number[]): Promise<Conditional<true>> {
   const result = await db.execute<Decided>(sql`
     with ${lockedCurrent(id)},
     written as (

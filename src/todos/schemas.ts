@@ -50,7 +50,7 @@ export const ListQuerySchema = z.strictObject({
     .string({ error: ONCE })
     // Decoded here, once: the handler gets the Cursor itself.
     .transform((value, ctx) => {
-      const cursor = decodeCursor(value);
+      const cursor = decodeCursor(value, (id) => TODO_ID.is(id));
       if (!cursor) ctx.addIssue({ code: 'custom', message: 'is not a cursor this API issued' });
       return cursor ?? z.NEVER;
     })

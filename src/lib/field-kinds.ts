@@ -6,7 +6,7 @@
 import { z } from '@hono/zod-openapi';
 import type { ZodNullable, ZodString } from 'zod';
 import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
-import { boolean, integer, timestamp, type PgColumnBuilderBase } from 'drizzle-orm/pg-core';
+import { boolean, customType, integer, timestamp, type PgColumnBuilderBase } from 'drizzle-orm/pg-core';
 import { BOOLEAN_ARRAY, INTEGER_ARRAY } from '../db/array-literal.ts';
 import { field, type CellRead } from './fields.ts';
 
@@ -19,6 +19,13 @@ export const rfc3339 = (value: AnyColumn | SQL) =>
 
 /** A timestamptz column whose values reach the Worker as Postgres's text (drizzle's `mode: 'string'`). */
 export const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'string' });
+
+/**
+ * A text column compared by `collation` whatever the database's default (a
+ * fractional-index key needs "C": byte-wise, the order its library assumes).
+ */
+export const collatedText = (name: string, collation: string) =>
+  customType<{ data: string; driverData: string }>({ dataType: () => `text COLLATE "${collation}"` })(name);
 
 const instantSchema = () => z.string().openapi({ format: 'date-time' });
 

@@ -235,7 +235,7 @@ export const updateTodo = defineRoute({
   path: '/todos/{id}',
   operationId: 'updateTodo',
   tags,
-  summary: "Change a todo's text and/or done flag",
+  summary: "Change some of a todo's fields",
   middleware: jsonBody(),
   description:
     'Every PATCH adds 1 to `version`, even one that changes nothing. With If-Match, the change happens only at that version (412 otherwise).',

@@ -7,9 +7,9 @@
  * the CSV columns, the import's accepted columns and the SQL that writes a row
  * as JSON, the one way a row becomes JSON.
  *
- * Derived things are built when first used (SQL) or only for the document
- * (response schemas): a declaration costs a new isolate its column builders
- * and request schemas, which the routes need anyway.
+ * What is derived is built once per isolate, and the response schemas only
+ * for the document: a declaration costs a new isolate its column builders, its
+ * request schemas (which the routes need anyway) and a few SQL fragments.
  */
 import { z } from '@hono/zod-openapi';
 import { check, type PgColumnBuilderBase } from 'drizzle-orm/pg-core';
@@ -58,8 +58,9 @@ type Writable<F extends Fields> = { [K in keyof F]: F[K]['input'] extends FieldI
 type InputValue<Input> = Input extends FieldInput<infer Value> ? Value : never;
 /** The fields a create stores, after its schema's defaults. */
 export type CreateOf<F extends Fields> = { [K in Writable<F>]: InputValue<F[K]['input']> };
+type CreateOnly<F extends Fields> = { [K in keyof F]: F[K]['input'] extends { createOnly: true } ? K : never }[keyof F];
 /** The fields a patch may change, each optional. */
-export type PatchOf<F extends Fields> = Partial<CreateOf<F>>;
+export type PatchOf<F extends Fields> = Partial<Omit<CreateOf<F>, CreateOnly<F>>>;
 
 /** Keeps an entry's own types (its column's, its schemas'), so what is derived from it is typed field by field. */
 export const field = <Entry extends Field>(entry: Entry): Entry => entry;

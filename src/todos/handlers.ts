@@ -49,6 +49,8 @@ const stale = (current: Todo) =>
  * expected one and the row holds what the patch set. Then the answer is that
  * row, with 200. (A concurrent client that wrote the same values at that very
  * version is indistinguishable, and was itself told 200 for it: same state.)
+ * Each patched field is compared as the JSON shows it: a field whose JSON is
+ * not what a client sends (a date-time Postgres normalises) needs its own rule.
  */
 const landedEarlier = (current: Todo, patch: TodoPatch, versions: number[]) =>
   versions.includes(current.version - 1) &&

@@ -78,7 +78,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change a todo's text and/or done flag
+         * Change some of a todo's fields
          * @description Every PATCH adds 1 to `version`, even one that changes nothing. With If-Match, the change happens only at that version (412 otherwise).
          */
         patch: operations["updateTodo"];

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, customType, index, integer, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
-import { TEXT_MAX_LENGTH } from '../todos/rules.ts';
+import { customType, index, integer, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { checksOf, columnsOf } from '../lib/fields.ts';
+import { TODO_ID, todoFields } from '../todos/fields.ts';
 import { ownedTable, ownerColumn } from './owned-table.ts';
 
 /**
@@ -19,30 +20,20 @@ const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 
 const CURRENT_XID = sql`pg_current_xact_id()`;
 
 /**
- * The single source of truth for a todo's columns and constraints. The CHECKs
- * repeat the API's input rules so that no other path (psql, a future job) can
- * store what the API would refuse.
+ * The todos: their fields' columns and CHECKs come from the fields'
+ * declaration (src/todos/fields.ts), beside what only the database keeps
+ * (the owner, the feed position) and the indexes.
  */
 export const todos = ownedTable(
   'todos',
   ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   {
-    // int4: ids stay exact as JSON numbers in every client.
-    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
-    text: text('text').notNull(),
-    done: boolean('done').notNull().default(false),
-    // 1 at creation, +1 on every UPDATE (the trigger of migration 0009, whatever the statement says):
-    // the ETag and If-Match compare it (README: "Versions and conditional requests").
-    version: integer('version').notNull().default(1),
-    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    ...columnsOf(todoFields),
     // The transaction that last wrote the row (INSERT: this default; every UPDATE: the trigger): its feed position.
     changedXid: xid8('changed_xid').notNull().default(CURRENT_XID),
   },
   (t) => [
-    check('todos_version_positive', sql`${t.version} >= 1`),
-    check('todos_text_trimmed', sql`${t.text} = btrim(${t.text}, E' \\t\\n\\r\\f\\x0B')`),
-    check('todos_text_length', sql`char_length(${t.text}) BETWEEN 1 AND ${sql.raw(String(TEXT_MAX_LENGTH))}`),
+    ...checksOf('todos', todoFields, t),
     // One owner's todos newest first, and the same order within a `done` filter: keyset pagination
     // reads one index range of one owner, however many owners there are (the owner comes from the
     // row-level security policy's condition, `owner = current_setting(...)`).
@@ -72,8 +63,8 @@ export const todoTombstones = ownedTable(
   // Read only: the trigger writes tombstones, the cleanup function deletes them.
   ['SELECT'],
   {
-    // ids are never reused (identity), so a deleted id has one tombstone.
-    id: integer('id').primaryKey(),
+    // ids are never reused, so a deleted id has one tombstone.
+    id: TODO_ID.column('id').primaryKey(),
     // The todo's last version + 1: the deletion is its last change.
     version: integer('version').notNull(),
     deletedXid: xid8('deleted_xid').notNull().default(CURRENT_XID),

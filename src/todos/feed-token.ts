@@ -5,7 +5,8 @@
  * mixed-up token from a view into nobody's changes) and when they were issued.
  */
 import { decodeBase64url, encodeBase64url } from '../lib/base64url.ts';
-import { sha256Hex } from '../idempotency/key.ts';
+import { sha256Hex } from '../lib/sha256.ts';
+import { TODO_ID, type TodoId } from './fields.ts';
 
 /**
  * A place in the feed: every change at or before (xid, id) has been handed
@@ -14,11 +15,11 @@ import { sha256Hex } from '../idempotency/key.ts';
  */
 export interface FeedPosition {
   xid: string;
-  id: number;
+  id: TodoId;
 }
 
 /** Where a first pass starts: before every change (existing rows stand at xid 1). */
-export const FEED_START: FeedPosition = { xid: '0', id: 0 };
+export const FEED_START: FeedPosition = { xid: '0', id: TODO_ID.start };
 
 const FORMAT = 1;
 /**
@@ -38,7 +39,6 @@ export type DecodedFeedToken =
 
 /** xid8 is unsigned 64-bit; 19 digits keep every accepted value below 2^63 and within Postgres's input. */
 const XID = /^(0|[1-9]\d{0,18})$/;
-const MAX_ID = 2147483647;
 
 /** The token inside `value`, or why it is not one issued to the owner of `ownerTag`. */
 export function decodeFeedToken(value: string, ownerTag: string): DecodedFeedToken {
@@ -55,10 +55,7 @@ export function decodeFeedToken(value: string, ownerTag: string): DecodedFeedTok
     typeof tag !== 'string' ||
     typeof xid !== 'string' ||
     !XID.test(xid) ||
-    typeof id !== 'number' ||
-    !Number.isInteger(id) ||
-    id < 0 ||
-    id > MAX_ID ||
+    !TODO_ID.is(id, true) ||
     typeof issued !== 'number' ||
     !Number.isInteger(issued) ||
     issued < 0

@@ -1,9 +1,10 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { AppEnv } from '../env.ts';
-import { encodeCursor, type Cursor } from '../lib/cursor.ts';
+import { encodeCursor, type Cursor as AnyCursor } from '../lib/cursor.ts';
 import { ProblemError } from '../lib/problem.ts';
 import type { Drizzle } from '../db/client.ts';
-import { idempotencyKey, requestHash, textSha256 } from '../idempotency/key.ts';
+import { idempotencyKey, requestHash } from '../idempotency/key.ts';
+import { textSha256 } from '../lib/sha256.ts';
 import { keyedResponse } from '../idempotency/statement.ts';
 import { negotiate } from '../lib/accept.ts';
 import { logFailure } from '../lib/log-failure.ts';
@@ -11,7 +12,8 @@ import { csvExport, EXPORT_PAGE_ROWS } from './export.ts';
 import { IMPORT_MAX_BYTES, importReader } from './import-rows.ts';
 import { bodyText } from '../middleware/body.ts';
 import * as queries from './queries.ts';
-import type { Todo } from './schemas.ts';
+import type { TodoId } from './fields.ts';
+import type { Todo, TodoPatch } from './schemas.ts';
 import type * as routes from './routes.ts';
 import { ifMatchVersions, todoEtag } from './versions.ts';
 import { noneMatchHits, revalidate } from '../lib/conditional.ts';
@@ -26,10 +28,12 @@ import {
 } from './feed-token.ts';
 import { CHANGES_DEFAULT_LIMIT } from './schemas.ts';
 
+type Cursor = AnyCursor<TodoId>;
+
 /** Lists, the feed and the export are one caller's data, read fresh each time: no cache, shared or private, keeps them. */
 const NOT_STORED = { 'Cache-Control': 'private, no-store' } as const;
 
-const notFound = (id: number) => new ProblemError(404, `There is no todo with id ${id}.`);
+const notFound = (id: TodoId) => new ProblemError(404, `There is no todo with id ${id}.`);
 
 /** 412 for a write whose If-Match named another version than `current`'s. */
 const stale = (current: Todo) =>
@@ -45,23 +49,24 @@ const stale = (current: Todo) =>
  * expected one and the row holds what the patch set. Then the answer is that
  * row, with 200. (A concurrent client that wrote the same values at that very
  * version is indistinguishable, and was itself told 200 for it: same state.)
+ * Each patched field is compared as the JSON shows it: a field whose JSON is
+ * not what a client sends (a date-time Postgres normalises) needs its own rule.
  */
-const landedEarlier = (current: Todo, patch: { text?: string; done?: boolean }, versions: number[]) =>
+const landedEarlier = (current: Todo, patch: TodoPatch, versions: number[]) =>
   versions.includes(current.version - 1) &&
-  (patch.text === undefined || patch.text === current.text) &&
-  (patch.done === undefined || patch.done === current.done);
+  Object.entries(patch).every(([name, value]) => value === undefined || value === current[name as keyof Todo]);
 
 export const createTodo: RouteHandler<typeof routes.createTodo, AppEnv> = async (c) => {
   const input = c.req.valid('json');
   const key = idempotencyKey(c.req.header('idempotency-key'));
   if (key === undefined) {
     // Without a key a repeat would create a second todo, so it is never retried.
-    const todo = await c.var.db.query((db) => queries.insertTodo(db, input), { idempotent: false });
+    const todo = await c.var.db.query((tx) => queries.insertTodo(tx, input), { idempotent: false });
     return c.json(todo, 201, { Location: `/todos/${todo.id}`, ...revalidate(todoEtag(todo)) });
   }
   const hash = await requestHash(input);
   // A repeat replays the stored response, so retrying is harmless.
-  const outcome = await c.var.db.query((db) => queries.insertTodoOnce(db, { key, hash, ...input }), {
+  const outcome = await c.var.db.query((tx) => queries.insertTodoOnce(tx, { key, hash, todo: input }), {
     idempotent: true,
   });
   const { response, replayed } = keyedResponse(outcome, hash);
@@ -82,12 +87,15 @@ export const listTodos: RouteHandler<typeof routes.listTodos, AppEnv> = async (c
   if (format === undefined) throw new ProblemError(406, `The todos are available as ${LIST_FORMATS.join(' or ')}.`);
   // The CSV representation is outside the route's type (see routes.ts), hence the cast.
   if (format === 'text/csv') return (await exportTodos(c, done, c.req.query())) as never;
-  const rows = await c.var.db.query((db) => queries.listTodos(db, { done, limit, after: cursor }), {
+  const rows = await c.var.db.query((tx) => queries.listTodos(tx, { done, limit, after: cursor }), {
     idempotent: true,
   });
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
-  return c.json({ items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null }, 200, NOT_STORED);
+  const nextCursor = rows.length > limit && last ? encodeCursor(JSON.parse(last) as Todo) : null;
+  // Each todo's JSON as Postgres wrote it; text, not c.json (hence the cast, as for the feed).
+  const body = `{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
+  return c.body(body, 200, { 'Content-Type': 'application/json', ...NOT_STORED }) as never;
 };
 
 /** Streams every todo (honouring `done`) as CSV; the first page is read before answering, so a database outage is still a 503. */
@@ -102,8 +110,10 @@ async function exportTodos(
       errors: paging.map((path) => ({ path, message: 'not allowed with Accept: text/csv' })),
     });
   }
-  const page = (after?: Cursor) => (db: Drizzle) =>
-    queries.listTodos(db, { done, limit: EXPORT_PAGE_ROWS, after, oldestFirst: true });
+  const page = (after?: Cursor) => async (tx: Drizzle) =>
+    (await queries.listTodos(tx, { done, limit: EXPORT_PAGE_ROWS, after, oldestFirst: true })).map(
+      (json) => JSON.parse(json) as Todo,
+    );
   const first = await c.var.db.query(page(), { idempotent: true });
   // Each later page is its own statement with its own deadline: a long export is not one slow query.
   const next = (after: Cursor) => c.var.openDb().query(page(after), { idempotent: true });
@@ -151,7 +161,7 @@ export const listChanges: RouteHandler<typeof routes.listChanges, AppEnv> = asyn
   const ownerTag = await feedOwnerTag(c.get('owner'));
   const retentionDays = c.var.settings.CHANGES_RETENTION_DAYS;
   const since = sinceOf(token, ownerTag, retentionDays);
-  const page = await c.var.db.query((db) => readChanges(db, since, limit), { idempotent: true });
+  const page = await c.var.db.query((tx) => readChanges(tx, since, limit), { idempotent: true });
   // Deletions after `since` were purged: the client cannot be told of them.
   if (token !== undefined && page.purgedThrough !== null && BigInt(since.xid) <= BigInt(page.purgedThrough))
     throw expiredToken(retentionDays);
@@ -169,7 +179,7 @@ export const listChanges: RouteHandler<typeof routes.listChanges, AppEnv> = asyn
 
 export const getTodo: RouteHandler<typeof routes.getTodo, AppEnv> = async (c) => {
   const { id } = c.req.valid('param');
-  const todo = await c.var.db.query((db) => queries.findTodo(db, id), { idempotent: true });
+  const todo = await c.var.db.query((tx) => queries.findTodo(tx, id), { idempotent: true });
   if (!todo) throw notFound(id);
   const etag = todoEtag(todo);
   if (noneMatchHits(c.req.header('if-none-match'), etag)) return c.body(null, 304, revalidate(etag));
@@ -184,16 +194,16 @@ export const updateTodo: RouteHandler<typeof routes.updateTodo, AppEnv> = async 
     // Setting absolute values twice leaves the same values, so a retry is allowed. The trade-off
     // (README, "Versions and conditional requests"): a retry whose first attempt did land adds 1 to
     // the version again, and may undo a change another client made in between. If-Match avoids both.
-    const todo = await c.var.db.query((db) => queries.updateTodo(db, id, patch), { idempotent: true });
+    const todo = await c.var.db.query((tx) => queries.updateTodo(tx, id, patch), { idempotent: true });
     if (!todo) throw notFound(id);
     return c.json(todo, 200, revalidate(todoEtag(todo)));
   }
   // A retry is safe: a repeat of an attempt that landed meets a 412, recognised below.
   let attempts = 0;
   const result = await c.var.db.query(
-    (db) => {
+    (tx) => {
       attempts++;
-      return queries.updateTodoIfMatch(db, id, patch, versions);
+      return queries.updateTodoIfMatch(tx, id, patch, versions);
     },
     { idempotent: true },
   );
@@ -210,7 +220,7 @@ export const deleteTodo: RouteHandler<typeof routes.deleteTodo, AppEnv> = async 
   const { id } = c.req.valid('param');
   const versions = ifMatchVersions(c.req.header('if-match'), id);
   // Not retried: a repeat of a delete that did land would answer 404.
-  const result = await c.var.db.query((db) => queries.deleteTodo(db, id, versions === '*' ? undefined : versions), {
+  const result = await c.var.db.query((tx) => queries.deleteTodo(tx, id, versions === '*' ? undefined : versions), {
     idempotent: false,
   });
   if (result.outcome === 'missing') throw notFound(id);
@@ -236,11 +246,11 @@ export const importTodos: RouteHandler<typeof routes.importTodos, AppEnv> = asyn
   }
   if (fingerprint === undefined || key === undefined) {
     // Without a key a repeat would insert every row again, so it is never retried.
-    const inserted = await c.var.db.query((db) => queries.insertTodos(db, rows), { idempotent: false });
+    const inserted = await c.var.db.query((tx) => queries.insertTodos(tx, rows), { idempotent: false });
     return c.json({ inserted }, 201);
   }
   const hash = await fingerprint.hex();
-  const outcome = await c.var.db.query((db) => queries.insertTodosOnce(db, { key, hash, ...rows }), {
+  const outcome = await c.var.db.query((tx) => queries.insertTodosOnce(tx, { key, hash, ...rows }), {
     idempotent: true,
   });
   const { response, replayed } = keyedResponse(outcome, hash);

@@ -4,11 +4,21 @@ import { documentOnly, lazySchema } from '../lib/document-only.ts';
 import { problemResponses } from '../lib/openapi-responses.ts';
 import { atOnce } from '../middleware/at-once.ts';
 import { csvBody, jsonBody } from '../middleware/body.ts';
-import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, IMPORT_MAX_STATEMENT_BYTES, IMPORT_SMALL_BYTES } from './import-rows.ts';
+import { csvRecord } from '../csv/format.ts';
+import { csvExampleOf, listed } from '../lib/fields.ts';
+import { todoFields } from './fields.ts';
+import {
+  IMPORT_MAX_BYTES,
+  IMPORT_MAX_ROWS,
+  IMPORT_MAX_STATEMENT_BYTES,
+  IMPORT_OPTIONAL,
+  IMPORT_REQUIRED,
+  IMPORT_SMALL_BYTES,
+  IMPORTED,
+} from './import-rows.ts';
 import {
   ChangesQuerySchema,
   changesSchema,
-  CSV_COLUMNS,
   importProblemSchema,
   importResultSchema,
   ListQuerySchema,
@@ -21,6 +31,8 @@ import {
 } from './schemas.ts';
 
 const tags = ['todos'];
+/** Names in code spans, listed (`a`, `a` and `b`). */
+const named = (names: string[]) => listed(names.map((name) => `\`${name}\``));
 /** A request body's JSON (its schema validates, so it is built at once). */
 const json = <T>(schema: T) => ({ 'application/json': { schema } });
 /** A response's JSON: only the document reads its schema (see documentOnly). */
@@ -140,13 +152,7 @@ export const listTodos = defineRoute({
 // The CSV alternative joins the document after the route's type is fixed: a typed client
 // (hc<AppType>) then sees the JSON page, which is what it asks for, not a union with text.
 Object.assign(listTodos.responses[200].content, {
-  'text/csv': lazySchema(
-    documentOnly(() =>
-      z.string().openapi({
-        example: `${CSV_COLUMNS.join(',')}\r\n1,Buy milk,false,1,2026-11-25T10:00:00.000000Z,2026-11-25T10:00:00.000000Z\r\n`,
-      }),
-    ),
-  ),
+  'text/csv': lazySchema(documentOnly(() => z.string().openapi({ example: csvExampleOf(todoFields, csvRecord) }))),
 });
 
 export const importTodos = defineRoute({
@@ -156,7 +162,7 @@ export const importTodos = defineRoute({
   tags,
   summary: 'Import todos from CSV, all or nothing',
   description: [
-    "A header row naming `text` and optionally `done` (the export's `id`, `version`, `createdAt`, `updatedAt` columns are accepted and ignored), then one todo per row.",
+    `A header row naming ${named(IMPORT_REQUIRED)} and optionally ${named(IMPORT_OPTIONAL)} (the export's ${IMPORTED.ignored.map((name) => `\`${name}\``).join(', ')} columns are accepted and ignored), then one todo per row.`,
     'RFC 4180 quoting, LF, CRLF or lone CR line ends, UTF-8 with an optional BOM; `done` is true/false, 1/0, yes/no in any case, empty for false.',
     `Every row obeys the rules of POST /todos; one bad row rejects the whole file. At most ${IMPORT_MAX_BYTES} bytes and ${IMPORT_MAX_ROWS} rows, blank lines included, and at most ${IMPORT_MAX_STATEMENT_BYTES} bytes of rows once encoded for the database (413 otherwise; npm run import sends a larger file in chunks).`,
     "A text that starts with `'` followed by `=`, `+`, `-`, `@` or `'` loses that one `'`: the export writes it before formula-like texts, so an export imports back as it was.",
@@ -229,7 +235,7 @@ export const updateTodo = defineRoute({
   path: '/todos/{id}',
   operationId: 'updateTodo',
   tags,
-  summary: "Change a todo's text and/or done flag",
+  summary: "Change some of a todo's fields",
   middleware: jsonBody(),
   description:
     'Every PATCH adds 1 to `version`, even one that changes nothing. With If-Match, the change happens only at that version (412 otherwise).',

@@ -1,63 +1,25 @@
 import { z } from '@hono/zod-openapi';
 import { decodeCursor } from '../lib/cursor.ts';
 import { documentOnly } from '../lib/document-only.ts';
+import {
+  createSchema,
+  csvColumnsOf,
+  patchSchema,
+  responseSchema,
+  type CreateOf,
+  type JsonOf,
+  type PatchOf,
+} from '../lib/fields.ts';
 import { fieldErrorSchema, problemSchema } from '../lib/problem.ts';
-import { TEXT_MAX_LENGTH, textProblem } from './rules.ts';
+import { TODO_ID, todoFields } from './fields.ts';
 
-/** Largest id the int4 column holds. */
-const MAX_ID = 2147483647;
+export const todoSchema = documentOnly(() => responseSchema(todoFields, 'Todo'));
 
-const Text = z
-  .string({ error: 'must be a string' })
-  .superRefine((value, ctx) => {
-    const problem = textProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  })
-  .transform((value) => value.trim())
-  .openapi({
-    minLength: 1,
-    maxLength: TEXT_MAX_LENGTH,
-    description: 'Trimmed; 1 to 1000 characters (code points); no NUL.',
-    example: 'Buy milk',
-  });
+export const NewTodoSchema = createSchema(todoFields, 'NewTodo');
 
-const Done = z.boolean({ error: 'must be a JSON boolean (true or false)' }).openapi({ example: false });
+export const TodoPatchSchema = patchSchema(todoFields, 'TodoPatch');
 
-const Timestamp = z.string().openapi({ format: 'date-time', example: '2026-11-25T10:00:00.000000Z' });
-
-export const todoSchema = documentOnly(() =>
-  z
-    .object({
-      id: z.number().int().min(1).openapi({ example: 42 }),
-      text: z.string().openapi({ example: 'Buy milk' }),
-      done: z.boolean().openapi({ example: false }),
-      version: z.number().int().min(1).openapi({
-        description: '1 at creation, +1 on every PATCH; the ETag is made of the id and this.',
-        example: 1,
-      }),
-      createdAt: Timestamp,
-      updatedAt: Timestamp,
-    })
-    .openapi('Todo'),
-);
-
-export const NewTodoSchema = z.strictObject({ text: Text, done: Done.default(false) }).openapi('NewTodo');
-
-export const TodoPatchSchema = z
-  .strictObject({ text: Text.optional(), done: Done.optional() })
-  .refine((patch) => patch.text !== undefined || patch.done !== undefined, {
-    message: 'give at least one of "text" and "done"',
-  })
-  .openapi('TodoPatch');
-
-export const TodoIdParams = z.object({
-  id: z
-    .string()
-    .regex(/^[1-9]\d{0,9}$/, { message: 'must be a positive integer', abort: true }) // the bound below means nothing for "abc"
-    .refine((id) => Number(id) <= MAX_ID, `must be at most ${MAX_ID}`)
-    .transform(Number)
-    .openapi({ param: { name: 'id', in: 'path' }, type: 'integer', minimum: 1, maximum: MAX_ID, example: 42 } as never),
-});
+export const TodoIdParams = z.object({ id: TODO_ID.param });
 
 /** What a query parameter sent twice (`?limit=5&limit=6`, which arrives as an array) is told. */
 const ONCE = 'must be given once';
@@ -88,7 +50,7 @@ export const ListQuerySchema = z.strictObject({
     .string({ error: ONCE })
     // Decoded here, once: the handler gets the Cursor itself.
     .transform((value, ctx) => {
-      const cursor = decodeCursor(value);
+      const cursor = decodeCursor(value, (id) => TODO_ID.is(id));
       if (!cursor) ctx.addIssue({ code: 'custom', message: 'is not a cursor this API issued' });
       return cursor ?? z.NEVER;
     })
@@ -108,7 +70,9 @@ export const todoListSchema = documentOnly(() =>
     .openapi('TodoList'),
 );
 
-export type Todo = z.infer<ReturnType<typeof todoSchema>>;
+export type Todo = JsonOf<typeof todoFields>;
+export type NewTodo = CreateOf<typeof todoFields>;
+export type TodoPatch = PatchOf<typeof todoFields>;
 
 export const importResultSchema = documentOnly(() =>
   z
@@ -194,7 +158,7 @@ export const ChangesQuerySchema = z.strictObject({
 export const deletedTodoSchema = documentOnly(() =>
   z
     .object({
-      id: z.number().int().min(1).openapi({ example: 42 }),
+      id: TODO_ID.schema(),
       deleted: z.literal(true),
       version: z.number().int().min(2).openapi({ description: "The todo's last version + 1.", example: 4 }),
     })
@@ -215,4 +179,4 @@ export const changesSchema = documentOnly(() =>
 );
 
 /** The CSV export's columns, in order. */
-export const CSV_COLUMNS = ['id', 'text', 'done', 'version', 'createdAt', 'updatedAt'] as const;
+export const CSV_COLUMNS = csvColumnsOf(todoFields);

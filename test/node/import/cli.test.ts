@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { csvRecord } from '../../../src/csv/format.ts';
 import { parseCsv } from '../../../src/csv/parse.ts';
-import { statementBytes } from '../../../src/todos/import-rows.ts';
+import { importColumns, importRow, statementBytes, type ImportColumns } from '../../../src/todos/import-rows.ts';
+import type { NewTodo } from '../../../src/todos/schemas.ts';
 import { fileChunks } from '../../../dev/import/chunks.ts';
 import { freePort } from '../../../dev/upstreams/process.ts';
 import { startWorker } from '../../../dev/worker.ts';
@@ -252,7 +253,7 @@ describe('chunks', () => {
   }
   const chunksOf = async (csv: string, chunkRows: number, maxBytes: number) => {
     const chunks = [];
-    for await (const chunk of fileChunks(recordsOf(csv), { count: 1, text: 0, done: -1 }, chunkRows, maxBytes))
+    for await (const chunk of fileChunks(recordsOf(csv), importColumns(['text']) as ImportColumns, chunkRows, maxBytes))
       chunks.push(chunk);
     return chunks;
   };
@@ -264,23 +265,17 @@ describe('chunks', () => {
     const chunks = await chunksOf(csv, 10, maxBytes);
     expect(chunks.length).toBeGreaterThan(3); // 30 rows of chunkRows 10 would be 3 chunks: size split them further
     for (const chunk of chunks) {
-      const rows = parseCsv(chunk.body)
-        .slice(1)
-        .map((r) => r.fields[0]!);
+      const [header, ...records] = parseCsv(chunk.body);
+      const columns = importColumns(header!.fields) as ImportColumns;
+      const rows = records.map((r) => importRow(r.fields, columns) as NewTodo);
       expect(rows.length).toBeLessThanOrEqual(10);
-      expect(
-        statementBytes(
-          rows,
-          rows.map(() => false),
-        ) - 8,
-      ).toBeLessThanOrEqual(maxBytes);
+      expect(statementBytes(rows) - 8).toBeLessThanOrEqual(maxBytes);
     }
     expect(
-      chunks.flatMap((c) =>
-        parseCsv(c.body)
-          .slice(1)
-          .map((r) => r.fields[0]),
-      ),
+      chunks.flatMap((c) => {
+        const [header, ...records] = parseCsv(c.body);
+        return records.map((r) => r.fields[header!.fields.indexOf('text')]);
+      }),
     ).toEqual(texts);
     expect(chunks.flatMap((c) => c.lines)).toEqual(texts.map((_, i) => i + 2));
     expect((await chunksOf(csv, 10, maxBytes)).map((c) => c.body)).toEqual(chunks.map((c) => c.body));

@@ -7,15 +7,7 @@
  * row-level security) and `unknown` are ours (500).
  */
 export type DbFailure =
-  | 'transient'
-  | 'unavailable'
-  | 'timeout'
-  | 'constraint'
-  | 'input'
-  | 'quota'
-  | 'exhausted'
-  | 'rls-bypassed'
-  | 'unknown';
+  'transient' | 'unavailable' | 'timeout' | 'constraint' | 'input' | 'quota' | 'exhausted' | 'rls-bypassed' | 'unknown';
 
 /**
  * Raised by `app_set_owner` (migrations/0008_row_level_security_guard.sql), the

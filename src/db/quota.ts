@@ -35,8 +35,7 @@ export function quotaRefusal(err: unknown): QuotaRefusal | undefined {
  */
 export function quotaProblem(err: unknown): ProblemError {
   const refusal = quotaRefusal(err);
-  if (!refusal)
-    return new ProblemError(QUOTA_STATUS, 'This would exceed your quota of todos; nothing was written.');
+  if (!refusal) return new ProblemError(QUOTA_STATUS, 'This would exceed your quota of todos; nothing was written.');
   const { quota, todos, adding } = refusal;
   return new ProblemError(
     QUOTA_STATUS,

@@ -1,7 +1,14 @@
 import { Pool, type PoolClient } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-serverless';
 import { settingsOf, type Env } from '../env.ts';
-import { databaseHandle, ownerOrNone, setCallerQuery, type Database, type Drizzle, type OpenOptions } from './client.ts';
+import {
+  databaseHandle,
+  ownerOrNone,
+  setCallerQuery,
+  type Database,
+  type Drizzle,
+  type OpenOptions,
+} from './client.ts';
 
 /**
  * The request's database over Neon's WebSocket `Pool` instead of SQL over HTTP:

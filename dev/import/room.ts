@@ -21,10 +21,11 @@ export async function readRoom(target: Target): Promise<Room | { unknown: string
       signal: AbortSignal.timeout(ME_TIMEOUT_MS),
     });
     if (res.status !== 200) return { unknown: `GET /me answered ${res.status}` };
-    const { usage } = (await res.json()) as { usage?: Partial<Room> };
-    if (!Number.isInteger(usage?.todos) || !Number.isInteger(usage?.quota))
+    const { usage } = await res.json<{ usage?: Partial<Room> }>();
+    const { todos, quota } = usage ?? {};
+    if (!Number.isInteger(todos) || !Number.isInteger(quota))
       return { unknown: 'GET /me did not say usage.todos and usage.quota' };
-    return { todos: usage!.todos!, quota: usage!.quota! };
+    return { todos: todos!, quota: quota! };
   } catch (err) {
     return { unknown: `GET /me failed: ${(err as Error).message}` };
   }

@@ -22,6 +22,6 @@ export const getMe = defineRoute({
       },
       content: { 'application/json': lazySchema(meSchema) },
     },
-    ...problemResponses([429, 500, 503]),
+    ...problemResponses([400, 429, 500, 503]),
   },
 });

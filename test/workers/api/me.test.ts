@@ -75,11 +75,23 @@ describe('GET /me', () => {
     expect(unset.body.limits.todos).toBe(100_000);
   });
 
+  it('refuses a query parameter by name, and other methods with 405 and Allow', async () => {
+    const query = await call('GET', '/me?owner=token:bob', {
+      headers: { authorization: `Bearer ${TOKENS.alice}` },
+      env: settings,
+    });
+    expect(query.status).toBe(400);
+    expect(JSON.stringify(query.body)).toContain('owner');
+    const post = await call('POST', '/me', { headers: { authorization: `Bearer ${TOKENS.alice}` }, env: settings });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toContain('GET');
+  });
+
   it('is a 401 without a credential when anonymous access is off, and a bad TODO_QUOTA is a 500 naming it', async () => {
     expect((await as(undefined, { AUTH_ANONYMOUS: undefined }).me()).status).toBe(401);
-    const bad = await as(`Bearer ${TOKENS.alice}`, { TODO_QUOTA: '-5' }).me();
+    const bad = await as(`Bearer ${TOKENS.alice}`, { TODO_QUOTA: '12abc' }).me();
     expect(bad.status).toBe(500);
     expect(bad.body.detail).toContain('TODO_QUOTA');
-    expect(JSON.stringify(bad.body)).not.toContain('-5');
+    expect(JSON.stringify(bad.body)).not.toContain('12abc');
   });
 });

@@ -58,7 +58,8 @@ $$;--> statement-breakpoint
 -- go at once, as the daily cleanup would have taken them at the end of the retention, and
 -- tombstone_purges says how far (a `since` before them is then a 410). So a create-delete churn
 -- keeps at most `quota` tombstones per owner, however fast it runs, instead of everything deleted
--- within the retention.
+-- within the retention. A statement removes at most what it added plus 1,000: an owner far over
+-- the bound (the quota was lowered) comes down over a few deletes, and no delete does unbounded work.
 CREATE FUNCTION public.todos_count_removed() RETURNS trigger
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
@@ -71,11 +72,12 @@ BEGIN
   counted AS (
     UPDATE public.owner_usage u SET todos = greatest(u.todos - p.n, 0), tombstones = u.tombstones + p.n
       FROM per_owner p WHERE u.owner = p.owner
-      RETURNING u.owner, u.tombstones
+      RETURNING u.owner, u.tombstones, p.n
   ),
   purged AS (
     DELETE FROM public.todo_tombstones t WHERE t.id IN (
-      SELECT oldest.id FROM (SELECT owner, tombstones - quota AS excess FROM counted WHERE tombstones > quota) AS c
+      SELECT oldest.id FROM (SELECT owner, least(tombstones - quota, n + 1000) AS excess FROM counted
+                             WHERE tombstones > quota) AS c
         CROSS JOIN LATERAL (SELECT o.id FROM public.todo_tombstones o WHERE o.owner = c.owner
                             ORDER BY o.deleted_xid, o.id LIMIT c.excess) AS oldest)
     RETURNING t.owner, t.deleted_xid

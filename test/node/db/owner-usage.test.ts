@@ -90,6 +90,24 @@ describe("each owner's usage, kept by triggers", () => {
     });
   });
 
+  it('brings an owner far over the bound of kept deletions down by at most 1,000 more than a delete adds', async () => {
+    const [a] = ownersOf();
+    await asOwnerRolledBack(async (query) => {
+      // 1,200 deletions kept while no quota applied (a hand-run delete), then deletes under a quota of 1.
+      await query('delete from todos where id = any($1)', [await insertTodos(query, a, 1200)]);
+      const kept = await insertTodos(query, a, 2);
+      await query(`select set_config('app.todo_quota', '1', true)`);
+      await query('delete from todos where id = $1', [kept[0]]);
+      expect(await usageOf(query, a)).toEqual({ todos: 1, tombstones: 1201 - 1001 });
+      await query('delete from todos where id = $1', [kept[1]]);
+      expect(await usageOf(query, a)).toEqual({ todos: 0, tombstones: 1 });
+      const [{ n }] = (await query('select count(*)::int as n from todo_tombstones where owner = $1', [a])) as [
+        { n: number },
+      ];
+      expect(n).toBe(1);
+    });
+  });
+
   it('is filled by its migration from the todos and tombstones already there', async () => {
     const [a, b] = ownersOf();
     const migration = readMigrations().find((m) => m.tag.endsWith('_owner_quota'))!;

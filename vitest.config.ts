@@ -41,6 +41,7 @@ export default defineConfig({
               ratelimits: {
                 RATE_LIMITER: { namespace_id: '1001', simple: { limit: 1_000_000, period: 60 } },
                 OWNER_RATE_LIMITER: { namespace_id: '1003', simple: { limit: 1_000_000, period: 60 } },
+                IMPORT_RATE_LIMITER: { namespace_id: '1005', simple: { limit: 1_000_000, period: 60 } },
                 TIGHT_RATE_LIMITER: { namespace_id: '1002', simple: { limit: 3, period: 60 } },
                 TIGHT_10S_RATE_LIMITER: { namespace_id: '1004', simple: { limit: 3, period: 10 } },
               },

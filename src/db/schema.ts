@@ -111,3 +111,24 @@ export const idempotencyKeys = ownedTable(
     index('idempotency_keys_created_at_idx').on(t.createdAt),
   ],
 );
+
+/**
+ * Per owner, how many todos they have and how many deletions the change feed
+ * keeps for them: kept by the triggers of migration 0011 (whatever statement
+ * writes `todos`, cascades included), so a create checks its quota by
+ * locking one row instead of counting the owner's todos. The Worker reads its own row (GET /me).
+ */
+export const ownerUsage = ownedTable(
+  'owner_usage',
+  // Read only: only the triggers write it.
+  ['SELECT'],
+  {
+    owner: ownerColumn().primaryKey(),
+    todos: integer('todos').notNull().default(0),
+    tombstones: integer('tombstones').notNull().default(0),
+  },
+  (t) => [
+    check('owner_usage_todos_not_negative', sql`${t.todos} >= 0`),
+    check('owner_usage_tombstones_not_negative', sql`${t.tombstones} >= 0`),
+  ],
+);

@@ -2,7 +2,9 @@ import { z } from '@hono/zod-openapi';
 import { defineRoute } from '../lib/define-route.ts';
 import { documentOnly, lazySchema } from '../lib/document-only.ts';
 import { problemResponses } from '../lib/openapi-responses.ts';
+import { quotaExceededResponse } from '../me/schemas.ts';
 import { atOnce } from '../middleware/at-once.ts';
+import { operationRateLimit } from '../middleware/rate-limit/index.ts';
 import { csvBody, jsonBody } from '../middleware/body.ts';
 import { csvRecord } from '../csv/format.ts';
 import { csvExampleOf, listed } from '../lib/fields.ts';
@@ -128,6 +130,7 @@ export const createTodo = defineRoute({
       },
       content: jsonOf(todoSchema),
     },
+    ...quotaExceededResponse,
     ...problems(400, 413, 415, 422, 429, 500, 503),
   },
 });
@@ -170,6 +173,8 @@ export const importTodos = defineRoute({
   ].join(' '),
   // One large import at a time per isolate: each holds up to 4 MiB of rows, several times over while it is sent.
   middleware: [
+    // Imports have a per-owner limit of their own, lower than every request's, counted before the body is read.
+    operationRateLimit('IMPORT_RATE_LIMITER', 'imports'),
     atOnce({
       max: 1,
       what: 'import',
@@ -194,6 +199,7 @@ export const importTodos = defineRoute({
       description: 'Invalid rows (the first 100, in `rows`), a bad header or broken CSV; nothing was inserted.',
       content: { 'application/problem+json': lazySchema(importProblemSchema) },
     },
+    ...quotaExceededResponse,
     ...problems(413, 415, 422, 429, 500, 503),
   },
 });

@@ -27,15 +27,24 @@ describe(WRANGLER_CONFIG, () => {
     });
   });
 
-  it("tells a limited client to wait exactly the rate limits' period (per IP and per owner share it)", () => {
+  it("tells a limited client to wait exactly the rate limits' period (per IP, per owner and per owner's imports share it)", () => {
     for (const scope of [config, config.env!.staging!]) {
-      expect(scope.ratelimits!.map((r) => r.name)).toEqual(['RATE_LIMITER', 'OWNER_RATE_LIMITER']);
+      expect(scope.ratelimits!.map((r) => r.name)).toEqual([
+        'RATE_LIMITER',
+        'OWNER_RATE_LIMITER',
+        'IMPORT_RATE_LIMITER',
+      ]);
       for (const limit of scope.ratelimits!)
         expect(scope.vars!.RATE_LIMIT_PERIOD_SECONDS).toBe(String(limit.simple.period));
     }
   });
 
   // An environment inherits neither vars nor bindings: one left out would be missing from the staging Worker.
+  it("limits an owner's imports far below its requests", () => {
+    const limitOf = (name: string) => config.ratelimits!.find((r) => r.name === name)!.simple.limit;
+    expect(limitOf('IMPORT_RATE_LIMITER')).toBeLessThan(limitOf('OWNER_RATE_LIMITER') / 100);
+  });
+
   it('repeats every var and rate limit in staging, with counters of its own', () => {
     const staging = config.env!.staging!;
     expect(staging.vars).toEqual(config.vars);

@@ -18,14 +18,25 @@ import { flakyProxy, type Fate } from '../../support/flaky-proxy.ts';
 
 // npm run import end to end: the CLI (a child process) -> wrangler dev (workerd) -> gateway -> database.
 const TOKEN = 'import-test-token-0123456789abcdef';
+// A caller of its own for the quota's test, under a quota the other tests stay far below.
+const ROOM_OWNER = `room${crypto.randomUUID().slice(0, 8)}`;
+const ROOM_TOKEN = `import-room-token-${crypto.randomUUID()}`;
+const QUOTA = 20_000;
 const folder = mkdtempSync(join(tmpdir(), 'todo-import-'));
 let worker: Awaited<ReturnType<typeof startWorker>>;
 
 beforeAll(async () => {
   await useTestGateway(inject('gatewayAddress'));
   worker = await startWorker({
-    vars: { NEON_LOCAL_GATEWAY: inject('gatewayAddress'), DATABASE_URL: inject('databaseUrl'), API_TOKENS: TOKEN },
+    vars: {
+      NEON_LOCAL_GATEWAY: inject('gatewayAddress'),
+      DATABASE_URL: inject('databaseUrl'),
+      API_TOKENS: `${TOKEN},${ROOM_OWNER}:${ROOM_TOKEN}`,
+      TODO_QUOTA: String(QUOTA),
+    },
     persistTo: join(folder, 'wrangler'),
+    // These tests send many small chunks as one owner: the per-owner import limit is not what they test.
+    importRateLimit: 1_000_000,
   });
 }, 90_000);
 
@@ -84,8 +95,8 @@ describe('npm run import', () => {
     const m = marker();
     const { texts, csv } = generated(m, 500);
     const path = writeCsv(csv);
-    // Chunks 1-3 pass; from chunk 4 on every answer is lost after the Worker did the work.
-    const proxy = await flakyProxy(worker.url, (n): Fate => (n < 3 ? 'pass' : 'lose-answer'));
+    // GET /me and chunks 1-3 pass; from chunk 4 on every answer is lost after the Worker did the work.
+    const proxy = await flakyProxy(worker.url, (n): Fate => (n < 4 ? 'pass' : 'lose-answer'));
     const cut = await runImport([path, '--url', proxy.url, '--chunk-rows', '50', ...auth]);
     await proxy.close();
     expect(cut.code).toBe(1);
@@ -105,7 +116,8 @@ describe('npm run import', () => {
   it('retries a chunk whose answer was lost, with the same key, and inserts it once', async () => {
     const m = marker();
     const { texts, csv } = generated(m, 120);
-    const proxy = await flakyProxy(worker.url, (n): Fate => (n === 1 ? 'lose-answer' : n === 2 ? 'refuse' : 'pass'));
+    // Request 0 is the room check (GET /me); then the chunks.
+    const proxy = await flakyProxy(worker.url, (n): Fate => (n === 2 ? 'lose-answer' : n === 3 ? 'refuse' : 'pass'));
     const run = await runImport([writeCsv(csv), '--url', proxy.url, '--chunk-rows', '40', ...auth]);
     await proxy.close();
     expect(run.stderr).toMatch(/chunk 2: .*; retrying with the same Idempotency-Key/);
@@ -118,17 +130,17 @@ describe('npm run import', () => {
     const { texts, csv } = generated(m, 30);
     // The retry is due 2 s after each refusal; without Retry-After the CLI would wait 250 ms, then 500 ms.
     const proxy = await flakyProxy(worker.url, (n): Fate =>
-      n === 0 ? { status: 429, retryAfter: '2' } : n === 1 ? { status: 503, retryAfter: '2' } : 'pass',
+      n === 1 ? { status: 429, retryAfter: '2' } : n === 2 ? { status: 503, retryAfter: '2' } : 'pass',
     );
     const run = await runImport([writeCsv(csv), '--url', proxy.url, ...auth]);
     await proxy.close();
     expect(run.stderr).toMatch(/chunk 1: 429 injected 429; retrying with the same Idempotency-Key/);
     expect(run.stderr).toMatch(/chunk 1: 503 injected 503; retrying with the same Idempotency-Key/);
     expect(run.code).toBe(0);
-    const [first, second, third] = proxy.arrivals();
+    const [, first, second, third] = proxy.arrivals();
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(2000 - 20); // timers may fire a hair early against another clock
     expect(third!.at - second!.at).toBeGreaterThanOrEqual(2000 - 20);
-    expect(proxy.requests()).toBe(3);
+    expect(proxy.requests()).toBe(4);
     expect((await rowsStartingWith(m)).map((r) => r.text)).toEqual(texts);
   }, 60_000);
 
@@ -139,7 +151,7 @@ describe('npm run import', () => {
     const run = await runImport([writeCsv(csv), '--url', `${proxy.url}/api/v1/`, ...auth]);
     await proxy.close();
     expect(run.code).toBe(0);
-    expect(proxy.arrivals().map((a) => a.path)).toEqual(['/api/v1/todos/import']);
+    expect(proxy.arrivals().map((a) => a.path)).toEqual(['/api/v1/me', '/api/v1/todos/import']);
     expect((await rowsStartingWith(m)).map((r) => r.text)).toEqual(texts);
   });
 
@@ -180,6 +192,38 @@ describe('npm run import', () => {
     const run = await runImport([path, '--url', worker.url, ...auth]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/is not UTF-8 text/);
+  });
+
+  it("reads GET /me first and stops before sending a file that would not fit in the account's quota", async () => {
+    const m = marker();
+    const { csv } = generated(m, QUOTA + 1);
+    const path = writeCsv(csv);
+    const auth = ['--token', ROOM_TOKEN];
+    const stopped = await runImport([path, '--url', worker.url, ...auth]);
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toMatch(
+      /nothing was imported: the file has 20,001 rows, and the account has room for 20,000 more todos \(it has 0 of its quota of 20,000\)/,
+    );
+    expect(stopped.stderr).not.toMatch(/importing/);
+    expect(await rowsStartingWith(m)).toEqual([]);
+    // What it spares: without the check, the import fails mid-file, at the chunk that crosses the quota.
+    const unchecked = await runImport([path, '--url', worker.url, '--chunk-rows', '10000', '--no-room-check', ...auth]);
+    expect(unchecked.code).toBe(1);
+    expect(unchecked.stderr).toMatch(
+      /the API refused chunk 3 \(file lines \S+\) with 409: This would exceed your quota/,
+    );
+    expect(unchecked.stderr).toMatch(/20,000 of 20,001 rows are confirmed in/);
+    expect(await rowsStartingWith(m)).toHaveLength(QUOTA);
+  }, 90_000);
+
+  it('goes on without the room check when GET /me cannot be read, and says so', async () => {
+    const m = marker();
+    const proxy = await flakyProxy(worker.url, (n): Fate => (n === 0 ? { status: 503 } : 'pass'));
+    const run = await runImport([writeCsv(`text\n${m}\n`), '--url', proxy.url, ...auth]);
+    await proxy.close();
+    expect(run.stderr).toMatch(/not checking the account's room for todos: GET \/me answered 503/);
+    expect(run.code).toBe(0);
+    expect(await rowsStartingWith(m)).toHaveLength(1);
   });
 
   it('says so when the file does not exist', async () => {

@@ -9,7 +9,16 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['bench/results/', 'client/dist/', 'public/docs/swagger-ui-bundle.js', 'worker-configuration.d.ts'] },
+  {
+    ignores: [
+      '.build/',
+      'bench/results/',
+      'client/dist/',
+      'public/docs/swagger-ui-bundle.js',
+      'public/app/',
+      'worker-configuration.d.ts',
+    ],
+  },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {

@@ -1,6 +1,7 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { writeWorkerDriver } from './dev/worker-driver.mjs';
 
 // One run = one upstream (TEST_UPSTREAM, started once by global setup);
 // `npm test` (dev/test.ts) runs this once per upstream available on the machine.
@@ -40,15 +41,20 @@ export default defineConfig({
               ratelimits: {
                 RATE_LIMITER: { namespace_id: '1001', simple: { limit: 1_000_000, period: 60 } },
                 OWNER_RATE_LIMITER: { namespace_id: '1003', simple: { limit: 1_000_000, period: 60 } },
+                IMPORT_RATE_LIMITER: { namespace_id: '1005', simple: { limit: 1_000_000, period: 60 } },
                 TIGHT_RATE_LIMITER: { namespace_id: '1002', simple: { limit: 3, period: 60 } },
                 TIGHT_10S_RATE_LIMITER: { namespace_id: '1004', simple: { limit: 3, period: 10 } },
               },
             },
           })),
         ],
-        // As in the deployed bundle (wrangler.jsonc `alias`): the routing of @hono/zod-openapi without its generator.
+        // As in the deployed bundle (wrangler.jsonc `alias`): the routing of @hono/zod-openapi without its generator,
+        // and the Neon driver as the Worker's build takes it (dev/worker-driver.mjs).
         resolve: {
-          alias: { '@hono/zod-openapi': fileURLToPath(new URL('./src/vendor/zod-openapi.ts', import.meta.url)) },
+          alias: {
+            '@hono/zod-openapi': fileURLToPath(new URL('./src/vendor/zod-openapi.ts', import.meta.url)),
+            '@neondatabase/serverless': writeWorkerDriver(),
+          },
         },
         test: { name: 'workers', include: ['test/workers/**/*.test.ts'], testTimeout: 30_000 },
       },

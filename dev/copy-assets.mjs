@@ -2,7 +2,8 @@
 // Workers static assets serve them before the Worker runs:
 // - Swagger UI's pinned files into public/docs/, so /docs never loads anything from a CDN;
 // - openapi.json (committed at the root, where `npm run openapi` and the client generator keep it) into
-//   public/, so GET /openapi.json is a file and not part of the Worker's bundle.
+//   public/, so GET /openapi.json is a file and not part of the Worker's bundle;
+// - the web app, built from web/ into public/app/ (dev/build-web.mjs).
 // Runs before every build wrangler makes (wrangler.jsonc `build`: deploy, versions upload, dev), so no
 // install step is needed and no deploy can ship without these files: the build copies them, or fails
 // saying why. A file already up to date is left alone, and a changed one is replaced atomically, so a
@@ -11,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { buildWebApp } from './build-web.mjs';
 
 export const SWAGGER_UI_FILES = ['swagger-ui.css', 'swagger-ui-bundle.js', 'favicon-32x32.png'];
 export const DOCS_DIR = new URL('../public/docs/', import.meta.url).pathname;
@@ -54,6 +56,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   try {
     copySwaggerUi();
     copyOpenApi();
+    await buildWebApp();
   } catch (err) {
     console.error(`error: ${err.message}`);
     process.exit(1);

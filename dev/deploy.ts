@@ -210,6 +210,7 @@ export function checkBuild(rawOutput: string, outdir: string, secretNames: strin
   for (const binding of [
     'RATE_LIMITER',
     'OWNER_RATE_LIMITER',
+    'IMPORT_RATE_LIMITER',
     'CORS_ORIGINS',
     'DB_TIMEOUT_MS',
     'RATE_LIMIT_PERIOD_SECONDS',

@@ -5,6 +5,7 @@ import './offline-env.ts';
 import { BACKEND_FLAG, backendFlag, die, onShutdown, parseFlags } from './cli.ts';
 import { applyMigrations } from './migrations.ts';
 import { startStack } from './stack.ts';
+import { LOCAL_WEB_CLIENT_ID } from './gateway/oidc.ts';
 import { localIdentity } from './issuer.ts';
 import { startWorker } from './worker.ts';
 
@@ -24,13 +25,20 @@ console.log(
 const identity = localIdentity(stack.gatewayUrl);
 const worker = await startWorker({
   port: 8787,
-  vars: { NEON_LOCAL_GATEWAY: stack.gatewayAddress, DATABASE_URL: stack.databaseUrl, ...identity.vars },
+  // The web app signs in at the gateway's local OpenID provider, whose only client it is.
+  vars: {
+    NEON_LOCAL_GATEWAY: stack.gatewayAddress,
+    DATABASE_URL: stack.databaseUrl,
+    ...identity.vars,
+    WEB_CLIENT_ID: LOCAL_WEB_CLIENT_ID,
+  },
   inherit: true,
 }).catch(async (err) => {
   await stack.stop();
   die(err);
 });
 console.log(`API ready: ${worker.url}  docs: ${worker.url}/docs  upstream: ${backend}  (Ctrl-C stops everything)`);
+console.log(`web app: ${worker.url}/app (sign in with any user name at the local provider, no password)`);
 console.log(
   `anonymous calls act as "anonymous"; to call as the user "dev" for 12 h: curl -H "Authorization: Bearer ${identity.token}" ${worker.url}/todos`,
 );

@@ -15,6 +15,8 @@ export interface WorkerOptions {
   inherit?: boolean;
   /** Requests per minute per client for RATE_LIMITER (default: the configuration's); load tests pass one they cannot reach. */
   rateLimit?: number;
+  /** Imports per minute per owner for IMPORT_RATE_LIMITER (default: the configuration's); tests that import in many chunks pass one they cannot reach. */
+  importRateLimit?: number;
 }
 
 export interface RunningWorker {
@@ -60,6 +62,7 @@ async function startOnce({
   persistTo,
   inherit = false,
   rateLimit,
+  importRateLimit,
 }: WorkerOptions): Promise<RunningWorker> {
   // --log-level: 'log' shows the Worker's console.log request lines (npm run dev); 'info' still has "Ready on".
   // --test-scheduled: GET /__scheduled?cron=... runs the cron handler, as a trigger would.
@@ -76,7 +79,10 @@ async function startOnce({
   ];
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
   if (persistTo) args.push('--persist-to', persistTo);
-  const config = rateLimit === undefined ? undefined : configWithRateLimit(rateLimit);
+  const limits = Object.entries({ RATE_LIMITER: rateLimit, IMPORT_RATE_LIMITER: importRateLimit }).filter(
+    (entry): entry is [string, number] => entry[1] !== undefined,
+  );
+  const config = limits.length === 0 ? undefined : configWithRateLimits(limits);
   if (config) args.push('--config', config.path);
   const child = spawn('node_modules/.bin/wrangler', args, {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -133,14 +139,16 @@ async function waitForApp(url: string): Promise<void> {
 let configs = 0;
 
 /**
- * The Worker's configuration with RATE_LIMITER's limit replaced, written beside it (paths in
+ * The Worker's configuration with the named rate limits replaced, written beside it (paths in
  * it are relative to its folder) under a git-ignored name; removed on stop.
  */
-function configWithRateLimit(limit: number): { path: string; remove(): void } {
+function configWithRateLimits(limits: [string, number][]): { path: string; remove(): void } {
   const config = readRawWranglerConfig();
-  const limiter = config.ratelimits?.find((r) => r.name === 'RATE_LIMITER');
-  if (!limiter) throw new Error(`${WRANGLER_CONFIG}: found no RATE_LIMITER rate limit to change`);
-  limiter.simple.limit = limit;
+  for (const [name, limit] of limits) {
+    const limiter = config.ratelimits?.find((r) => r.name === name);
+    if (!limiter) throw new Error(`${WRANGLER_CONFIG}: found no ${name} rate limit to change`);
+    limiter.simple.limit = limit;
+  }
   const path = `.wrangler.test-${process.pid}-${configs++}.jsonc`;
   writeWranglerConfig(path, config);
   return { path, remove: () => rmSync(path, { force: true }) };

@@ -30,6 +30,16 @@ export interface Env {
   RATE_LIMITER?: RateLimit;
   /** Workers Rate Limiting binding per owner, once the caller is identified; absent = no limit per owner. */
   OWNER_RATE_LIMITER?: RateLimit;
+  /** The web app's client id at the OpenID provider of AUTH_ISSUER; unset: /app says sign-in is not set up (src/web-app/). */
+  WEB_CLIENT_ID?: string;
+  /** Scopes the web app asks for (default `openid offline_access`). */
+  WEB_SCOPE?: string;
+  /** Sent as the web app's authorization request `audience` (Auth0 needs it); unset: not sent. */
+  WEB_AUTH_AUDIENCE?: string;
+  /** Workers Rate Limiting binding per owner for imports only, lower than OWNER_RATE_LIMITER; absent = imports count only there. */
+  IMPORT_RATE_LIMITER?: RateLimit;
+  /** The most todos one owner may have (default 100000); a create or import past it is a 409 (docs/api.md "Quotas"). */
+  TODO_QUOTA?: string;
 }
 
 export type AppEnv = { Bindings: Env };
@@ -92,6 +102,14 @@ const SettingsInput = z.object({
       .transform(Number)
       .default(30),
   ),
+  TODO_QUOTA: z.preprocess(
+    unsetOrEmpty,
+    z
+      .string()
+      .regex(/^[1-9]\d{0,8}$/, 'must be a whole number of todos from 1 to 999999999, e.g. 100000')
+      .transform(Number)
+      .default(100_000),
+  ),
   API_TOKENS: optionalString,
   AUTH_JWKS_URL: optionalString,
   AUTH_ISSUER: optionalString,
@@ -100,7 +118,10 @@ const SettingsInput = z.object({
 });
 
 const SettingsSchema = SettingsInput.transform(
-  ({ DB_TIMEOUT_MS, CORS_ORIGINS, RATE_LIMIT_PERIOD_SECONDS, CHANGES_RETENTION_DAYS, ...identityEnv }, ctx) => {
+  (
+    { DB_TIMEOUT_MS, CORS_ORIGINS, RATE_LIMIT_PERIOD_SECONDS, CHANGES_RETENTION_DAYS, TODO_QUOTA, ...identityEnv },
+    ctx,
+  ) => {
     // Who may call: static tokens, OpenID Connect, anonymous access (src/auth/identify.ts names each bad one).
     const identity = parseIdentitySettings(identityEnv satisfies IdentityEnv);
     if (!identity.ok) {
@@ -112,6 +133,7 @@ const SettingsSchema = SettingsInput.transform(
       CORS_ORIGINS,
       RATE_LIMIT_PERIOD_SECONDS,
       CHANGES_RETENTION_DAYS,
+      TODO_QUOTA,
       identity: identity.settings,
     };
   },

@@ -16,7 +16,7 @@ export interface paths {
         put?: never;
         /**
          * Create a todo
-         * @description With `id`, the client chooses the id: the same id with the same text and done again answers the todo as it is now, with `Idempotent-Replayed: true`; with other values, another owner's id or a deleted todo's, 409.
+         * @description With `id`, the client chooses the id: the same id with the same values again answers the todo as it is now, with `Idempotent-Replayed: true`; with other values, another owner's id or a deleted todo's, 409.
          */
         post: operations["createTodo"];
         delete?: never;
@@ -81,10 +81,30 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change a todo's text and/or done flag
+         * Change some of a todo's fields
          * @description Every PATCH adds 1 to `version`, even one that changes nothing. With If-Match, the change happens only at that version (412 otherwise).
          */
         patch: operations["updateTodo"];
+        trace?: never;
+    };
+    "/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who the caller is, their usage and their limits
+         * @description One read: how the caller was identified, how many todos they have against their quota, and the limits that apply to them. A client checks it before a large import rather than failing mid-way.
+         */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/health": {
@@ -158,6 +178,23 @@ export interface components {
              */
             moreErrors?: number;
         };
+        QuotaExceeded: components["schemas"]["Problem"] & {
+            /**
+             * @description The most todos the caller may have.
+             * @example 100000
+             */
+            quota: number;
+            /**
+             * @description Todos the caller has (the write changed nothing).
+             * @example 99990
+             */
+            todos: number;
+            /**
+             * @description Todos the refused write would have added.
+             * @example 25
+             */
+            adding: number;
+        };
         /**
          * @example {
          *       "text": "Buy milk",
@@ -188,7 +225,7 @@ export interface components {
              */
             inserted: number;
             /**
-             * @description Rows already in, with the id `firstId` gives them and the same text and done: an earlier import of them, not inserted again.
+             * @description Rows already in, with the id `firstId` gives them and the same values: an earlier import of them, not inserted again.
              * @example 0
              */
             replayed: number;
@@ -258,6 +295,68 @@ export interface components {
             text?: string;
             /** @example false */
             done?: boolean;
+        };
+        Me: {
+            owner: components["schemas"]["Owner"];
+            usage: components["schemas"]["Usage"];
+            limits: components["schemas"]["Limits"];
+        };
+        Owner: {
+            /**
+             * @description How the caller was identified.
+             * @example jwt
+             * @enum {string}
+             */
+            kind: "jwt" | "token" | "anonymous";
+            /**
+             * @description The owner every row of the caller belongs to: `jwt:<sub>`, `token:<name>`, `default` (a bare static token) or `anonymous`.
+             * @example jwt:alice
+             */
+            id: string;
+        };
+        Usage: {
+            /**
+             * @description Todos the caller has now.
+             * @example 1200
+             */
+            todos: number;
+            /**
+             * @description The most todos the caller may have.
+             * @example 100000
+             */
+            quota: number;
+        };
+        Limits: {
+            /**
+             * @description The quota of todos: a create or import past it is a 409 (QuotaExceeded) and writes nothing.
+             * @example 100000
+             */
+            todos: number;
+            /**
+             * @description Deletions the change feed keeps for the caller: past it, the oldest are forgotten before the retention ends (a `since` before them is then a 410).
+             * @example 100000
+             */
+            keptDeletions: number;
+            /**
+             * @description Days the change feed keeps a deletion, at most.
+             * @example 30
+             */
+            changesRetentionDays: number;
+            /**
+             * @description Rows one POST /todos/import may carry.
+             * @example 100000
+             */
+            importRows: number;
+            /**
+             * @description Bytes one POST /todos/import may carry.
+             * @example 10485760
+             */
+            importBytes: number;
+            /**
+             * @description Characters a todo's text may have.
+             * @example 1000
+             */
+            textLength: number;
         };
         Health: {
             /** @enum {string} */
@@ -408,13 +507,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An id the request gives is taken: by another todo, by a deleted one (ids are never reused), or by one first created with other values. Nothing was changed. The answer is the same whoever took it. */
+            /** @description The write would take the caller past their quota of todos (GET /me shows it): nothing was written. `quota`, `todos` and `adding` say by how much. Or an id the request gives is taken: by another todo, by a deleted one (ids are never reused), or by one first created with other values; nothing was written, and the answer is the same whoever took it. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["QuotaExceeded"] | components["schemas"]["Problem"];
                 };
             };
             /** @description The body is larger than allowed. */
@@ -476,7 +575,7 @@ export interface operations {
     importTodos: {
         parameters: {
             query?: {
-                /** @description The first row's id, chosen by the client (version 4 or 7, canonical form): row k (0 for the first) gets this id plus k in its last 32 bits, which must not overflow. A row whose id is already the caller's, with the same text and done, counts as replayed; any other taken id refuses the whole import (409). Without it, the server makes version 7 ids that increase in file order. */
+                /** @description The first row's id, chosen by the client (version 4 or 7, canonical form): row k (0 for the first) gets this id plus k in its last 32 bits, which must not overflow. A row whose id is already the caller's, with the same values, counts as replayed; any other taken id refuses the whole import (409). Without it, the server makes version 7 ids that increase in file order. */
                 firstId?: string;
             };
             header?: {
@@ -521,13 +620,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An id the request gives is taken: by another todo, by a deleted one (ids are never reused), or by one first created with other values. Nothing was changed. The answer is the same whoever took it. */
+            /** @description The write would take the caller past their quota of todos (GET /me shows it): nothing was written. `quota`, `todos` and `adding` say by how much. Or an id the request gives is taken: by another todo, by a deleted one (ids are never reused), or by one first created with other values; nothing was written, and the answer is the same whoever took it. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["QuotaExceeded"] | components["schemas"]["Problem"];
                 };
             };
             /** @description The body is larger than allowed. */
@@ -929,6 +1028,73 @@ export interface operations {
             };
             /** @description The body is not in the media type this operation takes (see Accept-Post). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or account; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure or a misconfigured server; quote the `instance` (request id) when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database, or the identity provider's keys, cannot be reached or cannot serve right now; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller, their usage and limits. */
+            200: {
+                headers: {
+                    /** @description Always `private, no-store`. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description The request is invalid (validation problem with `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials; see WWW-Authenticate. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

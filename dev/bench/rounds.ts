@@ -27,11 +27,23 @@ export async function runRounds(
   ctx: CaseContext,
   targetOf: (benchCase: BenchCase) => Target,
   connections: number,
-  { rounds, durationS, onRun }: { rounds: number; durationS: number; onRun: (result: CaseResult) => void },
+  {
+    rounds,
+    durationS,
+    onRun,
+    before,
+  }: {
+    rounds: number;
+    durationS: number;
+    onRun: (result: CaseResult) => void;
+    /** Runs before each run of a case, outside its measurement (ab.ts sets the database's triggers there). */
+    before?: (benchCase: BenchCase) => Promise<void>;
+  },
 ): Promise<Rounds> {
   const runs: Record<string, CaseResult[]> = Object.fromEntries(cases.map((c) => [c.name, []]));
   for (let round = 0; round < rounds; round++) {
     for (const benchCase of cases) {
+      await before?.(benchCase);
       const result = await runCase(benchCase, ctx, targetOf(benchCase), connections, durationS);
       runs[benchCase.name]!.push(result);
       onRun(result);

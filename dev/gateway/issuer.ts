@@ -37,6 +37,8 @@ export function createIssuer(defaultKey: IssuerKey, stats: GatewayStats) {
   };
 
   return {
+    /** The unnamed scope's newest key: what the local OpenID provider (./oidc.ts) signs with. */
+    signingKey: () => scopes.get('')!.keys.at(-1)!,
     /** JWKS requests per scope ('' is the unnamed one), for /stats. */
     jwksRequestsByScope: () => Object.fromEntries([...scopes].map(([name, scope]) => [name, scope.jwksRequests])),
     /** Zeroes the per-scope counters (POST /stats/reset). */

@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { generateIssuerKey, JWKS_PATH, type IssuerKey } from '../issuer.ts';
 import { createIssuer, IssuerRequestError } from './issuer.ts';
+import { createOidcProvider } from './oidc.ts';
 import { createSqlHandler } from './sql-over-http.ts';
 import { emptyStats, type Upstream } from './types.ts';
 import { bridgeWebSocket } from './ws-bridge.ts';
@@ -24,7 +25,8 @@ export const MAX_SQL_REQUEST_BYTES = 10 * 1024 * 1024;
  * The local stand-in for Neon's proxy: `POST /sql` (SQL over HTTP), WebSocket
  * `/v2` (wire-protocol bridge), `GET /health`, `GET /stats`, `POST /stats/reset`;
  * and the local identity provider: `GET /.well-known/jwks.json`, `POST /issuer/token`,
- * `/issuer/rotate`, `/issuer/outage` (see ./issuer.ts), its `iss` the gateway's URL.
+ * `/issuer/rotate`, `/issuer/outage` (see ./issuer.ts), its `iss` the gateway's URL; and, with the same
+ * key and `iss`, an OpenID provider for the web app (discovery, `/oidc/*`: see ./oidc.ts).
  * Bad requests get a 4xx JSON body; the gateway keeps serving.
  */
 export async function startGateway({
@@ -36,6 +38,7 @@ export async function startGateway({
   const stats = emptyStats();
   const handleSql = createSqlHandler(upstream, stats, latencyMs);
   const issuer = createIssuer(issuerKey, stats);
+  const oidc = createOidcProvider(issuer.signingKey);
   let url = '';
   const sockets = new Set<Socket>();
   const wss = new WebSocketServer({ noServer: true });
@@ -67,6 +70,10 @@ export async function startGateway({
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const target = new URL(req.url ?? '/', 'http://gateway');
     const path = target.pathname;
+    if (oidc.handles(path)) {
+      readBody(req, res, (body) => oidc.handle(req, res, target, url, body));
+      return;
+    }
     const allow = (
       {
         '/sql': 'POST',
@@ -89,6 +96,14 @@ export async function startGateway({
       return json(res, 200, { ...stats, jwksRequestsByScope: issuer.jwksRequestsByScope() });
     }
     if (path === JWKS_PATH) return handleIssuer(res, target, '');
+    readBody(req, res, (body) => {
+      if (path.startsWith('/issuer/')) handleIssuer(res, target, body);
+      else void handleSql(req, res, body);
+    });
+  };
+
+  /** Reads a request's body (413 past MAX_SQL_REQUEST_BYTES), then hands it on as text. */
+  const readBody = (req: IncomingMessage, res: ServerResponse, then: (body: string) => void) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -101,10 +116,7 @@ export async function startGateway({
       chunks.push(chunk);
     });
     req.on('end', () => {
-      if (res.headersSent) return;
-      const body = Buffer.concat(chunks).toString('utf8');
-      if (path.startsWith('/issuer/')) handleIssuer(res, target, body);
-      else void handleSql(req, res, body);
+      if (!res.headersSent) then(Buffer.concat(chunks).toString('utf8'));
     });
   };
 

@@ -1,11 +1,13 @@
 import { csvRecord } from '../../src/csv/format.ts';
 import type { ImportColumns } from '../../src/todos/import-rows.ts';
-import { importRow, IMPORT_MAX_STATEMENT_BYTES, statementBytes } from '../../src/todos/import-rows.ts';
+import { importRow, IMPORTED, IMPORT_MAX_STATEMENT_BYTES, statementBytes } from '../../src/todos/import-rows.ts';
+import { cellOf } from '../../src/lib/fields.ts';
+import type { NewTodo } from '../../src/todos/schemas.ts';
 import type { CsvRecord } from '../../src/csv/parse.ts';
 
 export interface Chunk {
   index: number;
-  /** The request body: a canonical CSV (header text,done; trimmed texts; true/false), the same bytes on every run. */
+  /** The request body: a canonical CSV (a column per field the import reads, each as the export writes it), the same bytes on every run. */
   body: string;
   rows: number;
   /** The index of its first row among the file's data rows (0 for the first after the header): where its ids start. */
@@ -14,7 +16,11 @@ export interface Chunk {
   lines: number[];
 }
 
-const HEADER = csvRecord(['text', 'done']);
+const HEADER = csvRecord(IMPORTED.read.map(({ name }) => name));
+
+/** A checked row as the chunk's CSV writes it. */
+const rowRecord = (row: NewTodo) =>
+  csvRecord(IMPORTED.read.map(({ name, field }) => cellOf(field, row[name as keyof NewTodo])));
 
 /**
  * A chunk also ends before its rows would take more than this inside the
@@ -54,9 +60,9 @@ export async function* fileChunks(
     }
     const row = importRow(fields, columns);
     if (Array.isArray(row)) throw new Error(`line ${line} changed since it was checked: is the file being written to?`);
-    const rowBytes = statementBytes([row.text], [row.done]);
+    const rowBytes = statementBytes([row]);
     if (filling.lines.length > 0 && filling.bytes + rowBytes > maxBytes) yield close();
-    filling.body += csvRecord([row.text, row.done]);
+    filling.body += rowRecord(row);
     filling.lines.push(line);
     filling.bytes += rowBytes;
     if (filling.lines.length === chunkRows) yield close();

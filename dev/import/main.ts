@@ -1,7 +1,9 @@
-// npm run import -- FILE.csv [--url URL] [--token TOKEN] [--chunk-rows N]
+// npm run import -- FILE.csv [--url URL] [--token TOKEN] [--chunk-rows N] [--no-room-check]
 // Imports a CSV file through POST /todos/import in chunks, each row with an id made of who imports, the
 // file's SHA-256 and the row's place in the file (row-ids.ts): running it again, after a crash or a
 // network failure, with any --chunk-rows, at any time, finishes the import without duplicating a row.
+// First it reads GET /me and stops before sending anything when the file would not fit in the account's
+// quota of todos.
 import { existsSync, statSync } from 'node:fs';
 import { IMPORT_MAX_ROWS } from '../../src/todos/import-rows.ts';
 import { parseFlags } from '../cli.ts';
@@ -9,17 +11,19 @@ import { checkFile, FileProblems } from './check.ts';
 import { fileChunks } from './chunks.ts';
 import { fileRecords } from './file.ts';
 import { progressReporter } from './progress.ts';
+import { readRoom, wontFit } from './room.ts';
 import { importerOf, rowIdSpace } from './row-ids.ts';
 import { ChunkRefused, sendChunk } from './send.ts';
 
 const USAGE =
-  'npm run import -- FILE.csv [--url http://127.0.0.1:8787] [--token TOKEN (or $TODO_API_TOKEN)] [--chunk-rows 10000]';
+  'npm run import -- FILE.csv [--url http://127.0.0.1:8787] [--token TOKEN (or $TODO_API_TOKEN)] [--chunk-rows 10000] [--no-room-check]';
 
 const { values, positionals } = parseFlags(
   {
     url: { type: 'string', default: 'http://127.0.0.1:8787' },
     token: { type: 'string' },
     'chunk-rows': { type: 'string', default: '10000' },
+    'no-room-check': { type: 'boolean', default: false },
   },
   USAGE,
 );
@@ -49,6 +53,15 @@ const started = performance.now();
 const checked = await checkFile(path).catch((err: Error) =>
   fail(err instanceof FileProblems ? `${path}: nothing was imported:\n${err.message}` : err.message),
 );
+
+if (!values['no-room-check']) {
+  const room = await readRoom(target);
+  if ('unknown' in room) console.error(`not checking the account's room for todos: ${room.unknown}`);
+  else {
+    const problem = wontFit(checked.rows, room);
+    if (problem) fail(`${path}: nothing was imported: ${problem}`);
+  }
+}
 
 console.error(
   `importing ${checked.rows.toLocaleString('en-US')} rows from ${path} into ${target.url} in chunks of ${chunkRows} (run the same command again, with any --chunk-rows, to resume)`,

@@ -10,7 +10,8 @@ export interface ArrayLiteral<T> {
   readonly count: number;
   /** UTF-8 bytes the literal takes inside the request's JSON (escapes and braces included, not the JSON quotes). */
   readonly requestBytes: number;
-  add(value: T): void;
+  /** Adds one element; null is the literal's NULL. */
+  add(value: T | null): void;
   /**
    * Copies the elements added since the last call into one string of the
    * literal. Called after each piece of input, it lets that piece (which the
@@ -73,7 +74,10 @@ function arrayLiteral<T>(write: (value: T, parts: string[]) => number): ArrayLit
         pending.push(',');
         requestBytes++;
       }
-      requestBytes += write(value, pending);
+      if (value === null) {
+        pending.push('NULL');
+        requestBytes += 4;
+      } else requestBytes += write(value, pending);
       count++;
       if (pending.length >= PIECE_PARTS) flush();
     },
@@ -105,3 +109,22 @@ export const booleanArrayLiteral = () =>
     parts.push(flag ? 't' : 'f');
     return 1;
   });
+
+/** Integers in decimal. */
+export const integerArrayLiteral = () =>
+  arrayLiteral((n: number, parts) => {
+    const digits = String(n);
+    parts.push(digits);
+    return digits.length;
+  });
+
+/** An element type a statement takes many values of in one parameter (`$1::type[]`), and its literal. */
+export interface ArrayKind<T> {
+  /** The Postgres element type. */
+  readonly type: string;
+  literal(): ArrayLiteral<T>;
+}
+
+export const TEXT_ARRAY: ArrayKind<string> = { type: 'text', literal: textArrayLiteral };
+export const BOOLEAN_ARRAY: ArrayKind<boolean> = { type: 'boolean', literal: booleanArrayLiteral };
+export const INTEGER_ARRAY: ArrayKind<number> = { type: 'int', literal: integerArrayLiteral };

@@ -9,6 +9,7 @@ import { settingsOf, type Env } from '../env.ts';
 import { ProblemError } from '../lib/problem.ts';
 import { classifyDbError, rootCause, sqlState } from './errors.ts';
 import { useLocalGateway } from './local-gateway.ts';
+import { quotaProblem } from './quota.ts';
 import { withTraceparent } from './traceparent.ts';
 import { withRetry } from './retry.ts';
 
@@ -145,7 +146,7 @@ export function openDatabase(env: Env, { owner, traceparent }: OpenOptions = {})
   return databaseHandle(env, (statement, signal) => {
     if (!db) {
       const sql = neon(env.DATABASE_URL, { fetchOptions: withTraceparent({ signal }, traceparent?.()) });
-      db = drizzle({ client: ownedClient(sql, ownerOrNone(owner?.())) });
+      db = drizzle({ client: ownedClient(sql, ownerOrNone(owner?.()), settingsOf(env).TODO_QUOTA) });
     }
     return statement(db);
   });
@@ -162,6 +163,17 @@ export function openDatabase(env: Env, { owner, traceparent }: OpenOptions = {})
 export const SET_OWNER_SQL = 'select public.app_set_owner($1)';
 
 /**
+ * `SET_OWNER_SQL` and the caller's todo quota (`app.todo_quota`, transaction-local
+ * too), in the same statement: the triggers of migrations/0011_owner_quota.sql
+ * read it when todos are written, so the quota costs no statement of its own.
+ */
+export const SET_CALLER_SQL = "select public.app_set_owner($1), pg_catalog.set_config('app.todo_quota', $2, true)";
+
+/** The first statement of a transaction run for `owner`: with the quota when there is one. */
+export const setCallerQuery = (owner: string, todoQuota?: number): [string, string[]] =>
+  todoQuota === undefined ? [SET_OWNER_SQL, [owner]] : [SET_CALLER_SQL, [owner, String(todoQuota)]];
+
+/**
  * The owner to set for a statement: '' when there is none. Set all the same,
  * transaction-locally: a session-level `set_config(..., false)` left on a
  * pooled connection by some other client must not choose the rows of a
@@ -173,7 +185,8 @@ type NeonHttp = NeonQueryFunction<false, false>;
 
 /**
  * Neon's HTTP client with every statement run for `owner` ('' for none): `query()` sends
- * ONE transaction, `SET_OWNER_SQL` (the role check, then `app.user_id`) then the statement,
+ * ONE transaction, `SET_OWNER_SQL` (the role check, then `app.user_id`; with `todoQuota`,
+ * SET_CALLER_SQL, which sets the quota too) then the statement,
  * and answers the statement's result; `transaction(fn)` puts the setting ahead
  * of the batch's statements and drops its result. Drizzle calls `query()` for
  * every statement, so every query gets it unchanged, and it is still one HTTP
@@ -184,10 +197,10 @@ type NeonHttp = NeonQueryFunction<false, false>;
  * The tagged-template form is refused: nothing here uses it, and it would
  * bypass the setting.
  */
-export function ownedClient(sql: NeonHttp, owner: string): NeonHttp {
+export function ownedClient(sql: NeonHttp, owner: string, todoQuota?: number): NeonHttp {
   // Per-statement options (drizzle asks for arrayMode and fullResults) make the modes vary: type them loosely.
   const base = sql as unknown as NeonQueryFunction<boolean, boolean>;
-  const setOwner = () => base.query(SET_OWNER_SQL, [owner]);
+  const setOwner = () => base.query(...setCallerQuery(owner, todoQuota));
   const query = (text: string, params?: unknown[], opts?: HTTPQueryOptions<boolean, boolean>) =>
     base.transaction([setOwner(), base.query(text, params, opts)]).then((results) => results[1]);
   const transaction = (queries: unknown, opts?: HTTPTransactionOptions<boolean, boolean>) => {
@@ -252,6 +265,8 @@ function toProblem(err: unknown, aborted: boolean, timeoutMs: number, idempotent
       );
     case 'input':
       return new ProblemError(400, 'The database refused a value in the request.');
+    case 'quota':
+      return quotaProblem(err);
     default:
       return err as Error;
   }

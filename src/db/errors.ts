@@ -2,7 +2,7 @@
  * What a database failure means for the client. `transient`, `unavailable`
  * and `timeout` are the database's trouble (503 + Retry-After); only
  * `transient` ones are retried, and only where repeating is harmless.
- * `constraint`, `ids-taken` and `input` are the request's fault (4xx); `exhausted` (a
+ * `constraint`, `ids-taken`, `input` and `quota` (src/db/quota.ts) are the request's fault (4xx); `exhausted` (a
  * sequence ran out), `rls-bypassed` (the Worker's role is not bound by
  * row-level security) and `unknown` are ours (500).
  */
@@ -13,6 +13,7 @@ export type DbFailure =
   | 'constraint'
   | 'ids-taken'
   | 'input'
+  | 'quota'
   | 'exhausted'
   | 'rls-bypassed'
   | 'unknown';
@@ -32,6 +33,13 @@ export const RLS_BYPASSED_SQLSTATE = 'RLS01';
  * back: nothing was written.
  */
 export const IDS_TAKEN_SQLSTATE = 'ID409';
+
+/**
+ * Raised by the trigger that counts each owner's todos (migrations/0011_owner_quota.sql)
+ * when a write would take an owner past the quota: the statement and its
+ * transaction were rolled back (src/db/quota.ts makes it a 409).
+ */
+export const QUOTA_SQLSTATE = 'QUOTA';
 
 /**
  * SQLSTATEs that mean "the database is not there right now", whatever the
@@ -60,6 +68,8 @@ const TRANSIENT_MESSAGES = [
 interface ErrorLike {
   name?: string;
   message?: string;
+  /** Postgres's DETAIL, when the database gave one. */
+  detail?: unknown;
   code?: unknown;
   cause?: unknown;
 }
@@ -82,6 +92,7 @@ export function classifyDbError(err: unknown, aborted = false): DbFailure {
     if (code === '2200H') return 'exhausted'; // sequence generator limit exceeded: no client can fix that
     if (code === RLS_BYPASSED_SQLSTATE) return 'rls-bypassed';
     if (code === IDS_TAKEN_SQLSTATE) return 'ids-taken';
+    if (code === QUOTA_SQLSTATE) return 'quota';
     if (code.startsWith('23')) return 'constraint';
     if (code.startsWith('22') || code === '54000') return 'input';
     return 'unknown';

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, customType, index, integer, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { TEXT_MAX_LENGTH } from '../todos/rules.ts';
+import { check, customType, index, integer, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { checksOf, columnsOf } from '../lib/fields.ts';
+import { TODO_ID, todoFields } from '../todos/fields.ts';
 import { ownedTable, ownerColumn } from './owned-table.ts';
 
 /**
@@ -18,33 +19,19 @@ const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 
 /** 16 bytes (bytea), as a hex string: what a create asked for (app_request_hash). */
 const requestHash = customType<{ data: string; driverData: string }>({ dataType: () => 'bytea' });
 
-/**
- * A new row's id: a version 7 UUID (time-ordered, so the key's index grows at
- * its end), made by the database for Postgres 15 to 18 (migration 0010).
- */
-const NEW_ID = sql`app_uuidv7()`;
-
 /** The current transaction's id: who wrote a row, hence where it stands in the change feed. */
 const CURRENT_XID = sql`pg_current_xact_id()`;
 
 /**
- * The single source of truth for a todo's columns and constraints. The CHECKs
- * repeat the API's input rules so that no other path (psql, a future job) can
- * store what the API would refuse.
+ * The todos: their fields' columns and CHECKs come from the fields'
+ * declaration (src/todos/fields.ts), beside what only the database keeps
+ * (the owner, the feed position) and the indexes.
  */
 export const todos = ownedTable(
   'todos',
   ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   {
-    // A UUID in canonical lowercase form: the server's are version 7; a create may choose its own (src/lib/uuid.ts).
-    id: uuid('id').primaryKey().default(NEW_ID),
-    text: text('text').notNull(),
-    done: boolean('done').notNull().default(false),
-    // 1 at creation, +1 on every UPDATE (the trigger of migration 0009, whatever the statement says):
-    // the ETag and If-Match compare it (README: "Versions and conditional requests").
-    version: integer('version').notNull().default(1),
-    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    ...columnsOf(todoFields),
     // The transaction that last wrote the row (INSERT: this default; every UPDATE: the trigger): its feed position.
     changedXid: xid8('changed_xid').notNull().default(CURRENT_XID),
     // For a todo whose id the client chose: the create's request (app_request_hash of its fields), so the
@@ -53,9 +40,7 @@ export const todos = ownedTable(
   },
   (t) => [
     check('todos_request_hash_size', sql`octet_length(${t.requestHash}) = 16`),
-    check('todos_version_positive', sql`${t.version} >= 1`),
-    check('todos_text_trimmed', sql`${t.text} = btrim(${t.text}, E' \\t\\n\\r\\f\\x0B')`),
-    check('todos_text_length', sql`char_length(${t.text}) BETWEEN 1 AND ${sql.raw(String(TEXT_MAX_LENGTH))}`),
+    ...checksOf('todos', todoFields, t),
     // One owner's todos newest first, and the same order within a `done` filter: keyset pagination
     // reads one index range of one owner, however many owners there are (the owner comes from the
     // row-level security policy's condition, `owner = current_setting(...)`).
@@ -85,8 +70,8 @@ export const todoTombstones = ownedTable(
   // Read only: the trigger writes tombstones, the cleanup function deletes them.
   ['SELECT'],
   {
-    // A deleted id is never used again while its tombstone is kept (the trigger of migration 0010), so it has one.
-    id: uuid('id').primaryKey(),
+    // ids are never reused, so a deleted id has one tombstone.
+    id: TODO_ID.column('id').primaryKey(),
     // The todo's last version + 1: the deletion is its last change.
     version: integer('version').notNull(),
     deletedXid: xid8('deleted_xid').notNull().default(CURRENT_XID),
@@ -131,5 +116,26 @@ export const idempotencyKeys = ownedTable(
     primaryKey({ name: 'idempotency_keys_pkey', columns: [t.owner, t.scope, t.key] }),
     // Across owners: the daily cleanup reads it (purge_expired_idempotency_keys, as the tables' owner).
     index('idempotency_keys_created_at_idx').on(t.createdAt),
+  ],
+);
+
+/**
+ * Per owner, how many todos they have and how many deletions the change feed
+ * keeps for them: kept by the triggers of migration 0011 (whatever statement
+ * writes `todos`, cascades included), so a create checks its quota by
+ * locking one row instead of counting the owner's todos. The Worker reads its own row (GET /me).
+ */
+export const ownerUsage = ownedTable(
+  'owner_usage',
+  // Read only: only the triggers write it.
+  ['SELECT'],
+  {
+    owner: ownerColumn().primaryKey(),
+    todos: integer('todos').notNull().default(0),
+    tombstones: integer('tombstones').notNull().default(0),
+  },
+  (t) => [
+    check('owner_usage_todos_not_negative', sql`${t.todos} >= 0`),
+    check('owner_usage_tombstones_not_negative', sql`${t.tombstones} >= 0`),
   ],
 );

@@ -1,7 +1,14 @@
 import { Pool, type PoolClient } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-serverless';
-import type { Env } from '../env.ts';
-import { databaseHandle, ownerOrNone, SET_OWNER_SQL, type Database, type Drizzle, type OpenOptions } from './client.ts';
+import { settingsOf, type Env } from '../env.ts';
+import {
+  databaseHandle,
+  ownerOrNone,
+  setCallerQuery,
+  type Database,
+  type Drizzle,
+  type OpenOptions,
+} from './client.ts';
 
 /**
  * The request's database over Neon's WebSocket `Pool` instead of SQL over HTTP:
@@ -40,7 +47,7 @@ export function openWsDatabase(env: Env, { waitUntil, owner }: Required<OpenOpti
         try {
           await client.query('begin');
           try {
-            await client.query(SET_OWNER_SQL, [who]);
+            await client.query(...setCallerQuery(who, settingsOf(env).TODO_QUOTA));
             const result = await statement(withHttpShapedClient(drizzle({ client }), client));
             await client.query('commit');
             return result;

@@ -31,7 +31,7 @@ const healthRoute = defineRoute({
 /** GET /health: one round trip; 503 with Retry-After while the database is unreachable. */
 const router = createRouter().openapi(healthRoute, async (c) => {
   const started = Date.now();
-  await c.var.db.query((db) => db.execute(sql`select 1`), { idempotent: true });
+  await c.var.db.query((tx) => tx.execute(sql`select 1`), { idempotent: true });
   return c.json({ status: 'ok' as const, database: 'ok' as const, databaseMs: Date.now() - started }, 200);
 });
 

@@ -1,4 +1,5 @@
 import { ProblemError } from '../lib/problem.ts';
+import { sha256Hex } from '../lib/sha256.ts';
 
 /** How long a key is remembered: a client retrying within this window gets the original response. */
 export const KEY_LIFETIME = '24 hours';
@@ -12,30 +13,6 @@ export function idempotencyKey(header: string | undefined): string | undefined {
     });
   }
   return header;
-}
-
-const hex = (digest: ArrayBuffer) => [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-
-/** SHA-256 in hex. */
-export async function sha256Hex(data: string | ArrayBuffer): Promise<string> {
-  return hex(await crypto.subtle.digest('SHA-256', typeof data === 'string' ? new TextEncoder().encode(data) : data));
-}
-
-/**
- * SHA-256 in hex of a text given piece by piece (the same as sha256Hex of the
- * whole text), so a large body is fingerprinted as it arrives, never held whole.
- */
-export function textSha256() {
-  const stream = new crypto.DigestStream('SHA-256');
-  const writer = stream.getWriter();
-  const encoder = new TextEncoder();
-  return {
-    write: (text: string): Promise<void> => writer.write(encoder.encode(text)),
-    async hex(): Promise<string> {
-      await writer.close();
-      return hex(await stream.digest);
-    },
-  };
 }
 
 /** A fingerprint of the request a key was first used with, to refuse the same key with another body. */

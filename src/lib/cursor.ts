@@ -4,12 +4,10 @@
  * tampered cursor is a 400, never a database error.
  */
 import { decodeBase64url, encodeBase64url } from './base64url.ts';
-import { isCanonicalUuid } from './uuid.ts';
 
-export interface Cursor {
+export interface Cursor<Id = number> {
   createdAt: string;
-  /** A UUID: a cursor of before migration 0010, with an integer id, is refused like any other not ours. */
-  id: string;
+  id: Id;
 }
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
@@ -25,18 +23,18 @@ function isRealTimestamp(value: string): boolean {
   return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === value.slice(0, 19);
 }
 
-export function encodeCursor(cursor: Cursor): string {
+export function encodeCursor(cursor: Cursor<unknown>): string {
   return encodeBase64url(JSON.stringify([cursor.createdAt, cursor.id]));
 }
 
-/** The cursor inside `value`, or undefined when it is not one we issued. */
-export function decodeCursor(value: string): Cursor | undefined {
+/** The cursor inside `value`, or undefined when it is not one we issued (`isId` says which ids are the resource's). */
+export function decodeCursor<Id>(value: string, isId: (value: unknown) => value is Id): Cursor<Id> | undefined {
   try {
     const decoded: unknown = JSON.parse(decodeBase64url(value));
     if (!Array.isArray(decoded) || decoded.length !== 2) return undefined;
     const [createdAt, id] = decoded as unknown[];
     if (typeof createdAt !== 'string' || !isRealTimestamp(createdAt)) return undefined;
-    if (!isCanonicalUuid(id)) return undefined;
+    if (!isId(id)) return undefined;
     return { createdAt, id };
   } catch {
     return undefined;

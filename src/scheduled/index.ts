@@ -24,9 +24,10 @@ type CleanupJob = (db: Database, batchRows: number, settings: Settings) => Promi
  * transient failures are retried.
  */
 export const CLEANUP_JOBS: Record<string, CleanupJob> = {
-  'expired-idempotency-keys': (db, batchRows) => db.query((d) => deleteExpiredKeys(d, batchRows), { idempotent: true }),
+  'expired-idempotency-keys': (db, batchRows) =>
+    db.query((tx) => deleteExpiredKeys(tx, batchRows), { idempotent: true }),
   'expired-tombstones': (db, batchRows, { CHANGES_RETENTION_DAYS }) =>
-    db.query((d) => deleteExpiredTombstones(d, CHANGES_RETENTION_DAYS, batchRows), { idempotent: true }),
+    db.query((tx) => deleteExpiredTombstones(tx, CHANGES_RETENTION_DAYS, batchRows), { idempotent: true }),
 };
 
 /** Runs one job within `bounds`; each batch is its own request-sized handle, with its own deadline and no owner. */

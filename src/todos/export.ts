@@ -1,5 +1,10 @@
 import { csvRecord } from '../csv/format.ts';
-import type { Cursor } from '../lib/cursor.ts';
+import type { Cursor as AnyCursor } from '../lib/cursor.ts';
+import type { TodoId } from './fields.ts';
+
+type Cursor = AnyCursor<TodoId>;
+import { cellOf } from '../lib/fields.ts';
+import { todoFields } from './fields.ts';
 import { CSV_COLUMNS, type Todo } from './schemas.ts';
 
 /** Rows per database round trip while exporting: bounds the Worker's memory whatever the table's size. */
@@ -29,7 +34,11 @@ export function csvExport(
       const rows = page.slice(0, EXPORT_PAGE_ROWS);
       if (rows.length > 0)
         controller.enqueue(
-          encoder.encode(rows.map((todo) => csvRecord(CSV_COLUMNS.map((column) => todo[column]))).join('')),
+          encoder.encode(
+            rows
+              .map((todo) => csvRecord(CSV_COLUMNS.map((column) => cellOf(todoFields[column], todo[column]))))
+              .join(''),
+          ),
         );
       const last = rows[rows.length - 1];
       if (page.length <= EXPORT_PAGE_ROWS || !last) return controller.close();

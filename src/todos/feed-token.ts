@@ -5,28 +5,28 @@
  * mixed-up token from a view into nobody's changes) and when they were issued.
  */
 import { decodeBase64url, encodeBase64url } from '../lib/base64url.ts';
-import { sha256Hex } from '../idempotency/key.ts';
-import { isCanonicalUuid, NIL_UUID } from '../lib/uuid.ts';
+import { sha256Hex } from '../lib/sha256.ts';
+import { TODO_ID, type TodoId } from './fields.ts';
 
 /**
  * A place in the feed: every change at or before (xid, id) has been handed
- * out. xid is a Postgres xid8 in decimal, id a todo's UUID; (horizon, nil UUID)
- * means "everything written by transactions below the horizon".
+ * out. xid is a Postgres xid8 in decimal; (horizon, nil UUID) means "everything
+ * written by transactions below the horizon".
  */
 export interface FeedPosition {
   xid: string;
-  id: string;
+  id: TodoId;
 }
 
-/** The position before every change of transaction `xid` (the nil UUID sorts before every id). */
-export const startOfXid = (xid: string): FeedPosition => ({ xid, id: NIL_UUID });
-
 /** Where a first pass starts: before every change (existing rows stand at xid 1). */
-export const FEED_START: FeedPosition = startOfXid('0');
+export const FEED_START: FeedPosition = { xid: '0', id: TODO_ID.start };
 
 /** 2 since ids are UUIDs. A token of format 1 holds an int4 id of before migration 0010: every id has changed since. */
 const FORMAT = 2;
 const FORMAT_OF_INT_IDS = 1;
+
+/** The position before every change of transaction `xid`. */
+export const startOfXid = (xid: string): FeedPosition => ({ xid, id: TODO_ID.start });
 /**
  * What a token carries of its owner: 64 bits of the owner's SHA-256, enough to
  * tell owners apart by accident and saying nothing of who they are. Computed
@@ -63,7 +63,7 @@ export function decodeFeedToken(value: string, ownerTag: string): DecodedFeedTok
     typeof tag !== 'string' ||
     typeof xid !== 'string' ||
     !XID.test(xid) ||
-    !isCanonicalUuid(id) ||
+    !TODO_ID.is(id, true) ||
     typeof issued !== 'number' ||
     !Number.isInteger(issued) ||
     issued < 0

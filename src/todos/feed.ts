@@ -1,14 +1,15 @@
-import { sql, type Query } from 'drizzle-orm';
+import { sql, type Query, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Drizzle } from '../db/client.ts';
 import { todoTombstones, tombstonePurges, todos } from '../db/schema.ts';
 import type { FeedPosition } from './feed-token.ts';
+import { TODO_ID, todoFields, type TodoId } from './fields.ts';
 import { todoJsonOf } from './queries.ts';
 
 /** One change: where it stands in the feed and the JSON the client gets for it. */
 export interface FeedRow {
   xid: string;
-  id: string;
+  id: TodoId;
   change: string;
 }
 
@@ -38,22 +39,29 @@ export interface FeedPage {
  * long transaction anywhere holds the feed back (it lags, it never loses).
  */
 const feedStatement = (since: FeedPosition, rows: number) => {
-  const after = sql`(${since.xid}::xid8, ${since.id}::uuid)`;
-  const { id, text, done, version, createdAt, updatedAt, changedXid } = todos;
+  const after = sql`(${since.xid}::xid8, ${since.id}::${sql.raw(TODO_ID.sqlType)})`;
   const gone = todoTombstones;
+  const names = Object.keys(todoFields);
+  // Each field's stored value, named as the JSON names it; a tombstone has its id and version, the rest is null.
+  const fieldsOf = (row: object) =>
+    sql.join(
+      names.map(
+        (name) => sql`${name in row ? (row as Record<string, SQL>)[name] : sql`null`} as ${sql.identifier(name)}`,
+      ),
+      sql`, `,
+    );
   // The JSON is written only for the page's rows, after the limit: a plan that reads more rows than
   // the page (a fresh table without statistics) then costs a scan, not a JSON document per row.
-  const page = (column: string) => sql.raw(`page.${column}`);
+  const page = (name: string) => sql`page.${sql.identifier(name)}`;
   return sql`
     with horizon as (select pg_snapshot_xmin(pg_current_snapshot()) as below),
     changed as (
-      (select ${changedXid} as xid, ${id} as id, false as deleted, ${text} as text, ${done} as done,
-          ${version} as version, ${createdAt} as created_at, ${updatedAt} as updated_at
+      (select ${todos.changedXid} as xid, false as deleted, ${fieldsOf(todos)}
         from ${todos}
-        where (${changedXid}, ${id}) > ${after} and ${changedXid} < (select below from horizon)
-        order by ${changedXid}, ${id} limit ${rows})
+        where (${todos.changedXid}, ${todos.id}) > ${after} and ${todos.changedXid} < (select below from horizon)
+        order by ${todos.changedXid}, ${todos.id} limit ${rows})
       union all
-      (select ${gone.deletedXid}, ${gone.id}, true, null, null, ${gone.version}, null, null
+      (select ${gone.deletedXid}, true, ${fieldsOf({ id: gone.id, version: gone.version })}
         from ${gone}
         where (${gone.deletedXid}, ${gone.id}) > ${after} and ${gone.deletedXid} < (select below from horizon)
         order by ${gone.deletedXid}, ${gone.id} limit ${rows}))
@@ -61,13 +69,13 @@ const feedStatement = (since: FeedPosition, rows: number) => {
       (select ${tombstonePurges.purgedThrough}::text from ${tombstonePurges}) as "purgedThrough",
       page.xid::text as xid, page.id,
       case when page.deleted then json_build_object('id', page.id, 'deleted', true, 'version', page.version)::text
-        else ${todoJsonOf({ id: page('id'), text: page('text'), done: page('done'), version: page('version'), createdAt: page('created_at'), updatedAt: page('updated_at') })} end as change
+        else ${todoJsonOf(page)} end as change
     from horizon left join (select * from changed order by xid, id limit ${rows}) as page on true
     order by page.xid, page.id`;
 };
 
 type Row = { horizon: string; purgedThrough: string | null } & (
-  { xid: string; id: string; change: string } | { xid: null }
+  { xid: string; id: TodoId; change: string } | { xid: null }
 );
 
 /** Up to `limit` changes after `since`, plus one that tells whether more follow. */

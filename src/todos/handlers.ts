@@ -1,18 +1,19 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { AppEnv } from '../env.ts';
-import { encodeCursor, type Cursor } from '../lib/cursor.ts';
+import { encodeCursor, type Cursor as AnyCursor } from '../lib/cursor.ts';
 import { ProblemError } from '../lib/problem.ts';
 import type { Drizzle } from '../db/client.ts';
-import { idempotencyKey, requestHash, textSha256 } from '../idempotency/key.ts';
+import { idempotencyKey, requestHash } from '../idempotency/key.ts';
+import { textSha256 } from '../lib/sha256.ts';
 import { keyedResponse } from '../idempotency/statement.ts';
 import { negotiate } from '../lib/accept.ts';
 import { logFailure } from '../lib/log-failure.ts';
-import { isCanonicalUuid } from '../lib/uuid.ts';
 import { csvExport, EXPORT_PAGE_ROWS } from './export.ts';
 import { IMPORT_MAX_BYTES, importReader } from './import-rows.ts';
 import { bodyText } from '../middleware/body.ts';
 import * as queries from './queries.ts';
-import type { Todo } from './schemas.ts';
+import { TODO_ID, type TodoId } from './fields.ts';
+import type { Todo, TodoPatch } from './schemas.ts';
 import type * as routes from './routes.ts';
 import { ifMatchVersions, todoEtag } from './versions.ts';
 import { noneMatchHits, revalidate } from '../lib/conditional.ts';
@@ -28,17 +29,19 @@ import {
 } from './feed-token.ts';
 import { CHANGES_DEFAULT_LIMIT } from './schemas.ts';
 
+type Cursor = AnyCursor<TodoId>;
+
 /** Lists, the feed and the export are one caller's data, read fresh each time: no cache, shared or private, keeps them. */
 const NOT_STORED = { 'Cache-Control': 'private, no-store' } as const;
 
-const notFound = (id: string) => new ProblemError(404, `There is no todo with id ${id}.`);
+const notFound = (id: TodoId) => new ProblemError(404, `There is no todo with id ${id}.`);
 
 /**
- * The todo id in the path. Anything but a UUID in canonical lowercase form
- * names no todo: a 404 like any missing todo (not echoed: it may be anything).
+ * The todo id in the path. Anything that is not a todo id (a UUID in canonical
+ * lowercase form) names no todo: a 404 like any missing todo (not echoed: it may be anything).
  */
-function pathId(id: string): string {
-  if (!isCanonicalUuid(id)) throw new ProblemError(404, 'There is no todo with this id.');
+function pathId(id: string): TodoId {
+  if (!TODO_ID.is(id)) throw new ProblemError(404, 'There is no todo with this id.');
   return id;
 }
 
@@ -56,37 +59,35 @@ const stale = (current: Todo) =>
  * expected one and the row holds what the patch set. Then the answer is that
  * row, with 200. (A concurrent client that wrote the same values at that very
  * version is indistinguishable, and was itself told 200 for it: same state.)
+ * Each patched field is compared as the JSON shows it: a field whose JSON is
+ * not what a client sends (a date-time Postgres normalises) needs its own rule.
  */
-const landedEarlier = (current: Todo, patch: { text?: string; done?: boolean }, versions: number[]) =>
+const landedEarlier = (current: Todo, patch: TodoPatch, versions: number[]) =>
   versions.includes(current.version - 1) &&
-  (patch.text === undefined || patch.text === current.text) &&
-  (patch.done === undefined || patch.done === current.done);
+  Object.entries(patch).every(([name, value]) => value === undefined || value === current[name as keyof Todo]);
 
 export const createTodo: RouteHandler<typeof routes.createTodo, AppEnv> = async (c) => {
   const input = c.req.valid('json');
-  const { id, ...fields } = input;
+  const { id, ...todo } = input;
   const key = idempotencyKey(c.req.header('idempotency-key'));
-  const created = (todo: Todo, replayed: boolean) =>
-    c.json(todo, 201, {
-      Location: `/todos/${todo.id}`,
-      ...(todo.version === undefined ? {} : revalidate(todoEtag(todo))), // a replay stored before versions existed has none
+  const created = (made: Todo, replayed: boolean) =>
+    c.json(made, 201, {
+      Location: `/todos/${made.id}`,
+      ...(made.version === undefined ? {} : revalidate(todoEtag(made))), // a replay stored before versions existed has none
       ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}),
     });
   if (key === undefined && id === undefined) {
     // Without a key or an id a repeat would create a second todo, so it is never retried.
-    const todo = await c.var.db.query((db) => queries.insertTodo(db, fields), { idempotent: false });
-    return created(todo, false);
+    return created(await c.var.db.query((tx) => queries.insertTodo(tx, todo), { idempotent: false }), false);
   }
   if (key === undefined) {
     // The id makes a repeat harmless: the same request again is a replay.
-    const { todo, replayed } = await c.var.db.query((db) => queries.insertTodoWithId(db, { id: id!, ...fields }), {
-      idempotent: true,
-    });
-    return created(todo, replayed);
+    const made = await c.var.db.query((tx) => queries.insertTodoWithId(tx, id!, todo), { idempotent: true });
+    return created(made.todo, made.replayed);
   }
   const hash = await requestHash(input);
   // A repeat replays the stored response, so retrying is harmless.
-  const outcome = await c.var.db.query((db) => queries.insertTodoOnce(db, { key, hash, id, ...fields }), {
+  const outcome = await c.var.db.query((tx) => queries.insertTodoOnce(tx, { key, hash, id, todo }), {
     idempotent: true,
   });
   const { response, replayed } = keyedResponse(outcome, hash);
@@ -103,12 +104,15 @@ export const listTodos: RouteHandler<typeof routes.listTodos, AppEnv> = async (c
   if (format === undefined) throw new ProblemError(406, `The todos are available as ${LIST_FORMATS.join(' or ')}.`);
   // The CSV representation is outside the route's type (see routes.ts), hence the cast.
   if (format === 'text/csv') return (await exportTodos(c, done, c.req.query())) as never;
-  const rows = await c.var.db.query((db) => queries.listTodos(db, { done, limit, after: cursor }), {
+  const rows = await c.var.db.query((tx) => queries.listTodos(tx, { done, limit, after: cursor }), {
     idempotent: true,
   });
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
-  return c.json({ items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null }, 200, NOT_STORED);
+  const nextCursor = rows.length > limit && last ? encodeCursor(JSON.parse(last) as Todo) : null;
+  // Each todo's JSON as Postgres wrote it; text, not c.json (hence the cast, as for the feed).
+  const body = `{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
+  return c.body(body, 200, { 'Content-Type': 'application/json', ...NOT_STORED }) as never;
 };
 
 /** Streams every todo (honouring `done`) as CSV; the first page is read before answering, so a database outage is still a 503. */
@@ -123,8 +127,10 @@ async function exportTodos(
       errors: paging.map((path) => ({ path, message: 'not allowed with Accept: text/csv' })),
     });
   }
-  const page = (after?: Cursor) => (db: Drizzle) =>
-    queries.listTodos(db, { done, limit: EXPORT_PAGE_ROWS, after, oldestFirst: true });
+  const page = (after?: Cursor) => async (tx: Drizzle) =>
+    (await queries.listTodos(tx, { done, limit: EXPORT_PAGE_ROWS, after, oldestFirst: true })).map(
+      (json) => JSON.parse(json) as Todo,
+    );
   const first = await c.var.db.query(page(), { idempotent: true });
   // Each later page is its own statement with its own deadline: a long export is not one slow query.
   const next = (after: Cursor) => c.var.openDb().query(page(after), { idempotent: true });
@@ -180,7 +186,7 @@ export const listChanges: RouteHandler<typeof routes.listChanges, AppEnv> = asyn
   const ownerTag = await feedOwnerTag(c.get('owner'));
   const retentionDays = c.var.settings.CHANGES_RETENTION_DAYS;
   const since = sinceOf(token, ownerTag, retentionDays);
-  const page = await c.var.db.query((db) => readChanges(db, since, limit), { idempotent: true });
+  const page = await c.var.db.query((tx) => readChanges(tx, since, limit), { idempotent: true });
   // Deletions after `since` were purged: the client cannot be told of them.
   if (token !== undefined && page.purgedThrough !== null && BigInt(since.xid) <= BigInt(page.purgedThrough))
     throw expiredToken(retentionDays);
@@ -198,7 +204,7 @@ export const listChanges: RouteHandler<typeof routes.listChanges, AppEnv> = asyn
 
 export const getTodo: RouteHandler<typeof routes.getTodo, AppEnv> = async (c) => {
   const id = pathId(c.req.valid('param').id);
-  const todo = await c.var.db.query((db) => queries.findTodo(db, id), { idempotent: true });
+  const todo = await c.var.db.query((tx) => queries.findTodo(tx, id), { idempotent: true });
   if (!todo) throw notFound(id);
   const etag = todoEtag(todo);
   if (noneMatchHits(c.req.header('if-none-match'), etag)) return c.body(null, 304, revalidate(etag));
@@ -213,16 +219,16 @@ export const updateTodo: RouteHandler<typeof routes.updateTodo, AppEnv> = async 
     // Setting absolute values twice leaves the same values, so a retry is allowed. The trade-off
     // (README, "Versions and conditional requests"): a retry whose first attempt did land adds 1 to
     // the version again, and may undo a change another client made in between. If-Match avoids both.
-    const todo = await c.var.db.query((db) => queries.updateTodo(db, id, patch), { idempotent: true });
+    const todo = await c.var.db.query((tx) => queries.updateTodo(tx, id, patch), { idempotent: true });
     if (!todo) throw notFound(id);
     return c.json(todo, 200, revalidate(todoEtag(todo)));
   }
   // A retry is safe: a repeat of an attempt that landed meets a 412, recognised below.
   let attempts = 0;
   const result = await c.var.db.query(
-    (db) => {
+    (tx) => {
       attempts++;
-      return queries.updateTodoIfMatch(db, id, patch, versions);
+      return queries.updateTodoIfMatch(tx, id, patch, versions);
     },
     { idempotent: true },
   );
@@ -239,7 +245,7 @@ export const deleteTodo: RouteHandler<typeof routes.deleteTodo, AppEnv> = async 
   const id = pathId(c.req.valid('param').id);
   const versions = ifMatchVersions(c.req.header('if-match'), id);
   // Not retried: a repeat of a delete that did land would answer 404.
-  const result = await c.var.db.query((db) => queries.deleteTodo(db, id, versions === '*' ? undefined : versions), {
+  const result = await c.var.db.query((tx) => queries.deleteTodo(tx, id, versions === '*' ? undefined : versions), {
     idempotent: false,
   });
   if (result.outcome === 'missing') throw notFound(id);
@@ -282,12 +288,12 @@ export const importTodos: RouteHandler<typeof routes.importTodos, AppEnv> = asyn
   const ids = importIds(firstId, rows.count);
   if (fingerprint === undefined || key === undefined) {
     // Without a key or the client's ids a repeat would insert every row again, so it is retried only with ids.
-    const outcome = await c.var.db.query((db) => queries.insertTodos(db, rows, ids), { idempotent: ids !== undefined });
+    const outcome = await c.var.db.query((tx) => queries.insertTodos(tx, rows, ids), { idempotent: ids !== undefined });
     return c.json(outcome, 201);
   }
   // The ids are part of the request: the same key with other ids is another request (422).
   const hash = await fingerprint.hex().then((body) => (firstId === undefined ? body : `${body} firstId=${firstId}`));
-  const outcome = await c.var.db.query((db) => queries.insertTodosOnce(db, { key, hash, ids, ...rows }), {
+  const outcome = await c.var.db.query((tx) => queries.insertTodosOnce(tx, { key, hash, ids, ...rows }), {
     idempotent: true,
   });
   const { response, replayed } = keyedResponse(outcome, hash);

@@ -1,8 +1,8 @@
 import { CsvSyntaxError, csvReader, type CsvLimits, type CsvRecord } from '../csv/parse.ts';
-import { withoutFormulaQuote } from '../csv/formula.ts';
-import { booleanArrayLiteral, textArrayLiteral, type ArrayLiteral } from '../db/array-literal.ts';
+import { importableOf, listed } from '../lib/fields.ts';
 import { ProblemError, type FieldError } from '../lib/problem.ts';
-import { textProblem } from './rules.ts';
+import { todoFields } from './fields.ts';
+import type { NewTodo } from './schemas.ts';
 
 /** Limits of one import request; beyond them, 413. */
 export const IMPORT_MAX_BYTES = 10 * 1024 * 1024;
@@ -28,22 +28,24 @@ export const IMPORT_CSV_LIMITS: CsvLimits = { maxFieldChars: 4096, maxRecordChar
  */
 export const IMPORT_MAX_STATEMENT_BYTES = 4 * 1024 * 1024;
 
-/** An import's accepted rows, as the statement takes them: two array literals (see src/db/array-literal.ts). */
+/** The fields an import reads from its columns, and the server-set ones whose columns it accepts and ignores. */
+export const IMPORTED = importableOf(todoFields);
+
+/** An import's accepted rows, as the statement takes them: an array literal per field read (see src/db/array-literal.ts). */
 export interface ImportedRows {
   count: number;
-  /** A text[] literal. */
-  texts: string;
-  /** A boolean[] literal. */
-  dones: string;
+  /** Per field read, its values as one literal of its array type. */
+  literals: Record<string, string>;
 }
 
-/** The bytes rows take inside the database request (the two array literals as JSON strings), exactly. */
-export function statementBytes(texts: readonly string[], dones: readonly boolean[]): number {
-  const textLiteral = textArrayLiteral();
-  const doneLiteral = booleanArrayLiteral();
-  for (const text of texts) textLiteral.add(text);
-  for (const done of dones) doneLiteral.add(done);
-  return textLiteral.requestBytes + doneLiteral.requestBytes;
+/** One literal per field read, empty. */
+const newLiterals = () => IMPORTED.read.map(({ name, input }) => ({ name, literal: input.array.literal() }));
+
+/** The bytes rows take inside the database request (their array literals as JSON strings), exactly. */
+export function statementBytes(rows: readonly NewTodo[]): number {
+  const literals = newLiterals();
+  for (const row of rows) for (const { name, literal } of literals) literal.add(row[name as keyof NewTodo]);
+  return literals.reduce((bytes, { literal }) => bytes + literal.requestBytes, 0);
 }
 
 const statementTooLarge = () =>
@@ -52,26 +54,12 @@ const statementTooLarge = () =>
     `These rows take more than the ${IMPORT_MAX_STATEMENT_BYTES} bytes one import statement carries, once encoded for the database; send fewer rows per request (npm run import sizes its chunks to fit).`,
   );
 
-/** Columns the export writes that the server assigns itself: accepted, so an export re-imports as is, and ignored. */
-const IGNORED_COLUMNS = new Set(['id', 'version', 'createdat', 'updatedat']);
+/** The most columns a header can have: every field's, each once. */
+export const IMPORT_MAX_COLUMNS = IMPORTED.read.length + IMPORTED.ignored.length;
 
-/** The most columns a header can have: text, done and the ignored ones, each once. */
-export const IMPORT_MAX_COLUMNS = 2 + IGNORED_COLUMNS.size;
-
-const DONE_WORDS: Record<string, boolean> = {
-  true: true,
-  false: false,
-  1: true,
-  0: false,
-  yes: true,
-  no: false,
-  '': false,
-};
-
-/** `done` as written in a CSV cell: true/false, 1/0, yes/no in any case, empty for false. */
-export function parseDone(cell: string): boolean | undefined {
-  return DONE_WORDS[cell.trim().toLowerCase()];
-}
+/** The fields a header must name, and those it may. */
+export const IMPORT_REQUIRED = IMPORTED.read.filter(({ input }) => input.default === undefined).map(({ name }) => name);
+export const IMPORT_OPTIONAL = IMPORTED.read.filter(({ input }) => input.default !== undefined).map(({ name }) => name);
 
 export interface RowProblem {
   /** The line of the CSV text on which the row starts (the header is line 1). */
@@ -86,9 +74,8 @@ export type ImportRows = ({ ok: true } & ImportedRows) | { ok: false; problems: 
 /** Where the columns of an import are, read from its header. */
 export interface ImportColumns {
   count: number;
-  text: number;
-  /** -1 when there is no done column (every row is then not done). */
-  done: number;
+  /** Per field read, its column's index; -1 when the header has none (every row then takes the field's default). */
+  at: Record<string, number>;
 }
 
 /** A few of `names`, each cut short, and how many there are: a problem's size never depends on the input's. */
@@ -102,34 +89,43 @@ function someNames(names: string[], shown = 3, maxChars = 40): string {
 /** The columns named by a header row, or why the header is unacceptable. */
 export function importColumns(header: string[]): ImportColumns | string {
   if (header.length > IMPORT_MAX_COLUMNS) {
-    return `the header has ${header.length} columns; an import takes at most ${IMPORT_MAX_COLUMNS} (text, done, and the export's id, version, createdAt, updatedAt)`;
+    return `the header has ${header.length} columns; an import takes at most ${IMPORT_MAX_COLUMNS} (${IMPORTED.read.map(({ name }) => name).join(', ')}, and the export's ${IMPORTED.ignored.join(', ')})`;
   }
   const names = header.map((name) => name.trim().toLowerCase());
-  const unknown = names.filter((name) => name !== 'text' && name !== 'done' && !IGNORED_COLUMNS.has(name));
-  if (unknown.length > 0) return `unknown column(s) ${someNames(unknown)}: the columns are text and optionally done`;
+  const known = new Set(
+    [...IMPORTED.read.map(({ name }) => name), ...IMPORTED.ignored].map((name) => name.toLowerCase()),
+  );
+  const unknown = names.filter((name) => !known.has(name));
+  if (unknown.length > 0)
+    return `unknown column(s) ${someNames(unknown)}: the columns are ${listed(IMPORT_REQUIRED)} and optionally ${listed(IMPORT_OPTIONAL)}`;
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);
   if (duplicate) return `the column "${duplicate}" appears twice`;
-  if (!names.includes('text')) return 'the header must name a "text" column';
-  return { count: names.length, text: names.indexOf('text'), done: names.indexOf('done') };
+  const missing = IMPORT_REQUIRED.find((name) => !names.includes(name.toLowerCase()));
+  if (missing) return `the header must name a "${missing}" column`;
+  const at = Object.fromEntries(IMPORTED.read.map(({ name }) => [name, names.indexOf(name.toLowerCase())]));
+  return { count: names.length, at };
 }
 
 /**
- * One data row as a todo (text trimmed, and the `'` an export puts before a
- * formula-like text removed), or every reason it is not one: the rules of POST /todos.
+ * One data row as a todo (each field read by its declaration's rules: those
+ * of POST /todos), or every reason it is not one.
  */
-export function importRow(
-  fields: string[],
-  columns: ImportColumns,
-): { text: string; done: boolean } | RowProblem['errors'] {
+export function importRow(fields: string[], columns: ImportColumns): NewTodo | RowProblem['errors'] {
   if (fields.length !== columns.count)
     return [{ path: '(row)', message: `has ${fields.length} field(s); the header has ${columns.count}` }];
   const errors: RowProblem['errors'] = [];
-  const text = withoutFormulaQuote(fields[columns.text]!.trim());
-  const textError = textProblem(text);
-  if (textError) errors.push({ path: 'text', message: textError });
-  const done = columns.done === -1 ? false : parseDone(fields[columns.done]!);
-  if (done === undefined) errors.push({ path: 'done', message: 'must be true/false, 1/0, yes/no (any case) or empty' });
-  return errors.length > 0 ? errors : { text, done: done! };
+  const row: Record<string, unknown> = {};
+  for (const { name, input } of IMPORTED.read) {
+    const at = columns.at[name]!;
+    if (at === -1) {
+      row[name] = input.default;
+      continue;
+    }
+    const read = input.fromCell(fields[at]!);
+    if ('problem' in read) errors.push({ path: name, message: read.problem });
+    else row[name] = read.value;
+  }
+  return errors.length > 0 ? errors : (row as NewTodo);
 }
 
 /** Why an input without even a header line cannot be imported. */
@@ -153,7 +149,7 @@ export function rowTally(columns: ImportColumns) {
       return invalidRows;
     },
     /** The row as a todo, or undefined when it is invalid (and then tallied). */
-    check({ fields, line }: CsvRecord): { text: string; done: boolean } | undefined {
+    check({ fields, line }: CsvRecord): NewTodo | undefined {
       rows++;
       const row = importRow(fields, columns);
       if (!Array.isArray(row)) return row;
@@ -193,8 +189,7 @@ export interface ImportReader {
  * refuse) and at the first row that would outgrow one statement.
  */
 export function importReader(): ImportReader {
-  let texts: ArrayLiteral<string> | undefined = textArrayLiteral();
-  let dones: ArrayLiteral<boolean> | undefined = booleanArrayLiteral();
+  let literals: ReturnType<typeof newLiterals> | undefined = newLiterals();
   let tally: ReturnType<typeof rowTally> | undefined;
   let decided: ImportRows | undefined;
   let lines = 0; // data rows and blank lines, wherever they are
@@ -215,13 +210,16 @@ export function importReader(): ImportReader {
       count();
       const todo = tally.check(record);
       if (!todo) {
-        texts = dones = undefined; // the import is refused: its good rows are of no use
+        literals = undefined; // the import is refused: its good rows are of no use
         return;
       }
-      if (!texts || !dones) return;
-      texts.add(todo.text);
-      dones.add(todo.done);
-      if (texts.requestBytes + dones.requestBytes > IMPORT_MAX_STATEMENT_BYTES) throw statementTooLarge();
+      if (!literals) return;
+      let bytes = 0;
+      for (const { name, literal } of literals) {
+        literal.add(todo[name as keyof NewTodo]);
+        bytes += literal.requestBytes;
+      }
+      if (bytes > IMPORT_MAX_STATEMENT_BYTES) throw statementTooLarge();
     },
     IMPORT_CSV_LIMITS,
     count,
@@ -244,17 +242,20 @@ export function importReader(): ImportReader {
   return {
     push(text) {
       const more = settle(() => reader.push(text));
-      texts?.seal();
-      dones?.seal();
+      for (const { literal } of literals ?? []) literal.seal();
       return more;
     },
     end() {
       settle(() => reader.end());
       if (decided) return decided;
       if (!tally) return headerProblem(1, `the body is empty: ${NO_HEADER}`);
-      if (tally.invalidRows > 0 || !texts || !dones)
+      if (tally.invalidRows > 0 || !literals)
         return { ok: false, problems: tally.problems, invalidRows: tally.invalidRows };
-      return { ok: true, count: texts.count, texts: texts.finish(), dones: dones.finish() };
+      return {
+        ok: true,
+        count: tally.rows,
+        literals: Object.fromEntries(literals.map(({ name, literal }) => [name, literal.finish()])),
+      };
     },
   };
 }

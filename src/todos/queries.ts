@@ -5,51 +5,81 @@ import { compiledQuery } from '../db/compiled.ts';
 import { rowsStatementSql, type RowsStatement } from '../db/rows-statement.ts';
 import { todos } from '../db/schema.ts';
 import { executeKeyed, type KeyedOutcome } from '../idempotency/statement.ts';
-import type { Cursor } from '../lib/cursor.ts';
-import type { ImportedRows } from './import-rows.ts';
-import type { Todo } from './schemas.ts';
+import type { Cursor as AnyCursor } from '../lib/cursor.ts';
+import { jsonOf } from '../lib/fields.ts';
+import { todoFields, type TodoId } from './fields.ts';
+import { IMPORTED, type ImportedRows } from './import-rows.ts';
+import type { NewTodo, Todo, TodoPatch } from './schemas.ts';
 
 /**
- * RFC 3339 in UTC with microseconds, formatted by Postgres whatever the
- * session's TimeZone (we never SET it: PgBouncer would not keep it).
+ * A todo as JSON text in the API's shape, `stored(name)` naming where each
+ * field's stored value is (a column of `todos`, or of a subquery that
+ * selected them): the one way a todo becomes JSON, for every query, the
+ * conditional writes, the keyed create's stored response and the feed.
  */
-const rfc3339 = (value: AnyColumn | SQL) =>
-  sql<string>`to_char(${value} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+export const todoJsonOf = (stored: (name: string) => SQL | AnyColumn): SQL<string> => jsonOf(todoFields, stored);
 
-/** The columns a Todo is made of, in the API's shape. */
-const todoColumns = {
-  id: todos.id,
-  text: todos.text,
-  done: todos.done,
-  version: todos.version,
-  createdAt: rfc3339(todos.createdAt),
-  updatedAt: rfc3339(todos.updatedAt),
-};
+/** The field named `name`'s column of `todos`. */
+const columnOf = (name: string) => todos[name as keyof typeof todoFields];
 
-/** A todo's columns in RETURNING, named as the API names them, so that `row_to_json` writes a Todo. */
-const returningTodo = sql`${todos.id}, ${todos.text}, ${todos.done}, ${todos.version}, ${todoColumns.createdAt} as "createdAt", ${todoColumns.updatedAt} as "updatedAt"`;
+/** A todo as JSON text, from `todos` (in RETURNING: the row as written). */
+const todoJson = todoJsonOf(columnOf);
+
+/** What every read and write of todos selects or returns: the todo's JSON. */
+const selection = { todo: todoJson };
+const todosOf = (rows: { todo: string }[]): Todo[] => rows.map((row) => JSON.parse(row.todo) as Todo);
+
+/** A todo's JSON text, as Postgres wrote it. */
+export type TodoJson = string & { readonly json: 'Todo' };
+
+/** The fields given in `values` (a create's or a patch's), in the declaration's order. */
+const givenFields = (values: Record<string, unknown>) =>
+  Object.keys(todoFields).filter((name) => values[name] !== undefined);
+
+/** `todos (column, ...)` for these fields. */
+const intoColumns = (names: string[]) =>
+  sql`${todos} (${sql.join(
+    names.map((name) => sql.identifier(columnOf(name).name)),
+    sql`, `,
+  )})`;
+
+/** What a create writes beside its id (the fields an import reads, in their order): the create's request. */
+const CREATED = IMPORTED.read;
 
 /**
- * What a create with a client-chosen id asked for, as the database hashes it
- * (app_request_hash, migration 0010): the same for POST /todos and an import,
- * so either may replay the other.
+ * What a create with a client-chosen id asked for, hashed by the database
+ * (app_request_hash, migration 0010), `value(name, type)` naming each created
+ * field's value: the same for POST /todos and an import, so either may replay the other.
  */
-const requestHashOf = (text: SQL | AnyColumn, done: SQL | AnyColumn) =>
-  sql`app_request_hash(jsonb_build_object('text', ${text}, 'done', ${done}))`;
+const requestHashOf = (value: (name: string, type: string) => SQL | AnyColumn) =>
+  sql`app_request_hash(jsonb_build_object(${sql.join(
+    CREATED.map(({ name, input }) => sql`${sql.raw(`'${name}'`)}, ${value(name, input.array.type)}`),
+    sql`, `,
+  )}))`;
 
-/** The todo `id` if it is the caller's and was created with this request: the replay of that create. */
-const sameCreate = (id: string, hash: SQL) =>
-  sql`select ${todoJson} from ${todos} where ${todos.id} = ${id}::uuid and ${todos.requestHash} = ${hash}`;
+/** `todos (id, <created fields>, request_hash)`: a create with the client's id. */
+const intoWithId = sql`${todos} (id, ${sql.join(
+  CREATED.map(({ name }) => sql.identifier(columnOf(name).name)),
+  sql`, `,
+)}, request_hash)`;
+
+/** A create's values, typed for the statement (parameters of a jsonb_build_object need their types). */
+const valueOf = (todo: NewTodo) => (name: string, type: string) =>
+  sql`${(todo as Record<string, unknown>)[name]}::${sql.raw(type)}`;
 
 /** A create of one todo with the id the client chose; a taken id does nothing (the caller then finds out why). */
-const insertWithId = ({ id, text, done }: NewTodo & { id: string }): RowsStatement => ({
-  insertInto: sql`${todos} (id, text, done, request_hash)`,
-  select: sql`${id}::uuid, ${text}::text, ${done}::boolean, ${requestHashOf(sql`${text}::text`, sql`${done}::boolean`)}`,
-  onConflict: sql`(id) do nothing`,
-  returning: sql`${todoJson} as todo`,
-});
-
-type NewTodo = { text: string; done: boolean };
+function insertWithId(id: TodoId, todo: NewTodo): RowsStatement {
+  const value = valueOf(todo);
+  return {
+    insertInto: intoWithId,
+    select: sql`${id}::uuid, ${sql.join(
+      CREATED.map(({ name, input }) => value(name, input.array.type)),
+      sql`, `,
+    )}, ${requestHashOf(value)}`,
+    onConflict: sql`(id) do nothing`,
+    returning: sql`${todoJson} as todo`,
+  };
+}
 
 /**
  * Creates a todo with the id the client chose, in ONE round trip (an HTTP
@@ -62,15 +92,15 @@ type NewTodo = { text: string; done: boolean };
  */
 export async function insertTodoWithId(
   db: Drizzle,
-  todo: NewTodo & { id: string },
+  id: TodoId,
+  todo: NewTodo,
 ): Promise<{ todo: Todo; replayed: boolean }> {
-  const hash = requestHashOf(sql`${todo.text}::text`, sql`${todo.done}::boolean`);
   const [, [row]] = (await runBatch(db, [
-    rowsStatementSql(insertWithId(todo)),
+    rowsStatementSql(insertWithId(id, todo)),
     sql`select mine.todo, mine.created from (select 1) as one left join (
           select ${todoJson} as todo, ${todos}.xmin = pg_current_xact_id()::xid as created,
-            ${todos.requestHash} = ${hash} as same
-          from ${todos} where ${todos.id} = ${todo.id}::uuid) as mine on true
+            ${todos.requestHash} = ${requestHashOf(valueOf(todo))} as same
+          from ${todos} where ${todos.id} = ${id}::uuid) as mine on true
         where case when mine.created or mine.same then true else app_ids_taken(1) end`,
   ])) as [unknown, { todo: string; created: boolean }[]];
   return { todo: JSON.parse(row!.todo) as Todo, replayed: !row!.created };
@@ -85,24 +115,33 @@ export async function insertTodoWithId(
  */
 export function insertTodoOnce(
   db: Drizzle,
-  { key, hash, id, text, done }: { key: string; hash: string; id?: string } & NewTodo,
+  { key, hash, id, todo }: { key: string; hash: string; id?: TodoId; todo: NewTodo },
 ): Promise<KeyedOutcome> {
-  if (id === undefined) {
+  if (id !== undefined) {
+    const same = sql`select ${todoJson} from ${todos} where ${todos.id} = ${id}::uuid and ${todos.requestHash} = ${requestHashOf(valueOf(todo))}`;
     return executeKeyed(db, {
       scope: 'todos.create',
       key,
       hash,
-      effect: { insertInto: sql`${todos} (text, done)`, select: sql`${text}, ${done}`, returning: returningTodo },
-      response: sql`select row_to_json(effect)::text from effect`,
+      effect: insertWithId(id, todo),
+      response: sql`select coalesce((select todo from effect), (${same}), app_ids_taken(1)::text)`,
     });
   }
-  const same = sameCreate(id, requestHashOf(sql`${text}::text`, sql`${done}::boolean`));
+  const names = givenFields(todo);
+  const values = todo as Record<string, unknown>;
   return executeKeyed(db, {
     scope: 'todos.create',
     key,
     hash,
-    effect: insertWithId({ id, text, done }),
-    response: sql`select coalesce((select todo from effect), (${same}), app_ids_taken(1)::text)`,
+    effect: {
+      insertInto: intoColumns(names),
+      select: sql.join(
+        names.map((name) => sql`${values[name]}`),
+        sql`, `,
+      ),
+      returning: sql`${todoJson} as todo`,
+    },
+    response: sql`select todo from effect`,
   });
 }
 
@@ -113,30 +152,34 @@ export interface ImportIds {
 }
 
 /**
- * An import's statement in parts: its rows (from two array literals, whatever
- * the row count), the insert in file order, and the answer. Each row's id is
- * made in the statement, never sent: from `ids`, row n (1-based) gets the
- * client's first id + n - 1 in the last 32 bits; otherwise a version 7 UUID
- * with the statement's time and n, so the ids increase in file order.
+ * An import's statement in parts: its rows (an array literal per field read,
+ * whatever the row count), the insert in file order, and the answer. Each
+ * row's id is made in the statement, never sent: from `ids`, row n (1-based)
+ * gets the client's first id + n - 1 in the last 32 bits; otherwise a version
+ * 7 UUID with the statement's time and n, so the ids increase in file order.
  *
  * With the client's ids a row may be in already: the caller's own, created
- * with the same text and done, counts as replayed. The answer is
- * `{"inserted", "replayed"}`, and any other taken id raises ID409 (a 409) for
- * the whole import: nothing is written.
+ * with the same values, counts as replayed. The answer is `{"inserted",
+ * "replayed"}`, and any other taken id raises ID409 (a 409) for the whole
+ * import: nothing is written.
  */
-function importStatement({ texts, dones, count }: ImportedRows, ids: ImportIds | undefined) {
+function importStatement({ literals, count }: ImportedRows, ids: ImportIds | undefined) {
+  const aliases = CREATED.map((_, i) => sql.raw(`f${i}`));
+  const alias = (name: string) => aliases[CREATED.findIndex((f) => f.name === name)]!;
   const id = ids
     ? sql`(${ids.prefix} || lpad(to_hex(${ids.firstLow}::bigint + n - 1), 8, '0'))::uuid`
     : sql`app_uuidv7(statement_timestamp(), n)`;
-  const hash = ids ? requestHashOf(sql`t`, sql`d`) : sql`null::bytea`;
   const replayed = ids
-    ? sql`(select count(*) from rows join ${todos} using (id) where ${todos.requestHash} = ${requestHashOf(sql`rows.t`, sql`rows.d`)})`
+    ? sql`(select count(*) from rows join ${todos} using (id) where ${todos.requestHash} = ${requestHashOf((name) => sql`rows.${alias(name)}`)})`
     : sql`0`;
   return {
-    with: sql`rows as materialized (select ${id} as id, t, d, n from unnest(${texts}::text[], ${dones}::boolean[]) with ordinality as r(t, d, n))`,
+    with: sql`rows as materialized (select ${id} as id, ${sql.join(aliases, sql`, `)}, n from unnest(${sql.join(
+      CREATED.map(({ name, input }) => sql`${literals[name]}::${sql.raw(input.array.type)}[]`),
+      sql`, `,
+    )}) with ordinality as r(${sql.join(aliases, sql`, `)}, n))`,
     effect: {
-      insertInto: sql`${todos} (id, text, done, request_hash)`,
-      select: sql`id, t, d, ${hash}`,
+      insertInto: intoWithId,
+      select: sql`id, ${sql.join(aliases, sql`, `)}, ${ids ? requestHashOf(alias) : sql`null::bytea`}`,
       from: sql`rows`,
       orderBy: sql`n`,
       onConflict: sql`(id) do nothing`,
@@ -173,20 +216,29 @@ export function insertTodosOnce(
 
 const placeholder = sql.placeholder;
 
-const insertQuery = compiledQuery(todoColumns, (db) =>
-  db
-    .insert(todos)
-    .values({ text: placeholder('text'), done: placeholder('done') })
-    .returning(todoColumns),
+/** `name: placeholder(name)` for each of `names`: a compiled statement's values. */
+const placeholders = (names: string[]) => Object.fromEntries(names.map((name) => [name, placeholder(name)]));
+
+const insertQuery = compiledQuery<string[], { todo: string }>(
+  selection,
+  (db, names) =>
+    db
+      .insert(todos)
+      .values(placeholders(names) as unknown as typeof todos.$inferInsert)
+      .returning(selection),
+  (names) => names.join(),
 );
 
-export async function insertTodo(db: Drizzle, { text, done }: { text: string; done: boolean }): Promise<Todo> {
-  const [row] = await insertQuery.run(db, undefined, { text, done });
+export async function insertTodo(db: Drizzle, todo: NewTodo): Promise<Todo> {
+  const [row] = todosOf(await insertQuery.run(db, givenFields(todo), todo));
   return row!;
 }
 
 /** The create's SQL and parameters (the benchmark's control Worker sends it through the driver alone). */
-export const insertTodoSql = (values: { text: string; done: boolean }) => insertQuery.sql(undefined, values);
+export const insertTodoSql = (todo: NewTodo) => insertQuery.sql(givenFields(todo), todo);
+
+/** A position in the listing. */
+type Cursor = AnyCursor<TodoId>;
 
 /** Which parts of the listing's SQL a request needs; each shape is its own compiled text. */
 interface ListShape {
@@ -195,14 +247,14 @@ interface ListShape {
   oldestFirst: boolean;
 }
 
-const listQuery = compiledQuery(
-  todoColumns,
-  (db, { filtered, paged, oldestFirst }: ListShape) => {
+const listQuery = compiledQuery<ListShape, { todo: string }>(
+  selection,
+  (db, { filtered, paged, oldestFirst }) => {
     const position = sql`(${todos.createdAt}, ${todos.id})`;
     const cursor = sql`(${placeholder('afterCreatedAt')}::timestamptz, ${placeholder('afterId')})`;
     const order = oldestFirst ? asc : desc;
     return db
-      .select(todoColumns)
+      .select(selection)
       .from(todos)
       .where(
         and(
@@ -232,57 +284,46 @@ const listArguments = ({ done, limit, after, oldestFirst = false }: ListOptions)
 
 /**
  * One page, newest first (or oldest first, for the export), plus one extra
- * row that tells whether another page follows. Both orders read the same
- * index, forwards or backwards.
+ * row that tells whether another page follows, each todo as its JSON text (a
+ * page goes out as it is, without a parse and a re-serialisation per todo).
+ * Both orders read the same index, forwards or backwards.
  */
-export function listTodos(db: Drizzle, options: ListOptions): Promise<Todo[]> {
-  return listQuery.run(db, ...listArguments(options));
+export async function listTodos(db: Drizzle, options: ListOptions): Promise<TodoJson[]> {
+  return (await listQuery.run(db, ...listArguments(options))).map((row) => row.todo as TodoJson);
 }
 
 /** The listing's SQL and parameters for these options (tests EXPLAIN it). */
 export const listTodosSql = (options: ListOptions) => listQuery.sql(...listArguments(options));
 
-const findQuery = compiledQuery(todoColumns, (db) =>
+const findQuery = compiledQuery<undefined, { todo: string }>(selection, (db) =>
   db
-    .select(todoColumns)
+    .select(selection)
     .from(todos)
     .where(eq(todos.id, placeholder('id'))),
 );
 
-export async function findTodo(db: Drizzle, id: string): Promise<Todo | undefined> {
-  const [row] = await findQuery.run(db, undefined, { id });
+export async function findTodo(db: Drizzle, id: TodoId): Promise<Todo | undefined> {
+  const [row] = todosOf(await findQuery.run(db, undefined, { id }));
   return row;
 }
 
-type Patch = { text?: string; done?: boolean };
-
-const updateQuery = compiledQuery(
-  todoColumns,
-  (db, fields: (keyof Patch)[]) =>
+const updateQuery = compiledQuery<string[], { todo: string }>(
+  selection,
+  (db, names) =>
     db
       .update(todos)
       // The version, updatedAt and the feed position move by the trigger on todos (migration 0009).
-      .set(Object.fromEntries(fields.map((name) => [name, placeholder(name)])))
+      .set(placeholders(names))
       .where(eq(todos.id, placeholder('id')))
-      .returning(todoColumns),
-  (fields) => fields.join(),
+      .returning(selection),
+  (names) => names.join(),
 );
 
-/** Applies a patch (text, done or both). */
-export async function updateTodo(db: Drizzle, id: string, patch: Patch): Promise<Todo | undefined> {
-  const fields = (['text', 'done'] as const).filter((name) => patch[name] !== undefined);
-  const [row] = await updateQuery.run(db, fields, { id, ...patch });
+/** Applies a patch (any of the patchable fields). */
+export async function updateTodo(db: Drizzle, id: TodoId, patch: TodoPatch): Promise<Todo | undefined> {
+  const [row] = todosOf(await updateQuery.run(db, givenFields(patch), { ...patch, id }));
   return row;
 }
-
-type TodoFields = Record<'id' | 'text' | 'done' | 'version' | 'createdAt' | 'updatedAt', AnyColumn | SQL>;
-
-/** A todo as JSON text in the API's shape, from these columns (of `todos`, or of a subquery that selected them). */
-export const todoJsonOf = (t: TodoFields) =>
-  sql`json_build_object('id', ${t.id}, 'text', ${t.text}, 'done', ${t.done}, 'version', ${t.version}, 'createdAt', ${rfc3339(t.createdAt)}, 'updatedAt', ${rfc3339(t.updatedAt)})::text`;
-
-/** A todo as JSON text, from `todos` (in RETURNING: the row as written). */
-const todoJson = todoJsonOf(todos);
 
 /** How a conditional write ended. */
 export type Conditional<T> =
@@ -297,7 +338,7 @@ export type Conditional<T> =
  * `current` reads, so a 412 reports the version that beat this request, and
  * the write that follows in the same statement cannot lose an update.
  */
-const lockedCurrent = (id: string) =>
+const lockedCurrent = (id: TodoId) =>
   sql`current as (select ${todos.id} as id, ${todos.version} as version, ${todoJson} as todo from ${todos} where ${todos.id} = ${id} for update)`;
 
 /** Whether the locked row has one of `versions` (undefined: any version). */
@@ -319,13 +360,12 @@ function decided<T>(row: Decided | undefined, result: (written: string) => T): C
  */
 export async function updateTodoIfMatch(
   db: Drizzle,
-  id: string,
-  patch: Patch,
+  id: TodoId,
+  patch: TodoPatch,
   versions: number[],
 ): Promise<Conditional<Todo>> {
-  const sets = (['text', 'done'] as const)
-    .filter((name) => patch[name] !== undefined)
-    .map((name) => sql`${sql.identifier(name)} = ${patch[name]}`);
+  const values = patch as Record<string, unknown>;
+  const sets = givenFields(values).map((name) => sql`${sql.identifier(columnOf(name).name)} = ${values[name]}`);
   const result = await db.execute<Decided>(sql`
     with ${lockedCurrent(id)},
     written as (
@@ -341,7 +381,7 @@ export async function updateTodoIfMatch(
  * statement (see updateTodoIfMatch). Its tombstone for the change feed is the
  * trigger's (migration 0009), as for every deletion.
  */
-export async function deleteTodo(db: Drizzle, id: string, versions?: number[]): Promise<Conditional<true>> {
+export async function deleteTodo(db: Drizzle, id: TodoId, versions?: number[]): Promise<Conditional<true>> {
   const result = await db.execute<Decided>(sql`
     with ${lockedCurrent(id)},
     written as (

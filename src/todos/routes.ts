@@ -2,14 +2,26 @@ import { z } from '@hono/zod-openapi';
 import { defineRoute } from '../lib/define-route.ts';
 import { documentOnly, lazySchema } from '../lib/document-only.ts';
 import { problemResponses } from '../lib/openapi-responses.ts';
-import { UUID_EXAMPLE } from '../lib/uuid.ts';
+import { problemSchema } from '../lib/problem.ts';
+import { quotaExceededResponse, quotaExceededSchema } from '../me/schemas.ts';
 import { atOnce } from '../middleware/at-once.ts';
+import { operationRateLimit } from '../middleware/rate-limit/index.ts';
 import { csvBody, jsonBody } from '../middleware/body.ts';
-import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, IMPORT_MAX_STATEMENT_BYTES, IMPORT_SMALL_BYTES } from './import-rows.ts';
+import { csvRecord } from '../csv/format.ts';
+import { csvExampleOf, listed } from '../lib/fields.ts';
+import { TODO_ID, todoFields } from './fields.ts';
+import {
+  IMPORT_MAX_BYTES,
+  IMPORT_MAX_ROWS,
+  IMPORT_MAX_STATEMENT_BYTES,
+  IMPORT_OPTIONAL,
+  IMPORT_REQUIRED,
+  IMPORT_SMALL_BYTES,
+  IMPORTED,
+} from './import-rows.ts';
 import {
   ChangesQuerySchema,
   changesSchema,
-  CSV_COLUMNS,
   importProblemSchema,
   ImportQuerySchema,
   importResultSchema,
@@ -23,6 +35,8 @@ import {
 } from './schemas.ts';
 
 const tags = ['todos'];
+/** Names in code spans, listed (`a`, `a` and `b`). */
+const named = (names: string[]) => listed(names.map((name) => `\`${name}\``));
 /** A request body's JSON (its schema validates, so it is built at once). */
 const json = <T>(schema: T) => ({ 'application/json': { schema } });
 /** A response's JSON: only the document reads its schema (see documentOnly). */
@@ -31,7 +45,6 @@ const jsonOf = <T>(schema: () => T) => ({ 'application/json': lazySchema(schema)
 const problems = <Status extends number>(...statuses: Status[]) =>
   problemResponses(statuses, {
     404: 'No todo with this id (an id that is not a UUID in canonical lowercase form names none).',
-    409: 'An id the request gives is taken: by another todo, by a deleted one (ids are never reused), or by one first created with other values. Nothing was changed. The answer is the same whoever took it.',
     410: 'The `since` token is older than the retention of deletions, some of which may be forgotten: start again without `since`.',
   });
 
@@ -58,7 +71,7 @@ const replayedHeader = {
 const representationHeaders = {
   ETag: {
     description: 'Strong entity tag of this version of the todo (`"<id>-<version>"`).',
-    schema: { type: 'string' as const, example: `"${UUID_EXAMPLE}-1"` },
+    schema: { type: 'string' as const, example: `"${TODO_ID.example}-1"` },
   },
   'Cache-Control': {
     description: 'Always `private, no-cache`: reuse it only after revalidating (If-None-Match).',
@@ -87,6 +100,16 @@ const ifNoneMatchHeaders = z.object({
     } as never),
 });
 
+/** 409 of a write that creates todos: past the quota (with its numbers), or an id it gives is taken. */
+const conflict = {
+  409: {
+    description: `${quotaExceededResponse[409].description} Or an id the request gives is taken: by another todo, by a deleted one (ids are never reused), or by one first created with other values; nothing was written, and the answer is the same whoever took it.`,
+    content: {
+      'application/problem+json': lazySchema(documentOnly(() => z.union([quotaExceededSchema(), problemSchema()]))),
+    },
+  },
+};
+
 /** 412, with the version the todo has now. */
 const preconditionFailed = {
   412: {
@@ -104,7 +127,7 @@ export const createTodo = defineRoute({
   tags,
   summary: 'Create a todo',
   description:
-    "With `id`, the client chooses the id: the same id with the same text and done again answers the todo as it is now, with `Idempotent-Replayed: true`; with other values, another owner's id or a deleted todo's, 409.",
+    "With `id`, the client chooses the id: the same id with the same values again answers the todo as it is now, with `Idempotent-Replayed: true`; with other values, another owner's id or a deleted todo's, 409.",
   middleware: jsonBody(),
   request: {
     headers: idempotencyHeaders,
@@ -115,13 +138,17 @@ export const createTodo = defineRoute({
       description:
         'Created (or, for a repeated Idempotency-Key or a repeated create of the same `id`, the todo with `Idempotent-Replayed: true`).',
       headers: {
-        Location: { description: "The new todo's URL.", schema: { type: 'string', example: `/todos/${UUID_EXAMPLE}` } },
+        Location: {
+          description: "The new todo's URL.",
+          schema: { type: 'string', example: `/todos/${TODO_ID.example}` },
+        },
         ...representationHeaders,
         ...replayedHeader,
       },
       content: jsonOf(todoSchema),
     },
-    ...problems(400, 409, 413, 415, 422, 429, 500, 503),
+    ...conflict,
+    ...problems(400, 413, 415, 422, 429, 500, 503),
   },
 });
 
@@ -145,13 +172,7 @@ export const listTodos = defineRoute({
 // The CSV alternative joins the document after the route's type is fixed: a typed client
 // (hc<AppType>) then sees the JSON page, which is what it asks for, not a union with text.
 Object.assign(listTodos.responses[200].content, {
-  'text/csv': lazySchema(
-    documentOnly(() =>
-      z.string().openapi({
-        example: `${CSV_COLUMNS.join(',')}\r\n${UUID_EXAMPLE},Buy milk,false,1,2026-11-25T10:00:00.000000Z,2026-11-25T10:00:00.000000Z\r\n`,
-      }),
-    ),
-  ),
+  'text/csv': lazySchema(documentOnly(() => z.string().openapi({ example: csvExampleOf(todoFields, csvRecord) }))),
 });
 
 export const importTodos = defineRoute({
@@ -161,7 +182,7 @@ export const importTodos = defineRoute({
   tags,
   summary: 'Import todos from CSV, all or nothing',
   description: [
-    "A header row naming `text` and optionally `done` (the export's `id`, `version`, `createdAt`, `updatedAt` columns are accepted and ignored), then one todo per row.",
+    `A header row naming ${named(IMPORT_REQUIRED)} and optionally ${named(IMPORT_OPTIONAL)} (the export's ${IMPORTED.ignored.map((name) => `\`${name}\``).join(', ')} columns are accepted and ignored), then one todo per row.`,
     'RFC 4180 quoting, LF, CRLF or lone CR line ends, UTF-8 with an optional BOM; `done` is true/false, 1/0, yes/no in any case, empty for false.',
     `Every row obeys the rules of POST /todos; one bad row rejects the whole file. At most ${IMPORT_MAX_BYTES} bytes and ${IMPORT_MAX_ROWS} rows, blank lines included, and at most ${IMPORT_MAX_STATEMENT_BYTES} bytes of rows once encoded for the database (413 otherwise; npm run import sends a larger file in chunks).`,
     "A text that starts with `'` followed by `=`, `+`, `-`, `@` or `'` loses that one `'`: the export writes it before formula-like texts, so an export imports back as it was.",
@@ -170,6 +191,8 @@ export const importTodos = defineRoute({
   ].join(' '),
   // One large import at a time per isolate: each holds up to 4 MiB of rows, several times over while it is sent.
   middleware: [
+    // Imports have a per-owner limit of their own, lower than every request's, counted before the body is read.
+    operationRateLimit('IMPORT_RATE_LIMITER', 'imports'),
     atOnce({
       max: 1,
       what: 'import',
@@ -195,7 +218,8 @@ export const importTodos = defineRoute({
       description: 'Invalid rows (the first 100, in `rows`), a bad header or broken CSV; nothing was inserted.',
       content: { 'application/problem+json': lazySchema(importProblemSchema) },
     },
-    ...problems(409, 413, 415, 422, 429, 500, 503),
+    ...conflict,
+    ...problems(413, 415, 422, 429, 500, 503),
   },
 });
 
@@ -236,7 +260,7 @@ export const updateTodo = defineRoute({
   path: '/todos/{id}',
   operationId: 'updateTodo',
   tags,
-  summary: "Change a todo's text and/or done flag",
+  summary: "Change some of a todo's fields",
   middleware: jsonBody(),
   description:
     'Every PATCH adds 1 to `version`, even one that changes nothing. With If-Match, the change happens only at that version (412 otherwise).',

@@ -1,81 +1,40 @@
 import { z } from '@hono/zod-openapi';
 import { decodeCursor } from '../lib/cursor.ts';
 import { documentOnly } from '../lib/document-only.ts';
+import {
+  createSchema,
+  csvColumnsOf,
+  patchSchema,
+  responseSchema,
+  type CreateOf,
+  type JsonOf,
+  type PatchOf,
+} from '../lib/fields.ts';
 import { fieldErrorSchema, problemSchema } from '../lib/problem.ts';
-import { chosenIdProblem, UUID_EXAMPLE } from '../lib/uuid.ts';
-import { TEXT_MAX_LENGTH, textProblem } from './rules.ts';
+import { chosenIdProblem } from '../lib/uuid.ts';
+import { TODO_ID, todoFields } from './fields.ts';
 
-/** A todo's id in answers: a UUID in canonical lowercase form. */
-const Id = () => z.string().openapi({ format: 'uuid', example: UUID_EXAMPLE });
+export const todoSchema = documentOnly(() => responseSchema(todoFields, 'Todo'));
 
-const Text = z
-  .string({ error: 'must be a string' })
-  .superRefine((value, ctx) => {
-    const problem = textProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  })
-  .transform((value) => value.trim())
-  .openapi({
-    minLength: 1,
-    maxLength: TEXT_MAX_LENGTH,
-    description: 'Trimmed; 1 to 1000 characters (code points); no NUL.',
-    example: 'Buy milk',
-  });
-
-const Done = z.boolean({ error: 'must be a JSON boolean (true or false)' }).openapi({ example: false });
-
-const Timestamp = z.string().openapi({ format: 'date-time', example: '2026-11-25T10:00:00.000000Z' });
-
-export const todoSchema = documentOnly(() =>
+/** An id a client chooses: a version 4 or 7 UUID in canonical form. */
+const chosenId = (description: string) =>
   z
-    .object({
-      id: Id(),
-      text: z.string().openapi({ example: 'Buy milk' }),
-      done: z.boolean().openapi({ example: false }),
-      version: z.number().int().min(1).openapi({
-        description: '1 at creation, +1 on every PATCH; the ETag is made of the id and this.',
-        example: 1,
-      }),
-      createdAt: Timestamp,
-      updatedAt: Timestamp,
+    .string({ error: 'must be a string' })
+    .superRefine((value, ctx) => {
+      const problem = chosenIdProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
     })
-    .openapi('Todo'),
-);
+    .openapi({ format: 'uuid', description });
 
-/** An id a client chooses for its new todo: a version 4 or 7 UUID in canonical form. */
-const ChosenId = z
-  .string({ error: 'must be a string' })
-  .superRefine((value, ctx) => {
-    const problem = chosenIdProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  })
-  .openapi({
-    format: 'uuid',
-    description:
-      "The new todo's id, chosen by the client (so it can refer to the todo before the server has seen it, and retry the create safely): a version 4 or 7 UUID in canonical lowercase form. Without it, the server makes a version 7 UUID.",
-  });
-
-// The example has no id: Swagger UI pre-fills it, and every reader trying the same id would meet a 409.
-export const NewTodoSchema = z
-  .strictObject({ id: ChosenId.optional(), text: Text, done: Done.default(false) })
-  .openapi('NewTodo', { example: { text: 'Buy milk', done: false } });
-
-export const TodoPatchSchema = z
-  .strictObject({ text: Text.optional(), done: Done.optional() })
-  .refine((patch) => patch.text !== undefined || patch.done !== undefined, {
-    message: 'give at least one of "text" and "done"',
-  })
-  .openapi('TodoPatch');
-
-/** `{id}` as it comes: a value that is not a todo id names no todo, and the handler answers 404 for it as for a missing one. */
-export const TodoIdParams = z.object({
-  id: z.string().openapi({
-    param: { name: 'id', in: 'path' },
-    format: 'uuid',
-    description: "The todo's id (a UUID in canonical lowercase form; anything else is a 404).",
-    example: UUID_EXAMPLE,
-  } as never),
+export const NewTodoSchema = createSchema(todoFields, 'NewTodo', {
+  id: chosenId(
+    "The new todo's id, chosen by the client (so it can refer to the todo before the server has seen it, and retry the create safely): a version 4 or 7 UUID in canonical lowercase form. Without it, the server makes a version 7 UUID.",
+  ),
 });
+
+export const TodoPatchSchema = patchSchema(todoFields, 'TodoPatch');
+
+export const TodoIdParams = z.object({ id: TODO_ID.param });
 
 /** What a query parameter sent twice (`?limit=5&limit=6`, which arrives as an array) is told. */
 const ONCE = 'must be given once';
@@ -106,7 +65,7 @@ export const ListQuerySchema = z.strictObject({
     .string({ error: ONCE })
     // Decoded here, once: the handler gets the Cursor itself.
     .transform((value, ctx) => {
-      const cursor = decodeCursor(value);
+      const cursor = decodeCursor(value, (id) => TODO_ID.is(id));
       if (!cursor) ctx.addIssue({ code: 'custom', message: 'is not a cursor this API issued' });
       return cursor ?? z.NEVER;
     })
@@ -126,7 +85,9 @@ export const todoListSchema = documentOnly(() =>
     .openapi('TodoList'),
 );
 
-export type Todo = z.infer<ReturnType<typeof todoSchema>>;
+export type Todo = JsonOf<typeof todoFields>;
+export type NewTodo = CreateOf<typeof todoFields>;
+export type TodoPatch = PatchOf<typeof todoFields>;
 
 export const importResultSchema = documentOnly(() =>
   z
@@ -138,7 +99,7 @@ export const importResultSchema = documentOnly(() =>
         .openapi({ description: 'Rows inserted (all or nothing: those not inserted are replayed).', example: 2 }),
       replayed: z.number().int().min(0).openapi({
         description:
-          'Rows already in, with the id `firstId` gives them and the same text and done: an earlier import of them, not inserted again.',
+          'Rows already in, with the id `firstId` gives them and the same values: an earlier import of them, not inserted again.',
         example: 0,
       }),
     })
@@ -147,20 +108,11 @@ export const importResultSchema = documentOnly(() =>
 
 /** `POST /todos/import`'s query: how its rows are named. */
 export const ImportQuerySchema = z.strictObject({
-  firstId: z
-    .string({ error: ONCE })
-    .superRefine((value, ctx) => {
-      const problem = chosenIdProblem(value);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    })
+  firstId: chosenId(
+    "The first row's id, chosen by the client (version 4 or 7, canonical form): row k (0 for the first) gets this id plus k in its last 32 bits, which must not overflow. A row whose id is already the caller's, with the same values, counts as replayed; any other taken id refuses the whole import (409). Without it, the server makes version 7 ids that increase in file order.",
+  )
     .optional()
-    .openapi({
-      param: { name: 'firstId', in: 'query' },
-      format: 'uuid',
-      description:
-        "The first row's id, chosen by the client (version 4 or 7, canonical form): row k (0 for the first) gets this id plus k in its last 32 bits, which must not overflow. A row whose id is already the caller's, with the same text and done, counts as replayed; any other taken id refuses the whole import (409). Without it, the server makes version 7 ids that increase in file order.",
-      example: '9b2f4c1e-3a5d-4e6f-8a7b-0c1d00000000',
-    } as never),
+    .openapi({ param: { name: 'firstId', in: 'query' }, example: '9b2f4c1e-3a5d-4e6f-8a7b-0c1d00000000' } as never),
 });
 
 const rowProblemSchema = documentOnly(() =>
@@ -235,7 +187,7 @@ export const ChangesQuerySchema = z.strictObject({
 export const deletedTodoSchema = documentOnly(() =>
   z
     .object({
-      id: Id(),
+      id: TODO_ID.schema(),
       deleted: z.literal(true),
       version: z.number().int().min(2).openapi({ description: "The todo's last version + 1.", example: 4 }),
     })
@@ -256,4 +208,4 @@ export const changesSchema = documentOnly(() =>
 );
 
 /** The CSV export's columns, in order. */
-export const CSV_COLUMNS = ['id', 'text', 'done', 'version', 'createdAt', 'updatedAt'] as const;
+export const CSV_COLUMNS = csvColumnsOf(todoFields);

@@ -29,6 +29,11 @@ export interface ResourceExample {
   bodies: Record<string, Record<string, (marker: string) => string>>;
   /** Every query parameter the resource's operations take: a token, or a plain value a walk may leave out. */
   query: Record<string, QueryToken | 'plain'>;
+  /**
+   * For a resource that shows no rows of its own but tells of its caller (GET /me): the owner an answer
+   * names. A walk then checks that it names the caller, instead of looking for row ids.
+   */
+  ownerShown?: (answer: any) => string;
 }
 
 /** Pages the change feed to its end: the token after everything the caller has. */
@@ -40,30 +45,34 @@ async function feedEnd(get: GetAs): Promise<string> {
 
 const todoJson = (marker: string) => JSON.stringify({ text: marker });
 
-export const RESOURCE_EXAMPLES: Record<string, ResourceExample> = {
-  todos: {
-    idField: 'id',
-    ownedTables: ['todos', 'todo_tombstones'],
-    markerColumn: 'text',
-    create: { operation: 'POST /todos', idOf: (answer) => answer.id },
-    bodies: {
-      'POST /todos': { 'application/json': todoJson },
-      'PATCH /todos/{id}': { 'application/json': todoJson },
-      'POST /todos/import': { 'text/csv': (marker) => `text\n"${marker.replaceAll('"', '""')}"\n` },
-    },
-    query: {
-      // A cursor is a position only: another owner's reads the caller's own rows after it. One at the owner's first row.
-      cursor: {
-        of: async (get) => (await get('/todos?limit=1')).nextCursor ?? undefined,
-        refusedFromAnotherOwner: false,
-      },
-      since: { of: feedEnd, refusedFromAnotherOwner: true },
-      done: 'plain',
-      limit: 'plain',
-      // Names the rows an import creates; a walk leaves it out (the server then makes the ids).
-      firstId: 'plain',
-    },
+const todos: ResourceExample = {
+  idField: 'id',
+  ownedTables: ['todos', 'todo_tombstones'],
+  markerColumn: 'text',
+  create: { operation: 'POST /todos', idOf: (answer) => answer.id },
+  bodies: {
+    'POST /todos': { 'application/json': todoJson },
+    'PATCH /todos/{id}': { 'application/json': todoJson },
+    'POST /todos/import': { 'text/csv': (marker) => `text\n"${marker.replaceAll('"', '""')}"\n` },
   },
+  query: {
+    // A cursor is a position only: another owner's reads the caller's own rows after it. One at the owner's first row.
+    cursor: {
+      of: async (get) => (await get('/todos?limit=1')).nextCursor ?? undefined,
+      refusedFromAnotherOwner: false,
+    },
+    since: { of: feedEnd, refusedFromAnotherOwner: true },
+    done: 'plain',
+    limit: 'plain',
+    // Names the rows an import creates; a walk leaves it out (the server then makes the ids).
+    firstId: 'plain',
+  },
+};
+
+export const RESOURCE_EXAMPLES: Record<string, ResourceExample> = {
+  todos,
+  // GET /me counts the caller's todos: its rows are theirs, and an answer names its owner.
+  me: { ...todos, bodies: {}, query: {}, ownerShown: (answer) => answer.owner.id },
 };
 
 /** An operation as the document names it, and what the examples need of it. */

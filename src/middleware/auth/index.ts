@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { identify, keysFor, type Refusal } from '../../auth/identify.ts';
+import { identify, keysFor, type Identity, type Refusal } from '../../auth/identify.ts';
 import type { AppEnv } from '../../env.ts';
 import { ProblemError } from '../../lib/problem.ts';
 import { checkRateLimit } from '../rate-limit/index.ts';
@@ -8,6 +8,8 @@ declare module 'hono' {
   interface ContextVariableMap {
     /** Who is calling: `jwt:<sub>`, `token:<name>`, `default` (a bare token) or `anonymous`; set on every protected route. */
     owner: string;
+    /** How the owner was identified (GET /me says it); set with `owner`. */
+    ownerKind: Extract<Identity, { via: unknown }>['via'];
   }
 }
 
@@ -44,6 +46,7 @@ export function requireIdentity(): MiddlewareHandler<AppEnv> {
     const limiter = c.env.OWNER_RATE_LIMITER;
     if (limiter) await checkRateLimit(limiter, who.owner, RATE_LIMIT_PERIOD_SECONDS, 'account');
     c.set('owner', who.owner);
+    c.set('ownerKind', who.via);
     await next();
   };
 }

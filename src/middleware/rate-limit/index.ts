@@ -13,10 +13,11 @@ export async function checkRateLimit(
   key: string,
   periodSeconds: number,
   who: string,
+  what = 'requests',
 ): Promise<void> {
   const { success } = await limiter.limit({ key });
   if (!success)
-    throw new ProblemError(429, `Too many requests from this ${who}; wait ${periodSeconds} s.`, {
+    throw new ProblemError(429, `Too many ${what} from this ${who}; wait ${periodSeconds} s.`, {
       headers: { 'Retry-After': String(periodSeconds) },
     });
 }
@@ -37,6 +38,23 @@ export function rateLimit(): MiddlewareHandler<AppEnv> {
         c.var.settings.RATE_LIMIT_PERIOD_SECONDS,
         'client',
       );
+    await next();
+  };
+}
+
+/** The bindings that limit one kind of operation per owner, beside OWNER_RATE_LIMITER's limit on every request. */
+type OperationLimiter = 'IMPORT_RATE_LIMITER';
+
+/**
+ * A per-owner limit of its own for the operations of one route (`binding`,
+ * e.g. imports, each up to 100,000 rows, get a lower one than requests do),
+ * as route middleware: it runs after identity (defineRoute puts that first),
+ * so it counts the owner. Without the binding, nothing more is limited.
+ */
+export function operationRateLimit(binding: OperationLimiter, what: string): MiddlewareHandler<AppEnv> {
+  return async function operationRateLimit(c, next) {
+    const limiter = c.env[binding];
+    if (limiter) await checkRateLimit(limiter, c.var.owner, c.var.settings.RATE_LIMIT_PERIOD_SECONDS, 'account', what);
     await next();
   };
 }

@@ -3,6 +3,7 @@ import { decodeCursor, encodeCursor } from '../../../src/lib/cursor.ts';
 import { encodeBase64url } from '../../../src/lib/base64url.ts';
 import { NIL_UUID } from '../../../src/lib/uuid.ts';
 import { decodeFeedToken, encodeFeedToken, FEED_START, laterPosition } from '../../../src/todos/feed-token.ts';
+import { TODO_ID } from '../../../src/todos/fields.ts';
 
 const TAG = '0123456789abcdef';
 const ID = '0192e4a4-7b0c-7d3e-9a41-5f1c2b3d4e5f';
@@ -41,11 +42,14 @@ describe('feed tokens with UUID ids', () => {
 
 describe('list cursors with UUID ids', () => {
   it('carry a UUID there and back', () => {
-    expect(decodeCursor(encodeCursor({ createdAt: AT, id: ID }))).toEqual({ createdAt: AT, id: ID });
+    expect(decodeCursor(encodeCursor({ createdAt: AT, id: ID }), (id) => TODO_ID.is(id))).toEqual({
+      createdAt: AT,
+      id: ID,
+    });
   });
 
   it('refuse a cursor of the integer ids, and any id not a canonical UUID', () => {
     for (const id of [42, ID.toUpperCase(), '42', null])
-      expect(decodeCursor(encodeBase64url(JSON.stringify([AT, id])))).toBeUndefined();
+      expect(decodeCursor(encodeBase64url(JSON.stringify([AT, id])), (value) => TODO_ID.is(value))).toBeUndefined();
   });
 });

@@ -45,6 +45,18 @@ function lockedDependencies(names: string[]): Record<string, LockEntry> {
   return entries;
 }
 
+/** Every file path a package manifest names (main, types, and each condition of `exports`), without `./`. */
+function manifestPaths(file: string): string[] {
+  const manifest = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const paths: string[] = [];
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') paths.push(value.replace(/^\.\//, ''));
+    else if (value && typeof value === 'object') Object.values(value).forEach(visit);
+  };
+  [manifest.main, manifest.types, manifest.exports].forEach(visit);
+  return paths;
+}
+
 /** A consumer's code: every line must type-check, and each `@ts-expect-error` must really be an error. */
 const CONSUMER = `
 import { ApiError, createTodoClient, type Problem, type Todo } from 'edge-todo-client';
@@ -111,6 +123,9 @@ describe('the client package', () => {
     const shipped = files.map((f) => f.path);
     expect(shipped).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'README.md', 'package.json']));
     expect(shipped.filter((path) => path.startsWith('src/'))).toEqual([]);
+    // TypeScript falls back to the .d.ts beside `default` when `types` names a missing file, so the consumer's
+    // type check below would not see a wrong `types` path: every file the manifest names must be shipped.
+    expect(shipped).toEqual(expect.arrayContaining(manifestPaths(join(repo, 'client/package.json'))));
 
     const project = join(scratch, 'consumer');
     mkdirSync(project);

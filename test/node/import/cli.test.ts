@@ -6,7 +6,8 @@ import { neon } from '@neondatabase/serverless';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { csvRecord } from '../../../src/csv/format.ts';
 import { parseCsv } from '../../../src/csv/parse.ts';
-import { statementBytes } from '../../../src/todos/import-rows.ts';
+import { importColumns, importRow, statementBytes, type ImportColumns } from '../../../src/todos/import-rows.ts';
+import type { NewTodo } from '../../../src/todos/schemas.ts';
 import { fileChunks } from '../../../dev/import/chunks.ts';
 import { freePort } from '../../../dev/upstreams/process.ts';
 import { startWorker } from '../../../dev/worker.ts';
@@ -20,6 +21,10 @@ import { flakyProxy, type Fate } from '../../support/flaky-proxy.ts';
 const TOKEN = 'import-test-token-0123456789abcdef';
 /** Another owner's token (`token:other`). */
 const OTHER_TOKEN = 'import-test-other-0123456789abcdef';
+// A caller of its own for the quota's test, under a quota the other tests stay far below.
+const ROOM_OWNER = `room${crypto.randomUUID().slice(0, 8)}`;
+const ROOM_TOKEN = `import-room-token-${crypto.randomUUID()}`;
+const QUOTA = 20_000;
 const folder = mkdtempSync(join(tmpdir(), 'todo-import-'));
 let worker: Awaited<ReturnType<typeof startWorker>>;
 
@@ -29,9 +34,12 @@ beforeAll(async () => {
     vars: {
       NEON_LOCAL_GATEWAY: inject('gatewayAddress'),
       DATABASE_URL: inject('databaseUrl'),
-      API_TOKENS: `${TOKEN},other:${OTHER_TOKEN}`,
+      API_TOKENS: `${TOKEN},other:${OTHER_TOKEN},${ROOM_OWNER}:${ROOM_TOKEN}`,
+      TODO_QUOTA: String(QUOTA),
     },
     persistTo: join(folder, 'wrangler'),
+    // These tests send many small chunks as one owner: the per-owner import limit is not what they test.
+    importRateLimit: 1_000_000,
   });
 }, 90_000);
 
@@ -90,8 +98,8 @@ describe('npm run import', () => {
     const m = marker();
     const { texts, csv } = generated(m, 500);
     const path = writeCsv(csv);
-    // Chunks 1-3 pass; from chunk 4 on every answer is lost after the Worker did the work.
-    const proxy = await flakyProxy(worker.url, (n): Fate => (n < 3 ? 'pass' : 'lose-answer'));
+    // GET /me and chunks 1-3 pass; from chunk 4 on every answer is lost after the Worker did the work.
+    const proxy = await flakyProxy(worker.url, (n): Fate => (n < 4 ? 'pass' : 'lose-answer'));
     const cut = await runImport([path, '--url', proxy.url, '--chunk-rows', '50', ...auth]);
     await proxy.close();
     expect(cut.code).toBe(1);
@@ -149,7 +157,8 @@ describe('npm run import', () => {
   it('retries a chunk whose answer was lost, with the same row ids, and inserts it once', async () => {
     const m = marker();
     const { texts, csv } = generated(m, 120);
-    const proxy = await flakyProxy(worker.url, (n): Fate => (n === 1 ? 'lose-answer' : n === 2 ? 'refuse' : 'pass'));
+    // Request 0 is the room check (GET /me); then the chunks.
+    const proxy = await flakyProxy(worker.url, (n): Fate => (n === 2 ? 'lose-answer' : n === 3 ? 'refuse' : 'pass'));
     const run = await runImport([writeCsv(csv), '--url', proxy.url, '--chunk-rows', '40', ...auth]);
     await proxy.close();
     expect(run.stderr).toMatch(/chunk 2: .*; retrying with the same row ids/);
@@ -162,17 +171,17 @@ describe('npm run import', () => {
     const { texts, csv } = generated(m, 30);
     // The retry is due 2 s after each refusal; without Retry-After the CLI would wait 250 ms, then 500 ms.
     const proxy = await flakyProxy(worker.url, (n): Fate =>
-      n === 0 ? { status: 429, retryAfter: '2' } : n === 1 ? { status: 503, retryAfter: '2' } : 'pass',
+      n === 1 ? { status: 429, retryAfter: '2' } : n === 2 ? { status: 503, retryAfter: '2' } : 'pass',
     );
     const run = await runImport([writeCsv(csv), '--url', proxy.url, ...auth]);
     await proxy.close();
     expect(run.stderr).toMatch(/chunk 1: 429 injected 429; retrying with the same row ids/);
     expect(run.stderr).toMatch(/chunk 1: 503 injected 503; retrying with the same row ids/);
     expect(run.code).toBe(0);
-    const [first, second, third] = proxy.arrivals();
+    const [, first, second, third] = proxy.arrivals();
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(2000 - 20); // timers may fire a hair early against another clock
     expect(third!.at - second!.at).toBeGreaterThanOrEqual(2000 - 20);
-    expect(proxy.requests()).toBe(3);
+    expect(proxy.requests()).toBe(4);
     expect((await rowsStartingWith(m)).map((r) => r.text)).toEqual(texts);
   }, 60_000);
 
@@ -184,6 +193,7 @@ describe('npm run import', () => {
     await proxy.close();
     expect(run.code).toBe(0);
     expect(proxy.arrivals().map((a) => a.path)).toEqual([
+      '/api/v1/me',
       expect.stringMatching(
         /^\/api\/v1\/todos\/import\?firstId=[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{4}00000000$/,
       ),
@@ -228,6 +238,38 @@ describe('npm run import', () => {
     const run = await runImport([path, '--url', worker.url, ...auth]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/is not UTF-8 text/);
+  });
+
+  it("reads GET /me first and stops before sending a file that would not fit in the account's quota", async () => {
+    const m = marker();
+    const { csv } = generated(m, QUOTA + 1);
+    const path = writeCsv(csv);
+    const auth = ['--token', ROOM_TOKEN];
+    const stopped = await runImport([path, '--url', worker.url, ...auth]);
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toMatch(
+      /nothing was imported: the file has 20,001 rows, and the account has room for 20,000 more todos \(it has 0 of its quota of 20,000\)/,
+    );
+    expect(stopped.stderr).not.toMatch(/importing/);
+    expect(await rowsStartingWith(m)).toEqual([]);
+    // What it spares: without the check, the import fails mid-file, at the chunk that crosses the quota.
+    const unchecked = await runImport([path, '--url', worker.url, '--chunk-rows', '10000', '--no-room-check', ...auth]);
+    expect(unchecked.code).toBe(1);
+    expect(unchecked.stderr).toMatch(
+      /the API refused chunk 3 \(file lines \S+\) with 409: This would exceed your quota/,
+    );
+    expect(unchecked.stderr).toMatch(/20,000 of 20,001 rows are confirmed in/);
+    expect(await rowsStartingWith(m)).toHaveLength(QUOTA);
+  }, 90_000);
+
+  it('goes on without the room check when GET /me cannot be read, and says so', async () => {
+    const m = marker();
+    const proxy = await flakyProxy(worker.url, (n): Fate => (n === 0 ? { status: 503 } : 'pass'));
+    const run = await runImport([writeCsv(`text\n${m}\n`), '--url', proxy.url, ...auth]);
+    await proxy.close();
+    expect(run.stderr).toMatch(/not checking the account's room for todos: GET \/me answered 503/);
+    expect(run.code).toBe(0);
+    expect(await rowsStartingWith(m)).toHaveLength(1);
   });
 
   it('says so when the file does not exist', async () => {
@@ -301,7 +343,7 @@ describe('chunks', () => {
   }
   const chunksOf = async (csv: string, chunkRows: number, maxBytes: number) => {
     const chunks = [];
-    for await (const chunk of fileChunks(recordsOf(csv), { count: 1, text: 0, done: -1 }, chunkRows, maxBytes))
+    for await (const chunk of fileChunks(recordsOf(csv), importColumns(['text']) as ImportColumns, chunkRows, maxBytes))
       chunks.push(chunk);
     return chunks;
   };
@@ -313,23 +355,17 @@ describe('chunks', () => {
     const chunks = await chunksOf(csv, 10, maxBytes);
     expect(chunks.length).toBeGreaterThan(3); // 30 rows of chunkRows 10 would be 3 chunks: size split them further
     for (const chunk of chunks) {
-      const rows = parseCsv(chunk.body)
-        .slice(1)
-        .map((r) => r.fields[0]!);
+      const [header, ...records] = parseCsv(chunk.body);
+      const columns = importColumns(header!.fields) as ImportColumns;
+      const rows = records.map((r) => importRow(r.fields, columns) as NewTodo);
       expect(rows.length).toBeLessThanOrEqual(10);
-      expect(
-        statementBytes(
-          rows,
-          rows.map(() => false),
-        ) - 8,
-      ).toBeLessThanOrEqual(maxBytes);
+      expect(statementBytes(rows) - 8).toBeLessThanOrEqual(maxBytes);
     }
     expect(
-      chunks.flatMap((c) =>
-        parseCsv(c.body)
-          .slice(1)
-          .map((r) => r.fields[0]),
-      ),
+      chunks.flatMap((c) => {
+        const [header, ...records] = parseCsv(c.body);
+        return records.map((r) => r.fields[header!.fields.indexOf('text')]);
+      }),
     ).toEqual(texts);
     expect(chunks.flatMap((c) => c.lines)).toEqual(texts.map((_, i) => i + 2));
     expect((await chunksOf(csv, 10, maxBytes)).map((c) => c.body)).toEqual(chunks.map((c) => c.body));

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { expect } from 'vitest';
 import type { Env } from '../../../src/env.ts';
 import { until } from '../../support/poll.ts';
-import { call, type Reply, type Todo } from './client.ts';
+import { call, type CallOptions, type Reply, type Todo } from './client.ts';
 
 /** A deletion, as the change feed reports it. */
 export type Deleted = { id: string; deleted: true; version: number };
@@ -28,11 +28,8 @@ function callerOf(tokenName: string, secret: string, extra: Partial<Env>) {
     /** The same caller, served under other settings. */
     under: (more: Partial<Env>) => callerOf(tokenName, secret, { ...extra, ...more }),
     /** Calls the API as this caller (responses checked against the served document). */
-    call: <T = any>(
-      method: string,
-      path: string,
-      options: { json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {},
-    ) => call<T>(method, path, { ...options, headers: { ...headers, ...options.headers }, env: settings }),
+    call: <T = any>(method: string, path: string, options: Omit<CallOptions, 'env'> = {}) =>
+      call<T>(method, path, { ...options, headers: { ...headers, ...options.headers }, env: settings }),
   };
 }
 export type FeedCaller = ReturnType<typeof feedCaller>;

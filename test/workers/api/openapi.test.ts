@@ -20,6 +20,7 @@ describe('the OpenAPI document (/openapi.json)', () => {
     expect(operations.map((op) => op.operationId).sort()).toEqual([
       'createTodo',
       'deleteTodo',
+      'getMe',
       'getTodo',
       'health',
       'importTodos',

@@ -235,6 +235,7 @@ describe('every row belongs to its owner, through every operation of the served 
         'GET /todos/{id}',
         'PATCH /todos/{id}',
         'DELETE /todos/{id}',
+        'GET /me',
       ]),
     );
     expect([...tokenParameters.keys()].sort()).toEqual(['cursor', 'since']);
@@ -294,6 +295,12 @@ describe('every row belongs to its owner, through every operation of the served 
           expect(res.headers.get('idempotent-replayed'), what).toBeNull();
           // Nothing of the victim's is shown: no row of theirs, no trace of one, and every row shown is the actor's.
           expect(body, what).not.toContain(marker(victim));
+          if (resource.ownerShown) {
+            // An answer about the caller names the caller, whatever it is asked.
+            if (res.status === 200) expect(resource.ownerShown(JSON.parse(body)), what).toBe(actor);
+            expect(await stateOf(victim), what).toEqual(theirsNow);
+            continue;
+          }
           const shown = idsShown(resource, res.headers.get('content-type') ?? '', body);
           // An id found nowhere is one another test file removed since (a purged tombstone): it names no other owner.
           for (const [i, owner] of (await ownersOf(resource, shown)).entries())

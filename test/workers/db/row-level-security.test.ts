@@ -159,9 +159,14 @@ describe('every table is owned, as declared, or listed as shared infrastructure'
              has_function_privilege('todo_app', p.oid, 'EXECUTE') as app, has_function_privilege('public', p.oid, 'EXECUTE') as everyone
       from pg_proc p where p.pronamespace = 'public'::regnamespace and p.prosecdef order by 1`);
     expect(functions.map((f) => f.name)).toEqual([
+      'owner_usage_truncated()',
       'purge_expired_idempotency_keys(integer)',
       'purge_expired_tombstones(integer,integer)',
+      'todo_tombstones_count_removed()',
       'todos_bury()',
+      'todos_count_added()',
+      'todos_count_moved()',
+      'todos_count_removed()',
       'todos_refuse_buried_ids()',
     ]);
     // Only pg_catalog: nothing a role can create may shadow a name the owner's function uses.

@@ -1,0 +1,54 @@
+import type { Auth, User } from '../auth/session.ts';
+import type { Store } from '../data/store.ts';
+import { SignInScreen } from './SignInScreen.tsx';
+import { StatusLine } from './StatusLine.tsx';
+import { TodoScreen } from './TodoScreen.tsx';
+import { useStore } from './use-store.ts';
+
+interface Props {
+  auth: Auth;
+  store: Store;
+  user?: User;
+  /** Why the last sign-in failed, in words. */
+  problem?: string;
+}
+
+/** The app's frame: the bar with who is signed in, the screen, and the status line. */
+export function App({ auth, store, user, problem }: Props) {
+  const { status, signedOut } = useStore(store);
+  const signIn = () => {
+    store.keepScreen();
+    void auth.signIn(location.pathname);
+  };
+  if (!user) return <SignInScreen onSignIn={signIn} problem={problem} />;
+  return (
+    <div class="shell">
+      <header class="topbar">
+        <h1>Todos</h1>
+        <span class="user">
+          Signed in as <strong>{user.name}</strong>
+        </span>
+        <button type="button" onClick={() => void auth.signOut()}>
+          Sign out
+        </button>
+      </header>
+      {signedOut && (
+        <div class="banner" role="alert">
+          <span>Your sign-in has ended. What is on screen is kept.</span>
+          <button type="button" class="primary" onClick={signIn}>
+            Sign in again
+          </button>
+        </div>
+      )}
+      {/* The lists sidebar (issue 26) goes beside main, in .layout. */}
+      <div class="layout">
+        <main id="main">
+          <TodoScreen store={store} />
+        </main>
+      </div>
+      <footer>
+        <StatusLine status={status} />
+      </footer>
+    </div>
+  );
+}

@@ -4,7 +4,6 @@ import { app } from '../../../src/index.ts';
 import { csvField, csvRecord } from '../../../src/csv/format.ts';
 import { parseCsv } from '../../../src/csv/parse.ts';
 import { encodeCursor } from '../../../src/lib/cursor.ts';
-import { NIL_UUID } from '../../../src/lib/uuid.ts';
 import { cellOf } from '../../../src/lib/fields.ts';
 import { EXPORT_PAGE_ROWS } from '../../../src/todos/export.ts';
 import { todoFields } from '../../../src/todos/fields.ts';
@@ -111,7 +110,7 @@ describe('GET /todos with Accept: text/csv', () => {
     expect(copies.map(({ text, done }) => ({ text, done }))).toEqual(
       exported.map(({ text, done }) => ({ text, done })),
     );
-    expect(copies.every((copy, i) => Number(copy.id) > Number(exported[i]!.id))).toBe(true);
+    expect(copies.every((copy, i) => copy.id > exported[i]!.id)).toBe(true);
   });
 
   it(`streams more than one page (${EXPORT_PAGE_ROWS} rows) with every row exactly once, oldest first`, async () => {
@@ -148,7 +147,7 @@ describe('GET /todos with Accept: text/csv', () => {
 
   it.each([
     ['limit', '5'],
-    ['cursor', encodeCursor({ createdAt: '2026-01-01T00:00:00.000000Z', id: NIL_UUID })],
+    ['cursor', encodeCursor({ createdAt: '2026-01-01T00:00:00.000000Z', id: '00000000-0000-4000-8000-000000000001' })],
   ])('refuses %s, which pages JSON only', async (name, value) => {
     const res = await call('GET', `/todos?${name}=${value}`, { headers: { accept: 'text/csv' } });
     expect(res.status).toBe(400);

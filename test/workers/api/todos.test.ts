@@ -1,7 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../../../src/lib/cursor.ts';
-import { NIL_UUID } from '../../../src/lib/uuid.ts';
 import { useTestGateway } from '../../support/driver.ts';
 import { insertCreatedAt } from '../../support/rows.ts';
 import { call, createTodo, cursorFrom, marker, pagesUntil } from './client.ts';
@@ -138,7 +137,7 @@ describe('GET /todos', () => {
       items: [older],
       nextCursor: null,
     });
-    const beforeEveryRow = encodeCursor({ createdAt: '1970-01-01T00:00:00.000000Z', id: NIL_UUID });
+    const beforeEveryRow = encodeCursor({ createdAt: '1970-01-01T00:00:00.000000Z', id: '00000000-0000-4000-8000-000000000001' });
     expect((await call('GET', `/todos?cursor=${beforeEveryRow}`)).body).toEqual({ items: [], nextCursor: null });
   });
 

@@ -120,7 +120,7 @@ describe('npm run import', () => {
     const m = marker();
     const { texts, csv } = generated(m, 500);
     const path = writeCsv(csv);
-    const proxy = await flakyProxy(worker.url, (n): Fate => (n < 3 ? 'pass' : 'lose-answer'));
+    const proxy = await flakyProxy(worker.url, (n): Fate => (n < 4 ? 'pass' : 'lose-answer'));
     const cut = await runImport([path, '--url', proxy.url, '--chunk-rows', '50', ...auth]);
     await proxy.close();
     expect(cut.code).toBe(1);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { customType, index, integer, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { check, customType, index, integer, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { checksOf, columnsOf } from '../lib/fields.ts';
 import { TODO_ID, todoFields } from '../todos/fields.ts';
 import { ownedTable, ownerColumn } from './owned-table.ts';

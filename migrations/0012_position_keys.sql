@@ -5,14 +5,19 @@
 -- here says COLLATE "C", since a plpgsql function otherwise compares with the collation of its arguments.
 -- Each function mirrors the library's function of the same role, so a test can hold them to it.
 
+-- Why plpgsql throughout: a SQL function with SET search_path is never inlined, and one called from
+-- another SQL function is planned again on every call (about ten times the cost of the work itself).
+
 -- The length of the integer part that a key's head character announces (2 to 27), or NULL for a bad head:
 -- 'a'..'z' are the positive integers of 1 to 26 digits, 'Z'..'A' the negative ones.
 CREATE FUNCTION public.app_key_integer_length(head text) RETURNS integer
-  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+  LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT CASE WHEN length(head) <> 1 THEN NULL
+BEGIN
+  RETURN CASE WHEN length(head) <> 1 THEN NULL
               WHEN head COLLATE "C" BETWEEN 'a' AND 'z' THEN ascii(head) - ascii('a') + 2
-              WHEN head COLLATE "C" BETWEEN 'A' AND 'Z' THEN ascii('Z') - ascii(head) + 2 END
+              WHEN head COLLATE "C" BETWEEN 'A' AND 'Z' THEN ascii('Z') - ascii(head) + 2 END;
+END
 $$;--> statement-breakpoint
 
 -- Whether the library accepts `key`, within this project's bounds: at most 128 characters, and only the
@@ -21,15 +26,19 @@ $$;--> statement-breakpoint
 -- ending in '0' (the same key as without it), and the smallest integer (nothing could go before it).
 -- Use it to check a key a client sent, or through the domain below.
 CREATE FUNCTION public.app_key_valid(key text) RETURNS boolean
-  LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+  LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT coalesce(
+DECLARE
+  integer_length constant integer := public.app_key_integer_length(left(key, 1));
+BEGIN
+  RETURN coalesce(
     length(key) <= 128
     AND key COLLATE "C" ~ '^[A-Za-z][0-9A-Za-z]*$'
-    AND length(key) >= public.app_key_integer_length(left(key, 1))
-    AND (length(key) = public.app_key_integer_length(left(key, 1)) OR right(key, 1) <> '0')
+    AND length(key) >= integer_length
+    AND (length(key) = integer_length OR right(key, 1) <> '0')
     AND key <> 'A' || repeat('0', 26),
-    false)
+    false);
+END
 $$;--> statement-breakpoint
 
 -- A position column's type: byte-wise order and valid keys in one declaration. A bad key is refused
@@ -158,10 +167,17 @@ $$;--> statement-breakpoint
 -- caller must renumber the sibling group instead (app_key_nth): `a` and `b` are equal (two clients
 -- placed items at one spot at once), or the key would be longer than 128 characters.
 CREATE FUNCTION public.app_key_place(a text, b text) RETURNS text
-  LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+  LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT key FROM (SELECT CASE WHEN a = b COLLATE "C" THEN NULL ELSE public.app_key_between(a, b) END AS key) AS k
-  WHERE length(key) <= 128
+DECLARE
+  key text;
+BEGIN
+  IF a = b COLLATE "C" THEN
+    RETURN NULL;
+  END IF;
+  key := public.app_key_between(a, b);
+  RETURN CASE WHEN length(key) <= 128 THEN key END;
+END
 $$;--> statement-breakpoint
 
 -- The key at `rank` (0-based) of a renumbered group: 'a0', 'a1', ..., 'az', 'b00', ..., the keys of the

@@ -78,16 +78,23 @@ AS $$
 DECLARE
   digits constant text := '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
   result text := '';
+  padded text;
   common integer;
+  middle integer;
+  high integer;
   digit_a integer;
   digit_b integer;
 BEGIN
   LOOP
     IF b IS NOT NULL THEN
-      -- Keep the common prefix, reading `a` as padded with '0'.
+      -- Keep the common prefix, reading `a` as padded with '0': its length by halving, since keys near
+      -- a busy spot share long prefixes.
+      padded := rpad(a, length(b), '0');
       common := 0;
-      WHILE substr(b, common + 1, 1) = coalesce(nullif(substr(a, common + 1, 1), ''), '0') LOOP
-        common := common + 1;
+      high := length(b);
+      WHILE common < high LOOP
+        middle := (common + high + 1) / 2;
+        IF left(padded, middle) = left(b, middle) THEN common := middle; ELSE high := middle - 1; END IF;
       END LOOP;
       result := result || left(b, common);
       a := substr(a, common + 1);

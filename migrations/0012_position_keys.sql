@@ -6,7 +6,7 @@
 -- Each function mirrors the library's function of the same role, so a test can hold them to it.
 
 -- Why plpgsql throughout: a SQL function with SET search_path is never inlined, and one called from
--- another SQL function is planned again on every call (about ten times the cost of the work itself).
+-- another SQL function is planned again on every call, which costs far more than the work itself.
 
 -- The length of the integer part that a key's head character announces (2 to 27), or NULL for a bad head:
 -- 'a'..'z' are the positive integers of 1 to 26 digits, 'Z'..'A' the negative ones.

@@ -1,8 +1,9 @@
 -- Manual order: position keys in the format of the `fractional-indexing` npm package (docs/database.md,
 -- "Positions"). Written by hand (drizzle-kit generate --custom): drizzle-kit writes no functions.
 -- A key is an integer part, whose head character (A-Z, a-z) gives its length, then an optional fraction,
--- in base 62 digits 0-9A-Za-z. Keys are compared byte-wise, as the library compares them: every comparison
--- here says COLLATE "C", since a plpgsql function otherwise compares with the collation of its arguments.
+-- in base 62 digits 0-9A-Za-z. Keys are compared byte-wise, as the library compares them: every ordering
+-- here says COLLATE "C", since a plpgsql function otherwise compares with the collation of its arguments
+-- (equality is byte-wise in any deterministic collation; arguments in a nondeterministic one are not keys).
 -- Each function mirrors the library's function of the same role, so a test can hold them to it.
 
 -- Why plpgsql throughout: a SQL function with SET search_path is never inlined, and one called from

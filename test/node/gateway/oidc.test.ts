@@ -2,23 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_CALLBACK_PATH, isLoopbackAppUrl, LOCAL_WEB_CLIENT_ID } from '../../../dev/gateway/oidc.ts';
 import { startGateway, type Gateway } from '../../../dev/gateway/server.ts';
-import type { Upstream } from '../../../dev/gateway/types.ts';
 import { JWKS_PATH } from '../../../dev/issuer.ts';
 import { LOCAL_AUDIENCE } from '../../../dev/local-audience.ts';
 import { createJwksCache } from '../../../src/auth/jwks.ts';
 import { verifyJwt } from '../../../src/auth/jwt.ts';
-
-// The provider needs no database: a gateway over an upstream that is never asked.
-const noDatabase: Upstream = {
-  backend: 'embedded',
-  openStream: () => {
-    throw new Error('no database in this test');
-  },
-  pgTarget: () => {
-    throw new Error('no database in this test');
-  },
-  stop: async () => undefined,
-};
+import { noDatabase } from '../../support/no-database.ts';
 
 const APP = 'http://127.0.0.1:8787';
 const REDIRECT = `${APP}${APP_CALLBACK_PATH}`;

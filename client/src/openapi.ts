@@ -725,7 +725,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The `since` token is older than the retention of deletions, some of which may be forgotten: start again without `since`. */
+            /** @description Deletions after the `since` token may have been forgotten (the token is older than their retention, or the owner has deleted more than the deletions kept for them, as many as the todo quota): start again without `since`. */
             410: {
                 headers: {
                     [name: string]: unknown;

@@ -107,6 +107,14 @@ export const CASES: BenchCase[] = [
     request: ({ bearer }) => ({ method: 'GET', path: '/todos', headers: { authorization: `Bearer ${bearer}` } }),
   },
   {
+    // The caller's identity, usage and limits: one read of their usage row.
+    name: 'me',
+    label: 'GET /me',
+    expectedStatus: 200,
+    expectedRoundTrips: 1,
+    request: () => ({ method: 'GET', path: '/me' }),
+  },
+  {
     name: 'list-done',
     label: 'GET /todos?done=true',
     expectedStatus: 200,

@@ -7,6 +7,7 @@ import { createOidcProvider } from './oidc.ts';
 import { createSqlHandler } from './sql-over-http.ts';
 import { emptyStats, type Upstream } from './types.ts';
 import { bridgeWebSocket } from './ws-bridge.ts';
+import { isLoopbackHost } from './loopback-host.ts';
 
 export interface GatewayOptions {
   upstream: Upstream;
@@ -68,6 +69,8 @@ export async function startGateway({
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    if (!isLoopbackHost(req.headers.host))
+      return json(res, 421, { message: 'this gateway answers only loopback names' });
     const target = new URL(req.url ?? '/', 'http://gateway');
     const path = target.pathname;
     if (oidc.handles(path)) {
@@ -127,7 +130,7 @@ export async function startGateway({
     socket.on('close', () => sockets.delete(socket));
   });
   server.on('upgrade', (req, socket, head) => {
-    if (new URL(req.url ?? '/', 'http://gateway').pathname !== '/v2') {
+    if (!isLoopbackHost(req.headers.host) || new URL(req.url ?? '/', 'http://gateway').pathname !== '/v2') {
       socket.destroy();
       return;
     }

@@ -7,7 +7,6 @@
 import { z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
 import { integer, text, uuid } from 'drizzle-orm/pg-core';
-import { withoutFormulaQuote } from '../csv/formula.ts';
 import { TEXT_ARRAY } from '../db/array-literal.ts';
 import { booleanField, instant, instantField } from '../lib/field-kinds.ts';
 import { field, type CellRead } from '../lib/fields.ts';
@@ -65,9 +64,9 @@ const Text = z
     example: 'Buy milk',
   });
 
-/** A text cell: trimmed, the `'` an export puts before a formula-like text removed, then the rules of POST /todos. */
+/** A text cell (trimmed, the export's formula guard removed by the import's reader), by the rules of POST /todos. */
 function readText(cell: string): CellRead<string> {
-  const value = withoutFormulaQuote(cell.trim());
+  const value = cell.trim();
   const problem = textProblem(value);
   return problem ? { problem } : { value };
 }

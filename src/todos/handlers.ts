@@ -176,6 +176,13 @@ const expiredToken = (retentionDays: number) =>
     `The since token is older than the ${retentionDays}-day retention of deletions, so some may be forgotten: start again without since, and replace your local copy with what it returns.`,
   );
 
+/** Deletions after the token were purged: by the daily cleanup past the retention, or past the owner's kept deletions. */
+const deletionsForgotten = (retentionDays: number, keptDeletions: number) =>
+  new ProblemError(
+    410,
+    `Deletions after the since token have been forgotten (they are kept for ${retentionDays} days, and at most ${keptDeletions} per owner): start again without since, and replace your local copy with what it returns.`,
+  );
+
 /**
  * The change feed. The answer is assembled from each change's JSON as
  * Postgres wrote it (a page may hold a thousand todos: no parse and
@@ -189,7 +196,7 @@ export const listChanges: RouteHandler<typeof routes.listChanges, AppEnv> = asyn
   const page = await c.var.db.query((tx) => readChanges(tx, since, limit), { idempotent: true });
   // Deletions after `since` were purged: the client cannot be told of them.
   if (token !== undefined && page.purgedThrough !== null && BigInt(since.xid) <= BigInt(page.purgedThrough))
-    throw expiredToken(retentionDays);
+    throw deletionsForgotten(retentionDays, c.var.settings.TODO_QUOTA);
   const more = page.rows.length > limit;
   const changes = page.rows.slice(0, limit);
   const last = changes[changes.length - 1];

@@ -1,4 +1,5 @@
 import { CsvSyntaxError, csvReader, type CsvLimits, type CsvRecord } from '../csv/parse.ts';
+import { withoutFormulaQuote } from '../csv/formula.ts';
 import { importableOf, listed } from '../lib/fields.ts';
 import { ProblemError, type FieldError } from '../lib/problem.ts';
 import { todoFields } from './fields.ts';
@@ -121,7 +122,8 @@ export function importRow(fields: string[], columns: ImportColumns): NewTodo | R
       row[name] = input.default;
       continue;
     }
-    const read = input.fromCell(fields[at]!);
+    // The export guards every cell against formulas (csvRecord), so every cell loses that guard here, whatever its kind.
+    const read = input.fromCell(withoutFormulaQuote(fields[at]!.trim()));
     if ('problem' in read) errors.push({ path: name, message: read.problem });
     else row[name] = read.value;
   }

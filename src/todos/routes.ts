@@ -45,7 +45,7 @@ const jsonOf = <T>(schema: () => T) => ({ 'application/json': lazySchema(schema)
 const problems = <Status extends number>(...statuses: Status[]) =>
   problemResponses(statuses, {
     404: 'No todo with this id (an id that is not a UUID in canonical lowercase form names none).',
-    410: 'The `since` token is older than the retention of deletions, some of which may be forgotten: start again without `since`.',
+    410: 'Deletions after the `since` token may have been forgotten (the token is older than their retention, or the owner has deleted more than the deletions kept for them, as many as the todo quota): start again without `since`.',
   });
 
 const idempotencyHeaders = z.object({

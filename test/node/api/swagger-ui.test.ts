@@ -1,12 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CHROMIUM, launchChromium } from '../../../dev/chromium.ts';
 import { onCi } from '../../../dev/ci.ts';
 import { startWorker } from '../../../dev/worker.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 // Locally a machine without Chromium skips the browser test (and says so); on CI it must run, and fails without one.
 const runBrowser = existsSync(CHROMIUM) || onCi();
 if (!runBrowser)
@@ -56,21 +56,7 @@ describe('the docs page under wrangler dev', () => {
   it.runIf(runBrowser)(
     'tries out every operation from /docs in headless Chromium, each with its success status, loading nothing from another origin',
     async () => {
-      if (!existsSync(CHROMIUM))
-        throw new Error(`CI needs Chromium at ${CHROMIUM} for the Swagger UI test (apt-get install chromium)`);
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      browser = await launchChromium();
       const page = await browser.newPage();
       const foreign: string[] = [];
       const problems: string[] = [];

@@ -126,6 +126,18 @@ describe('a field added to the declaration (src/todos/fields.ts)', () => {
     expect(importColumns(['text', 'scratchNote'])).toMatchObject({ at: { text: 0, scratchNote: 1, scratch: -1 } });
   });
 
+  it("imports back as it was exported, the export's formula guard removed whatever the field's kind", async () => {
+    const exported = await new Response(
+      csvExport(
+        [{ ...scratchTodo, scratchNote: '-5' } as Todo],
+        () => Promise.resolve([]),
+        () => {},
+      ),
+    ).text();
+    expect(exported).toContain(",'-5,");
+    expect(readImportRows(exported)).toMatchObject({ ok: true, literals: { scratchNote: '{"-5"}' } });
+  });
+
   it('is written into the JSON of RETURNING, by the same writer as the feed, and inserted', () => {
     const { sql, params } = insertTodoSql({ text: 'a', done: false, scratch: 3, scratchNote: 'n' } as never);
     expect(sql).toMatch(/^insert into "todos" \([^)]*"scratch_points", "scratch_note"/);

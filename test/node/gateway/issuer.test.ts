@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type Gateway } from '../../../dev/gateway/server.ts';
-import type { Upstream } from '../../../dev/gateway/types.ts';
 import {
   JWKS_PATH,
   loadIssuerKey,
@@ -19,20 +18,9 @@ import { LOCAL_AUDIENCE } from '../../../dev/local-audience.ts';
 import { identify, parseIdentitySettings, type IdentitySettings } from '../../../src/auth/identify.ts';
 import { createJwksCache } from '../../../src/auth/jwks.ts';
 import { ANY_AUDIENCE, verifyJwt } from '../../../src/auth/jwt.ts';
+import { noDatabase } from '../../support/no-database.ts';
 
 const run = promisify(execFile);
-
-// The issuer's endpoints need no database: a gateway over an upstream that is never asked.
-const noDatabase: Upstream = {
-  backend: 'embedded',
-  openStream: () => {
-    throw new Error('no database in this test');
-  },
-  pgTarget: () => {
-    throw new Error('no database in this test');
-  },
-  stop: async () => undefined,
-};
 
 let dir: string;
 let keyFile: string;

@@ -1,24 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_CALLBACK_PATH, isLoopbackAppUrl, LOCAL_WEB_CLIENT_ID } from '../../../dev/gateway/oidc.ts';
 import { startGateway, type Gateway } from '../../../dev/gateway/server.ts';
-import type { Upstream } from '../../../dev/gateway/types.ts';
 import { JWKS_PATH } from '../../../dev/issuer.ts';
 import { LOCAL_AUDIENCE } from '../../../dev/local-audience.ts';
 import { createJwksCache } from '../../../src/auth/jwks.ts';
 import { verifyJwt } from '../../../src/auth/jwt.ts';
-
-// The provider needs no database: a gateway over an upstream that is never asked.
-const noDatabase: Upstream = {
-  backend: 'embedded',
-  openStream: () => {
-    throw new Error('no database in this test');
-  },
-  pgTarget: () => {
-    throw new Error('no database in this test');
-  },
-  stop: async () => undefined,
-};
+import { noDatabase } from '../../support/no-database.ts';
 
 const APP = 'http://127.0.0.1:8787';
 const REDIRECT = `${APP}${APP_CALLBACK_PATH}`;
@@ -281,5 +270,34 @@ describe('the local OpenID provider', () => {
     expect(isLoopbackAppUrl('http://127.0.0.1:8787/app/callback#x', APP_CALLBACK_PATH)).toBe(false);
     expect(isLoopbackAppUrl('http://127.0.0.1:8787\\@evil.example/app/callback', APP_CALLBACK_PATH)).toBe(false);
     expect(isLoopbackAppUrl(null, APP_CALLBACK_PATH)).toBe(false);
+  });
+});
+
+describe('the gateway under another name (a page whose DNS name was rebound to 127.0.0.1)', () => {
+  /** Sends `path` to the gateway with `host` in the Host header (fetch cannot set Host); resolves to the status. */
+  const statusWithHost = (method: string, path: string, host: string, headers: Record<string, string> = {}) =>
+    new Promise<number>((resolve, reject) => {
+      const { port } = new URL(gateway.url);
+      const req = request({ host: '127.0.0.1', port, method, path, headers: { ...headers, host } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end(method === 'POST' ? 'grant_type=refresh_token&refresh_token=x' : undefined);
+    });
+
+  it('answers nothing but 421 to a foreign Host: no sign-in page, token, SQL or WebSocket', async () => {
+    const { port } = new URL(gateway.url);
+    const foreign = `attacker.example:${port}`;
+    expect(await statusWithHost('GET', '/oidc/authorize', foreign)).toBe(421);
+    expect(await statusWithHost('POST', '/oidc/token', foreign)).toBe(421);
+    expect(await statusWithHost('POST', '/issuer/token', foreign)).toBe(421);
+    expect(await statusWithHost('POST', '/sql', foreign)).toBe(421);
+    expect(await statusWithHost('GET', '/health', foreign)).toBe(421);
+    const upgrade = { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13' };
+    await expect(statusWithHost('GET', '/v2', foreign, { ...upgrade, 'sec-websocket-key': 'x' })).rejects.toThrow();
+    // The same requests by this machine's own names are answered.
+    for (const own of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
+      expect(await statusWithHost('GET', '/health', own)).toBe(200);
   });
 });

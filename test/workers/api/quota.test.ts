@@ -102,7 +102,10 @@ describe('deletions kept per owner', () => {
     const kept = await direct().query('select id from todo_tombstones where owner = $1 order by id', [me.owner]);
     expect(kept.map((r) => r.id)).toEqual(deleted.slice(-QUOTA));
     // A client that synced before the forgotten deletions cannot be told of them: it starts again.
-    expect((await changesOf(me, start)).status).toBe(410);
+    const gone = await changesOf(me, start);
+    expect(gone.status).toBe(410);
+    // It is told why: not the token's age (it is seconds old), but the deletions kept per owner.
+    expect(JSON.stringify(gone.body)).toContain(`at most ${QUOTA} per owner`);
   });
 });
 

@@ -137,7 +137,10 @@ describe('GET /todos', () => {
       items: [older],
       nextCursor: null,
     });
-    const beforeEveryRow = encodeCursor({ createdAt: '1970-01-01T00:00:00.000000Z', id: '00000000-0000-4000-8000-000000000001' });
+    const beforeEveryRow = encodeCursor({
+      createdAt: '1970-01-01T00:00:00.000000Z',
+      id: '00000000-0000-4000-8000-000000000001',
+    });
     expect((await call('GET', `/todos?cursor=${beforeEveryRow}`)).body).toEqual({ items: [], nextCursor: null });
   });
 

@@ -179,9 +179,14 @@ export async function measureImportMemory(
       workerUrl: workerd.url,
       pid: workerd.pid,
       // workerd handles inspector commands when the isolate next runs: a request that touches nothing lets it.
+      // The request can run before the command has arrived, so it is sent again until the command is answered.
       collectGarbage: async () => {
-        const collected = inspector.send('HeapProfiler.collectGarbage');
-        await (await fetch(`${workerd.url}/bench-floor`)).arrayBuffer();
+        let answered = false;
+        const collected = inspector.send('HeapProfiler.collectGarbage').finally(() => (answered = true));
+        while (!answered) {
+          await (await fetch(`${workerd.url}/bench-floor`)).arrayBuffer();
+          await Promise.race([collected, new Promise((resolve) => setTimeout(resolve, 50))]);
+        }
         await collected;
       },
     });

@@ -22,7 +22,7 @@ import { startStack, type Stack } from '../stack.ts';
 import { selectCases, type BenchCase } from './cases.ts';
 import { warmUp, type CaseResult } from './load.ts';
 import { median, runRounds } from './rounds.ts';
-import { seedTodos } from './seed.ts';
+import { BENCH_TODO_QUOTA, seedTodos } from './seed.ts';
 import { databaseTriggers, postgresCpu, triggerTimePerRow } from './triggers.ts';
 import { measureStartup } from './startup.ts';
 import { startWorkerd, stopAllWorkerd, type Workerd } from './workerd.ts';
@@ -139,6 +139,7 @@ async function main(): Promise<void> {
           DATABASE_URL: stack.databaseUrl,
           NEON_LOCAL_GATEWAY: stack.gatewayAddress,
           AUTH_ANONYMOUS: 'on',
+          TODO_QUOTA: BENCH_TODO_QUOTA,
         },
       }),
     );

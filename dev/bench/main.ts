@@ -22,7 +22,7 @@ import { benchImport, type ImportResult } from './import.ts';
 import { importMemoryVerdict, measureImportMemory, MEMORY_IMPORT, type ImportMemoryResult } from './import-memory.ts';
 import { machineInfo, reportTables, writeReport, type Mode, type Report } from './report.ts';
 import { medianResult, ROUND_CONNECTIONS, runRounds, type Rounds } from './rounds.ts';
-import { seedTodos } from './seed.ts';
+import { BENCH_TODO_QUOTA, seedTodos } from './seed.ts';
 import { measureStartup } from './startup.ts';
 import { startWorkerd, stopAllWorkerd, WORKERD, type Workerd } from './workerd.ts';
 import { readWorkerConfig } from '../wrangler-config.ts';
@@ -155,9 +155,7 @@ async function main(): Promise<void> {
     AUTH_JWKS_URL: `${stack.gatewayUrl}${JWKS_PATH}`,
     AUTH_ISSUER: stack.gatewayUrl,
     AUTH_AUDIENCE: LOCAL_AUDIENCE,
-    // The cases write far more than one owner's quota (100,000 todos): the quota's triggers run on every
-    // write, and are measured, but the limit itself is out of reach.
-    TODO_QUOTA: '999999999',
+    TODO_QUOTA: BENCH_TODO_QUOTA,
   };
   const workerd = await startWorkerd({ ...workerBase, dir: served.dir, main: served.main, bindings });
   log(`workerd ${workerd.pid} serving ${workerd.url}`);

@@ -169,6 +169,8 @@ describe.runIf(runBrowser)('the web app at /app, in Chromium, against the real s
     // Delete for good: once the undo time is over, the server is told.
     await page.getByRole('button', { name: 'Delete: Buy oat milk' }).click();
     await page.getByRole('button', { name: 'Undo' }).waitFor();
+    // The status line says what is happening now, not the undo before it.
+    expect(await page.locator('[data-status]').textContent()).toBe('Deleted. It can be undone for a few seconds.');
     await check(page, 'list-undo');
     await page.getByRole('button', { name: 'Undo' }).waitFor({ state: 'detached', timeout: 15_000 });
     await page.locator('[data-status="saved"]').waitFor();

@@ -312,7 +312,11 @@ export function createStore({ baseUrl, token, renew, undoMs = 6000 }: StoreOptio
       await commitDeletion();
       const index = state.items.findIndex((item) => item.todo.id === id);
       if (index < 0) return;
-      set({ undo: { item: state.items[index]!, index }, items: state.items.filter((_, i) => i !== index) });
+      set({
+        undo: { item: state.items[index]!, index },
+        items: state.items.filter((_, i) => i !== index),
+        status: { kind: 'saved', text: 'Deleted. It can be undone for a few seconds.' },
+      });
       undoTimer = setTimeout(() => void commitDeletion(), undoMs);
     },
 

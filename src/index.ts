@@ -1,7 +1,7 @@
 import { createApp } from './app.ts';
 import type { Env } from './env.ts';
 import { scheduled } from './scheduled/index.ts';
-import { isWebAppPath, serveWebApp } from './web-app/serve.ts';
+import { isWebAppUrl, serveWebApp } from './web-app/serve.ts';
 
 /** The API: what the Worker serves, and what tests and tools call directly (`app.request`). */
 export const app = createApp();
@@ -11,8 +11,7 @@ export const app = createApp();
  * (/app, not its built files, which the asset layer serves) are answered apart from the API's middleware.
  */
 export default {
-  fetch: (request, env, ctx) =>
-    isWebAppPath(new URL(request.url).pathname) ? serveWebApp(request, env) : app.fetch(request, env, ctx),
+  fetch: (request, env, ctx) => (isWebAppUrl(request.url) ? serveWebApp(request, env) : app.fetch(request, env, ctx)),
   scheduled,
 } satisfies ExportedHandler<Env>;
 export type { AppType } from './app.ts';

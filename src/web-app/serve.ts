@@ -1,7 +1,14 @@
 import { parseWebAppSettings, type WebAppEnv } from './settings.ts';
 
-/** The app's pages: /app and everything under it but its built files (wrangler.jsonc `run_worker_first`). */
-export const isWebAppPath = (path: string) => path === '/app' || path.startsWith('/app/');
+/**
+ * Whether a request's URL is one of the app's pages: /app and everything under it but its built files
+ * (wrangler.jsonc `run_worker_first`). Read from the URL's text, which the runtime gives already parsed and
+ * serialised (dot segments resolved), so every API request is spared a second parse.
+ */
+export function isWebAppUrl(url: string): boolean {
+  const path = url.slice(url.indexOf('/', url.indexOf('//') + 2));
+  return path === '/app' || path.startsWith('/app/') || path.startsWith('/app?');
+}
 
 /**
  * The app's Content-Security-Policy: its own scripts and styles only (nothing inline), and fetches to

@@ -106,6 +106,10 @@ describe.runIf(runBrowser)('the web app at /app, in Chromium, against the real s
     const lookalike = await fetch(`${worker.url}/appendix`);
     expect(lookalike.status, 'only /app and below are the app').toBe(404);
     await lookalike.arrayBuffer();
+    const withQuery = await fetch(`${worker.url}/app?from=mail`);
+    expect(withQuery.status, 'a query string does not hide the app').toBe(200);
+    expect(withQuery.headers.get('content-security-policy')).toContain("script-src 'self'");
+    await withQuery.arrayBuffer();
     const post = await fetch(`${worker.url}/app`, { method: 'POST' });
     expect(post.status).toBe(405);
     await post.arrayBuffer();

@@ -40,6 +40,7 @@ export interface Env {
   IMPORT_RATE_LIMITER?: RateLimit;
   /** The most todos one owner may have (default 100000); a create or import past it is a 409 (docs/api.md "Quotas"). */
   TODO_QUOTA?: string;
+  LIST_QUOTA?: string;
 }
 
 export type AppEnv = { Bindings: Env };
@@ -110,6 +111,14 @@ const SettingsInput = z.object({
       .transform(Number)
       .default(100_000),
   ),
+  LIST_QUOTA: z.preprocess(
+    unsetOrEmpty,
+    z
+      .string()
+      .regex(/^[1-9]\d{0,6}$/, 'must be a whole number of lists from 1 to 9999999, e.g. 1000')
+      .transform(Number)
+      .default(1000),
+  ),
   API_TOKENS: optionalString,
   AUTH_JWKS_URL: optionalString,
   AUTH_ISSUER: optionalString,
@@ -119,7 +128,15 @@ const SettingsInput = z.object({
 
 const SettingsSchema = SettingsInput.transform(
   (
-    { DB_TIMEOUT_MS, CORS_ORIGINS, RATE_LIMIT_PERIOD_SECONDS, CHANGES_RETENTION_DAYS, TODO_QUOTA, ...identityEnv },
+    {
+      DB_TIMEOUT_MS,
+      CORS_ORIGINS,
+      RATE_LIMIT_PERIOD_SECONDS,
+      CHANGES_RETENTION_DAYS,
+      TODO_QUOTA,
+      LIST_QUOTA,
+      ...identityEnv
+    },
     ctx,
   ) => {
     // Who may call: static tokens, OpenID Connect, anonymous access (src/auth/identify.ts names each bad one).
@@ -134,6 +151,7 @@ const SettingsSchema = SettingsInput.transform(
       RATE_LIMIT_PERIOD_SECONDS,
       CHANGES_RETENTION_DAYS,
       TODO_QUOTA,
+      LIST_QUOTA,
       identity: identity.settings,
     };
   },

@@ -36,7 +36,7 @@ export interface paths {
         put?: never;
         /**
          * Import todos from CSV, all or nothing
-         * @description A header row naming `text` and optionally `done` (the export's `id`, `version`, `createdAt`, `updatedAt` columns are accepted and ignored), then one todo per row. RFC 4180 quoting, LF, CRLF or lone CR line ends, UTF-8 with an optional BOM; `done` is true/false, 1/0, yes/no in any case, empty for false. Every row obeys the rules of POST /todos; one bad row rejects the whole file. At most 10485760 bytes and 100000 rows, blank lines included, and at most 4194304 bytes of rows once encoded for the database (413 otherwise; npm run import sends a larger file in chunks). A text that starts with `'` followed by `=`, `+`, `-`, `@` or `'` loses that one `'`: the export writes it before formula-like texts, so an export imports back as it was. One import over 1048576 bytes (or of unstated length) at a time per server instance: another sent meanwhile is answered 503 with Retry-After before its body is read. Rows get ids in file order: made by the server (version 7), or counted up from `firstId`, which makes a repeat of the import safe at any time (its rows already in are counted as `replayed`).
+         * @description A header row naming `listId`, `text` and `position` and optionally `parentId`, `notes`, `done` and `due` (the export's `id`, `completedAt`, `version`, `createdAt`, `updatedAt` columns are accepted and ignored), then one todo per row. RFC 4180 quoting, LF, CRLF or lone CR line ends, UTF-8 with an optional BOM; `done` is true/false, 1/0, yes/no in any case, empty for false. Every row obeys the rules of POST /todos; one bad row rejects the whole file. At most 10485760 bytes and 100000 rows, blank lines included, and at most 4194304 bytes of rows once encoded for the database (413 otherwise; npm run import sends a larger file in chunks). A text that starts with `'` followed by `=`, `+`, `-`, `@` or `'` loses that one `'`: the export writes it before formula-like texts, so an export imports back as it was. One import over 1048576 bytes (or of unstated length) at a time per server instance: another sent meanwhile is answered 503 with Retry-After before its body is read. Rows get ids in file order: made by the server (version 7), or counted up from `firstId`, which makes a repeat of the import safe at any time (its rows already in are counted as `replayed`).
          */
         post: operations["importTodos"];
         delete?: never;
@@ -134,10 +134,39 @@ export interface components {
              * @example 0192e4a4-7b0c-7d3e-9a41-5f1c2b3d4e5f
              */
             id: string;
+            /**
+             * Format: uuid
+             * @description The todo's list.
+             * @example 0192e4a4-7b0c-7d3e-9a41-5f1c2b3d4e5f
+             */
+            listId: string;
+            /**
+             * Format: uuid
+             * @description The parent todo of a subtask; null for a top-level todo.
+             * @example null
+             */
+            parentId: string | null;
             /** @example Buy milk */
             text: string;
+            /** @example null */
+            notes: string | null;
             /** @example false */
             done: boolean;
+            /**
+             * @description A date (`YYYY-MM-DD`), or an RFC 3339 date-time with an offset (`2026-12-24T18:00:00+01:00`), kept as given (with `T` and `Z` in upper case).
+             * @example null
+             */
+            due: string | null;
+            /**
+             * @description The manual order within its list (a subtask: within its parent): a `fractional-indexing` key, compared byte-wise, ties broken by id.
+             * @example a0
+             */
+            position: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000000Z
+             */
+            completedAt: string | null;
             /**
              * @description 1 at creation, +1 on every PATCH; the ETag is made of the id and this.
              * @example 1
@@ -197,8 +226,13 @@ export interface components {
         };
         /**
          * @example {
+         *       "listId": "0192e4a4-7b0c-7d3e-9a41-5f1c2b3d4e5f",
+         *       "parentId": null,
          *       "text": "Buy milk",
-         *       "done": false
+         *       "notes": null,
+         *       "done": false,
+         *       "due": null,
+         *       "position": "a0"
          *     }
          */
         NewTodo: {
@@ -208,15 +242,39 @@ export interface components {
              */
             id?: string;
             /**
+             * Format: uuid
+             * @description One of the caller's lists; on create, the default list when absent.
+             */
+            listId?: string;
+            /**
+             * Format: uuid
+             * @description A top-level todo of the same list, or null: subtasks are one level deep.
+             * @default null
+             */
+            parentId?: string | null;
+            /**
              * @description Trimmed; 1 to 1000 characters (code points); no NUL.
              * @example Buy milk
              */
             text: string;
             /**
+             * @description Free text, at most 8192 characters; or null.
+             * @default null
+             */
+            notes?: string | null;
+            /**
              * @default false
              * @example false
              */
             done?: boolean;
+            /**
+             * @description A date (`YYYY-MM-DD`), or an RFC 3339 date-time with an offset (`2026-12-24T18:00:00+01:00`), kept as given (with `T` and `Z` in upper case). Or null.
+             * @default null
+             * @example 2026-12-24
+             */
+            due?: string | null;
+            /** @description The manual order within its list (a subtask: within its parent): a key the client computed between its neighbours (e.g. with `fractional-indexing`); absent, the server places it. */
+            position?: string;
         };
         ImportResult: {
             /**
@@ -289,12 +347,31 @@ export interface components {
         };
         TodoPatch: {
             /**
+             * Format: uuid
+             * @description One of the caller's lists; on create, the default list when absent.
+             */
+            listId?: string;
+            /**
+             * Format: uuid
+             * @description A top-level todo of the same list, or null: subtasks are one level deep.
+             */
+            parentId?: string | null;
+            /**
              * @description Trimmed; 1 to 1000 characters (code points); no NUL.
              * @example Buy milk
              */
             text?: string;
+            /** @description Free text, at most 8192 characters; or null. */
+            notes?: string | null;
             /** @example false */
             done?: boolean;
+            /**
+             * @description A date (`YYYY-MM-DD`), or an RFC 3339 date-time with an offset (`2026-12-24T18:00:00+01:00`), kept as given (with `T` and `Z` in upper case). Or null.
+             * @example 2026-12-24
+             */
+            due?: string | null;
+            /** @description The manual order within its list (a subtask: within its parent): a key the client computed between its neighbours (e.g. with `fractional-indexing`); absent, the server places it. */
+            position?: string;
         };
         Me: {
             owner: components["schemas"]["Owner"];

@@ -1,7 +1,7 @@
 import { neon } from '@neondatabase/serverless';
 import { ANONYMOUS_OWNER } from '../../src/auth/tokens.ts';
 import { useLocalGateway } from '../../src/db/local-gateway.ts';
-import { TEXT_MAX_LENGTH } from '../../src/todos/rules.ts';
+import { TEXT_MAX_LENGTH } from '../../src/lib/text-rules.ts';
 
 const WORDS = (
   'buy milk call mum renew passport fix the leaking tap book dentist water plants pay rent review pull request ' +

@@ -128,3 +128,4 @@ export interface ArrayKind<T> {
 export const TEXT_ARRAY: ArrayKind<string> = { type: 'text', literal: textArrayLiteral };
 export const BOOLEAN_ARRAY: ArrayKind<boolean> = { type: 'boolean', literal: booleanArrayLiteral };
 export const INTEGER_ARRAY: ArrayKind<number> = { type: 'int', literal: integerArrayLiteral };
+export const UUID_ARRAY: ArrayKind<string> = { type: 'uuid', literal: textArrayLiteral };

@@ -146,7 +146,7 @@ export function openDatabase(env: Env, { owner, traceparent }: OpenOptions = {})
   return databaseHandle(env, (statement, signal) => {
     if (!db) {
       const sql = neon(env.DATABASE_URL, { fetchOptions: withTraceparent({ signal }, traceparent?.()) });
-      db = drizzle({ client: ownedClient(sql, ownerOrNone(owner?.()), settingsOf(env).TODO_QUOTA) });
+      db = drizzle({ client: ownedClient(sql, ownerOrNone(owner?.()), quotasOf(settingsOf(env))) });
     }
     return statement(db);
   });
@@ -163,15 +163,30 @@ export function openDatabase(env: Env, { owner, traceparent }: OpenOptions = {})
 export const SET_OWNER_SQL = 'select public.app_set_owner($1)';
 
 /**
- * `SET_OWNER_SQL` and the caller's todo quota (`app.todo_quota`, transaction-local
- * too), in the same statement: the triggers of migrations/0011_owner_quota.sql
- * read it when todos are written, so the quota costs no statement of its own.
+ * `SET_OWNER_SQL` and the caller's quotas (`app.todo_quota` and `app.list_quota`,
+ * transaction-local too), in the same statement: the triggers of migrations 0011
+ * and 0013 read them when todos and lists are written, so the quotas cost no statement of their own.
  */
-export const SET_CALLER_SQL = "select public.app_set_owner($1), pg_catalog.set_config('app.todo_quota', $2, true)";
+export const SET_CALLER_SQL =
+  "select public.app_set_owner($1), pg_catalog.set_config('app.todo_quota', $2, true), pg_catalog.set_config('app.list_quota', $3, true)";
 
-/** The first statement of a transaction run for `owner`: with the quota when there is one. */
-export const setCallerQuery = (owner: string, todoQuota?: number): [string, string[]] =>
-  todoQuota === undefined ? [SET_OWNER_SQL, [owner]] : [SET_CALLER_SQL, [owner, String(todoQuota)]];
+/** How many todos and lists an owner may have (TODO_QUOTA, LIST_QUOTA). */
+export interface Quotas {
+  todos: number;
+  lists: number;
+}
+
+/** The quotas the settings give. */
+export const quotasOf = ({ TODO_QUOTA, LIST_QUOTA }: { TODO_QUOTA: number; LIST_QUOTA: number }): Quotas => ({
+  todos: TODO_QUOTA,
+  lists: LIST_QUOTA,
+});
+
+/** The first statement of a transaction run for `owner`: with the quotas when there are some. */
+export const setCallerQuery = (owner: string, quotas?: Quotas): [string, string[]] =>
+  quotas === undefined
+    ? [SET_OWNER_SQL, [owner]]
+    : [SET_CALLER_SQL, [owner, String(quotas.todos), String(quotas.lists)]];
 
 /**
  * The owner to set for a statement: '' when there is none. Set all the same,
@@ -185,8 +200,8 @@ type NeonHttp = NeonQueryFunction<false, false>;
 
 /**
  * Neon's HTTP client with every statement run for `owner` ('' for none): `query()` sends
- * ONE transaction, `SET_OWNER_SQL` (the role check, then `app.user_id`; with `todoQuota`,
- * SET_CALLER_SQL, which sets the quota too) then the statement,
+ * ONE transaction, `SET_OWNER_SQL` (the role check, then `app.user_id`; with `quotas`,
+ * SET_CALLER_SQL, which sets them too) then the statement,
  * and answers the statement's result; `transaction(fn)` puts the setting ahead
  * of the batch's statements and drops its result. Drizzle calls `query()` for
  * every statement, so every query gets it unchanged, and it is still one HTTP
@@ -197,10 +212,10 @@ type NeonHttp = NeonQueryFunction<false, false>;
  * The tagged-template form is refused: nothing here uses it, and it would
  * bypass the setting.
  */
-export function ownedClient(sql: NeonHttp, owner: string, todoQuota?: number): NeonHttp {
+export function ownedClient(sql: NeonHttp, owner: string, quotas?: Quotas): NeonHttp {
   // Per-statement options (drizzle asks for arrayMode and fullResults) make the modes vary: type them loosely.
   const base = sql as unknown as NeonQueryFunction<boolean, boolean>;
-  const setOwner = () => base.query(...setCallerQuery(owner, todoQuota));
+  const setOwner = () => base.query(...setCallerQuery(owner, quotas));
   const query = (text: string, params?: unknown[], opts?: HTTPQueryOptions<boolean, boolean>) =>
     base.transaction([setOwner(), base.query(text, params, opts)]).then((results) => results[1]);
   const transaction = (queries: unknown, opts?: HTTPTransactionOptions<boolean, boolean>) => {

@@ -4,6 +4,7 @@ import { settingsOf, type Env } from '../env.ts';
 import {
   databaseHandle,
   ownerOrNone,
+  quotasOf,
   setCallerQuery,
   type Database,
   type Drizzle,
@@ -47,7 +48,7 @@ export function openWsDatabase(env: Env, { waitUntil, owner }: Required<OpenOpti
         try {
           await client.query('begin');
           try {
-            await client.query(...setCallerQuery(who, settingsOf(env).TODO_QUOTA));
+            await client.query(...setCallerQuery(who, quotasOf(settingsOf(env))));
             const result = await statement(withHttpShapedClient(drizzle({ client }), client));
             await client.query('commit');
             return result;

@@ -6,9 +6,10 @@
 import { z } from '@hono/zod-openapi';
 import type { ZodNullable, ZodString } from 'zod';
 import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
-import { boolean, customType, integer, timestamp, type PgColumnBuilderBase } from 'drizzle-orm/pg-core';
-import { BOOLEAN_ARRAY, INTEGER_ARRAY } from '../db/array-literal.ts';
+import { boolean, customType, integer, text, timestamp, type PgColumnBuilderBase } from 'drizzle-orm/pg-core';
+import { BOOLEAN_ARRAY, INTEGER_ARRAY, TEXT_ARRAY } from '../db/array-literal.ts';
 import { field, type CellRead } from './fields.ts';
+import { textProblem } from './text-rules.ts';
 
 /**
  * RFC 3339 in UTC with microseconds, formatted by Postgres whatever the
@@ -108,3 +109,62 @@ export function integerField(name: string, { min, max, default: fallback, exampl
     },
   });
 }
+
+/** The whitespace `trim()` removes at the ends, as Postgres's btrim spells it (the CHECK `trimmed`). */
+const TRIMMED = (column: AnyColumn) => sql`${column} = btrim(${column}, E' \\t\\n\\r\\f\\x0B')`;
+
+/**
+ * A client-set text, never null: trimmed, 1 to `max` characters (code points),
+ * no NUL, by the rules of text-rules.ts, in JSON, in CSV (the cell trimmed, the
+ * export's formula guard removed by the import's reader) and in the table's CHECKs.
+ */
+export function textField(name: string, { max, example }: { max: number; example: string }) {
+  const schema = z
+    .string({ error: 'must be a string' })
+    .superRefine((value, ctx) => {
+      const problem = textProblem(value, max);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .transform((value) => value.trim())
+    .openapi({
+      minLength: 1,
+      maxLength: max,
+      description: `Trimmed; 1 to ${max} characters (code points); no NUL.`,
+      example,
+    });
+  return field({
+    column: text(name).notNull(),
+    // The API's rules, repeated so that no other path (psql, a future job) can store what the API would refuse.
+    checks: {
+      trimmed: TRIMMED,
+      length: (column) => sql`char_length(${column}) BETWEEN 1 AND ${sql.raw(String(max))}`,
+    },
+    schema: () => z.string(),
+    example,
+    input: {
+      schema,
+      fromCell: (cell: string): CellRead<string> => {
+        const value = cell.trim();
+        const problem = textProblem(value, max);
+        return problem ? { problem } : { value };
+      },
+      array: TEXT_ARRAY,
+    },
+  });
+}
+
+/**
+ * A resource's version: 1 at creation, +1 on every UPDATE (the trigger of
+ * migration 0009, whatever the statement says): the ETag and If-Match compare
+ * it (README: "Versions and conditional requests").
+ */
+export const versionField = () =>
+  field({
+    column: integer('version').notNull().default(1),
+    checks: { positive: (column) => sql`${column} >= 1` },
+    schema: () =>
+      z.number().int().min(1).openapi({
+        description: '1 at creation, +1 on every PATCH; the ETag is made of the id and this.',
+      }),
+    example: 1,
+  });

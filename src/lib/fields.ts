@@ -27,6 +27,8 @@ export interface FieldInput<Value = unknown> {
   default?: Value;
   /** A create may give it, a patch may not. */
   createOnly?: boolean;
+  /** A create may leave it out: the column's default (which may depend on the row, or the caller) is stored. */
+  optional?: true;
   /** An import's CSV cell as the value, or why it is not one: the rules of `schema`. */
   fromCell(cell: string): CellRead<Value>;
   /** The element type an import sends this field's values in, all rows in one parameter. */
@@ -56,8 +58,16 @@ export type JsonOf<F extends Fields> = { [K in keyof F]: z.output<ReturnType<F[K
 
 type Writable<F extends Fields> = { [K in keyof F]: F[K]['input'] extends FieldInput ? K : never }[keyof F];
 type InputValue<Input> = Input extends FieldInput<infer Value> ? Value : never;
-/** The fields a create stores, after its schema's defaults. */
-export type CreateOf<F extends Fields> = { [K in Writable<F>]: InputValue<F[K]['input']> };
+type Defaulted<F extends Fields> = {
+  [K in Writable<F>]: F[K]['input'] extends { optional: true } | { default: unknown } ? K : never;
+}[Writable<F>];
+/**
+ * The fields a create stores: those with a default (the schema's, or for an
+ * optional one, its column's) may be absent, as in a body the schema has not read.
+ */
+export type CreateOf<F extends Fields> = { [K in Exclude<Writable<F>, Defaulted<F>>]: InputValue<F[K]['input']> } & {
+  [K in Defaulted<F>]?: InputValue<F[K]['input']>;
+};
 type CreateOnly<F extends Fields> = { [K in keyof F]: F[K]['input'] extends { createOnly: true } ? K : never }[keyof F];
 /** The fields a patch may change, each optional. */
 export type PatchOf<F extends Fields> = Partial<Omit<CreateOf<F>, CreateOnly<F>>>;
@@ -102,7 +112,6 @@ const writable = <F extends Fields>(fields: F, patch: boolean) =>
     f.input && !(patch && f.input.createOnly) ? [[name, f.input, f] as const] : [],
   );
 
-/** A create's body: every writable field, required unless it has a default. */
 /**
  * A create's body: every writable field, required unless it has a default,
  * and the optional `extra` ones (an id the client may choose). The document's
@@ -120,7 +129,11 @@ export const createSchema = <F extends Fields, Extra extends Record<string, z.Zo
       ...Object.fromEntries(
         writable(fields, false).map(([key, input]) => [
           key,
-          input.default === undefined ? input.schema : input.schema.default(input.default),
+          input.optional
+            ? input.schema.optional()
+            : input.default === undefined
+              ? input.schema
+              : input.schema.default(input.default),
         ]),
       ),
     })
@@ -150,11 +163,15 @@ export const cellOf = (f: Field, value: unknown): string =>
 export const csvExampleOf = (fields: Fields, record: (cells: string[]) => string) =>
   record(Object.keys(fields)) + record(entries(fields).map(([, f]) => cellOf(f, f.example)));
 
-/** What an import reads: the writable fields, and the server-set ones whose columns an export writes (then ignored). */
+/**
+ * What an import reads: the writable fields with a value for every row, and
+ * the columns an export writes that it ignores (server-set ones, and the
+ * optional ones, whose values depend on the row: a list, a place).
+ */
 export function importableOf<F extends Fields>(fields: F) {
   return {
-    read: writable(fields, false).map(([name, input, field]) => ({ name, input, field })),
-    ignored: entries(fields).flatMap(([name, f]) => (f.input ? [] : [name])),
+    read: writable(fields, false).flatMap(([name, input, field]) => (input.optional ? [] : [{ name, input, field }])),
+    ignored: entries(fields).flatMap(([name, f]) => (f.input && !f.input.optional ? [] : [name])),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { AppEnv } from '../env.ts';
-import { TEXT_MAX_LENGTH } from '../todos/rules.ts';
+import { TEXT_MAX_LENGTH } from '../lib/text-rules.ts';
 import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS } from '../todos/import-rows.ts';
 import { readTodoCount } from './queries.ts';
 import type * as routes from './routes.ts';

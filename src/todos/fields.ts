@@ -6,96 +6,136 @@
  */
 import { z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
-import { integer, text, uuid } from 'drizzle-orm/pg-core';
-import { TEXT_ARRAY } from '../db/array-literal.ts';
-import { booleanField, instant, instantField } from '../lib/field-kinds.ts';
+import { text, uuid } from 'drizzle-orm/pg-core';
+import { TEXT_ARRAY, UUID_ARRAY, type ArrayKind } from '../db/array-literal.ts';
+import { booleanField, instant, instantField, textField, versionField } from '../lib/field-kinds.ts';
 import { field, type CellRead } from '../lib/fields.ts';
-import { isCanonicalUuid, NIL_UUID, UUID_EXAMPLE } from '../lib/uuid.ts';
-import { TEXT_MAX_LENGTH, textProblem } from './rules.ts';
+import { resourceId } from '../lib/resource-id.ts';
+import { TEXT_MAX_LENGTH } from '../lib/text-rules.ts';
+import { isCanonicalUuid, UUID_EXAMPLE } from '../lib/uuid.ts';
+import { DUE_DESCRIPTION, DUE_PROBLEM, dueOf } from './due.ts';
+import { positionField } from '../lib/position.ts';
 
-/**
- * What a todo id is, in one place: its column (the todos' key, the
- * tombstones'), its SQL type, its schema in answers and in the path, and which
- * values read back from a token are ids.
- */
-export const TODO_ID = {
-  /** The SQL type, for casts. */
-  sqlType: 'uuid',
-  /**
-   * The todos' key: a UUID in canonical lowercase form. The server's are version 7 (time-ordered, so the
-   * index grows at its end), made by the database for Postgres 15 to 18 (app_uuidv7, migration 0010);
-   * a create may choose its own (src/lib/uuid.ts).
-   */
-  key: (name: string) =>
-    uuid(name)
-      .primaryKey()
-      .default(sql`app_uuidv7()`),
-  /** A column holding a todo's id (a tombstone's, a reference's). */
-  column: (name: string) => uuid(name),
-  schema: () => z.string().openapi({ format: 'uuid', example: TODO_ID.example }),
-  example: UUID_EXAMPLE,
-  /** `{id}` in a path, as it comes: one that is not a todo id names no todo, and the handler answers 404 for it. */
-  param: z.string().openapi({
-    param: { name: 'id', in: 'path' },
-    format: 'uuid',
-    description: "The todo's id (a UUID in canonical lowercase form; anything else is a 404).",
-    example: UUID_EXAMPLE,
-  } as never),
-  /** Whether a value read back from a cursor, a feed token or a tag is an id (with `orStart`, the nil UUID is one too). */
-  is: (value: unknown, orStart = false): value is string => isCanonicalUuid(value) && (orStart || value !== NIL_UUID),
-  /** The position before every id (the nil UUID sorts first, as Postgres compares uuid), where the change feed starts. */
-  start: NIL_UUID,
-};
+/** What a todo id is, in one place (see src/lib/resource-id.ts). */
+export const TODO_ID = resourceId('todo');
 
 /** A todo's id, as the JSON has it. */
 export type TodoId = z.output<ReturnType<typeof TODO_ID.schema>>;
 
-const Text = z
-  .string({ error: 'must be a string' })
-  .superRefine((value, ctx) => {
-    const problem = textProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  })
-  .transform((value) => value.trim())
-  .openapi({
-    minLength: 1,
-    maxLength: TEXT_MAX_LENGTH,
-    description: 'Trimmed; 1 to 1000 characters (code points); no NUL.',
-    example: 'Buy milk',
-  });
+/** A notes' longest, in characters (code points). */
+export const NOTES_MAX_LENGTH = 8192;
 
-/** A text cell (trimmed, the export's formula guard removed by the import's reader), by the rules of POST /todos. */
-function readText(cell: string): CellRead<string> {
-  const value = cell.trim();
-  const problem = textProblem(value);
-  return problem ? { problem } : { value };
+/** A value from `read` (a string's), null from null; the same rule for JSON and for a CSV cell (empty: null). */
+function nullableInput<Value>(
+  read: (value: string) => CellRead<Value>,
+  doc: Record<string, unknown>,
+  array: ArrayKind<Value>,
+) {
+  const schema = z
+    .string({ error: 'must be a string or null' })
+    .nullable()
+    .transform((value, ctx) => {
+      if (value === null) return null;
+      const result = read(value);
+      if ('problem' in result) {
+        ctx.addIssue({ code: 'custom', message: result.problem });
+        return z.NEVER;
+      }
+      return result.value;
+    })
+    .openapi(doc);
+  return {
+    schema: schema as unknown as z.ZodType<Value | null>,
+    default: null as Value | null,
+    fromCell: (cell: string): CellRead<Value | null> => (cell === '' ? { value: null } : read(cell)),
+    array: array as ArrayKind<Value | null>,
+  };
 }
+
+const readId = (value: string): CellRead<string> =>
+  isCanonicalUuid(value) ? { value } : { problem: 'must be a UUID in canonical lowercase form' };
+
+const readNotes = (value: string): CellRead<string> => {
+  let length = 0;
+  for (const _ of value)
+    if (++length > NOTES_MAX_LENGTH) return { problem: `must be at most ${NOTES_MAX_LENGTH} characters` };
+  if (value.includes('\0')) return { problem: 'must not contain NUL (\\u0000) characters' };
+  if (!value.isWellFormed()) return { problem: 'must be valid Unicode (no lone surrogates)' };
+  return { value };
+};
+
+const readDue = (value: string): CellRead<string> => {
+  const due = dueOf(value);
+  return due === undefined ? { problem: DUE_PROBLEM } : { value: due };
+};
 
 export const todoFields = {
   id: field({ column: TODO_ID.key('id'), schema: TODO_ID.schema, example: TODO_ID.example }),
-  text: field({
-    column: text('text').notNull(),
-    // The API's rules, repeated so that no other path (psql, a future job) can store what the API would refuse.
-    checks: {
-      trimmed: (column) => sql`${column} = btrim(${column}, E' \\t\\n\\r\\f\\x0B')`,
-      length: (column) => sql`char_length(${column}) BETWEEN 1 AND ${sql.raw(String(TEXT_MAX_LENGTH))}`,
+  listId: field({
+    // The owner's default list when a create names none (app_default_list_id, migration 0013).
+    column: uuid('list_id')
+      .notNull()
+      .default(sql`app_default_list_id(current_setting('app.user_id', true))`),
+    schema: () => z.string().openapi({ format: 'uuid', description: "The todo's list." }),
+    example: UUID_EXAMPLE,
+    input: {
+      schema: z
+        .string({ error: 'must be a string' })
+        .refine(isCanonicalUuid, 'must be a UUID in canonical lowercase form')
+        .openapi({
+          format: 'uuid',
+          description: "One of the caller's lists; on create, the default list when absent.",
+        }),
+      optional: true,
+      fromCell: readId,
+      array: UUID_ARRAY,
     },
-    schema: () => z.string(),
-    example: 'Buy milk',
-    input: { schema: Text, fromCell: readText, array: TEXT_ARRAY },
+  }),
+  parentId: field({
+    column: uuid('parent_id'),
+    schema: () =>
+      z
+        .string()
+        .nullable()
+        .openapi({ format: 'uuid', description: 'The parent todo of a subtask; null for a top-level todo.' }),
+    example: null,
+    input: nullableInput(
+      readId,
+      {
+        format: 'uuid',
+        description: 'A top-level todo of the same list, or null: subtasks are one level deep.',
+      },
+      UUID_ARRAY,
+    ),
+  }),
+  text: textField('text', { max: TEXT_MAX_LENGTH, example: 'Buy milk' }),
+  notes: field({
+    column: text('notes'),
+    checks: { length: (column) => sql`char_length(${column}) <= ${sql.raw(String(NOTES_MAX_LENGTH))}` },
+    schema: () => z.string().nullable(),
+    example: null,
+    input: nullableInput(
+      readNotes,
+      { maxLength: NOTES_MAX_LENGTH, description: `Free text, at most ${NOTES_MAX_LENGTH} characters; or null.` },
+      TEXT_ARRAY,
+    ),
   }),
   done: booleanField('done', { default: false, example: false }),
-  version: field({
-    // 1 at creation, +1 on every UPDATE (the trigger of migration 0009, whatever the statement says):
-    // the ETag and If-Match compare it (README: "Versions and conditional requests").
-    column: integer('version').notNull().default(1),
-    checks: { positive: (column) => sql`${column} >= 1` },
-    schema: () =>
-      z.number().int().min(1).openapi({
-        description: '1 at creation, +1 on every PATCH; the ETag is made of the id and this.',
-      }),
-    example: 1,
+  due: field({
+    column: text('due'),
+    checks: {
+      format: (column) =>
+        sql`${column} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2}))?$'`,
+    },
+    schema: () => z.string().nullable().openapi({ description: DUE_DESCRIPTION }),
+    example: null,
+    input: nullableInput(readDue, { description: `${DUE_DESCRIPTION} Or null.`, example: '2026-12-24' }, TEXT_ARRAY),
   }),
+  // Without one, the database puts a new todo at the top of its list (or of its parent's subtasks).
+  position: positionField('The manual order within its list (a subtask: within its parent)'),
+  // Set by the database when done becomes true, cleared when it becomes false (migration 0013).
+  completedAt: instantField(instant('completed_at'), { nullable: true }),
+  version: versionField(),
   createdAt: instantField(instant('created_at').notNull().defaultNow()),
   updatedAt: instantField(instant('updated_at').notNull().defaultNow()),
 };

@@ -7,7 +7,7 @@
 -- choose (only versions 4 and 7), so nobody can take another owner's. Being derived, the list can be
 -- made by whichever write needs it first, idempotently, without a read to find its id.
 CREATE FUNCTION public.app_default_list_id(owner text) RETURNS uuid
-  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp
   RETURN overlay(overlay(md5('default list of ' || owner) PLACING '8' FROM 13) PLACING '8' FROM 17)::uuid;--> statement-breakpoint
 REVOKE ALL ON FUNCTION public.app_default_list_id(text) FROM PUBLIC;--> statement-breakpoint
 GRANT EXECUTE ON FUNCTION public.app_default_list_id(text) TO todo_app;--> statement-breakpoint
@@ -16,7 +16,7 @@ GRANT EXECUTE ON FUNCTION public.app_default_list_id(text) TO todo_app;--> state
 -- general: a stored due always carries its offset (the CHECK todos_due_format), so the session's
 -- TimeZone and DateStyle cannot change the result.
 CREATE FUNCTION public.app_due_instant(due text) RETURNS timestamptz
-  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp
   RETURN CASE WHEN length(due) = 10 THEN timezone('UTC', due::date::timestamp) ELSE due::timestamptz END;--> statement-breakpoint
 REVOKE ALL ON FUNCTION public.app_due_instant(text) FROM PUBLIC;--> statement-breakpoint
 GRANT EXECUTE ON FUNCTION public.app_due_instant(text) TO todo_app;--> statement-breakpoint
@@ -82,8 +82,7 @@ UPDATE public.todos t SET list_id = public.app_default_list_id(t.owner), positio
   FROM (SELECT id, row_number() OVER (PARTITION BY owner ORDER BY created_at DESC, id DESC) - 1 AS rank
         FROM public.todos) AS o
   WHERE t.id = o.id;--> statement-breakpoint
-ALTER TABLE public.todos ALTER COLUMN list_id SET DEFAULT app_default_list_id(current_setting('app.user_id', true)),
-  ALTER COLUMN list_id SET NOT NULL, ALTER COLUMN position SET NOT NULL;--> statement-breakpoint
+ALTER TABLE public.todos ALTER COLUMN list_id SET NOT NULL, ALTER COLUMN position SET NOT NULL;--> statement-breakpoint
 ALTER TABLE "todos" ADD CONSTRAINT "todos_list_fk" FOREIGN KEY ("owner","list_id") REFERENCES "public"."lists"("owner","id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "todos" ADD CONSTRAINT "todos_list_id_depth_key" UNIQUE("list_id","id","depth");--> statement-breakpoint
 ALTER TABLE "todos" ADD CONSTRAINT "todos_parent_fk" FOREIGN KEY ("list_id","parent_id","parent_depth") REFERENCES "public"."todos"("list_id","id","depth") ON DELETE cascade ON UPDATE cascade;--> statement-breakpoint
@@ -92,36 +91,57 @@ ALTER TABLE "todos" ADD CONSTRAINT "todos_notes_length" CHECK (char_length("todo
 ALTER TABLE "todos" ADD CONSTRAINT "todos_due_format" CHECK ("todos"."due" ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2}))?$');--> statement-breakpoint
 ALTER TABLE "todos" ADD CONSTRAINT "todos_parent_depth_top" CHECK ("todos"."parent_depth" = 0);--> statement-breakpoint
 ALTER TABLE "todos" ADD CONSTRAINT "todos_completed_when_done" CHECK (("todos"."completed_at" is not null) = "todos"."done");--> statement-breakpoint
--- The default list exists whenever a write needs it: before any statement that inserts todos, moves
--- todos between lists, or inserts lists, the caller's default list is made if it is not there yet
--- ("Tasks", first in the owner's order, version 1), in the caller's transaction. Reads never write it:
--- the Worker shows the same list when it is not there yet. Concurrent first writes make one: the id is
--- derived, and ON CONFLICT DO NOTHING waits for the other's insert. Nothing without an owner set
--- (migrations, psql, the cleanup) makes one. SECURITY INVOKER: it writes under row-level security as
--- the caller, only the caller's own list; the default list's own insert runs its triggers, not this again.
-CREATE FUNCTION public.app_ensure_default_list() RETURNS trigger
+-- The default list exists whenever a write needs it: a todo written into it (named, or by leaving
+-- list_id out) and a new list (which goes after it) make it first if it is not there yet ("Tasks",
+-- first in the owner's order, version 1), in the writer's transaction. Reads never write it: the
+-- Worker shows the same list when it is not there yet. Concurrent first writes make one: the id is
+-- derived from the owner, and ON CONFLICT DO NOTHING waits for the other's insert. SECURITY INVOKER:
+-- under row-level security, the Worker makes only its caller's list.
+CREATE FUNCTION public.app_write_default_list(list_owner text) RETURNS void
+  LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM public.lists WHERE id = public.app_default_list_id(list_owner)) THEN
+    INSERT INTO public.lists (id, owner, title, position, is_default)
+      VALUES (public.app_default_list_id(list_owner), list_owner, 'Tasks', 'a0', true)
+      ON CONFLICT (id) DO NOTHING;
+  END IF;
+END
+$$;--> statement-breakpoint
+REVOKE ALL ON FUNCTION public.app_write_default_list(text) FROM PUBLIC;--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION public.app_write_default_list(text) TO todo_app;--> statement-breakpoint
+-- A todo without a list goes to its owner's default list, whoever writes it (the Worker, psql).
+CREATE FUNCTION public.todos_into_list() RETURNS trigger
+  LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  NEW.list_id := coalesce(NEW.list_id, public.app_default_list_id(NEW.owner));
+  PERFORM public.app_write_default_list(NEW.owner);
+  RETURN NEW;
+END
+$$;--> statement-breakpoint
+REVOKE ALL ON FUNCTION public.todos_into_list() FROM PUBLIC;--> statement-breakpoint
+-- Named to fire before todos_place, which reads the list.
+CREATE TRIGGER todos_list BEFORE INSERT OR UPDATE OF list_id ON public.todos
+  FOR EACH ROW WHEN (NEW.list_id IS NULL OR NEW.list_id = public.app_default_list_id(NEW.owner))
+  EXECUTE FUNCTION public.todos_into_list();--> statement-breakpoint
+-- A new list goes after the caller's default list: it is made first. Not for the default list's own
+-- insert (a trigger's), nor without an owner set (migrations, psql).
+CREATE FUNCTION public.lists_after_default() RETURNS trigger
   LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   caller_owner constant text := current_setting('app.user_id', true);
 BEGIN
-  IF coalesce(caller_owner, '') = '' OR pg_trigger_depth() > 1 THEN
-    RETURN NULL;
-  END IF;
-  IF NOT EXISTS (SELECT FROM public.lists WHERE id = public.app_default_list_id(caller_owner)) THEN
-    INSERT INTO public.lists (id, owner, title, position, is_default)
-      VALUES (public.app_default_list_id(caller_owner), caller_owner, 'Tasks', 'a0', true)
-      ON CONFLICT (id) DO NOTHING;
+  IF coalesce(caller_owner, '') <> '' AND pg_trigger_depth() = 1 THEN
+    PERFORM public.app_write_default_list(caller_owner);
   END IF;
   RETURN NULL;
 END
 $$;--> statement-breakpoint
-REVOKE ALL ON FUNCTION public.app_ensure_default_list() FROM PUBLIC;--> statement-breakpoint
-GRANT EXECUTE ON FUNCTION public.app_ensure_default_list() TO todo_app;--> statement-breakpoint
-CREATE TRIGGER todos_default_list BEFORE INSERT OR UPDATE OF list_id ON public.todos
-  FOR EACH STATEMENT EXECUTE FUNCTION public.app_ensure_default_list();--> statement-breakpoint
+REVOKE ALL ON FUNCTION public.lists_after_default() FROM PUBLIC;--> statement-breakpoint
 CREATE TRIGGER lists_default_list BEFORE INSERT ON public.lists
-  FOR EACH STATEMENT EXECUTE FUNCTION public.app_ensure_default_list();--> statement-breakpoint
+  FOR EACH STATEMENT EXECUTE FUNCTION public.lists_after_default();--> statement-breakpoint
 
 -- A row written without a position gets one: a todo the top of its sibling group (its list's top-level
 -- todos, or its parent's subtasks), a list the end of its owner's lists. Rows placed by one statement

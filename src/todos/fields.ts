@@ -72,10 +72,8 @@ const readDue = (value: string): CellRead<string> => {
 export const todoFields = {
   id: field({ column: TODO_ID.key('id'), schema: TODO_ID.schema, example: TODO_ID.example }),
   listId: field({
-    // The owner's default list when a create names none (app_default_list_id, migration 0013).
-    column: uuid('list_id')
-      .notNull()
-      .default(sql`app_default_list_id(current_setting('app.user_id', true))`),
+    // Without one, the database puts the todo in its owner's default list (trigger todos_list, migration 0013).
+    column: uuid('list_id').notNull(),
     schema: () => z.string().openapi({ format: 'uuid', description: "The todo's list." }),
     example: UUID_EXAMPLE,
     input: {

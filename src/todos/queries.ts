@@ -63,9 +63,14 @@ const intoWithId = sql`${todos} (id, ${sql.join(
   sql`, `,
 )}, request_hash)`;
 
+/** What a create stores for each created field it leaves out: the field's default. */
+const CREATED_DEFAULTS: Record<string, unknown> = Object.fromEntries(
+  CREATED.map(({ name, input }) => [name, input.default ?? null]),
+);
+
 /** A create's values, typed for the statement (parameters of a jsonb_build_object need their types). */
 const valueOf = (todo: NewTodo) => (name: string, type: string) =>
-  sql`${(todo as Record<string, unknown>)[name]}::${sql.raw(type)}`;
+  sql`${(todo as Record<string, unknown>)[name] ?? CREATED_DEFAULTS[name]}::${sql.raw(type)}`;
 
 /** A create of one todo with the id the client chose; a taken id does nothing (the caller then finds out why). */
 function insertWithId(id: TodoId, todo: NewTodo): RowsStatement {

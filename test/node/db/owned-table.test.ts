@@ -70,7 +70,15 @@ describe('an owned table, declared with ownedTable', () => {
       ownershipsIn(schema)
         .map((o) => o.name)
         .sort(),
-    ).toEqual(['idempotency_keys', 'owner_usage', 'todo_tombstones', 'todos', 'tombstone_purges']);
+    ).toEqual([
+      'idempotency_keys',
+      'list_tombstones',
+      'lists',
+      'owner_usage',
+      'todo_tombstones',
+      'todos',
+      'tombstone_purges',
+    ]);
     expect(ownershipAppendix(projectMigrations(), ownershipsIn(schema))).toEqual([]);
   });
 

@@ -57,7 +57,8 @@ describe("each owner's usage, kept by triggers", () => {
       const [id] = await insertTodos(query, a, 2);
       await query(`update todos set done = true, text = 'changed' where owner = $1`, [a]);
       expect(await usageOf(query, a)).toEqual({ todos: 2, tombstones: 0 });
-      await query('update todos set owner = $1 where id = $2', [b, id]);
+      // With its list: a todo is in a list of its own owner (null: the new owner's default list).
+      await query('update todos set owner = $1, list_id = null where id = $2', [b, id]);
       expect(await usageOf(query, a)).toEqual({ todos: 1, tombstones: 0 });
       expect(await usageOf(query, b)).toEqual({ todos: 1, tombstones: 0 });
     });
@@ -112,9 +113,10 @@ describe("each owner's usage, kept by triggers", () => {
     const [a, b] = ownersOf();
     const migration = readMigrations().find((m) => m.tag.endsWith('_owner_quota'))!;
     await asOwnerRolledBack(async (query) => {
-      // The database as it was before the migration: no usage, no counting triggers.
+      // The database as it was before the migration: no usage, no counting triggers (those of lists, 0013's, too).
       await query(`drop function public.todos_count_added(), public.todos_count_removed(),
-        public.todo_tombstones_count_removed(), public.todos_count_moved(), public.owner_usage_truncated() cascade`);
+        public.todo_tombstones_count_removed(), public.todos_count_moved(), public.owner_usage_truncated(),
+        public.lists_count_added(), public.lists_count_removed() cascade`);
       await query('drop table public.owner_usage');
       const ids = await insertTodos(query, a, 3);
       await insertTodos(query, b, 1);

@@ -9,15 +9,18 @@ import { startStack, type Stack } from '../../../dev/stack.ts';
 import { useLocalGateway } from '../../../src/db/local-gateway.ts';
 
 // Migration 0010 on a database that holds todos, tombstones and idempotency keys in the old form
-// (int4 ids), on a stack of its own (the run's upstream kind), migrated to 0009 first.
+// (int4 ids), on a stack of its own (the run's upstream kind), migrated to 0009 first, then to 0010 alone
+// (later migrations change todos again: 0013 moves each into a list, a change of its own).
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const BEFORE_UUIDS = '0009_owned_tables_and_feed_triggers';
+const UUIDS = '0010_uuid_ids';
 
 let stack: Stack;
 const folder = mkdtempSync(join(tmpdir(), 'migrations-before-uuids-'));
 
 /** The project's migrations up to `last`, as a folder of their own. */
 function migrationsUpTo(last: string): string {
+  rmSync(join(folder, 'meta'), { recursive: true, force: true });
   mkdirSync(join(folder, 'meta'));
   const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')) as {
     entries: { tag: string }[];
@@ -109,7 +112,7 @@ beforeAll(async () => {
     keys: await query(`SELECT key, response, created_at::text FROM idempotency_keys ORDER BY key`),
     tombstones: await query(`SELECT owner, version FROM todo_tombstones ORDER BY owner`),
   };
-  await applyMigrations(stack.ownerUrl, { localGateway: stack.gatewayAddress });
+  await applyMigrations(stack.ownerUrl, { localGateway: stack.gatewayAddress, migrationsFolder: migrationsUpTo(UUIDS) });
 }, 120_000);
 
 afterAll(async () => {

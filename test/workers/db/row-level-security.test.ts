@@ -159,6 +159,10 @@ describe('every table is owned, as declared, or listed as shared infrastructure'
              has_function_privilege('todo_app', p.oid, 'EXECUTE') as app, has_function_privilege('public', p.oid, 'EXECUTE') as everyone
       from pg_proc p where p.pronamespace = 'public'::regnamespace and p.prosecdef order by 1`);
     expect(functions.map((f) => f.name)).toEqual([
+      'lists_bury()',
+      'lists_count_added()',
+      'lists_count_removed()',
+      'lists_refuse_buried_ids()',
       'owner_usage_truncated()',
       'purge_expired_idempotency_keys(integer)',
       'purge_expired_tombstones(integer,integer)',

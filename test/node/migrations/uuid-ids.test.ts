@@ -1,12 +1,10 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { neonConfig, Pool } from '@neondatabase/serverless';
 import ws from 'ws';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { applyMigrations, MIGRATIONS_FOLDER } from '../../../dev/migrations.ts';
+import { applyMigrations } from '../../../dev/migrations.ts';
 import { startStack, type Stack } from '../../../dev/stack.ts';
 import { useLocalGateway } from '../../../src/db/local-gateway.ts';
+import { migrationsUpTo, removeMigrationsFolder } from '../../support/migrations-up-to.ts';
 
 // Migration 0010 on a database that holds todos, tombstones and idempotency keys in the old form
 // (int4 ids), on a stack of its own (the run's upstream kind), migrated to 0009 first, then to 0010 alone
@@ -16,20 +14,12 @@ const BEFORE_UUIDS = '0009_owned_tables_and_feed_triggers';
 const UUIDS = '0010_uuid_ids';
 
 let stack: Stack;
-const folder = mkdtempSync(join(tmpdir(), 'migrations-before-uuids-'));
-
-/** The project's migrations up to `last`, as a folder of their own. */
-function migrationsUpTo(last: string): string {
-  rmSync(join(folder, 'meta'), { recursive: true, force: true });
-  mkdirSync(join(folder, 'meta'));
-  const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')) as {
-    entries: { tag: string }[];
-  };
-  const entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag === last) + 1);
-  writeFileSync(join(folder, 'meta/_journal.json'), JSON.stringify({ ...journal, entries }));
-  for (const { tag } of entries) copyFileSync(join(MIGRATIONS_FOLDER, `${tag}.sql`), join(folder, `${tag}.sql`));
+const folders: string[] = [];
+const upTo = (last: string) => {
+  const folder = migrationsUpTo(last);
+  folders.push(folder);
   return folder;
-}
+};
 
 async function query<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
   neonConfig.webSocketConstructor = ws;
@@ -70,7 +60,7 @@ let before: {
 
 beforeAll(async () => {
   stack = await startStack({ backend: inject('backend'), port: 0, dataDir: 'memory' });
-  await applyMigrations(stack.ownerUrl, { localGateway: stack.gatewayAddress, migrationsFolder: migrationsUpTo(BEFORE_UUIDS) });
+  await applyMigrations(stack.ownerUrl, { localGateway: stack.gatewayAddress, migrationsFolder: upTo(BEFORE_UUIDS) });
   // As the tables' owner with no owner set (every row visible and writable), in the old form:
   // an import's rows share one created_at, so only their ids order them.
   await query(`INSERT INTO todos (owner, text) SELECT 'alice', 'import ' || n FROM generate_series(1, 5) AS n ORDER BY n`);
@@ -112,12 +102,12 @@ beforeAll(async () => {
     keys: await query(`SELECT key, response, created_at::text FROM idempotency_keys ORDER BY key`),
     tombstones: await query(`SELECT owner, version FROM todo_tombstones ORDER BY owner`),
   };
-  await applyMigrations(stack.ownerUrl, { localGateway: stack.gatewayAddress, migrationsFolder: migrationsUpTo(UUIDS) });
+  await applyMigrations(stack.ownerUrl, { localGateway: stack.gatewayAddress, migrationsFolder: upTo(UUIDS) });
 }, 120_000);
 
 afterAll(async () => {
   await stack?.stop();
-  rmSync(folder, { recursive: true, force: true });
+  for (const folder of folders) removeMigrationsFolder(folder);
 });
 
 describe('migration 0010: ids become UUIDs', () => {

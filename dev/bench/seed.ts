@@ -68,3 +68,43 @@ export async function seedTodos(
   }
   return ids;
 }
+
+/**
+ * The Worker's LIST_QUOTA in the bench: the list cases create far more lists than one owner's default quota (1,000).
+ */
+export const BENCH_LIST_QUOTA = '9999999';
+
+/**
+ * Inserts `count` lists of `owner`, each holding `todosEach` todos, as the tables' owner (as seedTodos), and
+ * returns the lists' ids and their todos' ids. The owner's default list is made first, as the Worker's first
+ * write would make it (the trigger does so only when an owner is set).
+ */
+export async function seedLists(
+  ownerUrl: string,
+  gatewayAddress: string,
+  { count, todosEach, owner = ANONYMOUS_OWNER }: { count: number; todosEach: number; owner?: string },
+): Promise<{ lists: string[]; todos: string[] }> {
+  useLocalGateway(gatewayAddress);
+  const sql = neon(ownerUrl);
+  await sql.query('select app_write_default_list($1)', [owner]);
+  const lists = (
+    (await sql.query(
+      `INSERT INTO lists (owner, title) SELECT $1, 'Bench list ' || n FROM generate_series(1, $2) AS n RETURNING id`,
+      [owner, count],
+    )) as { id: string }[]
+  ).map((row) => row.id);
+  const todos = (
+    (await sql.query(
+      `INSERT INTO todos (owner, list_id, text)
+       SELECT $1, l, 'Bench todo ' || n FROM unnest($2::uuid[]) AS l, generate_series(1, $3) AS n RETURNING id`,
+      [owner, lists, todosEach],
+    )) as { id: string }[]
+  ).map((row) => row.id);
+  return { lists, todos };
+}
+
+/** The id of `owner`'s default list (the database derives it). */
+export async function defaultListOf(ownerUrl: string, owner = ANONYMOUS_OWNER): Promise<string> {
+  const [row] = (await neon(ownerUrl).query('select app_default_list_id($1)::text as id', [owner])) as { id: string }[];
+  return row!.id;
+}

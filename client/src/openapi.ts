@@ -9,8 +9,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List todos, newest first; or export them all as CSV
-         * @description With `Accept: text/csv`, streams every todo (honouring `done`; not `limit` or `cursor`) oldest first, so that re-importing the file keeps their order. A cell that starts with `=`, `+`, `-`, `@` or `'` is written behind one more `'`, so a spreadsheet shows it as text, not a formula; the import takes that `'` away.
+         * List todos, newest first or in a list's order; or export them as CSV
+         * @description Without `listId` or `parentId`: every todo, newest first. With `listId`: the list's top-level todos in their manual order; with `parentId`: that todo's subtasks; with `listId` and `subtasks=true`: all the list's subtasks, grouped by parent. `done`, `dueBefore` and `dueAfter` filter each of them; a cursor belongs to its listing's order (docs/api.md, "Listing todos"). With `Accept: text/csv`, streams every matching todo (not `limit` or `cursor`): without `listId` or `parentId` oldest first, so that re-importing the file keeps their order; otherwise in the listing's order. A cell that starts with `=`, `+`, `-`, `@` or `'` is written behind one more `'`, so a spreadsheet shows it as text, not a formula; the import takes that `'` away.
          */
         get: operations["listTodos"];
         put?: never;
@@ -36,7 +36,7 @@ export interface paths {
         put?: never;
         /**
          * Import todos from CSV, all or nothing
-         * @description A header row naming `listId`, `text` and `position` and optionally `parentId`, `notes`, `done` and `due` (the export's `id`, `completedAt`, `version`, `createdAt`, `updatedAt` columns are accepted and ignored), then one todo per row. RFC 4180 quoting, LF, CRLF or lone CR line ends, UTF-8 with an optional BOM; `done` is true/false, 1/0, yes/no in any case, empty for false. Every row obeys the rules of POST /todos; one bad row rejects the whole file. At most 10485760 bytes and 100000 rows, blank lines included, and at most 4194304 bytes of rows once encoded for the database (413 otherwise; npm run import sends a larger file in chunks). A text that starts with `'` followed by `=`, `+`, `-`, `@` or `'` loses that one `'`: the export writes it before formula-like texts, so an export imports back as it was. One import over 1048576 bytes (or of unstated length) at a time per server instance: another sent meanwhile is answered 503 with Retry-After before its body is read. Rows get ids in file order: made by the server (version 7), or counted up from `firstId`, which makes a repeat of the import safe at any time (its rows already in are counted as `replayed`).
+         * @description A header row naming `text` and optionally `parentId`, `notes`, `done` and `due` (the export's `id`, `listId`, `position`, `completedAt`, `version`, `createdAt`, `updatedAt` columns are accepted and ignored), then one todo per row. RFC 4180 quoting, LF, CRLF or lone CR line ends, UTF-8 with an optional BOM; `done` is true/false, 1/0, yes/no in any case, empty for false. Every row obeys the rules of POST /todos; one bad row rejects the whole file. At most 10485760 bytes and 100000 rows, blank lines included, and at most 4194304 bytes of rows once encoded for the database (413 otherwise; npm run import sends a larger file in chunks). A text that starts with `'` followed by `=`, `+`, `-`, `@` or `'` loses that one `'`: the export writes it before formula-like texts, so an export imports back as it was. One import over 1048576 bytes (or of unstated length) at a time per server instance: another sent meanwhile is answered 503 with Retry-After before its body is read. Rows get ids in file order: made by the server (version 7), or counted up from `firstId`, which makes a repeat of the import safe at any time (its rows already in are counted as `replayed`).
          */
         post: operations["importTodos"];
         delete?: never;
@@ -455,10 +455,20 @@ export interface operations {
     listTodos: {
         parameters: {
             query?: {
+                /** @description Only this list's top-level todos, in their manual order (`position`, then `id`); its subtasks come with `parentId` or `subtasks=true`. A list the caller cannot see gives an empty page. */
+                listId?: string;
+                /** @description Only this todo's subtasks, in their manual order (with `listId`: only if the todo is in that list). */
+                parentId?: string;
+                /** @description With `listId`: every subtask of the list, grouped by parent (`parentId`, then `position`, `id`) instead of its top-level todos. */
+                subtasks?: "true" | "false";
                 /** @description Only todos with this done flag (true or false). */
                 done?: "true" | "false";
+                /** @description Only todos due strictly before this instant: a date (`YYYY-MM-DD`, the start of that day in UTC) or an RFC 3339 date-time with an offset. Todos without `due` never match. */
+                dueBefore?: string;
+                /** @description Only todos due at or after this instant (a date: the start of that day in UTC). With `dueBefore`, a half-open window: `dueAfter=D&dueBefore=D+1` is exactly the day D in UTC. */
+                dueAfter?: string;
                 limit?: number;
-                /** @description The nextCursor of the previous page. */
+                /** @description The nextCursor of the previous page, of the same listing (another listing's order is a 400). */
                 cursor?: string;
             };
             header?: never;

@@ -1,6 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { AppEnv } from '../env.ts';
-import { encodeCursor, type Cursor as AnyCursor } from '../lib/cursor.ts';
+import { encodeCursor } from '../lib/cursor.ts';
 import { ProblemError } from '../lib/problem.ts';
 import type { Drizzle } from '../db/client.ts';
 import { idempotencyKey, requestHash } from '../idempotency/key.ts';
@@ -18,6 +18,7 @@ import type * as routes from './routes.ts';
 import { ifMatchVersions, todoEtag } from './versions.ts';
 import { noneMatchHits, revalidate } from '../lib/conditional.ts';
 import { readChanges } from './feed.ts';
+import { cursorAfter, listingOf, type Listing } from './listing.ts';
 import {
   decodeFeedToken,
   encodeFeedToken,
@@ -28,8 +29,6 @@ import {
   type FeedPosition,
 } from './feed-token.ts';
 import { CHANGES_DEFAULT_LIMIT } from './schemas.ts';
-
-type Cursor = AnyCursor<TodoId>;
 
 /** Lists, the feed and the export are one caller's data, read fresh each time: no cache, shared or private, keeps them. */
 const NOT_STORED = { 'Cache-Control': 'private, no-store' } as const;
@@ -98,27 +97,33 @@ export const createTodo: RouteHandler<typeof routes.createTodo, AppEnv> = async 
 const LIST_FORMATS = ['application/json', 'text/csv'] as const;
 
 export const listTodos: RouteHandler<typeof routes.listTodos, AppEnv> = async (c) => {
-  const { done, limit = 20, cursor } = c.req.valid('query');
+  const { listId, parentId, subtasks, done, dueBefore, dueAfter, limit = 20, cursor } = c.req.valid('query');
+  // Valid: the query's schema refused every other combination.
+  const listing = listingOf({ listId, parentId, subtasks, cursor }) as Listing;
+  const filters = { listing, done, dueBefore, dueAfter };
   const format = negotiate(c.req.header('accept'), LIST_FORMATS);
   c.header('Vary', 'Accept', { append: true });
   if (format === undefined) throw new ProblemError(406, `The todos are available as ${LIST_FORMATS.join(' or ')}.`);
   // The CSV representation is outside the route's type (see routes.ts), hence the cast.
-  if (format === 'text/csv') return (await exportTodos(c, done, c.req.query())) as never;
-  const rows = await c.var.db.query((tx) => queries.listTodos(tx, { done, limit, after: cursor }), {
+  if (format === 'text/csv') return (await exportTodos(c, filters, c.req.query())) as never;
+  const rows = await c.var.db.query((tx) => queries.listTodos(tx, { ...filters, limit, after: cursor }), {
     idempotent: true,
   });
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
-  const nextCursor = rows.length > limit && last ? encodeCursor(JSON.parse(last) as Todo) : null;
+  const nextCursor = rows.length > limit && last ? encodeCursor(cursorAfter(listing, JSON.parse(last) as Todo)) : null;
   // Each todo's JSON as Postgres wrote it; text, not c.json (hence the cast, as for the feed).
   const body = `{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
   return c.body(body, 200, { 'Content-Type': 'application/json', ...NOT_STORED }) as never;
 };
 
-/** Streams every todo (honouring `done`) as CSV; the first page is read before answering, so a database outage is still a 503. */
+/**
+ * Streams every todo of the listing (honouring its filters) as CSV: every todo oldest first, or a
+ * list's in their manual order. The first page is read before answering, so a database outage is still a 503.
+ */
 async function exportTodos(
   c: Parameters<typeof listTodos>[0],
-  done: boolean | undefined,
+  filters: Pick<queries.ListOptions, 'done' | 'dueBefore' | 'dueAfter'> & { listing: Listing },
   query: Record<string, string>,
 ): Promise<Response> {
   const paging = ['limit', 'cursor'].filter((name) => name in query);
@@ -127,13 +132,18 @@ async function exportTodos(
       errors: paging.map((path) => ({ path, message: 'not allowed with Accept: text/csv' })),
     });
   }
-  const page = (after?: Cursor) => async (tx: Drizzle) =>
-    (await queries.listTodos(tx, { done, limit: EXPORT_PAGE_ROWS, after, oldestFirst: true })).map(
-      (json) => JSON.parse(json) as Todo,
-    );
+  const page = (last?: Todo) => async (tx: Drizzle) =>
+    (
+      await queries.listTodos(tx, {
+        ...filters,
+        limit: EXPORT_PAGE_ROWS,
+        after: last && cursorAfter(filters.listing, last),
+        oldestFirst: true,
+      })
+    ).map((json) => JSON.parse(json) as Todo);
   const first = await c.var.db.query(page(), { idempotent: true });
   // Each later page is its own statement with its own deadline: a long export is not one slow query.
-  const next = (after: Cursor) => c.var.openDb().query(page(after), { idempotent: true });
+  const next = (last: Todo) => c.var.openDb().query(page(last), { idempotent: true });
   return c.body(
     csvExport(first, next, (err) => logFailure(c, err, 'CSV export, after the first page')),
     200,

@@ -9,6 +9,7 @@ import type { Cursor as AnyCursor } from '../lib/cursor.ts';
 import { jsonOf } from '../lib/fields.ts';
 import { todoFields, type TodoId } from './fields.ts';
 import { IMPORTED, type ImportedRows } from './import-rows.ts';
+import type { Listing } from './listing.ts';
 import type { NewTodo, Todo, TodoPatch } from './schemas.ts';
 
 /**
@@ -245,53 +246,132 @@ export const insertTodoSql = (todo: NewTodo) => insertQuery.sql(givenFields(todo
 /** A position in the listing. */
 type Cursor = AnyCursor<TodoId>;
 
+/** Which rows a listing reads (see listing.ts): each scope is one range of one index. */
+type Scope = 'all' | 'list' | 'parent' | 'parentInList' | 'subtasks';
+
 /** Which parts of the listing's SQL a request needs; each shape is its own compiled text. */
 interface ListShape {
-  filtered: boolean;
+  scope: Scope;
+  done: boolean;
+  dueBefore: boolean;
+  dueAfter: boolean;
   paged: boolean;
   oldestFirst: boolean;
 }
 
+/** The scope's condition: the list and the level, which with the owner bound todos_owner_list_parent_position_idx. */
+const SCOPES: Record<Scope, () => SQL | undefined> = {
+  all: () => undefined,
+  list: () => sql`${todos.listId} = ${placeholder('listId')}::uuid and ${todos.parentId} is null`,
+  // The parent's list, by its key: the subtasks are then one range of the list index (row-level security hides
+  // another owner's parent, so its list is null and nothing matches).
+  parent: () =>
+    sql`${todos.listId} = (select parent.list_id from ${todos} as parent where parent.id = ${placeholder('parentId')}::uuid) and ${todos.parentId} = ${placeholder('parentId')}::uuid`,
+  parentInList: () =>
+    sql`${todos.listId} = ${placeholder('listId')}::uuid and ${todos.parentId} = ${placeholder('parentId')}::uuid`,
+  subtasks: () => sql`${todos.listId} = ${placeholder('listId')}::uuid and ${todos.parentId} is not null`,
+};
+
 const listQuery = compiledQuery<ListShape, { todo: string }>(
   selection,
-  (db, { filtered, paged, oldestFirst }) => {
-    const position = sql`(${todos.createdAt}, ${todos.id})`;
-    const cursor = sql`(${placeholder('afterCreatedAt')}::timestamptz, ${placeholder('afterId')})`;
+  (db, { scope, done, dueBefore, dueAfter, paged, oldestFirst }) => {
+    const created = scope === 'all';
+    // Positions compare as text in the column's collation ("C"), never as the domain: a cursor's key is not checked again.
+    const after = !paged
+      ? undefined
+      : created
+        ? sql`(${todos.createdAt}, ${todos.id}) ${sql.raw(oldestFirst ? '>' : '<')} (${placeholder('afterCreatedAt')}::timestamptz, ${placeholder('afterId')}::uuid)`
+        : scope === 'subtasks'
+          ? sql`(${todos.parentId}, ${todos.position}, ${todos.id}) > (${placeholder('afterGroup')}::uuid, ${placeholder('afterPosition')}::text, ${placeholder('afterId')}::uuid)`
+          : sql`(${todos.position}, ${todos.id}) > (${placeholder('afterPosition')}::text, ${placeholder('afterId')}::uuid)`;
     const order = oldestFirst ? asc : desc;
     return db
       .select(selection)
       .from(todos)
       .where(
         and(
-          filtered ? eq(todos.done, placeholder('done')) : undefined,
-          paged ? (oldestFirst ? sql`${position} > ${cursor}` : sql`${position} < ${cursor}`) : undefined,
+          SCOPES[scope](),
+          done ? eq(todos.done, placeholder('done')) : undefined,
+          // Instants, as the stored due_at: a date is the start of its day in UTC (docs/api.md, "Listing todos").
+          dueBefore ? sql`${todos.dueAt} < app_due_instant(${placeholder('dueBefore')}::text)` : undefined,
+          dueAfter ? sql`${todos.dueAt} >= app_due_instant(${placeholder('dueAfter')}::text)` : undefined,
+          after,
         ),
       )
-      .orderBy(order(todos.createdAt), order(todos.id))
+      .orderBy(
+        ...(created
+          ? [order(todos.createdAt), order(todos.id)]
+          : // parent_id first, as the index has it: the planner knows a top-level range's parent_id only as
+            // IS NULL, not as one value, so (position, id) alone would not be the index's order there.
+            [sql`${todos.parentId} asc nulls first`, asc(todos.position), asc(todos.id)]),
+      )
       .limit(placeholder('limit'));
   },
-  ({ filtered, paged, oldestFirst }) => `${+filtered}${+paged}${+oldestFirst}`,
+  (shape) => `${shape.scope}${+shape.done}${+shape.dueBefore}${+shape.dueAfter}${+shape.paged}${+shape.oldestFirst}`,
 );
 
-interface ListOptions {
+export interface ListOptions {
+  /** Which todos, in which order; every todo newest first when absent. */
+  listing?: Listing;
   done?: boolean;
+  /** Due strictly before this due's instant (a date or a date-time, as the field takes it). */
+  dueBefore?: string;
+  /** Due at or after this due's instant. */
+  dueAfter?: string;
   limit: number;
+  /** A cursor of the listing's order (listingOf checks it). */
   after?: Cursor;
+  /** For every todo (no listId or parentId): oldest first, as the export reads them. */
   oldestFirst?: boolean;
 }
 
-const listArguments = ({ done, limit, after, oldestFirst = false }: ListOptions) =>
-  [
-    { filtered: done !== undefined, paged: after !== undefined, oldestFirst },
-    // One extra row tells whether another page follows.
-    { done, limit: limit + 1, afterCreatedAt: after?.createdAt, afterId: after?.id },
+const scopeOf = (listing: Listing): Scope => {
+  if (listing.order === 'created') return 'all';
+  if (listing.order === 'grouped') return 'subtasks';
+  if (listing.parentId === undefined) return 'list';
+  return listing.listId === undefined ? 'parent' : 'parentInList';
+};
+
+const listArguments = ({
+  listing = { order: 'created' },
+  done,
+  dueBefore,
+  dueAfter,
+  limit,
+  after,
+  oldestFirst = false,
+}: ListOptions) => {
+  const cursor = (after ?? {}) as Partial<{ createdAt: string; position: string; group: string; id: TodoId }>;
+  return [
+    {
+      scope: scopeOf(listing),
+      done: done !== undefined,
+      dueBefore: dueBefore !== undefined,
+      dueAfter: dueAfter !== undefined,
+      paged: after !== undefined,
+      oldestFirst: listing.order === 'created' && oldestFirst,
+    },
+    {
+      listId: 'listId' in listing ? listing.listId : undefined,
+      parentId: 'parentId' in listing ? listing.parentId : undefined,
+      done,
+      dueBefore,
+      dueAfter,
+      // One extra row tells whether another page follows.
+      limit: limit + 1,
+      afterCreatedAt: cursor.createdAt,
+      afterPosition: cursor.position,
+      afterGroup: cursor.group,
+      afterId: cursor.id,
+    },
   ] as const;
+};
 
 /**
- * One page, newest first (or oldest first, for the export), plus one extra
- * row that tells whether another page follows, each todo as its JSON text (a
- * page goes out as it is, without a parse and a re-serialisation per todo).
- * Both orders read the same index, forwards or backwards.
+ * One page of the listing, plus one extra row that tells whether another
+ * page follows, each todo as its JSON text (a page goes out as it is,
+ * without a parse and a re-serialisation per todo). Each listing reads one
+ * range of one index, forwards (or, newest first, backwards).
  */
 export async function listTodos(db: Drizzle, options: ListOptions): Promise<TodoJson[]> {
   return (await listQuery.run(db, ...listArguments(options))).map((row) => row.todo as TodoJson);

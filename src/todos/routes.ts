@@ -157,9 +157,11 @@ export const listTodos = defineRoute({
   path: '/todos',
   operationId: 'listTodos',
   tags,
-  summary: 'List todos, newest first; or export them all as CSV',
-  description:
-    "With `Accept: text/csv`, streams every todo (honouring `done`; not `limit` or `cursor`) oldest first, so that re-importing the file keeps their order. A cell that starts with `=`, `+`, `-`, `@` or `'` is written behind one more `'`, so a spreadsheet shows it as text, not a formula; the import takes that `'` away.",
+  summary: "List todos, newest first or in a list's order; or export them as CSV",
+  description: [
+    "Without `listId` or `parentId`: every todo, newest first. With `listId`: the list's top-level todos in their manual order; with `parentId`: that todo's subtasks; with `listId` and `subtasks=true`: all the list's subtasks, grouped by parent. `done`, `dueBefore` and `dueAfter` filter each of them; a cursor belongs to its listing's order (docs/api.md, \"Listing todos\").",
+    "With `Accept: text/csv`, streams every matching todo (not `limit` or `cursor`): without `listId` or `parentId` oldest first, so that re-importing the file keeps their order; otherwise in the listing's order. A cell that starts with `=`, `+`, `-`, `@` or `'` is written behind one more `'`, so a spreadsheet shows it as text, not a formula; the import takes that `'` away.",
+  ].join(' '),
   request: { query: ListQuerySchema },
   responses: {
     200: {

@@ -12,7 +12,10 @@ import {
 } from '../lib/fields.ts';
 import { fieldErrorSchema, problemSchema } from '../lib/problem.ts';
 import { chosenIdProblem } from '../lib/uuid.ts';
+import { LIST_ID } from '../lists/fields.ts';
+import { DUE_PROBLEM, dueOf } from './due.ts';
 import { TODO_ID, todoFields } from './fields.ts';
+import { listingOf } from './listing.ts';
 
 export const todoSchema = documentOnly(() => responseSchema(todoFields, 'Todo'));
 
@@ -39,39 +42,92 @@ export const TodoIdParams = z.object({ id: TODO_ID.param });
 /** What a query parameter sent twice (`?limit=5&limit=6`, which arrives as an array) is told. */
 const ONCE = 'must be given once';
 
-export const ListQuerySchema = z.strictObject({
-  done: z
+/** A query parameter naming one todo or list: a malformed one is a 400 (a well-formed id the caller cannot see matches nothing). */
+const idFilter = (is: (value: unknown) => boolean, description: string, name: string) =>
+  z
+    .string({ error: ONCE })
+    .refine(is, 'must be a UUID in canonical lowercase form')
+    .optional()
+    .openapi({ param: { name, in: 'query' }, format: 'uuid', description } as never);
+
+/** A due bound: a date or a date-time with an offset, as `due` takes them. */
+const dueFilter = (description: string, name: string) =>
+  z
+    .string({ error: ONCE })
+    .transform((value, ctx) => {
+      const due = dueOf(value);
+      if (due === undefined) ctx.addIssue({ code: 'custom', message: DUE_PROBLEM });
+      return due ?? z.NEVER;
+    })
+    .optional()
+    .openapi({ param: { name, in: 'query' }, description, example: '2026-12-24' } as never);
+
+/** A true/false query parameter. */
+const flag = (description: string, name: string) =>
+  z
     .enum(['true', 'false'], { error: (issue) => (Array.isArray(issue.input) ? ONCE : 'must be true or false') })
     .transform((v) => v === 'true')
     .optional()
-    .openapi({
-      param: { name: 'done', in: 'query' },
-      description: 'Only todos with this done flag (true or false).',
-    } as never),
-  limit: z
-    .string({ error: ONCE })
-    .regex(/^\d{1,3}$/, 'must be an integer from 1 to 100')
-    .transform(Number)
-    .refine((n) => n >= 1 && n <= 100, 'must be an integer from 1 to 100')
-    .optional()
-    .openapi({
-      param: { name: 'limit', in: 'query' },
-      type: 'integer',
-      minimum: 1,
-      maximum: 100,
-      default: 20,
-    } as never),
-  cursor: z
-    .string({ error: ONCE })
-    // Decoded here, once: the handler gets the Cursor itself.
-    .transform((value, ctx) => {
-      const cursor = decodeCursor(value, (id) => TODO_ID.is(id));
-      if (!cursor) ctx.addIssue({ code: 'custom', message: 'is not a cursor this API issued' });
-      return cursor ?? z.NEVER;
-    })
-    .optional()
-    .openapi({ param: { name: 'cursor', in: 'query' }, description: 'The nextCursor of the previous page.' } as never),
-});
+    .openapi({ param: { name, in: 'query' }, description } as never);
+
+export const ListQuerySchema = z
+  .strictObject({
+    listId: idFilter(
+      (value) => LIST_ID.is(value),
+      "Only this list's top-level todos, in their manual order (`position`, then `id`); its subtasks come with `parentId` or `subtasks=true`. A list the caller cannot see gives an empty page.",
+      'listId',
+    ),
+    parentId: idFilter(
+      (value) => TODO_ID.is(value),
+      "Only this todo's subtasks, in their manual order (with `listId`: only if the todo is in that list).",
+      'parentId',
+    ),
+    subtasks: flag(
+      'With `listId`: every subtask of the list, grouped by parent (`parentId`, then `position`, `id`) instead of its top-level todos.',
+      'subtasks',
+    ),
+    done: flag('Only todos with this done flag (true or false).', 'done'),
+    dueBefore: dueFilter(
+      'Only todos due strictly before this instant: a date (`YYYY-MM-DD`, the start of that day in UTC) or an RFC 3339 date-time with an offset. Todos without `due` never match.',
+      'dueBefore',
+    ),
+    dueAfter: dueFilter(
+      'Only todos due at or after this instant (a date: the start of that day in UTC). With `dueBefore`, a half-open window: `dueAfter=D&dueBefore=D+1` is exactly the day D in UTC.',
+      'dueAfter',
+    ),
+    limit: z
+      .string({ error: ONCE })
+      .regex(/^\d{1,3}$/, 'must be an integer from 1 to 100')
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 100, 'must be an integer from 1 to 100')
+      .optional()
+      .openapi({
+        param: { name: 'limit', in: 'query' },
+        type: 'integer',
+        minimum: 1,
+        maximum: 100,
+        default: 20,
+      } as never),
+    cursor: z
+      .string({ error: ONCE })
+      // Decoded here, once: the handler gets the Cursor itself.
+      .transform((value, ctx) => {
+        const cursor = decodeCursor(value, (id) => TODO_ID.is(id));
+        if (!cursor) ctx.addIssue({ code: 'custom', message: 'is not a cursor this API issued' });
+        return cursor ?? z.NEVER;
+      })
+      .optional()
+      .openapi({
+        param: { name: 'cursor', in: 'query' },
+        description: "The nextCursor of the previous page, of the same listing (another listing's order is a 400).",
+      } as never),
+  })
+  // A combination no listing has, or a cursor of another order: named here, so the handler gets a valid listing.
+  .superRefine((query, ctx) => {
+    const listing = listingOf(query);
+    if (Array.isArray(listing))
+      for (const { path, message } of listing) ctx.addIssue({ code: 'custom', path: [path], message });
+  });
 
 export const todoListSchema = documentOnly(() =>
   z

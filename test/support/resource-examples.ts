@@ -62,6 +62,12 @@ const todos: ResourceExample = {
       refusedFromAnotherOwner: false,
     },
     since: { of: feedEnd, refusedFromAnotherOwner: true },
+    // A list's or a parent's id narrows a read to it: another owner's matches nothing of the caller's (an empty page).
+    listId: { of: async (get) => (await get('/todos?limit=1')).items[0]?.listId, refusedFromAnotherOwner: false },
+    parentId: { of: async (get) => (await get('/todos?limit=1')).items[0]?.id, refusedFromAnotherOwner: false },
+    subtasks: 'plain',
+    dueBefore: 'plain',
+    dueAfter: 'plain',
     done: 'plain',
     limit: 'plain',
     // Names the rows an import creates; a walk leaves it out (the server then makes the ids).

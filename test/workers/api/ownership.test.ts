@@ -238,7 +238,7 @@ describe('every row belongs to its owner, through every operation of the served 
         'GET /me',
       ]),
     );
-    expect([...tokenParameters.keys()].sort()).toEqual(['cursor', 'since']);
+    expect([...tokenParameters.keys()].sort()).toEqual(['cursor', 'listId', 'parentId', 'since']);
   });
 
   it("hands each owner query tokens of its own: another owner's differ", () => {

@@ -9,6 +9,7 @@ import { settingsOf, type Env } from '../env.ts';
 import { ProblemError } from '../lib/problem.ts';
 import { classifyDbError, rootCause, sqlState } from './errors.ts';
 import { useLocalGateway } from './local-gateway.ts';
+import { placementProblem } from './placement.ts';
 import { quotaProblem } from './quota.ts';
 import { withTraceparent } from './traceparent.ts';
 import { withRetry } from './retry.ts';
@@ -282,6 +283,8 @@ function toProblem(err: unknown, aborted: boolean, timeoutMs: number, idempotent
       return new ProblemError(400, 'The database refused a value in the request.');
     case 'quota':
       return quotaProblem(err);
+    case 'placement':
+      return placementProblem(err);
     default:
       return err as Error;
   }

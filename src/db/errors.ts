@@ -2,7 +2,8 @@
  * What a database failure means for the client. `transient`, `unavailable`
  * and `timeout` are the database's trouble (503 + Retry-After); only
  * `transient` ones are retried, and only where repeating is harmless.
- * `constraint`, `ids-taken`, `input` and `quota` (src/db/quota.ts) are the request's fault (4xx); `exhausted` (a
+ * `constraint`, `ids-taken`, `input`, `quota` (src/db/quota.ts) and `placement`
+ * (src/db/placement.ts) are the request's fault (4xx); `exhausted` (a
  * sequence ran out), `rls-bypassed` (the Worker's role is not bound by
  * row-level security) and `unknown` are ours (500).
  */
@@ -14,6 +15,7 @@ export type DbFailure =
   | 'ids-taken'
   | 'input'
   | 'quota'
+  | 'placement'
   | 'exhausted'
   | 'rls-bypassed'
   | 'unknown';
@@ -40,6 +42,13 @@ export const IDS_TAKEN_SQLSTATE = 'ID409';
  * transaction were rolled back (src/db/quota.ts makes it a 409).
  */
 export const QUOTA_SQLSTATE = 'QUOTA';
+
+/**
+ * Raised by `app_place` (migrations/0014_placement.sql) when `after` or
+ * `before` (its DETAIL) names no sibling of the item: the statement was
+ * rolled back, nothing was written (src/db/placement.ts makes it a 400).
+ */
+export const PLACEMENT_SQLSTATE = 'PLACE';
 
 /**
  * SQLSTATEs that mean "the database is not there right now", whatever the
@@ -93,6 +102,7 @@ export function classifyDbError(err: unknown, aborted = false): DbFailure {
     if (code === RLS_BYPASSED_SQLSTATE) return 'rls-bypassed';
     if (code === IDS_TAKEN_SQLSTATE) return 'ids-taken';
     if (code === QUOTA_SQLSTATE) return 'quota';
+    if (code === PLACEMENT_SQLSTATE) return 'placement';
     if (code.startsWith('23')) return 'constraint';
     if (code.startsWith('22') || code === '54000') return 'input';
     return 'unknown';

@@ -141,15 +141,25 @@ export const createSchema = <F extends Fields, Extra extends Record<string, z.Zo
       example: Object.fromEntries(writable(fields, false).map(([key, , f]) => [key, f.example])),
     }) as unknown as z.ZodType<CreateOf<F> & { [K in keyof Extra]?: z.output<Extra[K]> }>;
 
-/** A patch's body: any of the patchable fields, at least one. */
-export function patchSchema<F extends Fields>(fields: F, name: string) {
-  const names = writable(fields, true).map(([key]) => key);
+/**
+ * A patch's body: any of the patchable fields, and the optional `extra` ones
+ * (where to place the item), at least one of them.
+ */
+export function patchSchema<F extends Fields, Extra extends Record<string, z.ZodType> = Record<never, z.ZodType>>(
+  fields: F,
+  name: string,
+  extra?: Extra,
+) {
+  const names = [...writable(fields, true).map(([key]) => key), ...Object.keys(extra ?? {})];
   return z
-    .strictObject(Object.fromEntries(writable(fields, true).map(([key, input]) => [key, input.schema.optional()])))
+    .strictObject({
+      ...Object.fromEntries(Object.entries(extra ?? {}).map(([key, schema]) => [key, schema.optional()])),
+      ...Object.fromEntries(writable(fields, true).map(([key, input]) => [key, input.schema.optional()])),
+    })
     .refine((patch) => names.some((key) => patch[key] !== undefined), {
       message: `give at least one of ${listed(names.map((key) => `"${key}"`))}`,
     })
-    .openapi(name) as unknown as z.ZodType<PatchOf<F>>;
+    .openapi(name) as unknown as z.ZodType<PatchOf<F> & { [K in keyof Extra]?: z.output<Extra[K]> }>;
 }
 
 /** The CSV columns, in the JSON's order: every field. */

@@ -2,6 +2,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import type { AppEnv } from '../env.ts';
 import { encodeCursor } from '../lib/cursor.ts';
 import { ProblemError } from '../lib/problem.ts';
+import { placementOf } from '../db/placement.ts';
 import type { Drizzle } from '../db/client.ts';
 import { idempotencyKey, requestHash } from '../idempotency/key.ts';
 import { textSha256 } from '../lib/sha256.ts';
@@ -67,7 +68,8 @@ const landedEarlier = (current: Todo, patch: TodoPatch, versions: number[]) =>
 
 export const createTodo: RouteHandler<typeof routes.createTodo, AppEnv> = async (c) => {
   const input = c.req.valid('json');
-  const { id, ...todo } = input;
+  const { id, after: _after, before: _before, ...todo } = input;
+  const placement = placementOf(input);
   const key = idempotencyKey(c.req.header('idempotency-key'));
   const created = (made: Todo, replayed: boolean) =>
     c.json(made, 201, {
@@ -77,16 +79,18 @@ export const createTodo: RouteHandler<typeof routes.createTodo, AppEnv> = async 
     });
   if (key === undefined && id === undefined) {
     // Without a key or an id a repeat would create a second todo, so it is never retried.
-    return created(await c.var.db.query((tx) => queries.insertTodo(tx, todo), { idempotent: false }), false);
+    return created(await c.var.db.query((tx) => queries.insertTodo(tx, todo, placement), { idempotent: false }), false);
   }
   if (key === undefined) {
     // The id makes a repeat harmless: the same request again is a replay.
-    const made = await c.var.db.query((tx) => queries.insertTodoWithId(tx, id!, todo), { idempotent: true });
+    const made = await c.var.db.query((tx) => queries.insertTodoWithId(tx, id!, todo, placement), {
+      idempotent: true,
+    });
     return created(made.todo, made.replayed);
   }
   const hash = await requestHash(input);
   // A repeat replays the stored response, so retrying is harmless.
-  const outcome = await c.var.db.query((tx) => queries.insertTodoOnce(tx, { key, hash, id, todo }), {
+  const outcome = await c.var.db.query((tx) => queries.insertTodoOnce(tx, { key, hash, id, todo, placement }), {
     idempotent: true,
   });
   const { response, replayed } = keyedResponse(outcome, hash);
@@ -230,13 +234,14 @@ export const getTodo: RouteHandler<typeof routes.getTodo, AppEnv> = async (c) =>
 
 export const updateTodo: RouteHandler<typeof routes.updateTodo, AppEnv> = async (c) => {
   const id = pathId(c.req.valid('param').id);
-  const patch = c.req.valid('json');
+  const { after: _after, before: _before, ...patch } = c.req.valid('json');
+  const placement = placementOf(c.req.valid('json'));
   const versions = ifMatchVersions(c.req.header('if-match'), id);
   if (versions === undefined || versions === '*') {
     // Setting absolute values twice leaves the same values, so a retry is allowed. The trade-off
     // (README, "Versions and conditional requests"): a retry whose first attempt did land adds 1 to
     // the version again, and may undo a change another client made in between. If-Match avoids both.
-    const todo = await c.var.db.query((tx) => queries.updateTodo(tx, id, patch), { idempotent: true });
+    const todo = await c.var.db.query((tx) => queries.updateTodo(tx, id, patch, placement), { idempotent: true });
     if (!todo) throw notFound(id);
     return c.json(todo, 200, revalidate(todoEtag(todo)));
   }
@@ -245,7 +250,7 @@ export const updateTodo: RouteHandler<typeof routes.updateTodo, AppEnv> = async 
   const result = await c.var.db.query(
     (tx) => {
       attempts++;
-      return queries.updateTodoIfMatch(tx, id, patch, versions);
+      return queries.updateTodoIfMatch(tx, id, patch, versions, placement);
     },
     { idempotent: true },
   );

@@ -1,8 +1,9 @@
-import { and, asc, desc, eq, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, sql, type AnyColumn, type Placeholder, type SQL } from 'drizzle-orm';
 import { runBatch } from '../db/batch.ts';
 import type { Drizzle } from '../db/client.ts';
 import { compiledQuery } from '../db/compiled.ts';
 import { rowsStatementSql, type RowsStatement } from '../db/rows-statement.ts';
+import { todoGroupLockedSql, todoPlacementSql, type Placement } from '../db/placement.ts';
 import { todos } from '../db/schema.ts';
 import { executeKeyed, type KeyedOutcome } from '../idempotency/statement.ts';
 import type { Cursor as AnyCursor } from '../lib/cursor.ts';
@@ -58,11 +59,12 @@ const requestHashOf = (value: (name: string, type: string) => SQL | AnyColumn) =
     sql`, `,
   )}))`;
 
-/** `todos (id, <created fields>, request_hash)`: a create with the client's id. */
-const intoWithId = sql`${todos} (id, ${sql.join(
-  CREATED.map(({ name }) => sql.identifier(columnOf(name).name)),
-  sql`, `,
-)}, request_hash)`;
+/** `todos (id, <created fields>, request_hash)`: a create with the client's id (and the position, when the server places it). */
+const intoWithId = (placed = false) =>
+  sql`${todos} (id, ${sql.join(
+    CREATED.map(({ name }) => sql.identifier(columnOf(name).name)),
+    sql`, `,
+  )}, request_hash${placed ? sql`, position` : sql``})`;
 
 /** What a create stores for each created field it leaves out: the field's default. */
 const CREATED_DEFAULTS: Record<string, unknown> = Object.fromEntries(
@@ -73,15 +75,27 @@ const CREATED_DEFAULTS: Record<string, unknown> = Object.fromEntries(
 const valueOf = (todo: NewTodo) => (name: string, type: string) =>
   sql`${(todo as Record<string, unknown>)[name] ?? CREATED_DEFAULTS[name]}::${sql.raw(type)}`;
 
-/** A create of one todo with the id the client chose; a taken id does nothing (the caller then finds out why). */
-function insertWithId(id: TodoId, todo: NewTodo): RowsStatement {
+/**
+ * Where a create asked the server to place the new todo (`id`: its id, when
+ * the client chose one): the value of its position column. The group is the
+ * one the create names: its parent's subtasks, or its list's (the default list
+ * when it names none) top-level todos.
+ */
+const createdPlacement = (todo: NewTodo, placement: Placement, id: TodoId | null) =>
+  todoPlacementSql(placement, { list: todo.listId ?? null, parent: todo.parentId ?? null, moving: id });
+
+/**
+ * A create of one todo with the id the client chose; a taken id does nothing (the caller then finds out why).
+ * The placement, if any, is not part of the request's hash: a retry placed elsewhere replays the todo as created.
+ */
+function insertWithId(id: TodoId, todo: NewTodo, placement?: Placement): RowsStatement {
   const value = valueOf(todo);
   return {
-    insertInto: intoWithId,
+    insertInto: intoWithId(placement !== undefined),
     select: sql`${id}::uuid, ${sql.join(
       CREATED.map(({ name, input }) => value(name, input.array.type)),
       sql`, `,
-    )}, ${requestHashOf(value)}`,
+    )}, ${requestHashOf(value)}${placement ? sql`, ${createdPlacement(todo, placement, id)}` : sql``}`,
     onConflict: sql`(id) do nothing`,
     returning: sql`${todoJson} as todo`,
   };
@@ -100,9 +114,10 @@ export async function insertTodoWithId(
   db: Drizzle,
   id: TodoId,
   todo: NewTodo,
+  placement?: Placement,
 ): Promise<{ todo: Todo; replayed: boolean }> {
   const [, [row]] = (await runBatch(db, [
-    rowsStatementSql(insertWithId(id, todo)),
+    rowsStatementSql(insertWithId(id, todo, placement)),
     sql`select mine.todo, mine.created from (select 1) as one left join (
           select ${todoJson} as todo, ${todos}.xmin = pg_current_xact_id()::xid as created,
             ${todos.requestHash} = ${requestHashOf(valueOf(todo))} as same
@@ -121,7 +136,7 @@ export async function insertTodoWithId(
  */
 export function insertTodoOnce(
   db: Drizzle,
-  { key, hash, id, todo }: { key: string; hash: string; id?: TodoId; todo: NewTodo },
+  { key, hash, id, todo, placement }: { key: string; hash: string; id?: TodoId; todo: NewTodo; placement?: Placement },
 ): Promise<KeyedOutcome> {
   if (id !== undefined) {
     const same = sql`select ${todoJson} from ${todos} where ${todos.id} = ${id}::uuid and ${todos.requestHash} = ${requestHashOf(valueOf(todo))}`;
@@ -129,12 +144,14 @@ export function insertTodoOnce(
       scope: 'todos.create',
       key,
       hash,
-      effect: insertWithId(id, todo),
+      effect: insertWithId(id, todo, placement),
       response: sql`select coalesce((select todo from effect), (${same}), app_ids_taken(1)::text)`,
     });
   }
-  const names = givenFields(todo);
-  const values = todo as Record<string, unknown>;
+  const values: Record<string, unknown> = placement
+    ? { ...todo, position: createdPlacement(todo, placement, null) }
+    : todo;
+  const names = givenFields(values);
   return executeKeyed(db, {
     scope: 'todos.create',
     key,
@@ -184,7 +201,7 @@ function importStatement({ literals, count }: ImportedRows, ids: ImportIds | und
       sql`, `,
     )}) with ordinality as r(${sql.join(aliases, sql`, `)}, n))`,
     effect: {
-      insertInto: intoWithId,
+      insertInto: intoWithId(),
       select: sql`id, ${sql.join(aliases, sql`, `)}, ${ids ? requestHashOf(alias) : sql`null::bytea`}`,
       from: sql`rows`,
       orderBy: sql`n`,
@@ -225,23 +242,53 @@ const placeholder = sql.placeholder;
 /** `name: placeholder(name)` for each of `names`: a compiled statement's values. */
 const placeholders = (names: string[]) => Object.fromEntries(names.map((name) => [name, placeholder(name)]));
 
-const insertQuery = compiledQuery<string[], { todo: string }>(
+/** A written position's value when the server places the item: from the placeholders below (and the statement's). */
+const PLACEMENT_PLACEHOLDERS = { anchor: placeholder('placeAnchor'), before: placeholder('placeBefore') };
+const placementValues = (placement: Placement | undefined) =>
+  placement ? { placeAnchor: placement.anchor, placeBefore: placement.before } : {};
+
+/** Which columns a statement writes: the fields given, and whether the server places the todo. */
+interface WriteShape {
+  names: string[];
+  placed: boolean;
+}
+const writeShapeKey = ({ names, placed }: WriteShape) => `${names.join()}${placed ? ';placed' : ''}`;
+
+const insertQuery = compiledQuery<WriteShape, { todo: string }>(
   selection,
-  (db, names) =>
+  (db, { names, placed }) =>
     db
       .insert(todos)
-      .values(placeholders(names) as unknown as typeof todos.$inferInsert)
+      .values({
+        ...placeholders(names),
+        ...(placed
+          ? {
+              position: todoPlacementSql(PLACEMENT_PLACEHOLDERS, {
+                list: placeholder('placeList'),
+                parent: placeholder('placeParent'),
+                moving: null,
+              }),
+            }
+          : {}),
+      } as unknown as typeof todos.$inferInsert)
       .returning(selection),
-  (names) => names.join(),
+  writeShapeKey,
 );
 
-export async function insertTodo(db: Drizzle, todo: NewTodo): Promise<Todo> {
-  const [row] = todosOf(await insertQuery.run(db, givenFields(todo), todo));
+const insertArguments = (todo: NewTodo, placement?: Placement) =>
+  [
+    { names: givenFields(todo), placed: placement !== undefined },
+    { ...todo, ...placementValues(placement), placeList: todo.listId ?? null, placeParent: todo.parentId ?? null },
+  ] as const;
+
+export async function insertTodo(db: Drizzle, todo: NewTodo, placement?: Placement): Promise<Todo> {
+  const [row] = todosOf(await insertQuery.run(db, ...insertArguments(todo, placement)));
   return row!;
 }
 
 /** The create's SQL and parameters (the benchmark's control Worker sends it through the driver alone). */
-export const insertTodoSql = (todo: NewTodo) => insertQuery.sql(givenFields(todo), todo);
+export const insertTodoSql = (todo: NewTodo, placement?: Placement) =>
+  insertQuery.sql(...insertArguments(todo, placement));
 
 /** A position in the listing. */
 type Cursor = AnyCursor<TodoId>;
@@ -392,21 +439,51 @@ export async function findTodo(db: Drizzle, id: TodoId): Promise<Todo | undefine
   return row;
 }
 
-const updateQuery = compiledQuery<string[], { todo: string }>(
+/**
+ * The group a patched todo is placed in: its new list or parent when the
+ * patch gives them (`value(name)`: the patch's value), else its own.
+ */
+const patchedGroup = (names: string[], value: (name: string) => SQL | Placeholder | string | null) => ({
+  list: names.includes('listId') ? value('listId') : todos.listId,
+  parent: names.includes('parentId') ? value('parentId') : todos.parentId,
+});
+
+const updateQuery = compiledQuery<WriteShape, { todo: string }>(
   selection,
-  (db, names) =>
+  (db, { names, placed }) =>
     db
       .update(todos)
       // The version, updatedAt and the feed position move by the trigger on todos (migration 0009).
-      .set(placeholders(names))
+      .set({
+        ...placeholders(names),
+        ...(placed
+          ? {
+              position: todoPlacementSql(PLACEMENT_PLACEHOLDERS, {
+                ...patchedGroup(names, placeholder),
+                moving: todos.id,
+              }),
+            }
+          : {}),
+      })
       .where(eq(todos.id, placeholder('id')))
       .returning(selection),
-  (names) => names.join(),
+  writeShapeKey,
 );
 
-/** Applies a patch (any of the patchable fields). */
-export async function updateTodo(db: Drizzle, id: TodoId, patch: TodoPatch): Promise<Todo | undefined> {
-  const [row] = todosOf(await updateQuery.run(db, givenFields(patch), { ...patch, id }));
+/** Applies a patch (any of the patchable fields), and places the todo where `placement` says. */
+export async function updateTodo(
+  db: Drizzle,
+  id: TodoId,
+  patch: TodoPatch,
+  placement?: Placement,
+): Promise<Todo | undefined> {
+  const [row] = todosOf(
+    await updateQuery.run(
+      db,
+      { names: givenFields(patch), placed: placement !== undefined },
+      { ...patch, ...placementValues(placement), id },
+    ),
+  );
   return row;
 }
 
@@ -423,8 +500,8 @@ export type Conditional<T> =
  * `current` reads, so a 412 reports the version that beat this request, and
  * the write that follows in the same statement cannot lose an update.
  */
-const lockedCurrent = (id: TodoId) =>
-  sql`current as (select ${todos.id} as id, ${todos.version} as version, ${todoJson} as todo from ${todos} where ${todos.id} = ${id} for update)`;
+const lockedCurrent = (id: TodoId, lockFirst: SQL = sql`true`) =>
+  sql`current as (select ${todos.id} as id, ${todos.version} as version, ${todoJson} as todo from ${todos} where ${todos.id} = ${id} and ${lockFirst} for update)`;
 
 /** Whether the locked row has one of `versions` (undefined: any version). */
 const versionIn = (versions: number[] | undefined) =>
@@ -448,11 +525,16 @@ export async function updateTodoIfMatch(
   id: TodoId,
   patch: TodoPatch,
   versions: number[],
+  placement?: Placement,
 ): Promise<Conditional<Todo>> {
   const values = patch as Record<string, unknown>;
-  const sets = givenFields(values).map((name) => sql`${sql.identifier(columnOf(name).name)} = ${values[name]}`);
+  const names = givenFields(values);
+  const sets = names.map((name) => sql`${sql.identifier(columnOf(name).name)} = ${values[name]}`);
+  // The group's placement lock before the row's lock (src/db/placement.ts says why).
+  const group = patchedGroup(names, (name) => values[name] as string | null);
+  if (placement) sets.push(sql`position = ${todoPlacementSql(placement, { ...group, moving: todos.id })}`);
   const result = await db.execute<Decided>(sql`
-    with ${lockedCurrent(id)},
+    with ${lockedCurrent(id, placement ? todoGroupLockedSql(group) : undefined)},
     written as (
       update ${todos} set ${sql.join(sets, sql`, `)}
       from current where ${todos.id} = current.id and ${versionIn(versions)}

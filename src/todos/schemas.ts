@@ -11,6 +11,7 @@ import {
   type PatchOf,
 } from '../lib/fields.ts';
 import { fieldErrorSchema, problemSchema } from '../lib/problem.ts';
+import { placementFields } from '../db/placement.ts';
 import { chosenIdProblem } from '../lib/uuid.ts';
 import { LIST_ID } from '../lists/fields.ts';
 import { DUE_PROBLEM, dueOf } from './due.ts';
@@ -30,12 +31,13 @@ const chosenId = (description: string) =>
     .openapi({ format: 'uuid', description });
 
 export const NewTodoSchema = createSchema(todoFields, 'NewTodo', {
+  ...placementFields('todo'),
   id: chosenId(
     "The new todo's id, chosen by the client (so it can refer to the todo before the server has seen it, and retry the create safely): a version 4 or 7 UUID in canonical lowercase form. Without it, the server makes a version 7 UUID.",
   ),
 });
 
-export const TodoPatchSchema = patchSchema(todoFields, 'TodoPatch');
+export const TodoPatchSchema = patchSchema(todoFields, 'TodoPatch', placementFields('todo'));
 
 export const TodoIdParams = z.object({ id: TODO_ID.param });
 

@@ -16,7 +16,7 @@ export interface paths {
         put?: never;
         /**
          * Create a todo
-         * @description With `id`, the client chooses the id: the same id with the same values again answers the todo as it is now, with `Idempotent-Replayed: true`; with other values, another owner's id or a deleted todo's, 409.
+         * @description With `id`, the client chooses the id: the same id with the same values again answers the todo as it is now, with `Idempotent-Replayed: true`; with other values, another owner's id or a deleted todo's, 409. The todo goes into `listId` (absent: your default list; for a subtask, its parent's list) at the top of its siblings, unless `position` places it.
          */
         post: operations["createTodo"];
         delete?: never;
@@ -36,7 +36,7 @@ export interface paths {
         put?: never;
         /**
          * Import todos from CSV, all or nothing
-         * @description A header row naming `listId`, `text` and `position` and optionally `parentId`, `notes`, `done` and `due` (the export's `id`, `completedAt`, `version`, `createdAt`, `updatedAt` columns are accepted and ignored), then one todo per row. RFC 4180 quoting, LF, CRLF or lone CR line ends, UTF-8 with an optional BOM; `done` is true/false, 1/0, yes/no in any case, empty for false. Every row obeys the rules of POST /todos; one bad row rejects the whole file. At most 10485760 bytes and 100000 rows, blank lines included, and at most 4194304 bytes of rows once encoded for the database (413 otherwise; npm run import sends a larger file in chunks). A text that starts with `'` followed by `=`, `+`, `-`, `@` or `'` loses that one `'`: the export writes it before formula-like texts, so an export imports back as it was. One import over 1048576 bytes (or of unstated length) at a time per server instance: another sent meanwhile is answered 503 with Retry-After before its body is read. Rows get ids in file order: made by the server (version 7), or counted up from `firstId`, which makes a repeat of the import safe at any time (its rows already in are counted as `replayed`).
+         * @description A header row naming `text` and optionally `parentId`, `notes`, `done` and `due` (the export's `id`, `listId`, `position`, `completedAt`, `version`, `createdAt`, `updatedAt` columns are accepted and ignored), then one todo per row. RFC 4180 quoting, LF, CRLF or lone CR line ends, UTF-8 with an optional BOM; `done` is true/false, 1/0, yes/no in any case, empty for false. Every row obeys the rules of POST /todos; one bad row rejects the whole file. At most 10485760 bytes and 100000 rows, blank lines included, and at most 4194304 bytes of rows once encoded for the database (413 otherwise; npm run import sends a larger file in chunks). A text that starts with `'` followed by `=`, `+`, `-`, `@` or `'` loses that one `'`: the export writes it before formula-like texts, so an export imports back as it was. One import over 1048576 bytes (or of unstated length) at a time per server instance: another sent meanwhile is answered 503 with Retry-After before its body is read. Rows get ids in file order: made by the server (version 7), or counted up from `firstId`, which makes a repeat of the import safe at any time (its rows already in are counted as `replayed`).
          */
         post: operations["importTodos"];
         delete?: never;
@@ -82,7 +82,7 @@ export interface paths {
         head?: never;
         /**
          * Change some of a todo's fields
-         * @description Every PATCH adds 1 to `version`, even one that changes nothing. With If-Match, the change happens only at that version (412 otherwise).
+         * @description Every PATCH adds 1 to `version`, even one that changes nothing. With If-Match, the change happens only at that version (412 otherwise). A new `listId` moves the todo with its subtasks (a subtask alone cannot leave its parent's list: 400); a `parentId` of another list moves the todo there; a todo that changes list or parent goes to the top of its new siblings unless `position` places it.
          */
         patch: operations["updateTodo"];
         trace?: never;
@@ -584,6 +584,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `listId` names none of your lists (a missing list and another owner's are answered alike). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The write would take the caller past their quota of todos (GET /me shows it): nothing was written. `quota`, `todos` and `adding` say by how much. Or an id the request gives is taken: by another todo, by a deleted one (ids are never reused), or by one first created with other values; nothing was written, and the answer is the same whoever took it. */
             409: {
                 headers: {
@@ -1074,7 +1083,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No todo with this id (an id that is not a UUID in canonical lowercase form names none). */
+            /** @description No todo with this id (an id that is not a UUID in canonical lowercase form names none). Or `listId` names none of your lists (a missing list and another owner's are answered alike). */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -16,6 +16,7 @@ import { TODO_ID, type TodoId } from './fields.ts';
 import type { Todo, TodoPatch } from './schemas.ts';
 import type * as routes from './routes.ts';
 import { ifMatchVersions, todoEtag } from './versions.ts';
+import { ownParent, todoViolation } from './violations.ts';
 import { noneMatchHits, revalidate } from '../lib/conditional.ts';
 import { readChanges } from './feed.ts';
 import {
@@ -69,6 +70,8 @@ const landedEarlier = (current: Todo, patch: TodoPatch, versions: number[]) =>
 export const createTodo: RouteHandler<typeof routes.createTodo, AppEnv> = async (c) => {
   const input = c.req.valid('json');
   const { id, ...todo } = input;
+  if (id !== undefined && todo.parentId === id) throw ownParent();
+  const violation = (constraint: string) => todoViolation(constraint, todo);
   const key = idempotencyKey(c.req.header('idempotency-key'));
   const created = (made: Todo, replayed: boolean) =>
     c.json(made, 201, {
@@ -78,17 +81,21 @@ export const createTodo: RouteHandler<typeof routes.createTodo, AppEnv> = async 
     });
   if (key === undefined && id === undefined) {
     // Without a key or an id a repeat would create a second todo, so it is never retried.
-    return created(await c.var.db.query((tx) => queries.insertTodo(tx, todo), { idempotent: false }), false);
+    return created(await c.var.db.query((tx) => queries.insertTodo(tx, todo), { idempotent: false, violation }), false);
   }
   if (key === undefined) {
     // The id makes a repeat harmless: the same request again is a replay.
-    const made = await c.var.db.query((tx) => queries.insertTodoWithId(tx, id!, todo), { idempotent: true });
+    const made = await c.var.db.query((tx) => queries.insertTodoWithId(tx, id!, todo), {
+      idempotent: true,
+      violation,
+    });
     return created(made.todo, made.replayed);
   }
   const hash = await requestHash(input);
   // A repeat replays the stored response, so retrying is harmless.
   const outcome = await c.var.db.query((tx) => queries.insertTodoOnce(tx, { key, hash, id, todo }), {
     idempotent: true,
+    violation,
   });
   const { response, replayed } = keyedResponse(outcome, hash);
   // A key claimed now whose id named the caller's todo of the same request replays that create too.
@@ -221,12 +228,14 @@ export const getTodo: RouteHandler<typeof routes.getTodo, AppEnv> = async (c) =>
 export const updateTodo: RouteHandler<typeof routes.updateTodo, AppEnv> = async (c) => {
   const id = pathId(c.req.valid('param').id);
   const patch = c.req.valid('json');
+  if (patch.parentId === id) throw ownParent();
+  const violation = (constraint: string) => todoViolation(constraint, patch);
   const versions = ifMatchVersions(c.req.header('if-match'), id);
   if (versions === undefined || versions === '*') {
     // Setting absolute values twice leaves the same values, so a retry is allowed. The trade-off
     // (README, "Versions and conditional requests"): a retry whose first attempt did land adds 1 to
     // the version again, and may undo a change another client made in between. If-Match avoids both.
-    const todo = await c.var.db.query((tx) => queries.updateTodo(tx, id, patch), { idempotent: true });
+    const todo = await c.var.db.query((tx) => queries.updateTodo(tx, id, patch), { idempotent: true, violation });
     if (!todo) throw notFound(id);
     return c.json(todo, 200, revalidate(todoEtag(todo)));
   }
@@ -237,7 +246,7 @@ export const updateTodo: RouteHandler<typeof routes.updateTodo, AppEnv> = async 
       attempts++;
       return queries.updateTodoIfMatch(tx, id, patch, versions);
     },
-    { idempotent: true },
+    { idempotent: true, violation },
   );
   if (result.outcome === 'missing') throw notFound(id);
   if (result.outcome === 'stale') {

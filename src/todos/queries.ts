@@ -6,7 +6,7 @@ import { rowsStatementSql, type RowsStatement } from '../db/rows-statement.ts';
 import { todos } from '../db/schema.ts';
 import { executeKeyed, type KeyedOutcome } from '../idempotency/statement.ts';
 import type { Cursor as AnyCursor } from '../lib/cursor.ts';
-import { jsonOf } from '../lib/fields.ts';
+import { jsonOf, type Fields } from '../lib/fields.ts';
 import { todoFields, type TodoId } from './fields.ts';
 import { IMPORTED, type ImportedRows } from './import-rows.ts';
 import type { NewTodo, Todo, TodoPatch } from './schemas.ts';
@@ -36,46 +36,117 @@ export type TodoJson = string & { readonly json: 'Todo' };
 const givenFields = (values: Record<string, unknown>) =>
   Object.keys(todoFields).filter((name) => values[name] !== undefined);
 
-/** `todos (column, ...)` for these fields. */
+/** `todos (column, ...)` for these fields (or other columns of `todos`, by their keys). */
 const intoColumns = (names: string[]) =>
   sql`${todos} (${sql.join(
     names.map((name) => sql.identifier(columnOf(name).name)),
     sql`, `,
   )})`;
 
-/** What a create writes beside its id (the fields an import reads, in their order): the create's request. */
+/** Every field a create may give, in the declaration's order. */
+const CREATABLE = Object.entries(todoFields as Fields).flatMap(([name, f]) =>
+  f.input ? [{ name, input: f.input }] : [],
+);
+
+/** The SQL type of a field's values, for casts. */
+const sqlTypeOf = (name: string) => sql.raw(CREATABLE.find((f) => f.name === name)!.input.array.type);
+
+/** A field's value in a statement, typed (so it can stand anywhere: in a comparison, in jsonb_build_object). */
+type ValueOf = (name: string) => SQL;
+
+/** Each value of `values` as a typed parameter; an absent one as a typed null. */
+const valueOf =
+  (values: Record<string, unknown>): ValueOf =>
+  (name) =>
+    values[name] === undefined ? sql`null::${sqlTypeOf(name)}` : sql`${values[name]}::${sqlTypeOf(name)}`;
+
+/** Each value as the compiled statement's placeholder of the same name, typed. */
+const placeholderOf: ValueOf = (name) => sql`${sql.placeholder(name)}::${sqlTypeOf(name)}`;
+
+/** The caller's default list (the list_id column's default, from the field's declaration). */
+const DEFAULT_LIST = todos.listId.default as SQL;
+
+/** The list of the todo `parent` names (invisible, another owner's, or none: `otherwise`). */
+const parentListOr = (parent: SQL, otherwise: SQL | AnyColumn) =>
+  sql`coalesce((select parent.list_id from ${todos} as parent where parent.id = ${parent}), ${otherwise})`;
+
+/** Which columns a create writes: the fields it gives, and whether a subtask's list is its parent's. */
+interface CreateShape {
+  names: string[];
+  parentList: boolean;
+}
+
+const createShape = (todo: NewTodo): CreateShape => ({
+  names: givenFields(todo),
+  // A subtask whose create names no list goes to its parent's (the foreign key keeps them together either way).
+  parentList: todo.parentId != null && todo.listId === undefined,
+});
+
+/** A create's columns (by field name) and their values; the others take their defaults (the list: the caller's default list). */
+function createdColumns({ names, parentList }: CreateShape, value: ValueOf): [string, SQL][] {
+  const columns = names.map((name): [string, SQL] => [name, value(name)]);
+  if (parentList) columns.push(['listId', parentListOr(value('parentId'), DEFAULT_LIST)]);
+  return columns;
+}
+
+/**
+ * What a patch's columns (by field name) are set to. A todo that changes list
+ * or parent without a `position` goes to the top of its new sibling group (a
+ * null position: the database places it, app_place_unplaced); one that names
+ * a parent and no list goes to its parent's list. A list's change moves the
+ * subtasks with it (todos_parent_fk, ON UPDATE CASCADE).
+ */
+function patchedColumns(names: string[], value: ValueOf): [string, SQL][] {
+  const columns = names.map((name): [string, SQL] => [name, value(name)]);
+  const given = (name: string) => names.includes(name);
+  if (!given('listId') && !given('parentId')) return columns;
+  const list = given('listId') ? value('listId') : parentListOr(value('parentId'), todos.listId);
+  if (!given('listId')) columns.push(['listId', list]);
+  const parent = given('parentId') ? value('parentId') : todos.parentId;
+  if (!given('position'))
+    columns.push([
+      'position',
+      sql`case when ${todos.listId} = ${list} and ${todos.parentId} is not distinct from ${parent} then ${todos.position} end`,
+    ]);
+  return columns;
+}
+
+/** The column list of an insert of these columns (by field name) and their values, as `insertInto` and `select` take them. */
+const insertParts = (columns: [string, SQL][]) => ({
+  names: columns.map(([name]) => name),
+  values: sql.join(
+    columns.map(([, value]) => value),
+    sql`, `,
+  ),
+});
+
+/** What an import writes beside its id (the fields it reads, in their order). */
 const CREATED = IMPORTED.read;
 
 /**
  * What a create with a client-chosen id asked for, hashed by the database
- * (app_request_hash, migration 0010), `value(name, type)` naming each created
- * field's value: the same for POST /todos and an import, so either may replay the other.
+ * (app_request_hash, migration 0010), `value(name)` naming each creatable
+ * field's value: the same for POST /todos and an import, so either may replay
+ * the other. Null values, and the caller's default list, are left out: a
+ * request that does not give a field hashes as it did before the field
+ * existed, so a client's retry of a create it first sent then still replays.
  */
-const requestHashOf = (value: (name: string, type: string) => SQL | AnyColumn) =>
-  sql`app_request_hash(jsonb_build_object(${sql.join(
-    CREATED.map(({ name, input }) => sql`${sql.raw(`'${name}'`)}, ${value(name, input.array.type)}`),
+const requestHashOf = (value: ValueOf) =>
+  sql`app_request_hash(jsonb_strip_nulls(jsonb_build_object(${sql.join(
+    CREATABLE.map(
+      ({ name }) =>
+        sql`${sql.raw(`'${name}'`)}, ${name === 'listId' ? sql`nullif(${value(name)}, ${DEFAULT_LIST})` : value(name)}`,
+    ),
     sql`, `,
-  )}))`;
-
-/** `todos (id, <created fields>, request_hash)`: a create with the client's id. */
-const intoWithId = sql`${todos} (id, ${sql.join(
-  CREATED.map(({ name }) => sql.identifier(columnOf(name).name)),
-  sql`, `,
-)}, request_hash)`;
-
-/** A create's values, typed for the statement (parameters of a jsonb_build_object need their types). */
-const valueOf = (todo: NewTodo) => (name: string, type: string) =>
-  sql`${(todo as Record<string, unknown>)[name]}::${sql.raw(type)}`;
+  )})))`;
 
 /** A create of one todo with the id the client chose; a taken id does nothing (the caller then finds out why). */
 function insertWithId(id: TodoId, todo: NewTodo): RowsStatement {
   const value = valueOf(todo);
+  const { names, values } = insertParts(createdColumns(createShape(todo), value));
   return {
-    insertInto: intoWithId,
-    select: sql`${id}::uuid, ${sql.join(
-      CREATED.map(({ name, input }) => value(name, input.array.type)),
-      sql`, `,
-    )}, ${requestHashOf(value)}`,
+    insertInto: intoColumns(['id', ...names, 'requestHash']),
+    select: sql`${id}::uuid, ${values}, ${requestHashOf(value)}`,
     onConflict: sql`(id) do nothing`,
     returning: sql`${todoJson} as todo`,
   };
@@ -127,20 +198,12 @@ export function insertTodoOnce(
       response: sql`select coalesce((select todo from effect), (${same}), app_ids_taken(1)::text)`,
     });
   }
-  const names = givenFields(todo);
-  const values = todo as Record<string, unknown>;
+  const { names, values } = insertParts(createdColumns(createShape(todo), valueOf(todo)));
   return executeKeyed(db, {
     scope: 'todos.create',
     key,
     hash,
-    effect: {
-      insertInto: intoColumns(names),
-      select: sql.join(
-        names.map((name) => sql`${values[name]}`),
-        sql`, `,
-      ),
-      returning: sql`${todoJson} as todo`,
-    },
+    effect: { insertInto: intoColumns(names), select: values, returning: sql`${todoJson} as todo` },
     response: sql`select todo from effect`,
   });
 }
@@ -166,11 +229,14 @@ export interface ImportIds {
 function importStatement({ literals, count }: ImportedRows, ids: ImportIds | undefined) {
   const aliases = CREATED.map((_, i) => sql.raw(`f${i}`));
   const alias = (name: string) => aliases[CREATED.findIndex((f) => f.name === name)]!;
+  // A field the import does not read is not in the request: the database's default (or placement) applies.
+  const rowValue: ValueOf = (name) =>
+    CREATED.some((f) => f.name === name) ? sql`rows.${alias(name)}` : sql`null::${sqlTypeOf(name)}`;
   const id = ids
     ? sql`(${ids.prefix} || lpad(to_hex(${ids.firstLow}::bigint + n - 1), 8, '0'))::uuid`
     : sql`app_uuidv7(statement_timestamp(), n)`;
   const replayed = ids
-    ? sql`(select count(*) from rows join ${todos} using (id) where ${todos.requestHash} = ${requestHashOf((name) => sql`rows.${alias(name)}`)})`
+    ? sql`(select count(*) from rows join ${todos} using (id) where ${todos.requestHash} = ${requestHashOf(rowValue)})`
     : sql`0`;
   return {
     with: sql`rows as materialized (select ${id} as id, ${sql.join(aliases, sql`, `)}, n from unnest(${sql.join(
@@ -178,8 +244,8 @@ function importStatement({ literals, count }: ImportedRows, ids: ImportIds | und
       sql`, `,
     )}) with ordinality as r(${sql.join(aliases, sql`, `)}, n))`,
     effect: {
-      insertInto: intoWithId,
-      select: sql`id, ${sql.join(aliases, sql`, `)}, ${ids ? requestHashOf(alias) : sql`null::bytea`}`,
+      insertInto: intoColumns(['id', ...CREATED.map(({ name }) => name), 'requestHash']),
+      select: sql`id, ${sql.join(aliases, sql`, `)}, ${ids ? requestHashOf(rowValue) : sql`null::bytea`}`,
       from: sql`rows`,
       orderBy: sql`n`,
       onConflict: sql`(id) do nothing`,
@@ -216,26 +282,23 @@ export function insertTodosOnce(
 
 const placeholder = sql.placeholder;
 
-/** `name: placeholder(name)` for each of `names`: a compiled statement's values. */
-const placeholders = (names: string[]) => Object.fromEntries(names.map((name) => [name, placeholder(name)]));
-
-const insertQuery = compiledQuery<string[], { todo: string }>(
+const insertQuery = compiledQuery<CreateShape, { todo: string }>(
   selection,
-  (db, names) =>
+  (db, shape) =>
     db
       .insert(todos)
-      .values(placeholders(names) as unknown as typeof todos.$inferInsert)
+      .values(Object.fromEntries(createdColumns(shape, placeholderOf)) as unknown as typeof todos.$inferInsert)
       .returning(selection),
-  (names) => names.join(),
+  ({ names, parentList }) => `${names.join()}${parentList ? ' in the parent list' : ''}`,
 );
 
 export async function insertTodo(db: Drizzle, todo: NewTodo): Promise<Todo> {
-  const [row] = todosOf(await insertQuery.run(db, givenFields(todo), todo));
+  const [row] = todosOf(await insertQuery.run(db, createShape(todo), todo));
   return row!;
 }
 
 /** The create's SQL and parameters (the benchmark's control Worker sends it through the driver alone). */
-export const insertTodoSql = (todo: NewTodo) => insertQuery.sql(givenFields(todo), todo);
+export const insertTodoSql = (todo: NewTodo) => insertQuery.sql(createShape(todo), todo);
 
 /** A position in the listing. */
 type Cursor = AnyCursor<TodoId>;
@@ -313,7 +376,7 @@ const updateQuery = compiledQuery<string[], { todo: string }>(
     db
       .update(todos)
       // The version, updatedAt and the feed position move by the trigger on todos (migration 0009).
-      .set(placeholders(names))
+      .set(Object.fromEntries(patchedColumns(names, placeholderOf)))
       .where(eq(todos.id, placeholder('id')))
       .returning(selection),
   (names) => names.join(),
@@ -365,7 +428,9 @@ export async function updateTodoIfMatch(
   versions: number[],
 ): Promise<Conditional<Todo>> {
   const values = patch as Record<string, unknown>;
-  const sets = givenFields(values).map((name) => sql`${sql.identifier(columnOf(name).name)} = ${values[name]}`);
+  const sets = patchedColumns(givenFields(values), valueOf(values)).map(
+    ([name, value]) => sql`${sql.identifier(columnOf(name).name)} = ${value}`,
+  );
   const result = await db.execute<Decided>(sql`
     with ${lockedCurrent(id)},
     written as (

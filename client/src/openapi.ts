@@ -16,7 +16,7 @@ export interface paths {
         put?: never;
         /**
          * Create a todo
-         * @description With `id`, the client chooses the id: the same id with the same values again answers the todo as it is now, with `Idempotent-Replayed: true`; with other values, another owner's id or a deleted todo's, 409.
+         * @description With `id`, the client chooses the id: the same id with the same values again answers the todo as it is now, with `Idempotent-Replayed: true`; with other values, another owner's id or a deleted todo's, 409. The todo goes into `listId` (absent: your default list; for a subtask, its parent's list) at the top of its siblings, unless `position` places it.
          */
         post: operations["createTodo"];
         delete?: never;
@@ -82,7 +82,7 @@ export interface paths {
         head?: never;
         /**
          * Change some of a todo's fields
-         * @description Every PATCH adds 1 to `version`, even one that changes nothing. With If-Match, the change happens only at that version (412 otherwise).
+         * @description Every PATCH adds 1 to `version`, even one that changes nothing. With If-Match, the change happens only at that version (412 otherwise). A new `listId` moves the todo with its subtasks (a subtask alone cannot leave its parent's list: 400); a `parentId` of another list moves the todo there; a todo that changes list or parent goes to the top of its new siblings unless `position` places it.
          */
         patch: operations["updateTodo"];
         trace?: never;
@@ -594,6 +594,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `listId` names none of your lists (a missing list and another owner's are answered alike). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The write would take the caller past their quota of todos (GET /me shows it): nothing was written. `quota`, `todos` and `adding` say by how much. Or an id the request gives is taken: by another todo, by a deleted one (ids are never reused), or by one first created with other values; nothing was written, and the answer is the same whoever took it. */
             409: {
                 headers: {
@@ -1084,7 +1093,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No todo with this id (an id that is not a UUID in canonical lowercase form names none). */
+            /** @description No todo with this id (an id that is not a UUID in canonical lowercase form names none). Or `listId` names none of your lists (a missing list and another owner's are answered alike). */
             404: {
                 headers: {
                     [name: string]: unknown;

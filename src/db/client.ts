@@ -7,7 +7,7 @@ import {
 import { drizzle, type NeonHttpDatabase } from 'drizzle-orm/neon-http';
 import { settingsOf, type Env } from '../env.ts';
 import { ProblemError } from '../lib/problem.ts';
-import { classifyDbError, rootCause, sqlState } from './errors.ts';
+import { classifyDbError, rootCause, sqlState, violatedConstraint } from './errors.ts';
 import { useLocalGateway } from './local-gateway.ts';
 import { placementProblem } from './placement.ts';
 import { quotaProblem } from './quota.ts';
@@ -20,6 +20,11 @@ export type Drizzle = NeonHttpDatabase & { $client: NeonQueryFunction<false, fal
 export interface QueryOptions {
   /** The statement may run twice without harm (reads, absolute updates, keyed inserts): retry transient failures. */
   idempotent: boolean;
+  /**
+   * What a violated constraint (by its name) means for this request, in its
+   * resource's words; undefined, or without it: the generic 400 (a CHECK) or 409.
+   */
+  violation?: (constraint: string) => ProblemError | undefined;
 }
 
 let reportedMissingUrl = false;
@@ -92,7 +97,7 @@ export function databaseHandle(env: Env, run: RunStatement) {
   return {
     stats,
     /** Runs one statement: one round trip, repeated on transient failure only when `idempotent`. */
-    async query<T>(statement: (db: Drizzle) => Promise<T>, { idempotent }: QueryOptions): Promise<T> {
+    async query<T>(statement: (db: Drizzle) => Promise<T>, { idempotent, violation }: QueryOptions): Promise<T> {
       if (!env.DATABASE_URL) throw databaseUrlMissing();
       deadline ??= { signal: AbortSignal.timeout(timeoutMs), at: Date.now() + timeoutMs };
       const { signal, at } = deadline;
@@ -111,7 +116,7 @@ export function databaseHandle(env: Env, run: RunStatement) {
           retryable: (err) => idempotent && !signal.aborted && classifyDbError(err) === 'transient',
         });
       } catch (err) {
-        throw toProblem(err, signal.aborted, timeoutMs, idempotent);
+        throw toProblem(err, signal.aborted, timeoutMs, idempotent, violation);
       }
     },
   };
@@ -241,7 +246,13 @@ export function ownedClient(sql: NeonHttp, owner: string, quotas?: Quotas): Neon
  * text). For a write that is not safe to repeat, an outage leaves its outcome
  * unknown, and the client is told so rather than simply to try again.
  */
-function toProblem(err: unknown, aborted: boolean, timeoutMs: number, idempotent = true): Error {
+function toProblem(
+  err: unknown,
+  aborted: boolean,
+  timeoutMs: number,
+  idempotent = true,
+  violation?: QueryOptions['violation'],
+): Error {
   if (err instanceof ProblemError) return err;
   const retryAfter = { headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } };
   const next = idempotent
@@ -268,11 +279,15 @@ function toProblem(err: unknown, aborted: boolean, timeoutMs: number, idempotent
         }),
         { name: 'SequenceExhausted' },
       );
-    case 'constraint':
+    case 'constraint': {
+      const constraint = violatedConstraint(err);
+      const specific = constraint === undefined ? undefined : violation?.(constraint);
+      if (specific) return specific;
       return new ProblemError(
         sqlState(err) === '23514' ? 400 : 409,
         "The request conflicts with the data's constraints.",
       );
+    }
     case 'ids-taken':
       // One answer whatever took the id: it says nothing of another owner's records, nor whether one exists.
       return new ProblemError(

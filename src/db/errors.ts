@@ -80,6 +80,8 @@ interface ErrorLike {
   /** Postgres's DETAIL, when the database gave one. */
   detail?: unknown;
   code?: unknown;
+  /** The violated constraint's name (a table's, or a domain's), when the database gave one. */
+  constraint?: unknown;
   cause?: unknown;
 }
 
@@ -116,4 +118,12 @@ export function classifyDbError(err: unknown, aborted = false): DbFailure {
 export function sqlState(err: unknown): string | undefined {
   const code = rootCause(err).code;
   return typeof code === 'string' ? code : undefined;
+}
+
+/** The name of the constraint a failure violated (SQLSTATE class 23), if the database named one. */
+export function violatedConstraint(err: unknown): string | undefined {
+  const root = rootCause(err);
+  return typeof root.code === 'string' && root.code.startsWith('23') && typeof root.constraint === 'string'
+    ? root.constraint
+    : undefined;
 }

@@ -17,6 +17,7 @@ import { TODO_ID, type TodoId } from './fields.ts';
 import type { Todo, TodoPatch } from './schemas.ts';
 import type * as routes from './routes.ts';
 import { ifMatchVersions, todoEtag } from './versions.ts';
+import { ownParent, todoViolation } from './violations.ts';
 import { noneMatchHits, revalidate } from '../lib/conditional.ts';
 import { readChanges } from './feed.ts';
 import { cursorAfter, listingOf, type Listing } from './listing.ts';
@@ -70,6 +71,8 @@ export const createTodo: RouteHandler<typeof routes.createTodo, AppEnv> = async 
   const input = c.req.valid('json');
   const { id, after: _after, before: _before, ...todo } = input;
   const placement = placementOf(input);
+  if (id !== undefined && todo.parentId === id) throw ownParent();
+  const violation = (constraint: string) => todoViolation(constraint, todo);
   const key = idempotencyKey(c.req.header('idempotency-key'));
   const created = (made: Todo, replayed: boolean) =>
     c.json(made, 201, {
@@ -79,12 +82,16 @@ export const createTodo: RouteHandler<typeof routes.createTodo, AppEnv> = async 
     });
   if (key === undefined && id === undefined) {
     // Without a key or an id a repeat would create a second todo, so it is never retried.
-    return created(await c.var.db.query((tx) => queries.insertTodo(tx, todo, placement), { idempotent: false }), false);
+    return created(
+      await c.var.db.query((tx) => queries.insertTodo(tx, todo, placement), { idempotent: false, violation }),
+      false,
+    );
   }
   if (key === undefined) {
     // The id makes a repeat harmless: the same request again is a replay.
     const made = await c.var.db.query((tx) => queries.insertTodoWithId(tx, id!, todo, placement), {
       idempotent: true,
+      violation,
     });
     return created(made.todo, made.replayed);
   }
@@ -92,6 +99,7 @@ export const createTodo: RouteHandler<typeof routes.createTodo, AppEnv> = async 
   // A repeat replays the stored response, so retrying is harmless.
   const outcome = await c.var.db.query((tx) => queries.insertTodoOnce(tx, { key, hash, id, todo, placement }), {
     idempotent: true,
+    violation,
   });
   const { response, replayed } = keyedResponse(outcome, hash);
   // A key claimed now whose id named the caller's todo of the same request replays that create too.
@@ -236,12 +244,17 @@ export const updateTodo: RouteHandler<typeof routes.updateTodo, AppEnv> = async 
   const id = pathId(c.req.valid('param').id);
   const { after: _after, before: _before, ...patch } = c.req.valid('json');
   const placement = placementOf(c.req.valid('json'));
+  if (patch.parentId === id) throw ownParent();
+  const violation = (constraint: string) => todoViolation(constraint, patch);
   const versions = ifMatchVersions(c.req.header('if-match'), id);
   if (versions === undefined || versions === '*') {
     // Setting absolute values twice leaves the same values, so a retry is allowed. The trade-off
     // (README, "Versions and conditional requests"): a retry whose first attempt did land adds 1 to
     // the version again, and may undo a change another client made in between. If-Match avoids both.
-    const todo = await c.var.db.query((tx) => queries.updateTodo(tx, id, patch, placement), { idempotent: true });
+    const todo = await c.var.db.query((tx) => queries.updateTodo(tx, id, patch, placement), {
+      idempotent: true,
+      violation,
+    });
     if (!todo) throw notFound(id);
     return c.json(todo, 200, revalidate(todoEtag(todo)));
   }
@@ -252,7 +265,7 @@ export const updateTodo: RouteHandler<typeof routes.updateTodo, AppEnv> = async 
       attempts++;
       return queries.updateTodoIfMatch(tx, id, patch, versions, placement);
     },
-    { idempotent: true },
+    { idempotent: true, violation },
   );
   if (result.outcome === 'missing') throw notFound(id);
   if (result.outcome === 'stale') {

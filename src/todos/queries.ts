@@ -1,13 +1,13 @@
-import { and, asc, desc, eq, sql, type AnyColumn, type Placeholder, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { runBatch } from '../db/batch.ts';
 import type { Drizzle } from '../db/client.ts';
 import { compiledQuery } from '../db/compiled.ts';
 import { rowsStatementSql, type RowsStatement } from '../db/rows-statement.ts';
-import { todoGroupLockedSql, todoPlacementSql, type Placement } from '../db/placement.ts';
+import { todoGroupLockedSql, todoPlacementSql, type Placement, type PlacementValues } from '../db/placement.ts';
 import { todos } from '../db/schema.ts';
 import { executeKeyed, type KeyedOutcome } from '../idempotency/statement.ts';
 import type { Cursor as AnyCursor } from '../lib/cursor.ts';
-import { jsonOf } from '../lib/fields.ts';
+import { jsonOf, type Fields } from '../lib/fields.ts';
 import { todoFields, type TodoId } from './fields.ts';
 import { IMPORTED, type ImportedRows } from './import-rows.ts';
 import type { Listing } from './listing.ts';
@@ -38,51 +38,151 @@ export type TodoJson = string & { readonly json: 'Todo' };
 const givenFields = (values: Record<string, unknown>) =>
   Object.keys(todoFields).filter((name) => values[name] !== undefined);
 
-/** `todos (column, ...)` for these fields. */
+/** `todos (column, ...)` for these fields (or other columns of `todos`, by their keys). */
 const intoColumns = (names: string[]) =>
   sql`${todos} (${sql.join(
     names.map((name) => sql.identifier(columnOf(name).name)),
     sql`, `,
   )})`;
 
-/** What a create writes beside its id (the fields an import reads, in their order): the create's request. */
+/** Every field a create may give, in the declaration's order. */
+const CREATABLE = Object.entries(todoFields as Fields).flatMap(([name, f]) =>
+  f.input ? [{ name, input: f.input }] : [],
+);
+
+/** The SQL type of a field's values, for casts. */
+const sqlTypeOf = (name: string) => sql.raw(CREATABLE.find((f) => f.name === name)!.input.array.type);
+
+/** A field's value in a statement, typed (so it can stand anywhere: in a comparison, in jsonb_build_object). */
+type ValueOf = (name: string) => SQL;
+
+/** Each value of `values` as a typed parameter; an absent one as a typed null. */
+const valueOf =
+  (values: Record<string, unknown>): ValueOf =>
+  (name) =>
+    values[name] === undefined ? sql`null::${sqlTypeOf(name)}` : sql`${values[name]}::${sqlTypeOf(name)}`;
+
+/** Each value as the compiled statement's placeholder of the same name, typed. */
+const placeholderOf: ValueOf = (name) => sql`${sql.placeholder(name)}::${sqlTypeOf(name)}`;
+
+/** The caller's default list (what the trigger todos_list gives a todo written without a list). */
+const DEFAULT_LIST = sql`app_default_list_id(current_setting('app.user_id', true))`;
+
+/** The list of the todo `parent` names (invisible, another owner's, or none: `otherwise`). */
+const parentListOr = (parent: SQL, otherwise: SQL | AnyColumn) =>
+  sql`coalesce((select parent.list_id from ${todos} as parent where parent.id = ${parent}), ${otherwise})`;
+
+/**
+ * Which columns a create writes: the fields it gives, whether a subtask's list
+ * is its parent's, and whether the server places it (`after`/`before`).
+ */
+interface CreateShape {
+  names: string[];
+  parentList: boolean;
+  placed: boolean;
+}
+
+const createShape = (todo: NewTodo, placement?: Placement): CreateShape => ({
+  names: givenFields(todo),
+  // A subtask whose create names no list goes to its parent's (the foreign key keeps them together either way).
+  parentList: todo.parentId != null && todo.listId === undefined,
+  placed: placement !== undefined,
+});
+
+const createShapeKey = ({ names, parentList, placed }: CreateShape) =>
+  `${names.join()}${parentList ? ' in the parent list' : ''}${placed ? ' placed' : ''}`;
+
+/** A placement's values in a statement: `placeholders`, a compiled statement's (placeAnchor, placeBefore). */
+const PLACEMENT_PLACEHOLDERS = { anchor: sql.placeholder('placeAnchor'), before: sql.placeholder('placeBefore') };
+const placementValues = (placement: Placement | undefined) =>
+  placement ? { placeAnchor: placement.anchor, placeBefore: placement.before } : {};
+
+/**
+ * A create's columns (by field name) and their values; the others take their
+ * defaults (the list: the caller's default list). When the server places it,
+ * its position comes from `placement` in the group the create names (its
+ * parent's subtasks, or its list's top-level todos); `id`: its id, when the client chose one.
+ */
+function createdColumns(
+  { names, parentList, placed }: CreateShape,
+  value: ValueOf,
+  placement: PlacementValues = PLACEMENT_PLACEHOLDERS,
+  id: SQL | null = null,
+): [string, SQL][] {
+  const columns = names.map((name): [string, SQL] => [name, value(name)]);
+  const list = parentList ? parentListOr(value('parentId'), DEFAULT_LIST) : names.includes('listId') ? value('listId') : null;
+  if (parentList) columns.push(['listId', list!]);
+  if (placed) {
+    const parent = names.includes('parentId') ? value('parentId') : null;
+    columns.push(['position', todoPlacementSql(placement, { list, parent, moving: id })]);
+  }
+  return columns;
+}
+
+/**
+ * What a patch's columns (by field name) are set to. A todo that changes list
+ * or parent without a `position` goes to the top of its new sibling group (a
+ * null position: the database places it, app_place_unplaced); one that names
+ * a parent and no list goes to its parent's list. A list's change moves the
+ * subtasks with it (todos_parent_fk, ON UPDATE CASCADE).
+ */
+function patchedColumns(names: string[], value: ValueOf, placement?: PlacementValues): [string, SQL][] {
+  const columns = names.map((name): [string, SQL] => [name, value(name)]);
+  const { list, parent, moved } = patchedGroup(names, value);
+  if (names.includes('parentId') && !names.includes('listId')) columns.push(['listId', list]);
+  // The server places it where the patch asks (src/db/placement.ts), in its new group.
+  if (placement) columns.push(['position', todoPlacementSql(placement, { list, parent, moving: todos.id })]);
+  else if (moved && !names.includes('position'))
+    columns.push([
+      'position',
+      sql`case when ${todos.listId} = ${list} and ${todos.parentId} is not distinct from ${parent} then ${todos.position} end`,
+    ]);
+  return columns;
+}
+
+/**
+ * The sibling group a patched todo ends in: its new list (given, or its new
+ * parent's) and parent, or its own; `moved` when the patch names either.
+ */
+function patchedGroup(names: string[], value: ValueOf) {
+  const given = (name: string) => names.includes(name);
+  const list = given('listId')
+    ? value('listId')
+    : given('parentId')
+      ? parentListOr(value('parentId'), todos.listId)
+      : sql`${todos.listId}`;
+  const parent = given('parentId') ? value('parentId') : sql`${todos.parentId}`;
+  return { list, parent, moved: given('listId') || given('parentId') };
+}
+
+/** The column list of an insert of these columns (by field name) and their values, as `insertInto` and `select` take them. */
+const insertParts = (columns: [string, SQL][]) => ({
+  names: columns.map(([name]) => name),
+  values: sql.join(
+    columns.map(([, value]) => value),
+    sql`, `,
+  ),
+});
+
+/** What an import writes beside its id (the fields it reads, in their order). */
 const CREATED = IMPORTED.read;
 
 /**
  * What a create with a client-chosen id asked for, hashed by the database
- * (app_request_hash, migration 0010), `value(name, type)` naming each created
- * field's value: the same for POST /todos and an import, so either may replay the other.
+ * (app_request_hash, migration 0010), `value(name)` naming each creatable
+ * field's value: the same for POST /todos and an import, so either may replay
+ * the other. Null values, and the caller's default list, are left out: a
+ * request that does not give a field hashes as it did before the field
+ * existed, so a client's retry of a create it first sent then still replays.
  */
-const requestHashOf = (value: (name: string, type: string) => SQL | AnyColumn) =>
-  sql`app_request_hash(jsonb_build_object(${sql.join(
-    CREATED.map(({ name, input }) => sql`${sql.raw(`'${name}'`)}, ${value(name, input.array.type)}`),
+const requestHashOf = (value: ValueOf) =>
+  sql`app_request_hash(jsonb_strip_nulls(jsonb_build_object(${sql.join(
+    CREATABLE.map(
+      ({ name }) =>
+        sql`${sql.raw(`'${name}'`)}, ${name === 'listId' ? sql`nullif(${value(name)}, ${DEFAULT_LIST})` : value(name)}`,
+    ),
     sql`, `,
-  )}))`;
-
-/** `todos (id, <created fields>, request_hash)`: a create with the client's id (and the position, when the server places it). */
-const intoWithId = (placed = false) =>
-  sql`${todos} (id, ${sql.join(
-    CREATED.map(({ name }) => sql.identifier(columnOf(name).name)),
-    sql`, `,
-  )}, request_hash${placed ? sql`, position` : sql``})`;
-
-/** What a create stores for each created field it leaves out: the field's default. */
-const CREATED_DEFAULTS: Record<string, unknown> = Object.fromEntries(
-  CREATED.map(({ name, input }) => [name, input.default ?? null]),
-);
-
-/** A create's values, typed for the statement (parameters of a jsonb_build_object need their types). */
-const valueOf = (todo: NewTodo) => (name: string, type: string) =>
-  sql`${(todo as Record<string, unknown>)[name] ?? CREATED_DEFAULTS[name]}::${sql.raw(type)}`;
-
-/**
- * Where a create asked the server to place the new todo (`id`: its id, when
- * the client chose one): the value of its position column. The group is the
- * one the create names: its parent's subtasks, or its list's (the default list
- * when it names none) top-level todos.
- */
-const createdPlacement = (todo: NewTodo, placement: Placement, id: TodoId | null) =>
-  todoPlacementSql(placement, { list: todo.listId ?? null, parent: todo.parentId ?? null, moving: id });
+  )})))`;
 
 /**
  * A create of one todo with the id the client chose; a taken id does nothing (the caller then finds out why).
@@ -90,12 +190,10 @@ const createdPlacement = (todo: NewTodo, placement: Placement, id: TodoId | null
  */
 function insertWithId(id: TodoId, todo: NewTodo, placement?: Placement): RowsStatement {
   const value = valueOf(todo);
+  const { names, values } = insertParts(createdColumns(createShape(todo, placement), value, placement, sql`${id}::uuid`));
   return {
-    insertInto: intoWithId(placement !== undefined),
-    select: sql`${id}::uuid, ${sql.join(
-      CREATED.map(({ name, input }) => value(name, input.array.type)),
-      sql`, `,
-    )}, ${requestHashOf(value)}${placement ? sql`, ${createdPlacement(todo, placement, id)}` : sql``}`,
+    insertInto: intoColumns(['id', ...names, 'requestHash']),
+    select: sql`${id}::uuid, ${values}, ${requestHashOf(value)}`,
     onConflict: sql`(id) do nothing`,
     returning: sql`${todoJson} as todo`,
   };
@@ -148,22 +246,12 @@ export function insertTodoOnce(
       response: sql`select coalesce((select todo from effect), (${same}), app_ids_taken(1)::text)`,
     });
   }
-  const values: Record<string, unknown> = placement
-    ? { ...todo, position: createdPlacement(todo, placement, null) }
-    : todo;
-  const names = givenFields(values);
+  const { names, values } = insertParts(createdColumns(createShape(todo, placement), valueOf(todo), placement));
   return executeKeyed(db, {
     scope: 'todos.create',
     key,
     hash,
-    effect: {
-      insertInto: intoColumns(names),
-      select: sql.join(
-        names.map((name) => sql`${values[name]}`),
-        sql`, `,
-      ),
-      returning: sql`${todoJson} as todo`,
-    },
+    effect: { insertInto: intoColumns(names), select: values, returning: sql`${todoJson} as todo` },
     response: sql`select todo from effect`,
   });
 }
@@ -189,11 +277,14 @@ export interface ImportIds {
 function importStatement({ literals, count }: ImportedRows, ids: ImportIds | undefined) {
   const aliases = CREATED.map((_, i) => sql.raw(`f${i}`));
   const alias = (name: string) => aliases[CREATED.findIndex((f) => f.name === name)]!;
+  // A field the import does not read is not in the request: the database's default (or placement) applies.
+  const rowValue: ValueOf = (name) =>
+    CREATED.some((f) => f.name === name) ? sql`rows.${alias(name)}` : sql`null::${sqlTypeOf(name)}`;
   const id = ids
     ? sql`(${ids.prefix} || lpad(to_hex(${ids.firstLow}::bigint + n - 1), 8, '0'))::uuid`
     : sql`app_uuidv7(statement_timestamp(), n)`;
   const replayed = ids
-    ? sql`(select count(*) from rows join ${todos} using (id) where ${todos.requestHash} = ${requestHashOf((name) => sql`rows.${alias(name)}`)})`
+    ? sql`(select count(*) from rows join ${todos} using (id) where ${todos.requestHash} = ${requestHashOf(rowValue)})`
     : sql`0`;
   return {
     with: sql`rows as materialized (select ${id} as id, ${sql.join(aliases, sql`, `)}, n from unnest(${sql.join(
@@ -201,8 +292,8 @@ function importStatement({ literals, count }: ImportedRows, ids: ImportIds | und
       sql`, `,
     )}) with ordinality as r(${sql.join(aliases, sql`, `)}, n))`,
     effect: {
-      insertInto: intoWithId(),
-      select: sql`id, ${sql.join(aliases, sql`, `)}, ${ids ? requestHashOf(alias) : sql`null::bytea`}`,
+      insertInto: intoColumns(['id', ...CREATED.map(({ name }) => name), 'requestHash']),
+      select: sql`id, ${sql.join(aliases, sql`, `)}, ${ids ? requestHashOf(rowValue) : sql`null::bytea`}`,
       from: sql`rows`,
       orderBy: sql`n`,
       onConflict: sql`(id) do nothing`,
@@ -239,56 +330,26 @@ export function insertTodosOnce(
 
 const placeholder = sql.placeholder;
 
-/** `name: placeholder(name)` for each of `names`: a compiled statement's values. */
-const placeholders = (names: string[]) => Object.fromEntries(names.map((name) => [name, placeholder(name)]));
-
-/** A written position's value when the server places the item: from the placeholders below (and the statement's). */
-const PLACEMENT_PLACEHOLDERS = { anchor: placeholder('placeAnchor'), before: placeholder('placeBefore') };
-const placementValues = (placement: Placement | undefined) =>
-  placement ? { placeAnchor: placement.anchor, placeBefore: placement.before } : {};
-
-/** Which columns a statement writes: the fields given, and whether the server places the todo. */
-interface WriteShape {
-  names: string[];
-  placed: boolean;
-}
-const writeShapeKey = ({ names, placed }: WriteShape) => `${names.join()}${placed ? ';placed' : ''}`;
-
-const insertQuery = compiledQuery<WriteShape, { todo: string }>(
+const insertQuery = compiledQuery<CreateShape, { todo: string }>(
   selection,
-  (db, { names, placed }) =>
+  (db, shape) =>
     db
       .insert(todos)
-      .values({
-        ...placeholders(names),
-        ...(placed
-          ? {
-              position: todoPlacementSql(PLACEMENT_PLACEHOLDERS, {
-                list: placeholder('placeList'),
-                parent: placeholder('placeParent'),
-                moving: null,
-              }),
-            }
-          : {}),
-      } as unknown as typeof todos.$inferInsert)
+      .values(Object.fromEntries(createdColumns(shape, placeholderOf)) as unknown as typeof todos.$inferInsert)
       .returning(selection),
-  writeShapeKey,
+  createShapeKey,
 );
 
-const insertArguments = (todo: NewTodo, placement?: Placement) =>
-  [
-    { names: givenFields(todo), placed: placement !== undefined },
-    { ...todo, ...placementValues(placement), placeList: todo.listId ?? null, placeParent: todo.parentId ?? null },
-  ] as const;
-
 export async function insertTodo(db: Drizzle, todo: NewTodo, placement?: Placement): Promise<Todo> {
-  const [row] = todosOf(await insertQuery.run(db, ...insertArguments(todo, placement)));
+  const [row] = todosOf(
+    await insertQuery.run(db, createShape(todo, placement), { ...todo, ...placementValues(placement) }),
+  );
   return row!;
 }
 
 /** The create's SQL and parameters (the benchmark's control Worker sends it through the driver alone). */
 export const insertTodoSql = (todo: NewTodo, placement?: Placement) =>
-  insertQuery.sql(...insertArguments(todo, placement));
+  insertQuery.sql(createShape(todo, placement), { ...todo, ...placementValues(placement) });
 
 /** A position in the listing. */
 type Cursor = AnyCursor<TodoId>;
@@ -439,35 +500,22 @@ export async function findTodo(db: Drizzle, id: TodoId): Promise<Todo | undefine
   return row;
 }
 
-/**
- * The group a patched todo is placed in: its new list or parent when the
- * patch gives them (`value(name)`: the patch's value), else its own.
- */
-const patchedGroup = (names: string[], value: (name: string) => SQL | Placeholder | string | null) => ({
-  list: names.includes('listId') ? value('listId') : todos.listId,
-  parent: names.includes('parentId') ? value('parentId') : todos.parentId,
-});
+/** Which columns a patch writes: the fields it gives, and whether the server places the todo. */
+interface PatchShape {
+  names: string[];
+  placed: boolean;
+}
 
-const updateQuery = compiledQuery<WriteShape, { todo: string }>(
+const updateQuery = compiledQuery<PatchShape, { todo: string }>(
   selection,
   (db, { names, placed }) =>
     db
       .update(todos)
       // The version, updatedAt and the feed position move by the trigger on todos (migration 0009).
-      .set({
-        ...placeholders(names),
-        ...(placed
-          ? {
-              position: todoPlacementSql(PLACEMENT_PLACEHOLDERS, {
-                ...patchedGroup(names, placeholder),
-                moving: todos.id,
-              }),
-            }
-          : {}),
-      })
+      .set(Object.fromEntries(patchedColumns(names, placeholderOf, placed ? PLACEMENT_PLACEHOLDERS : undefined)))
       .where(eq(todos.id, placeholder('id')))
       .returning(selection),
-  writeShapeKey,
+  ({ names, placed }) => `${names.join()}${placed ? ' placed' : ''}`,
 );
 
 /** Applies a patch (any of the patchable fields), and places the todo where `placement` says. */
@@ -529,10 +577,11 @@ export async function updateTodoIfMatch(
 ): Promise<Conditional<Todo>> {
   const values = patch as Record<string, unknown>;
   const names = givenFields(values);
-  const sets = names.map((name) => sql`${sql.identifier(columnOf(name).name)} = ${values[name]}`);
+  const sets = patchedColumns(names, valueOf(values), placement).map(
+    ([name, value]) => sql`${sql.identifier(columnOf(name).name)} = ${value}`,
+  );
   // The group's placement lock before the row's lock (src/db/placement.ts says why).
-  const group = patchedGroup(names, (name) => values[name] as string | null);
-  if (placement) sets.push(sql`position = ${todoPlacementSql(placement, { ...group, moving: todos.id })}`);
+  const group = patchedGroup(names, valueOf(values));
   const result = await db.execute<Decided>(sql`
     with ${lockedCurrent(id, placement ? todoGroupLockedSql(group) : undefined)},
     written as (

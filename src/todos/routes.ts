@@ -41,10 +41,12 @@ const named = (names: string[]) => listed(names.map((name) => `\`${name}\``));
 const json = <T>(schema: T) => ({ 'application/json': { schema } });
 /** A response's JSON: only the document reads its schema (see documentOnly). */
 const jsonOf = <T>(schema: () => T) => ({ 'application/json': lazySchema(schema) });
+const NO_TODO = 'No todo with this id (an id that is not a UUID in canonical lowercase form names none).';
+const NO_LIST = "`listId` names none of your lists (a missing list and another owner's are answered alike).";
 /** The problems of these routes, in the resource's own words. */
 const problems = <Status extends number>(...statuses: Status[]) =>
   problemResponses(statuses, {
-    404: 'No todo with this id (an id that is not a UUID in canonical lowercase form names none).',
+    404: NO_TODO,
     410: 'Deletions after the `since` token may have been forgotten (the token is older than their retention, or the owner has deleted more than the deletions kept for them, as many as the todo quota): start again without `since`.',
   });
 
@@ -127,7 +129,7 @@ export const createTodo = defineRoute({
   tags,
   summary: 'Create a todo',
   description:
-    "With `id`, the client chooses the id: the same id with the same values again answers the todo as it is now, with `Idempotent-Replayed: true`; with other values, another owner's id or a deleted todo's, 409.",
+    "With `id`, the client chooses the id: the same id with the same values again answers the todo as it is now, with `Idempotent-Replayed: true`; with other values, another owner's id or a deleted todo's, 409. The todo goes into `listId` (absent: your default list; for a subtask, its parent's list) at the top of its siblings, unless `position` places it.",
   middleware: jsonBody(),
   request: {
     headers: idempotencyHeaders,
@@ -149,6 +151,7 @@ export const createTodo = defineRoute({
     },
     ...conflict,
     ...problems(400, 413, 415, 422, 429, 500, 503),
+    ...problemResponses([404], { 404: NO_LIST }),
   },
 });
 
@@ -265,7 +268,7 @@ export const updateTodo = defineRoute({
   summary: "Change some of a todo's fields",
   middleware: jsonBody(),
   description:
-    'Every PATCH adds 1 to `version`, even one that changes nothing. With If-Match, the change happens only at that version (412 otherwise).',
+    "Every PATCH adds 1 to `version`, even one that changes nothing. With If-Match, the change happens only at that version (412 otherwise). A new `listId` moves the todo with its subtasks (a subtask alone cannot leave its parent's list: 400); a `parentId` of another list moves the todo there; a todo that changes list or parent goes to the top of its new siblings unless `position` places it.",
   request: {
     params: TodoIdParams,
     headers: ifMatchHeaders,
@@ -274,7 +277,8 @@ export const updateTodo = defineRoute({
   responses: {
     200: { description: 'The updated todo.', headers: representationHeaders, content: jsonOf(todoSchema) },
     ...preconditionFailed,
-    ...problems(400, 404, 413, 415, 429, 500, 503),
+    ...problems(400, 413, 415, 429, 500, 503),
+    ...problemResponses([404], { 404: `${NO_TODO} Or ${NO_LIST}` }),
   },
 });
 

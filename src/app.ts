@@ -11,6 +11,7 @@ import { logFailure } from './lib/log-failure.ts';
 import { ProblemError, problemResponse } from './lib/problem.ts';
 import { reportTo, type ReportError } from './lib/report-error.ts';
 import type { Resource } from './lib/resource.ts';
+import { changes } from './changes/index.ts';
 import { cors } from './middleware/cors/index.ts';
 import { literalPathMethods, noRouteProblem, routeTable } from './middleware/method-not-allowed.ts';
 import { rateLimit } from './middleware/rate-limit/index.ts';
@@ -20,7 +21,7 @@ import { me } from './me/index.ts';
 import { todos } from './todos/index.ts';
 
 /** Every resource the API serves: each is a folder under src/ and one entry here. */
-export const resources = [todos, me, health] as const;
+export const resources = [todos, changes, me, health] as const;
 
 declare module 'hono' {
   interface ContextVariableMap {

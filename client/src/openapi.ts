@@ -87,6 +87,26 @@ export interface paths {
         patch: operations["updateTodo"];
         trace?: never;
     };
+    "/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed since a token, lists and todos: keep a local copy of everything in sync
+         * @description Without `since`, pages through every list and todo; then each call with the last `next` returns what changed since: lists and todos as they are now, and deletions, each named by `kind`. Deleting a list deletes its todos: each arrives as a todo deletion, beside the list's. It never misses a change: a change is handed out only once every transaction that started before it has ended, so a long transaction anywhere in the database delays changes, never loses them. Repeating a call with the same token is harmless. Deletions are kept for the retention (30 days by default): an older token is a 410, and the client starts again without `since`. A token of GET /todos/changes is a 400 here (and one of this feed a 400 there).
+         */
+        get: operations["listAllChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me": {
         parameters: {
             query?: never;
@@ -372,6 +392,102 @@ export interface components {
             due?: string | null;
             /** @description The manual order within its list (a subtask: within its parent): a key the client computed between its neighbours (e.g. with `fractional-indexing`); absent, the server places it. */
             position?: string;
+        };
+        AllChanges: {
+            /** @description In the order they happened (by transaction; within one, lists before todos): each changed list or todo as it is now, or a deletion. Each appears once per page, at its latest change. */
+            changes: components["schemas"]["Change"][];
+            /** @description Pass as ?since= for what changed after this page (to GET /changes only). */
+            next: string;
+            /** @description True: more changes are waiting; ask again at once with `next`. */
+            more: boolean;
+        };
+        /** @description One change, named by `kind` ("list" or "todo"): the thing as it is now, or `{kind, id, deleted: true, version}` for a deletion. */
+        Change: components["schemas"]["ListChange"] | components["schemas"]["TodoChange"] | components["schemas"]["DeletedListChange"] | components["schemas"]["DeletedTodoChange"];
+        ListChange: {
+            /**
+             * @description A list, as it is now.
+             * @enum {string}
+             */
+            kind: "list";
+        } & components["schemas"]["List"];
+        List: {
+            /**
+             * Format: uuid
+             * @example 0192e4a4-7b0c-7d3e-9a41-5f1c2b3d4e5f
+             */
+            id: string;
+            /** @example Groceries */
+            title: string;
+            /**
+             * @description The order of the owner's lists: a `fractional-indexing` key, compared byte-wise, ties broken by id.
+             * @example a0
+             */
+            position: string;
+            /**
+             * @description 1 at creation, +1 on every PATCH; the ETag is made of the id and this.
+             * @example 1
+             */
+            version: number;
+            /**
+             * @description The owner's default list: new todos go to it when they name none; it can be renamed, not deleted.
+             * @example false
+             */
+            isDefault: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000000Z
+             */
+            updatedAt: string;
+        };
+        TodoChange: {
+            /**
+             * @description A todo, as it is now.
+             * @enum {string}
+             */
+            kind: "todo";
+        } & components["schemas"]["Todo"];
+        DeletedListChange: {
+            /**
+             * @description A deleted list.
+             * @enum {string}
+             */
+            kind: "list";
+            /**
+             * Format: uuid
+             * @example 0192e4a4-7b0c-7d3e-9a41-5f1c2b3d4e5f
+             */
+            id: string;
+            /** @enum {boolean} */
+            deleted: true;
+            /**
+             * @description The list's last version + 1.
+             * @example 4
+             */
+            version: number;
+        };
+        DeletedTodoChange: {
+            /**
+             * @description A deleted todo.
+             * @enum {string}
+             */
+            kind: "todo";
+            /**
+             * Format: uuid
+             * @example 0192e4a4-7b0c-7d3e-9a41-5f1c2b3d4e5f
+             */
+            id: string;
+            /** @enum {boolean} */
+            deleted: true;
+            /**
+             * @description The todo's last version + 1.
+             * @example 4
+             */
+            version: number;
         };
         Me: {
             owner: components["schemas"]["Owner"];
@@ -784,7 +900,7 @@ export interface operations {
     listChanges: {
         parameters: {
             query?: {
-                /** @description The `next` of the previous answer. Without it the feed starts from the beginning: paging to `more: false` gives every current todo. */
+                /** @description The `next` of the previous answer of this feed. Without it the feed starts from the beginning: paging to `more: false` gives every current todo. */
                 since?: string;
                 limit?: number;
             };
@@ -1124,6 +1240,84 @@ export interface operations {
             };
             /** @description The body is not in the media type this operation takes (see Accept-Post). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or account; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure or a misconfigured server; quote the `instance` (request id) when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database, or the identity provider's keys, cannot be reached or cannot serve right now; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAllChanges: {
+        parameters: {
+            query?: {
+                /** @description The `next` of the previous answer of this feed. Without it the feed starts from the beginning: paging to `more: false` gives every current list and todo. */
+                since?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of changes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AllChanges"];
+                };
+            };
+            /** @description The request is invalid (validation problem with `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Deletions after the `since` token may have been forgotten (the token is older than their retention, or the owner has deleted more todos than the deletions kept for them, as many as the todo quota): start again without `since`. */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };

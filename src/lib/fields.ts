@@ -92,14 +92,23 @@ export const checksOf = <F extends Fields>(table: string, fields: F, columns: Re
 /**
  * A row as JSON text in the resource's shape: `stored(name)` says where each
  * field's stored value is (a table's column, or a subquery's column).
+ * `leading`: constant text members written first (a change feed's `kind`).
  */
-export function jsonOf(fields: Fields, stored: (name: string) => SQL | AnyColumn): SQL<string> {
+export function jsonOf(
+  fields: Fields,
+  stored: (name: string) => SQL | AnyColumn,
+  leading: Record<string, string> = {},
+): SQL<string> {
+  const constants = Object.entries(leading).map(([name, value]) => sql`${textLiteral(name)}, ${textLiteral(value)}`);
   const pairs = entries(fields).map(([name, f]) => {
     const value = stored(name);
     return sql`${sql.raw(`'${name}'`)}, ${f.json ? f.json(value) : value}`;
   });
-  return sql<string>`json_build_object(${sql.join(pairs, sql`, `)})::text`;
+  return sql<string>`json_build_object(${sql.join([...constants, ...pairs], sql`, `)})::text`;
 }
+
+/** A constant of ours (a name, a kind) as an SQL text literal. */
+export const textLiteral = (value: string) => sql.raw(`'${value.replaceAll("'", "''")}'::text`);
 
 /** The answers' schema, named `name` in the document. */
 export const responseSchema = <F extends Fields>(fields: F, name: string) =>

@@ -19,18 +19,9 @@ import type * as routes from './routes.ts';
 import { ifMatchVersions, todoEtag } from './versions.ts';
 import { ownParent, todoViolation } from './violations.ts';
 import { noneMatchHits, revalidate } from '../lib/conditional.ts';
-import { readChanges } from './feed.ts';
 import { cursorAfter, listingOf, type Listing } from './listing.ts';
-import {
-  decodeFeedToken,
-  encodeFeedToken,
-  FEED_START,
-  feedOwnerTag,
-  laterPosition,
-  startOfXid,
-  type FeedPosition,
-} from './feed-token.ts';
-import { CHANGES_DEFAULT_LIMIT } from './schemas.ts';
+import { answerChanges } from '../feed/serve.ts';
+import { todosFeed } from './feed.ts';
 
 /** Lists, the feed and the export are one caller's data, read fresh each time: no cache, shared or private, keeps them. */
 const NOT_STORED = { 'Cache-Control': 'private, no-store' } as const;
@@ -167,69 +158,10 @@ async function exportTodos(
   );
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** Where the caller's `since` token stands, or the problem it is: 400 (not ours, or another owner's), 410 (too old). */
-function sinceOf(token: string | undefined, ownerTag: string, retentionDays: number): FeedPosition {
-  if (token === undefined) return FEED_START;
-  const decoded = decodeFeedToken(token, ownerTag);
-  if (!decoded.ok && decoded.reason === 'ids changed') throw idsChanged();
-  if (!decoded.ok) {
-    const message =
-      decoded.reason === 'another owner' ? 'was issued to another caller' : 'is not a token this API issued';
-    throw new ProblemError(400, `since ${message}: pass the \`next\` of your own last answer, or leave it out.`, {
-      errors: [{ path: 'since', message }],
-    });
-  }
-  if (Date.now() - decoded.issuedAt.getTime() > retentionDays * DAY_MS) throw expiredToken(retentionDays);
-  return decoded.position;
-}
-
-/** A token of before migration 0010: every todo id changed since, so the client's copy names ids that no longer exist. */
-const idsChanged = () =>
-  new ProblemError(
-    410,
-    'The since token was issued before todo ids became UUIDs: every id has changed since. Start again without since, and replace your local copy with what it returns.',
-  );
-
-const expiredToken = (retentionDays: number) =>
-  new ProblemError(
-    410,
-    `The since token is older than the ${retentionDays}-day retention of deletions, so some may be forgotten: start again without since, and replace your local copy with what it returns.`,
-  );
-
-/** Deletions after the token were purged: by the daily cleanup past the retention, or past the owner's kept deletions. */
-const deletionsForgotten = (retentionDays: number, keptDeletions: number) =>
-  new ProblemError(
-    410,
-    `Deletions after the since token have been forgotten (they are kept for ${retentionDays} days, and at most ${keptDeletions} per owner): start again without since, and replace your local copy with what it returns.`,
-  );
-
-/**
- * The change feed. The answer is assembled from each change's JSON as
- * Postgres wrote it (a page may hold a thousand todos: no parse and
- * re-serialise in the Worker).
- */
-export const listChanges: RouteHandler<typeof routes.listChanges, AppEnv> = async (c) => {
-  const { since: token, limit = CHANGES_DEFAULT_LIMIT } = c.req.valid('query');
-  const ownerTag = await feedOwnerTag(c.get('owner'));
-  const retentionDays = c.var.settings.CHANGES_RETENTION_DAYS;
-  const since = sinceOf(token, ownerTag, retentionDays);
-  const page = await c.var.db.query((tx) => readChanges(tx, since, limit), { idempotent: true });
-  // Deletions after `since` were purged: the client cannot be told of them.
-  if (token !== undefined && page.purgedThrough !== null && BigInt(since.xid) <= BigInt(page.purgedThrough))
-    throw deletionsForgotten(retentionDays, c.var.settings.TODO_QUOTA);
-  const more = page.rows.length > limit;
-  const changes = page.rows.slice(0, limit);
-  const last = changes[changes.length - 1];
-  // A full page ends at its last change; the last page at the horizon (below it, everything has been handed out).
-  const next = more && last ? { xid: last.xid, id: last.id } : laterPosition(since, startOfXid(page.horizon));
-  const body = `{"changes":[${changes.map((row) => row.change).join(',')}],"next":${JSON.stringify(
-    encodeFeedToken(next, ownerTag, new Date()),
-  )},"more":${more}}`;
+/** The change feed of todos (src/feed serves it, as it serves GET /changes). */
+export const listChanges: RouteHandler<typeof routes.listChanges, AppEnv> = async (c) =>
   // Text, not c.json: the typed client still reads the route's declared JSON (hence the cast).
-  return c.body(body, 200, { 'Content-Type': 'application/json', ...NOT_STORED }) as never;
-};
+  (await answerChanges(c, todosFeed, c.req.valid('query'))) as never;
 
 export const getTodo: RouteHandler<typeof routes.getTodo, AppEnv> = async (c) => {
   const id = pathId(c.req.valid('param').id);

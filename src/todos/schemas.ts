@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { decodeCursor } from '../lib/cursor.ts';
+import { feedQuerySchema } from '../feed/query.ts';
 import { documentOnly } from '../lib/document-only.ts';
 import {
   createSchema,
@@ -212,35 +213,7 @@ export const preconditionFailedSchema = documentOnly(() =>
     .openapi('PreconditionFailed'),
 );
 
-/** The largest page of the change feed, and the page a client gets without `limit`. */
-export const CHANGES_MAX_LIMIT = 1000;
-export const CHANGES_DEFAULT_LIMIT = 100;
-
-export const ChangesQuerySchema = z.strictObject({
-  since: z
-    .string({ error: ONCE })
-    // Decoded by the handler: whether it is valid depends on who asks.
-    .regex(/^[A-Za-z0-9_-]{1,200}$/, 'is not a token this API issued')
-    .optional()
-    .openapi({
-      param: { name: 'since', in: 'query' },
-      description:
-        'The `next` of the previous answer. Without it the feed starts from the beginning: paging to `more: false` gives every current todo.',
-    } as never),
-  limit: z
-    .string({ error: ONCE })
-    .regex(/^\d{1,4}$/, `must be an integer from 1 to ${CHANGES_MAX_LIMIT}`)
-    .transform(Number)
-    .refine((n) => n >= 1 && n <= CHANGES_MAX_LIMIT, `must be an integer from 1 to ${CHANGES_MAX_LIMIT}`)
-    .optional()
-    .openapi({
-      param: { name: 'limit', in: 'query' },
-      type: 'integer',
-      minimum: 1,
-      maximum: CHANGES_MAX_LIMIT,
-      default: CHANGES_DEFAULT_LIMIT,
-    } as never),
-});
+export const ChangesQuerySchema = feedQuerySchema('every current todo');
 
 export const deletedTodoSchema = documentOnly(() =>
   z

@@ -3,8 +3,9 @@ import { getTableConfig } from 'drizzle-orm/pg-core';
 import { describe, expect, it, vi } from 'vitest';
 import { todos } from '../../../src/db/schema.ts';
 import { csvExport } from '../../../src/todos/export.ts';
-import { readChangesSql } from '../../../src/todos/feed.ts';
-import { FEED_START } from '../../../src/todos/feed-token.ts';
+import { readChangesSql } from '../../../src/feed/statement.ts';
+import { feedStart } from '../../../src/feed/token.ts';
+import { todosFeed } from '../../../src/todos/feed.ts';
 import { todoFields } from '../../../src/todos/fields.ts';
 import { importColumns, readImportRows } from '../../../src/todos/import-rows.ts';
 import { insertTodoSql } from '../../../src/todos/queries.ts';
@@ -148,9 +149,9 @@ describe('a field added to the declaration (src/todos/fields.ts)', () => {
   });
 
   it("is in the change feed's JSON of each changed todo", () => {
-    const { sql } = readChangesSql(FEED_START, 10);
-    expect(sql).toContain(`"todos"."scratch_points" as "scratch"`);
-    expect(sql).toContain(`'scratch', page."scratch"`);
+    const { sql } = readChangesSql(todosFeed, feedStart(todosFeed), 10);
+    expect(sql).toContain(`"todos"."scratch_points" as "todo.scratch"`);
+    expect(sql).toContain(`'scratch', page."todo.scratch"`);
     expect(jsonKeys(sql, 'else')).toEqual(FIELDS);
   });
 });

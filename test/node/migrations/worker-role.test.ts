@@ -7,8 +7,10 @@ import { LOCAL_DATABASE } from '../../../dev/stack.ts';
 import { drizzle } from 'drizzle-orm/neon-http';
 import { SET_OWNER_SQL, type Drizzle } from '../../../src/db/client.ts';
 import { deleteExpiredKeys } from '../../../src/idempotency/purge.ts';
-import { readChanges } from '../../../src/todos/feed.ts';
-import { FEED_START } from '../../../src/todos/feed-token.ts';
+import { changesFeed } from '../../../src/changes/feed.ts';
+import { readChanges } from '../../../src/feed/statement.ts';
+import { feedStart } from '../../../src/feed/token.ts';
+import { todosFeed } from '../../../src/todos/feed.ts';
 import { readImportRows } from '../../../src/todos/import-rows.ts';
 import { deleteExpiredTombstones } from '../../../src/todos/purge.ts';
 import * as queries from '../../../src/todos/queries.ts';
@@ -51,7 +53,10 @@ const CALLS: Record<string, (db: Drizzle) => Promise<unknown>> = {
   updateTodo: (db) => queries.updateTodo(db, CREATED, { done: true }),
   updateTodoIfMatch: (db) => queries.updateTodoIfMatch(db, CREATED, { text: 'as the worker, again' }, [2]),
   deleteTodo: (db) => queries.deleteTodo(db, CREATED, [3]),
-  readChanges: (db) => readChanges(db, FEED_START, 10),
+  readChanges: async (db) => {
+    await readChanges(db, todosFeed, feedStart(todosFeed), 10);
+    await readChanges(db, changesFeed, feedStart(changesFeed), 10);
+  },
   deleteExpiredKeys: (db) => deleteExpiredKeys(db, 10),
   deleteExpiredTombstones: (db) => deleteExpiredTombstones(db, 30, 10),
 };

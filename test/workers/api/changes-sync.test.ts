@@ -1,21 +1,29 @@
 import { env } from 'cloudflare:workers';
+import { generateNKeysBetween } from 'fractional-indexing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestGateway } from '../../support/driver.ts';
 import { until } from '../../support/poll.ts';
 import type { Todo } from './client.ts';
-import { feedCaller, listedTodos, syncInto, type FeedCaller } from './feed-client.ts';
+import { feedCaller, listedTodos, syncInto, type Change, type FeedCaller, type FeedPath } from './feed-client.ts';
+import { createList, deleteList, storedLists, updateList } from './list-writes.ts';
 
 beforeAll(() => useTestGateway(env.NEON_LOCAL_GATEWAY!));
 
 const WRITERS = 6;
 const LOAD_MS = 4000;
 
+/** A random element of `items`, if any. */
+const pick = <T>(items: T[]): T | undefined => items[Math.floor(Math.random() * items.length)];
+
+/** What a writer is told of a write: landed, or lost a race with another writer (the target gone or moved). */
+const LOST_RACE = [400, 404, 409];
+
 /** One writer: creates, patches and deletes the caller's todos at random until `stop` says so; returns how many writes landed. */
-async function writer(who: FeedCaller, live: string[], stop: () => boolean, name: string): Promise<number> {
+async function todoWriter(who: FeedCaller, live: string[], stop: () => boolean, name: string): Promise<number> {
   let landed = 0;
   for (let n = 0; !stop(); n++) {
     const roll = Math.random();
-    const id = live[Math.floor(Math.random() * live.length)];
+    const id = pick(live);
     if (roll < 0.4 || id === undefined) {
       const res = await who.call<Todo>('POST', '/todos', { json: { text: `${name} ${n}` } });
       expect(res.status).toBe(201);
@@ -36,48 +44,166 @@ async function writer(who: FeedCaller, live: string[], stop: () => boolean, name
   return landed;
 }
 
+/** Keys a reorder picks from: valid fractional-indexing keys, so a reorder is refused only for a lost race. */
+const KEYS = generateNKeysBetween(null, null, 40);
+
+/** The ids a writer of lists and todos knows of: lists, and each todo with its list. */
+interface Known {
+  lists: string[];
+  todos: { id: string; listId: string }[];
+}
+
+/**
+ * One writer of lists and todos: creates lists and todos (some as subtasks), moves todos between lists
+ * (PATCH listId), reorders them (PATCH position) and lists, reparents todos (PATCH parentId), renames
+ * and deletes lists (with their todos) and deletes todos, at random. Lists are written with SQL as the
+ * Worker writes (list-writes.ts); todos through the API, unchecked against the document (the feed's answers
+ * are what this test checks). Returns how many writes landed.
+ */
+async function listAndTodoWriter(
+  who: FeedCaller,
+  known: Known,
+  stop: () => boolean,
+  name: string,
+  tally: Record<string, number>,
+) {
+  let landed = 0;
+  const patch = async (id: string, json: Record<string, unknown>) => {
+    const res = await who.send<Todo & { listId: string }>('PATCH', `/todos/${id}`, json);
+    expect([200, ...LOST_RACE], JSON.stringify(res.body)).toContain(res.status);
+    return res.status === 200 ? res.body : undefined;
+  };
+  for (let n = 0; !stop(); n++) {
+    const roll = Math.random();
+    const list = pick(known.lists);
+    const todo = pick(known.todos);
+    let done: unknown;
+    let op: string;
+    if (roll < 0.08 || list === undefined) {
+      op = 'create list';
+      done = known.lists.push((await createList(who, `${name} list ${n}`)).id);
+    } else if (roll < 0.12) {
+      op = 'change list';
+      done = await updateList(who, list, Math.random() < 0.5 ? { title: `${name} ${n}` } : { position: pick(KEYS) });
+    } else if (roll < 0.16) {
+      op = 'delete list';
+      known.lists.splice(known.lists.indexOf(list), 1);
+      done = (await deleteList(who, list)) || undefined;
+    } else if (roll < 0.45 || todo === undefined) {
+      op = 'create todo';
+      // A subtask of a todo the writer knows, or a top-level todo of a list.
+      const parent = Math.random() < 0.3 ? todo : undefined;
+      const json = parent
+        ? { text: `${name} ${n}`, listId: parent.listId, parentId: parent.id }
+        : { text: `${name} ${n}`, listId: list };
+      const res = await who.send<Todo & { listId: string }>('POST', '/todos', json);
+      expect([201, ...LOST_RACE], JSON.stringify(res.body)).toContain(res.status);
+      if (res.status === 201) done = known.todos.push({ id: res.body.id, listId: res.body.listId });
+    } else if (roll < 0.6) {
+      op = 'move';
+      const moved = await patch(todo.id, { listId: list });
+      if (moved) todo.listId = moved.listId;
+      done = moved;
+    } else if (roll < 0.72) {
+      op = 'reorder';
+      done = await patch(todo.id, { position: pick(KEYS) });
+    } else if (roll < 0.84) {
+      op = 'reparent';
+      const parent = pick(known.todos.filter((t) => t.listId === todo.listId && t.id !== todo.id));
+      done = await patch(todo.id, { parentId: Math.random() < 0.3 || !parent ? null : parent.id });
+    } else if (roll < 0.92) {
+      op = 'done';
+      done = await patch(todo.id, { done: Math.random() < 0.5 });
+    } else {
+      op = 'delete todo';
+      known.todos.splice(known.todos.indexOf(todo), 1);
+      const res = await who.send('DELETE', `/todos/${todo.id}`);
+      expect([204, 404]).toContain(res.status);
+      done = res.status === 204 || undefined;
+    }
+    if (done === undefined) continue;
+    tally[op] = (tally[op] ?? 0) + 1;
+    landed++;
+  }
+  return landed;
+}
+
+/**
+ * Runs `writers` until LOAD_MS have passed while a client syncs a local copy from `feed`, then polls until
+ * the copy equals `server()` (the last writes are handed out once every transaction older than them has
+ * ended, other test files' too) and checks that it does.
+ */
+async function syncUnderLoad(
+  who: FeedCaller,
+  feed: FeedPath,
+  writers: ((stop: () => boolean) => Promise<number>)[],
+  server: () => Promise<Map<string, unknown>>,
+) {
+  const copy = new Map<string, Change>();
+  const endsAt = Date.now() + LOAD_MS;
+  const stop = () => Date.now() > endsAt;
+  let token: string | undefined;
+  let polls = 0;
+  const syncing = (async () => {
+    // A small page, so that polls also page while writes go on.
+    while (!stop()) {
+      token = await syncInto(copy, who, token, 7, feed);
+      polls++;
+    }
+  })();
+  const landed = await Promise.all(writers.map((write) => write(stop)));
+  await syncing;
+  expect(landed.reduce((a, b) => a + b, 0)).toBeGreaterThan(50);
+  expect(polls).toBeGreaterThan(3);
+
+  const sorted = (map: Map<string, unknown>) => new Map([...map].sort(([a], [b]) => a.localeCompare(b)));
+  let state = new Map<string, unknown>();
+  await until(
+    async () => {
+      token = await syncInto(copy, who, token, 7, feed);
+      state = await server();
+      return JSON.stringify([...sorted(copy)]) === JSON.stringify([...sorted(state)]);
+    },
+    'the local copy equal to the server',
+    { timeoutMs: 15_000 },
+  ).catch(() => undefined);
+  // Same keys, and for each the same fields and version; nothing deleted is still there.
+  expect(sorted(copy)).toEqual(sorted(state));
+  expect(state.size).toBeGreaterThan(0);
+  return state;
+}
+
 describe('syncing through the change feed under load', () => {
   it('keeps a local copy equal to the server, with writers creating, patching and deleting all along', async () => {
     const who = feedCaller('sync');
-    const copy = new Map<string, Todo>();
     const live: string[] = [];
-    const endsAt = Date.now() + LOAD_MS;
-    const stop = () => Date.now() > endsAt;
-
-    let token: string | undefined;
-    let polls = 0;
-    const syncing = (async () => {
-      // A small page, so that polls also page while writes go on.
-      while (!stop()) {
-        token = await syncInto(copy, who, token, 7);
-        polls++;
-      }
-    })();
-    const landed = await Promise.all(Array.from({ length: WRITERS }, (_, i) => writer(who, live, stop, `writer ${i}`)));
-    await syncing;
-    const writes = landed.reduce((a, b) => a + b, 0);
-    expect(writes).toBeGreaterThan(50);
-    expect(polls).toBeGreaterThan(3);
-
-    // The writes have stopped. The last ones are handed out once every transaction older than them
-    // has ended (other test files' too): poll until the copy and the server agree, or fail.
-    let server = new Map<string, Todo>();
-    await until(
-      async () => {
-        token = await syncInto(copy, who, token, 7);
-        server = await listedTodos(who);
-        return (
-          JSON.stringify([...copy].sort(([a], [b]) => a.localeCompare(b))) ===
-          JSON.stringify([...server].sort(([a], [b]) => a.localeCompare(b)))
-        );
-      },
-      'the local copy equal to the server',
-      { timeoutMs: 15_000 },
-    ).catch(() => undefined);
-    // Same ids, and for each the same text, done and version; nothing deleted is still there.
-    expect(new Map([...copy].sort(([a], [b]) => a.localeCompare(b)))).toEqual(
-      new Map([...server].sort(([a], [b]) => a.localeCompare(b))),
+    const writers = Array.from(
+      { length: WRITERS },
+      (_, i) => (stop: () => boolean) => todoWriter(who, live, stop, `writer ${i}`),
     );
-    expect(server.size).toBeGreaterThan(0);
+    await syncUnderLoad(who, '/todos/changes', writers, () => listedTodos(who));
+  });
+
+  it('through GET /changes, keeps lists and todos equal to the server while writers create, move, reorder, reparent and delete both', async () => {
+    const who = feedCaller('sync-all');
+    const known: Known = { lists: [], todos: [] };
+    const tally: Record<string, number> = {};
+    const writers = Array.from(
+      { length: WRITERS },
+      (_, i) => (stop: () => boolean) => listAndTodoWriter(who, known, stop, `writer ${i}`, tally),
+    );
+    const server = async () => {
+      const state = new Map<string, unknown>();
+      for (const [id, list] of await storedLists(who)) state.set(`list ${id}`, { kind: 'list', ...list });
+      for (const [id, todo] of await listedTodos(who)) state.set(`todo ${id}`, { kind: 'todo', ...todo });
+      return state;
+    };
+    const state = await syncUnderLoad(who, '/changes', writers, server);
+    // The load did what it says: every kind of write landed, and the end state has lists and subtasks.
+    for (const op of ['create list', 'change list', 'delete list', 'create todo', 'move', 'reorder', 'reparent'])
+      expect(tally[op], `${op} writes landed (${JSON.stringify(tally)})`).toBeGreaterThan(0);
+    const values = [...state.values()] as { kind: string; parentId?: string | null; listId?: string }[];
+    expect(values.filter((v) => v.kind === 'list').length).toBeGreaterThan(2);
+    expect(values.some((v) => v.kind === 'todo' && v.parentId)).toBe(true);
   });
 });

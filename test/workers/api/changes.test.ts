@@ -3,7 +3,8 @@ import { neon } from '@neondatabase/serverless';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLEANUP_JOBS, runCleanup } from '../../../src/scheduled/index.ts';
 import { decodeBase64url, encodeBase64url } from '../../../src/lib/base64url.ts';
-import { encodeFeedToken, feedOwnerTag, startOfXid } from '../../../src/todos/feed-token.ts';
+import { encodeFeedToken, feedOwnerTag, startOfXid } from '../../../src/feed/token.ts';
+import { todosFeed } from '../../../src/todos/feed.ts';
 import { useTestGateway } from '../../support/driver.ts';
 import { until } from '../../support/poll.ts';
 import type { Todo } from './client.ts';
@@ -217,7 +218,12 @@ describe('tokens of before the UUID ids', () => {
 describe('tokens older than the retention of deletions', () => {
   it('answers a token issued longer ago than the retention with 410 Gone, and one inside it with 200', async () => {
     const me = feedCaller('aged');
-    const old = encodeFeedToken(startOfXid('1'), await feedOwnerTag(me.owner), new Date(Date.now() - 31 * DAY_MS));
+    const old = encodeFeedToken(
+      todosFeed,
+      startOfXid(todosFeed, '1'),
+      await feedOwnerTag(me.owner),
+      new Date(Date.now() - 31 * DAY_MS),
+    );
     const res = await changesOf(me, old);
     expect(res.status).toBe(410);
     expect(res.body.detail).toMatch(/30-day retention .* start again without since/);

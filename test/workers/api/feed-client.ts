@@ -1,13 +1,28 @@
 import { env } from 'cloudflare:workers';
 import { expect } from 'vitest';
 import type { Env } from '../../../src/env.ts';
+import { app } from '../../../src/index.ts';
 import { until } from '../../support/poll.ts';
 import { call, type CallOptions, type Reply, type Todo } from './client.ts';
 
-/** A deletion, as the change feed reports it. */
-export type Deleted = { id: string; deleted: true; version: number };
-export type Change = Todo | Deleted;
+/** A list, as the feed of lists and todos carries it. */
+export type List = {
+  id: string;
+  title: string;
+  position: string;
+  version: number;
+  isDefault: boolean;
+  createdAt: string;
+  updatedAt: string;
+};
+/** A deletion, as a change feed reports it (GET /changes names its kind). */
+export type Deleted = { kind?: Kind; id: string; deleted: true; version: number };
+type Kind = 'list' | 'todo';
+/** A change of GET /todos/changes (a todo or a deletion), or of GET /changes (each with its kind). */
+export type Change = Todo | Deleted | (Todo & { kind: 'todo' }) | (List & { kind: 'list' });
 export type ChangesPage = { changes: Change[]; next: string; more: boolean };
+/** The two feeds: todos only, and lists and todos. */
+export type FeedPath = '/todos/changes' | '/changes';
 /** What a refused call of the feed carries instead (problem+json). */
 type Refusal = { detail?: string; errors?: { path: string; message: string }[] };
 
@@ -27,6 +42,22 @@ function callerOf(tokenName: string, secret: string, extra: Partial<Env>) {
     owner: `token:${tokenName}`,
     /** The same caller, served under other settings. */
     under: (more: Partial<Env>) => callerOf(tokenName, secret, { ...extra, ...more }),
+    /**
+     * Calls the API as this caller without checking the answer against the document: for a load's writers,
+     * whose answers (a lost race's status among them) are not what the test checks.
+     */
+    send: async <T = any>(method: string, path: string, json?: unknown): Promise<{ status: number; body: T }> => {
+      const res = await app.request(
+        path,
+        {
+          method,
+          headers: { ...headers, ...(json === undefined ? {} : { 'content-type': 'application/json' }) },
+          body: json === undefined ? undefined : JSON.stringify(json),
+        },
+        settings,
+      );
+      return { status: res.status, body: (res.status === 204 ? null : await res.json()) as T };
+    },
     /** Calls the API as this caller (responses checked against the served document). */
     call: <T = any>(method: string, path: string, options: Omit<CallOptions, 'env'> = {}) =>
       call<T>(method, path, { ...options, headers: { ...headers, ...options.headers }, env: settings }),
@@ -34,19 +65,28 @@ function callerOf(tokenName: string, secret: string, extra: Partial<Env>) {
 }
 export type FeedCaller = ReturnType<typeof feedCaller>;
 
-/** One call of the feed. */
-export const changesOf = (who: FeedCaller, since?: string, limit?: number): Promise<Reply<ChangesPage & Refusal>> => {
+/** One call of a feed (default: the todos'). */
+export const changesOf = (
+  who: FeedCaller,
+  since?: string,
+  limit?: number,
+  feed: FeedPath = '/todos/changes',
+): Promise<Reply<ChangesPage & Refusal>> => {
   const query = new URLSearchParams();
   if (since !== undefined) query.set('since', since);
   if (limit !== undefined) query.set('limit', String(limit));
-  return who.call('GET', `/todos/changes${query.size ? `?${query.toString()}` : ''}`);
+  return who.call('GET', `${feed}${query.size ? `?${query.toString()}` : ''}`);
 };
 
-/** What a client does with a page of changes: a todo replaces its copy, a deletion removes it. */
-export function applyChanges(copy: Map<string, Todo>, changes: Change[]): void {
+/** Where a client keeps a change: by id, and in a feed of several kinds by kind and id (a list and a todo may share an id). */
+export const keyOf = (change: { kind?: string; id: string }) =>
+  change.kind === undefined ? change.id : `${change.kind} ${change.id}`;
+
+/** What a client does with a page of changes: a thing replaces its copy, a deletion removes it. */
+export function applyChanges<T>(copy: Map<string, T>, changes: Change[]): void {
   for (const change of changes) {
-    if ('deleted' in change) copy.delete(change.id);
-    else copy.set(change.id, change);
+    if ('deleted' in change) copy.delete(keyOf(change));
+    else copy.set(keyOf(change), change as T);
   }
 }
 
@@ -55,15 +95,16 @@ export function applyChanges(copy: Map<string, Todo>, changes: Change[]): void {
  * change to `copy` (the client's local copy, by id) as a syncing client would;
  * returns the token to continue from.
  */
-export async function syncInto(
-  copy: Map<string, Todo>,
+export async function syncInto<T = Todo>(
+  copy: Map<string, T>,
   who: FeedCaller,
   since?: string,
   limit?: number,
+  feed: FeedPath = '/todos/changes',
 ): Promise<string> {
   let token = since;
   for (;;) {
-    const res = await changesOf(who, token, limit);
+    const res = await changesOf(who, token, limit, feed);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     applyChanges(copy, res.body.changes);
     token = res.body.next;
@@ -88,18 +129,23 @@ export async function listedTodos(who: FeedCaller): Promise<Map<string, Todo>> {
 }
 
 /**
- * The changes after `since` once they include `expected` ids: other files'
+ * The changes after `since` once they include `expected` keys (keyOf): other files'
  * transactions hold the horizon back for a moment (the feed lags, never loses).
  */
-export async function changesAfter(who: FeedCaller, since: string, expected: string[]): Promise<Change[]> {
+export async function changesAfter(
+  who: FeedCaller,
+  since: string,
+  expected: string[],
+  feed: FeedPath = '/todos/changes',
+): Promise<Change[]> {
   let changes: Change[] = [];
   await until(
     async () => {
       const copy = new Map<string, Change>();
-      const res = await changesOf(who, since);
+      const res = await changesOf(who, since, undefined, feed);
       expect(res.status).toBe(200);
       changes = res.body.changes;
-      for (const change of changes) copy.set(change.id, change);
+      for (const change of changes) copy.set(keyOf(change), change);
       return expected.every((id) => copy.has(id));
     },
     `changes of ${expected.join(', ')} in the feed`,

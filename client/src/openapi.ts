@@ -258,6 +258,16 @@ export interface components {
         NewTodo: {
             /**
              * Format: uuid
+             * @description Place the todo just after this sibling (the server computes `position`); null: first. Not with `position`, nor with `before`.
+             */
+            after?: string | null;
+            /**
+             * Format: uuid
+             * @description Place the todo just before this sibling (the server computes `position`); null: last. Not with `position`, nor with `after`.
+             */
+            before?: string | null;
+            /**
+             * Format: uuid
              * @description The new todo's id, chosen by the client (so it can refer to the todo before the server has seen it, and retry the create safely): a version 4 or 7 UUID in canonical lowercase form. Without it, the server makes a version 7 UUID.
              */
             id?: string;
@@ -366,6 +376,16 @@ export interface components {
             currentVersion: number;
         };
         TodoPatch: {
+            /**
+             * Format: uuid
+             * @description Place the todo just after this sibling (the server computes `position`); null: first. Not with `position`, nor with `before`.
+             */
+            after?: string | null;
+            /**
+             * Format: uuid
+             * @description Place the todo just before this sibling (the server computes `position`); null: last. Not with `position`, nor with `after`.
+             */
+            before?: string | null;
             /**
              * Format: uuid
              * @description One of the caller's lists; on create, the default list when absent.

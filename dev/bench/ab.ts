@@ -22,7 +22,7 @@ import { startStack, type Stack } from '../stack.ts';
 import { selectCases, type BenchCase } from './cases.ts';
 import { warmUp, type CaseResult } from './load.ts';
 import { median, runRounds } from './rounds.ts';
-import { BENCH_TODO_QUOTA, seedTodos } from './seed.ts';
+import { BENCH_LIST_QUOTA, BENCH_TODO_QUOTA, seedCaseData, seedPool } from './seed.ts';
 import { databaseTriggers, postgresCpu, triggerTimePerRow } from './triggers.ts';
 import { measureStartup } from './startup.ts';
 import { startWorkerd, stopAllWorkerd, type Workerd } from './workerd.ts';
@@ -127,7 +127,7 @@ async function main(): Promise<void> {
   }
 
   const stack = await startDatabase();
-  const ids = await seedTodos(stack.ownerUrl, stack.gatewayAddress, 10_000);
+  const seeded = await seedCaseData(stack.ownerUrl, stack.gatewayAddress);
   const served: Workerd[] = [];
   for (const dir of dirs)
     served.push(
@@ -140,6 +140,7 @@ async function main(): Promise<void> {
           NEON_LOCAL_GATEWAY: stack.gatewayAddress,
           AUTH_ANONYMOUS: 'on',
           TODO_QUOTA: BENCH_TODO_QUOTA,
+          LIST_QUOTA: BENCH_LIST_QUOTA,
         },
       }),
     );
@@ -153,7 +154,7 @@ async function main(): Promise<void> {
       ]
     : dirs.map((dir, i) => ({ name: basename(dir), workerd: served[i]! }));
   let deletable: string[] = [];
-  const ctx = { ids, bearer: '', takeDeletable: () => deletable.pop() };
+  const ctx = { ...seeded, bearer: '', takeDeletable: () => deletable.pop() };
   // One pseudo-case per arm and case, so runRounds interleaves them all.
   const variants = cases.flatMap((c) => arms.map((arm) => ({ ...c, name: `${c.name}@${arm.name}`, arm })));
   const variantOf = (v: BenchCase) => variants.find((x) => x.name === v.name)!;
@@ -165,8 +166,13 @@ async function main(): Promise<void> {
     const { arm } = variantOf(v);
     if (arm.triggersOn !== undefined) await triggers!.set(arm.triggersOn);
     // Deletes need rows that exist, each deleted once: twice the best rate seen so far, for the run's length.
-    if (v.name.startsWith('delete@'))
-      deletable = await seedTodos(stack.ownerUrl, stack.gatewayAddress, Math.ceil(bestRps * durationS * 2) + 1000);
+    if (v.pool)
+      deletable = await seedPool(
+        stack.ownerUrl,
+        stack.gatewayAddress,
+        v.pool,
+        Math.ceil(bestRps * durationS * 2) + 1000,
+      );
     await postgres.refresh();
     postgresBefore = postgres.seconds();
   };
@@ -214,7 +220,7 @@ async function main(): Promise<void> {
   if (triggers) {
     await triggers.set(true);
     const rows = 1000;
-    const times = await triggerTimePerRow(stack, toggled, ids.slice(0, rows));
+    const times = await triggerTimePerRow(stack, toggled, seeded.ids.slice(0, rows));
     const us = (key: string) =>
       times[key] ? `${times[key].median.toFixed(1)} (${times[key].values.map((x) => x.toFixed(1)).join(', ')})` : '-';
     console.log(

@@ -3,10 +3,17 @@ import { todoText } from './seed.ts';
 
 /** What a case's requests may draw on: the seeded ids, and ids created to be deleted once each. */
 export interface CaseContext {
+  /** Todos of the default list (10,000), never moved nor deleted. */
   ids: string[];
+  /** The default list's id: the list of `ids`. */
+  listId: string;
+  /** Lists other than the default, never deleted. */
+  lists: string[];
+  /** Todos that the move case moves between `lists`. */
+  movable: string[];
   /** A JWT from the stack's local issuer, which the benchmarked Worker trusts (its keys cached after the warm-up). */
   bearer: string;
-  /** The next never-deleted id of the delete pool; undefined when the pool ran dry. */
+  /** The next never-deleted id of the case's pool (todos, or lists); undefined when the pool ran dry. */
   takeDeletable: () => string | undefined;
 }
 
@@ -36,6 +43,8 @@ export interface BenchCase {
   rounds?: { versus?: string };
   /** Served by the bench-only control Worker (dev/bench/control-worker.ts), not the deployed one; HTTP transport only. */
   control?: boolean;
+  /** Each request deletes one item of a pool made for the case (`takeDeletable`): of todos, or of lists holding todos. */
+  pool?: 'todos' | 'lists';
   request(ctx: CaseContext): RequestSpec;
 }
 
@@ -200,11 +209,134 @@ export const CASES: BenchCase[] = [
     label: 'DELETE /todos/{id}',
     expectedStatus: 204,
     expectedRoundTrips: 1,
+    pool: 'todos',
     // Each id once: a pool created for the purpose, so every delete finds its row. A dry pool shows up as 404s.
     request: ({ takeDeletable }) => ({
       method: 'DELETE',
       path: `/todos/${NIL_UUID}`,
       setupRequest: (req) => ({ ...req, path: `/todos/${takeDeletable() ?? NIL_UUID}` }),
+    }),
+  },
+  {
+    // One list's todos in manual order: the 10,000 seeded todos are in the default list; a page of 20, one index range.
+    name: 'list-in-list',
+    label: 'GET /todos?listId= (10,000 in the list)',
+    expectedStatus: 200,
+    expectedRoundTrips: 1,
+    rounds: { versus: 'control' },
+    request: ({ listId }) => ({ method: 'GET', path: `/todos?listId=${listId}` }),
+  },
+  {
+    // A create the server places just after a todo of the list, in the same statement.
+    name: 'create-after',
+    label: 'POST /todos after a todo',
+    expectedStatus: 201,
+    expectedRoundTrips: 1,
+    rounds: { versus: 'control-create' },
+    request: ({ ids }) => ({
+      method: 'POST',
+      path: '/todos',
+      headers: JSON_HEADERS,
+      setupRequest: (req) => ({ ...req, body: JSON.stringify({ text: todoText(), after: pick(ids) }) }),
+    }),
+  },
+  {
+    name: 'reorder',
+    label: 'PATCH /todos/{id} after another todo',
+    expectedStatus: 200,
+    expectedRoundTrips: 1,
+    request: ({ ids }) => ({
+      method: 'PATCH',
+      path: `/todos/${NIL_UUID}`,
+      headers: JSON_HEADERS,
+      setupRequest: (req) => {
+        const [id, after] = [pick(ids), pick(ids)];
+        return { ...req, path: `/todos/${id}`, body: JSON.stringify({ after: after === id ? null : after }) };
+      },
+    }),
+  },
+  {
+    // To the top of another list (a list's change moves a todo's subtasks too, by the database's cascade).
+    name: 'move',
+    label: 'PATCH /todos/{id} to another list',
+    expectedStatus: 200,
+    expectedRoundTrips: 1,
+    request: ({ movable, lists }) => ({
+      method: 'PATCH',
+      path: `/todos/${NIL_UUID}`,
+      headers: JSON_HEADERS,
+      setupRequest: (req) => ({
+        ...req,
+        path: `/todos/${pick(movable)}`,
+        body: JSON.stringify({ listId: pick(lists) }),
+      }),
+    }),
+  },
+  {
+    // One page of the feed of lists and todos from the beginning.
+    name: 'changes-all',
+    label: 'GET /changes (a page of 100)',
+    expectedStatus: 200,
+    expectedRoundTrips: 1,
+    request: () => ({ method: 'GET', path: '/changes' }),
+  },
+  {
+    name: 'lists',
+    label: 'GET /lists',
+    expectedStatus: 200,
+    expectedRoundTrips: 1,
+    request: () => ({ method: 'GET', path: '/lists' }),
+  },
+  {
+    name: 'list-create',
+    label: 'POST /lists',
+    expectedStatus: 201,
+    expectedRoundTrips: 1,
+    request: () => ({
+      method: 'POST',
+      path: '/lists',
+      headers: JSON_HEADERS,
+      setupRequest: (req) => ({ ...req, body: JSON.stringify({ title: todoText().slice(0, 60).trim() }) }),
+    }),
+  },
+  {
+    name: 'list-get',
+    label: 'GET /lists/{id}',
+    expectedStatus: 200,
+    expectedRoundTrips: 1,
+    request: ({ lists }) => ({
+      method: 'GET',
+      path: `/lists/${NIL_UUID}`,
+      setupRequest: (req) => ({ ...req, path: `/lists/${pick(lists)}` }),
+    }),
+  },
+  {
+    name: 'list-patch',
+    label: 'PATCH /lists/{id}',
+    expectedStatus: 200,
+    expectedRoundTrips: 1,
+    request: ({ lists }) => ({
+      method: 'PATCH',
+      path: `/lists/${NIL_UUID}`,
+      headers: JSON_HEADERS,
+      setupRequest: (req) => ({
+        ...req,
+        path: `/lists/${pick(lists)}`,
+        body: JSON.stringify({ title: todoText().slice(0, 60).trim() }),
+      }),
+    }),
+  },
+  {
+    // A list and its todos go in one statement (the todos by the database's cascade, each leaving a tombstone).
+    name: 'list-delete',
+    label: 'DELETE /lists/{id} (with 5 todos)',
+    expectedStatus: 204,
+    expectedRoundTrips: 1,
+    pool: 'lists',
+    request: ({ takeDeletable }) => ({
+      method: 'DELETE',
+      path: `/lists/${NIL_UUID}`,
+      setupRequest: (req) => ({ ...req, path: `/lists/${takeDeletable() ?? NIL_UUID}` }),
     }),
   },
 ];

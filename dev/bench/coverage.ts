@@ -30,7 +30,14 @@ export const operationNames = (document: Document): string[] =>
   );
 
 /** Enough of a context to build each case's request without a stack: the ids and the token are placeholders. */
-const PLACEHOLDERS: CaseContext = { ids: [NIL_UUID], bearer: 'bench', takeDeletable: () => NIL_UUID };
+const PLACEHOLDERS: CaseContext = {
+  ids: [NIL_UUID],
+  listId: NIL_UUID,
+  lists: [NIL_UUID],
+  movable: [NIL_UUID],
+  bearer: 'bench',
+  takeDeletable: () => NIL_UUID,
+};
 
 /** The operation of `document` that `benchCase`'s request is, literal paths before templated ones; undefined when none. */
 export function operationOfCase(document: Document, benchCase: BenchCase): string | undefined {

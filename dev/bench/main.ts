@@ -22,15 +22,14 @@ import { benchImport, type ImportResult } from './import.ts';
 import { importMemoryVerdict, measureImportMemory, MEMORY_IMPORT, type ImportMemoryResult } from './import-memory.ts';
 import { machineInfo, reportTables, writeReport, type Mode, type Report } from './report.ts';
 import { medianResult, ROUND_CONNECTIONS, runRounds, type Rounds } from './rounds.ts';
-import { BENCH_TODO_QUOTA, seedTodos } from './seed.ts';
+import { BENCH_LIST_QUOTA, BENCH_TODO_QUOTA, seedCaseData, seedPool, seedTodos } from './seed.ts';
 import { measureStartup } from './startup.ts';
 import { startWorkerd, stopAllWorkerd, WORKERD, type Workerd } from './workerd.ts';
 import { readWorkerConfig } from '../wrangler-config.ts';
 import { LOCAL_AUDIENCE } from '../local-audience.ts';
 
 const USAGE =
-  'npm run bench -- [--backend postgres|embedded] [--duration 5] [--connections 1,16,64] [--latency-ms 0] [--transport http|ws] [--cases floor,health,list,control,control-floor,list-jwt,list-done,get,create,control-create,patch,patch-if-match,delete,import,import-memory] [--import-rows 100000] [--rounds 3]';
-const SEEDED_TODOS = 10_000;
+  'npm run bench -- [--backend postgres|embedded] [--duration 5] [--connections 1,16,64] [--latency-ms 0] [--transport http|ws] [--cases floor,health,list,control,control-floor,list-jwt,list-done,get,create,control-create,patch,patch-if-match,delete,list-in-list,create-after,reorder,move,changes-all,lists,list-create,list-get,list-patch,list-delete,import,import-memory] [--import-rows 100000] [--rounds 3]';
 /** The `sub` of list-jwt's token: its owner is `jwt:bench`. */
 const BENCH_USER = 'bench';
 const WARM_UP_S = 1;
@@ -139,8 +138,9 @@ async function main(): Promise<void> {
   const stack = await starting;
   await applyMigrations(stack.ownerUrl, { localGateway: stack.gatewayAddress });
   // Anonymous cases act as `anonymous`, list-jwt as `jwt:bench`: each owner's listing reads its own index range.
-  const ids = await seedTodos(stack.ownerUrl, stack.gatewayAddress, SEEDED_TODOS);
-  await seedTodos(stack.ownerUrl, stack.gatewayAddress, SEEDED_TODOS, `jwt:${BENCH_USER}`);
+  const seeded = await seedCaseData(stack.ownerUrl, stack.gatewayAddress);
+  const { ids } = seeded;
+  await seedTodos(stack.ownerUrl, stack.gatewayAddress, ids.length, `jwt:${BENCH_USER}`);
   // Statistics as autovacuum would make them within a minute: without any, the planner guesses few rows per owner
   // and may read a whole owner's range and sort it (the change feed) instead of walking its index in order.
   await neon(stack.ownerUrl).query('analyze');
@@ -156,6 +156,7 @@ async function main(): Promise<void> {
     AUTH_ISSUER: stack.gatewayUrl,
     AUTH_AUDIENCE: LOCAL_AUDIENCE,
     TODO_QUOTA: BENCH_TODO_QUOTA,
+    LIST_QUOTA: BENCH_LIST_QUOTA,
   };
   const workerd = await startWorkerd({ ...workerBase, dir: served.dir, main: served.main, bindings });
   log(`workerd ${workerd.pid} serving ${workerd.url}`);
@@ -180,7 +181,7 @@ async function main(): Promise<void> {
       })
     ).json<{ token: string }>()
   ).token;
-  const ctx: CaseContext = { ids, bearer, takeDeletable: () => deletable.pop() };
+  const ctx: CaseContext = { ...seeded, bearer, takeDeletable: () => deletable.pop() };
   const targetOf = (w: Workerd) => ({
     url: w.url,
     cpuSeconds: w.cpuSeconds,
@@ -199,11 +200,16 @@ async function main(): Promise<void> {
     benchCase.rounds !== undefined && roundConnections.includes(connections);
   for (const benchCase of cases) {
     const refill = async (seconds: number) => {
-      if (benchCase.name !== 'delete') return;
+      if (benchCase.pool === undefined) return;
       // Enough rows for the run, each deleted once: twice the best rate any database case has reached so far
       // (deletes are among the cheapest requests, and a shared machine's speed drifts); the floor's is not a database rate.
       const rps = Math.max(2000, ...results.filter((r) => r.roundTripsPerRequest > 0).map((r) => r.rps));
-      deletable = await seedTodos(stack.ownerUrl, stack.gatewayAddress, Math.ceil(rps * seconds * 2) + 1000);
+      deletable = await seedPool(
+        stack.ownerUrl,
+        stack.gatewayAddress,
+        benchCase.pool,
+        Math.ceil(rps * seconds * 2) + 1000,
+      );
     };
     const target = benchCase.control ? targetOf(controlWorkerd!) : appTarget;
     await refill(WARM_UP_S);

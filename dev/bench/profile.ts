@@ -13,7 +13,7 @@ import { startStack } from '../stack.ts';
 import { freePort } from '../upstreams/process.ts';
 import { selectCases } from './cases.ts';
 import { runCase, warmUp } from './load.ts';
-import { seedTodos } from './seed.ts';
+import { seedCaseData } from './seed.ts';
 import { buildBundle } from './bundle.ts';
 import { devtools } from './devtools.ts';
 import { startWorkerd, stopAllWorkerd } from './workerd.ts';
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   cleanups.push(() => starting.then((stack) => stack.stop()));
   const stack = await starting;
   await applyMigrations(stack.ownerUrl, { localGateway: stack.gatewayAddress });
-  const ids = await seedTodos(stack.ownerUrl, stack.gatewayAddress, 10_000);
+  const seeded = await seedCaseData(stack.ownerUrl, stack.gatewayAddress);
   const inspectorPort = await freePort();
   const workerd = await startWorkerd({
     dir: bundle.dir,
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     },
     inspectorPort,
   });
-  const ctx = { ids, bearer: '', takeDeletable: () => undefined };
+  const ctx = { ...seeded, bearer: '', takeDeletable: () => undefined };
   await warmUp(benchCase, ctx, workerd.url, 2);
   const inspector = await devtools(inspectorPort);
   await inspector.send('Profiler.enable');

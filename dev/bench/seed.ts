@@ -108,3 +108,28 @@ export async function defaultListOf(ownerUrl: string, owner = ANONYMOUS_OWNER): 
   const [row] = (await neon(ownerUrl).query('select app_default_list_id($1)::text as id', [owner])) as { id: string }[];
   return row!.id;
 }
+
+/** Todos of the default list, lists beside it and the todos in each of those (which the move case moves between them). */
+const SEEDED_TODOS = 10_000;
+const SEEDED_LISTS = 20;
+const SEEDED_LISTS_TODOS = 50;
+
+/** What every bench's cases draw on, for `owner`: the seeded todos and lists (CaseContext's data). */
+export async function seedCaseData(ownerUrl: string, gatewayAddress: string, owner = ANONYMOUS_OWNER) {
+  const ids = await seedTodos(ownerUrl, gatewayAddress, SEEDED_TODOS, owner);
+  const { lists, todos: movable } = await seedLists(ownerUrl, gatewayAddress, {
+    count: SEEDED_LISTS,
+    todosEach: SEEDED_LISTS_TODOS,
+    owner,
+  });
+  return { ids, lists, movable, listId: await defaultListOf(ownerUrl, owner) };
+}
+
+/** Todos in each list of a list-delete pool. */
+const POOL_LIST_TODOS = 5;
+
+/** Items a delete case deletes once each: `count` todos, or `count` lists holding a few todos each. */
+export const seedPool = async (ownerUrl: string, gatewayAddress: string, pool: 'todos' | 'lists', count: number) =>
+  pool === 'todos'
+    ? await seedTodos(ownerUrl, gatewayAddress, count)
+    : (await seedLists(ownerUrl, gatewayAddress, { count, todosEach: POOL_LIST_TODOS })).lists;

@@ -25,7 +25,8 @@ export function dueOf(raw: string): string | undefined {
   if (!at) return undefined;
   const [, year, month, day, hour, minute, second, , , offsetHour, offsetMinute] = at;
   const clock = +hour! <= 23 && +minute! <= 59 && +second! <= 59;
-  const offset = offsetHour === undefined || (+offsetHour <= 23 && +offsetMinute! <= 59);
+  // Postgres takes offsets up to ±15:59 (every zone in use is within ±14:00); a larger one would be refused there.
+  const offset = offsetHour === undefined || (+offsetHour <= 15 && +offsetMinute! <= 59);
   return validDate(+year!, +month!, +day!) && clock && offset ? value : undefined;
 }
 

@@ -25,7 +25,7 @@ export function dueOf(raw: string): string | undefined {
   if (!at) return undefined;
   const [, year, month, day, hour, minute, second, , , offsetHour, offsetMinute] = at;
   const clock = +hour! <= 23 && +minute! <= 59 && +second! <= 59;
-  // Postgres takes offsets up to ±15:59 (every zone in use is within ±14:00); a larger one would be refused there.
+  // Postgres holds offsets up to ±15:59 (real ones are -12:00 to +14:00): past that it has no instant to filter by.
   const offset = offsetHour === undefined || (+offsetHour <= 15 && +offsetMinute! <= 59);
   return validDate(+year!, +month!, +day!) && clock && offset ? value : undefined;
 }

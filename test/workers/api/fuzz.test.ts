@@ -93,6 +93,8 @@ const contentType = fc.oneof(
   { weight: 9, arbitrary: fc.constantFrom('application/json', 'application/json; charset=utf-8') },
   { weight: 1, arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'text/csv', '') },
 );
+const sometimes = <T>(arbitrary: fc.Arbitrary<T>) =>
+  fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary });
 const rawBody = rarely(fc.constantFrom('{', '{"text":', '[]', 'text=x', '\u0000'));
 /** Only GET /todos takes query parameters, so only it gets them: mostly valid values, sometimes nasty ones. */
 const listQuery = fc.record(
@@ -103,6 +105,11 @@ const listQuery = fc.record(
       { weight: 1, arbitrary: nasty },
     ),
     cursor: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: nasty }),
+    listId: sometimes(fc.oneof(fc.uuid(), nasty)),
+    parentId: sometimes(fc.oneof(fc.uuid(), nasty)),
+    subtasks: sometimes(fc.oneof(fc.constantFrom('true', 'false'), nasty)),
+    dueBefore: sometimes(fc.oneof(fc.constantFrom('2026-12-08', '2026-12-07T23:30:00-05:00'), nasty)),
+    dueAfter: sometimes(fc.oneof(fc.constantFrom('0001-01-01', '9999-12-31T23:59:59+15:59'), nasty)),
     unknown: rarely(nasty),
   },
   { requiredKeys: [] },

@@ -217,6 +217,10 @@ describe('due filters: instants, a date standing for the start of its day in UTC
     ['dueAfter=2026-12-08T05:30:00%2B01:00&dueBefore=2026-12-08T04:30:00.000001Z', ['lateEvening']],
     ['dueAfter=2026-12-08t00:00:00z&dueBefore=2026-12-08T00:00:00.000001Z', ['day']],
     ['dueAfter=2026-12-09&dueBefore=2026-12-08', []],
+    // The ends of the ranges the field takes, a nanosecond fraction: instants Postgres holds, never an error.
+    ['dueBefore=0001-01-01T00:00:00%2B15:59', []],
+    ['dueAfter=9999-12-31T23:59:59.999999999-15:59', []],
+    ['dueAfter=2026-12-08T04:29:59.999999Z&dueBefore=2026-12-08T04:30:00.000001Z', ['lateEvening']],
     ['dueAfter=2026-12-08&done=false', ['lateEvening', 'nextDay']],
   ])('%s', async (filters, expected) => {
     // Never the todo without a due.
@@ -246,6 +250,9 @@ describe('what GET /todos refuses (400, naming the parameter)', () => {
     ['dueBefore=2026-02-30', 'dueBefore'],
     ['dueBefore=tomorrow', 'dueBefore'],
     ['dueAfter=2026-12-08T10:00:00', 'dueAfter'],
+    // RFC 3339's grammar allows offsets to 23:59; Postgres (and every zone in use) stays within 15:59.
+    ['dueAfter=2026-12-08T10:00:00%2B16:00', 'dueAfter'],
+    ['dueBefore=2026-12-08T10:00:00-23:59', 'dueBefore'],
     ['dueAfter=2026-12-08&dueAfter=2026-12-09', 'dueAfter'],
     // A cursor of another listing's order.
     [`listId=${id}&cursor=${created}`, 'cursor'],

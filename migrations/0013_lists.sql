@@ -110,21 +110,41 @@ END
 $$;--> statement-breakpoint
 REVOKE ALL ON FUNCTION public.app_write_default_list(text) FROM PUBLIC;--> statement-breakpoint
 GRANT EXECUTE ON FUNCTION public.app_write_default_list(text) TO todo_app;--> statement-breakpoint
--- A todo without a list goes to its owner's default list, whoever writes it (the Worker, psql).
+-- A todo without a list goes to its owner's default list, whoever writes it (the Worker, psql): made
+-- here when the owner is not the caller's (whose list the statement trigger below makes, once per
+-- statement rather than once per row).
 CREATE FUNCTION public.todos_into_list() RETURNS trigger
   LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-  NEW.list_id := coalesce(NEW.list_id, public.app_default_list_id(NEW.owner));
-  PERFORM public.app_write_default_list(NEW.owner);
+  NEW.list_id := public.app_default_list_id(NEW.owner);
+  IF NEW.owner IS DISTINCT FROM current_setting('app.user_id', true) THEN
+    PERFORM public.app_write_default_list(NEW.owner);
+  END IF;
   RETURN NEW;
 END
 $$;--> statement-breakpoint
 REVOKE ALL ON FUNCTION public.todos_into_list() FROM PUBLIC;--> statement-breakpoint
 -- Named to fire before todos_place, which reads the list.
 CREATE TRIGGER todos_list BEFORE INSERT OR UPDATE OF list_id ON public.todos
-  FOR EACH ROW WHEN (NEW.list_id IS NULL OR NEW.list_id = public.app_default_list_id(NEW.owner))
-  EXECUTE FUNCTION public.todos_into_list();--> statement-breakpoint
+  FOR EACH ROW WHEN (NEW.list_id IS NULL) EXECUTE FUNCTION public.todos_into_list();--> statement-breakpoint
+-- A statement that writes todos into lists, for an owner, may name the owner's default list before it
+-- exists (a create without a list, a move or an import into it): it is made first, once per statement.
+CREATE FUNCTION public.todos_default_list() RETURNS trigger
+  LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  caller_owner constant text := current_setting('app.user_id', true);
+BEGIN
+  IF coalesce(caller_owner, '') <> '' THEN
+    PERFORM public.app_write_default_list(caller_owner);
+  END IF;
+  RETURN NULL;
+END
+$$;--> statement-breakpoint
+REVOKE ALL ON FUNCTION public.todos_default_list() FROM PUBLIC;--> statement-breakpoint
+CREATE TRIGGER todos_default_list BEFORE INSERT OR UPDATE OF list_id ON public.todos
+  FOR EACH STATEMENT EXECUTE FUNCTION public.todos_default_list();--> statement-breakpoint
 -- A new list goes after the caller's default list: it is made first. Not for the default list's own
 -- insert (a trigger's), nor without an owner set (migrations, psql).
 CREATE FUNCTION public.lists_after_default() RETURNS trigger

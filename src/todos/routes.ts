@@ -151,7 +151,7 @@ export const createTodo = defineRoute({
     },
     ...conflict,
     ...problems(400, 413, 415, 422, 429, 500, 503),
-    ...problemResponses([404], { 404: NO_LIST }),
+    ...problemResponses<404>([404], { 404: NO_LIST }),
   },
 });
 
@@ -278,7 +278,7 @@ export const updateTodo = defineRoute({
     200: { description: 'The updated todo.', headers: representationHeaders, content: jsonOf(todoSchema) },
     ...preconditionFailed,
     ...problems(400, 413, 415, 429, 500, 503),
-    ...problemResponses([404], { 404: `${NO_TODO} Or ${NO_LIST}` }),
+    ...problemResponses<404>([404], { 404: `${NO_TODO} Or ${NO_LIST}` }),
   },
 });
 

@@ -191,10 +191,24 @@ describe('listId', () => {
       expect(onTheirs.detail.replace(theirs, missing)).toBe(onMissing.detail);
       expect(onTheirs.errors).toEqual(onMissing.errors);
       expect(JSON.stringify(onTheirs)).not.toContain('secret');
+      // Anyone can work out another owner's default list id (it is derived from the owner): it is theirs all the same.
+      const theirDefault = (await made(other, { text: 'in their default list' })).listId;
+      expect(theirDefault).toBe(await defaultListOf(other));
+      const onTheirDefault = expectProblem(await create(me, { text: 'x', listId: theirDefault }), 404, 'listId');
+      expect(onTheirDefault.errors).toEqual(onMissing.errors);
       expect(await rowsOf(me)).toEqual([]);
-      expect(await rowsOf(other)).toEqual([]);
+      expect((await rowsOf(other)).map((row) => row.list_id)).toEqual([theirDefault]);
     },
   );
+
+  it.each(CREATE_PATHS)('takes its own default list named before it exists (%s)', async (_, create) => {
+    const me = feedCaller('firstwrite');
+    const listId = await defaultListOf(me);
+    expect(await direct()`select id from lists where id = ${listId}`).toEqual([]);
+    const res = await create(me, { text: 'my very first todo', listId });
+    expect(res.status).toBe(201);
+    expect(res.body.listId).toBe(listId);
+  });
 
   it.each([
     ['null', null],

@@ -22,8 +22,14 @@ describe('hc<AppType>: typed calls', () => {
     const todo = await created.json();
     expectTypeOf(todo).toEqualTypeOf<{
       id: string;
+      listId: string;
+      parentId: string | null;
       text: string;
+      notes: string | null;
       done: boolean;
+      due: string | null;
+      position: string;
+      completedAt: string | null;
       version: number;
       createdAt: string;
       updatedAt: string;
@@ -54,6 +60,20 @@ describe('hc<AppType>: typed calls', () => {
 
     const deleted = await client.todos[':id'].$delete({ param: { id: String(todo.id) }, header: {} });
     expect(deleted.status).toBe(204);
+  });
+
+  it('sends the optional fields typed, and types the 404 of a list that is not there', async () => {
+    const parent = await client.todos.$post({ json: { text: marker(), notes: 'n', due: '2026-12-24' }, header: {} });
+    expect(parent.status).toBe(201);
+    if (parent.status !== 201) return;
+    const { id, listId } = await parent.json();
+    const subtask = await client.todos.$post({ json: { text: marker(), parentId: id, position: 'a0' }, header: {} });
+    expect(subtask.status).toBe(201);
+    if (subtask.status === 201) expect(await subtask.json()).toMatchObject({ parentId: id, listId, position: 'a0' });
+    const elsewhere = await client.todos.$post({ json: { text: marker(), listId: crypto.randomUUID() }, header: {} });
+    expect(elsewhere.status).toBe(404);
+    if (elsewhere.status === 404)
+      expect((await elsewhere.json()).errors).toEqual([{ path: 'listId', message: 'names none of your lists' }]);
   });
 
   it('types problems too: a 400 carries errors', async () => {

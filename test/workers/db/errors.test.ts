@@ -75,3 +75,37 @@ describe('database failures as the client sees them', () => {
     expect(error).toMatchObject({ status: 400 });
   });
 });
+
+describe("a violated constraint, in the resource's words", () => {
+  const violating = (code: string) =>
+    sql.raw(`do $$ begin raise exception 'raised for a test' using errcode = '${code}', constraint = 'a_rule'; end $$`);
+  const answer = (code: string, violation?: (constraint: string) => ProblemError | undefined) =>
+    openDatabase(env)
+      .query((d) => runBatch(d, [violating(code)]), { idempotent: true, violation })
+      .then(
+        () => undefined,
+        (err: unknown) => err as ProblemError,
+      );
+  const explained = (constraint: string) =>
+    constraint === 'a_rule' ? new ProblemError(400, 'a_rule, explained') : undefined;
+
+  it('is what the request says of that constraint, by its name', async () => {
+    expect(await answer('23503', explained)).toMatchObject({ status: 400, message: 'a_rule, explained' });
+  });
+
+  it('is the generic 400 (a CHECK) or 409 when the request does not explain it', async () => {
+    const unexplained = () => undefined;
+    expect(await answer('23514', unexplained)).toMatchObject({ status: 400, message: /constraints/ });
+    expect(await answer('23503')).toMatchObject({ status: 409, message: /constraints/ });
+  });
+
+  it('is never asked of a failure that is not a violation', async () => {
+    let asked = false;
+    const error = await answer('22023', () => {
+      asked = true;
+      return new ProblemError(400, 'wrong');
+    });
+    expect(error).toMatchObject({ status: 400, message: 'The database refused a value in the request.' });
+    expect(asked).toBe(false);
+  });
+});

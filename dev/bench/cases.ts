@@ -139,6 +139,14 @@ export const CASES: BenchCase[] = [
     request: () => ({ method: 'GET', path: '/todos/changes' }),
   },
   {
+    // The feed of lists and todos from the beginning: a page of 100 from four index ranges merged.
+    name: 'changes-all',
+    label: 'GET /changes (a page of 100)',
+    expectedStatus: 200,
+    expectedRoundTrips: 1,
+    request: () => ({ method: 'GET', path: '/changes' }),
+  },
+  {
     name: 'get',
     label: 'GET /todos/{id}',
     expectedStatus: 200,

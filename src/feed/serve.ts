@@ -57,7 +57,7 @@ const expiredToken = (retentionDays: number) =>
 const deletionsForgotten = (retentionDays: number, keptDeletions: number) =>
   new ProblemError(
     410,
-    `Deletions after the since token have been forgotten (they are kept for ${retentionDays} days, and at most ${keptDeletions} todo deletions per owner): start again without since, and replace your local copy with what it returns.`,
+    `Deletions after the since token have been forgotten (they are kept for ${retentionDays} days, and at most ${keptDeletions} per owner): start again without since, and replace your local copy with what it returns.`,
   );
 
 /**

@@ -36,12 +36,14 @@ export interface ResourceExample {
   ownerShown?: (answer: any) => string;
 }
 
-/** Pages the change feed to its end: the token after everything the caller has. */
-async function feedEnd(get: GetAs): Promise<string> {
-  let page = await get('/todos/changes?limit=1000');
-  while (page.more) page = await get(`/todos/changes?limit=1000&since=${page.next}`);
-  return page.next;
-}
+/** Pages a change feed to its end: the token after everything the caller has. */
+const feedEnd =
+  (path: string) =>
+  async (get: GetAs): Promise<string> => {
+    let page = await get(`${path}?limit=1000`);
+    while (page.more) page = await get(`${path}?limit=1000&since=${page.next}`);
+    return page.next;
+  };
 
 const todoJson = (marker: string) => JSON.stringify({ text: marker });
 
@@ -61,7 +63,7 @@ const todos: ResourceExample = {
       of: async (get) => (await get('/todos?limit=1')).nextCursor ?? undefined,
       refusedFromAnotherOwner: false,
     },
-    since: { of: feedEnd, refusedFromAnotherOwner: true },
+    since: { of: feedEnd('/todos/changes'), refusedFromAnotherOwner: true },
     // A list's or a parent's id narrows a read to it: another owner's matches nothing of the caller's (an empty page).
     listId: { of: async (get) => (await get('/todos?limit=1')).items[0]?.listId, refusedFromAnotherOwner: false },
     parentId: { of: async (get) => (await get('/todos?limit=1')).items[0]?.id, refusedFromAnotherOwner: false },
@@ -79,6 +81,13 @@ export const RESOURCE_EXAMPLES: Record<string, ResourceExample> = {
   todos,
   // GET /me counts the caller's todos: its rows are theirs, and an answer names its owner.
   me: { ...todos, bodies: {}, query: {}, ownerShown: (answer) => answer.owner.id },
+  // GET /changes shows todos and lists (the default list comes with the first todo), and their tombstones.
+  changes: {
+    ...todos,
+    ownedTables: [...todos.ownedTables, 'lists', 'list_tombstones'],
+    bodies: {},
+    query: { since: { of: feedEnd('/changes'), refusedFromAnotherOwner: true }, limit: 'plain' },
+  },
 };
 
 /** An operation as the document names it, and what the examples need of it. */

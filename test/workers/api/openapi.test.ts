@@ -24,6 +24,7 @@ describe('the OpenAPI document (/openapi.json)', () => {
       'getTodo',
       'health',
       'importTodos',
+      'listAllChanges',
       'listChanges',
       'listTodos',
       'updateTodo',

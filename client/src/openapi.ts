@@ -36,7 +36,7 @@ export interface paths {
         put?: never;
         /**
          * Import todos from CSV, all or nothing
-         * @description A header row naming `listId`, `text` and `position` and optionally `parentId`, `notes`, `done` and `due` (the export's `id`, `completedAt`, `version`, `createdAt`, `updatedAt` columns are accepted and ignored), then one todo per row. RFC 4180 quoting, LF, CRLF or lone CR line ends, UTF-8 with an optional BOM; `done` is true/false, 1/0, yes/no in any case, empty for false. Every row obeys the rules of POST /todos; one bad row rejects the whole file. At most 10485760 bytes and 100000 rows, blank lines included, and at most 4194304 bytes of rows once encoded for the database (413 otherwise; npm run import sends a larger file in chunks). A text that starts with `'` followed by `=`, `+`, `-`, `@` or `'` loses that one `'`: the export writes it before formula-like texts, so an export imports back as it was. One import over 1048576 bytes (or of unstated length) at a time per server instance: another sent meanwhile is answered 503 with Retry-After before its body is read. Rows get ids in file order: made by the server (version 7), or counted up from `firstId`, which makes a repeat of the import safe at any time (its rows already in are counted as `replayed`).
+         * @description A header row naming `text` and optionally `parentId`, `notes`, `done` and `due` (the export's `id`, `listId`, `position`, `completedAt`, `version`, `createdAt`, `updatedAt` columns are accepted and ignored), then one todo per row. RFC 4180 quoting, LF, CRLF or lone CR line ends, UTF-8 with an optional BOM; `done` is true/false, 1/0, yes/no in any case, empty for false. Every row obeys the rules of POST /todos; one bad row rejects the whole file. At most 10485760 bytes and 100000 rows, blank lines included, and at most 4194304 bytes of rows once encoded for the database (413 otherwise; npm run import sends a larger file in chunks). A text that starts with `'` followed by `=`, `+`, `-`, `@` or `'` loses that one `'`: the export writes it before formula-like texts, so an export imports back as it was. One import over 1048576 bytes (or of unstated length) at a time per server instance: another sent meanwhile is answered 503 with Retry-After before its body is read. Rows get ids in file order: made by the server (version 7), or counted up from `firstId`, which makes a repeat of the import safe at any time (its rows already in are counted as `replayed`).
          */
         post: operations["importTodos"];
         delete?: never;
@@ -238,6 +238,16 @@ export interface components {
         NewTodo: {
             /**
              * Format: uuid
+             * @description Place the todo just after this sibling (the server computes `position`); null: first. Not with `position`, nor with `before`.
+             */
+            after?: string | null;
+            /**
+             * Format: uuid
+             * @description Place the todo just before this sibling (the server computes `position`); null: last. Not with `position`, nor with `after`.
+             */
+            before?: string | null;
+            /**
+             * Format: uuid
              * @description The new todo's id, chosen by the client (so it can refer to the todo before the server has seen it, and retry the create safely): a version 4 or 7 UUID in canonical lowercase form. Without it, the server makes a version 7 UUID.
              */
             id?: string;
@@ -346,6 +356,16 @@ export interface components {
             currentVersion: number;
         };
         TodoPatch: {
+            /**
+             * Format: uuid
+             * @description Place the todo just after this sibling (the server computes `position`); null: first. Not with `position`, nor with `before`.
+             */
+            after?: string | null;
+            /**
+             * Format: uuid
+             * @description Place the todo just before this sibling (the server computes `position`); null: last. Not with `position`, nor with `after`.
+             */
+            before?: string | null;
             /**
              * Format: uuid
              * @description One of the caller's lists; on create, the default list when absent.

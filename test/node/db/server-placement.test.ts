@@ -235,6 +235,7 @@ describe('app_list_position', () => {
       const now = await order();
       expect(now.indexOf(between)).toBe(now.indexOf(low!) + 1);
       expect(now.indexOf(high!)).toBe(now.indexOf(between) + 1);
+      expect(await db.rows('select app_list_group_locked() as locked')).toEqual([{ locked: true }]);
       expect(
         await db.failure(`insert into lists (title, position) values ('p', app_list_position($1, false, null))`, [
           crypto.randomUUID(),

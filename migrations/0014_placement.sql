@@ -143,6 +143,11 @@ CREATE FUNCTION public.app_todo_group_locked(list uuid, parent uuid) RETURNS boo
   LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
   RETURN public.app_position_group_lock(CASE WHEN parent IS NOT NULL THEN 'subtasks ' || parent
     ELSE 'todos ' || coalesce(list, public.app_default_list_id(current_setting('app.user_id', true))) END);--> statement-breakpoint
+CREATE FUNCTION public.app_list_group_locked() RETURNS boolean
+  LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+  RETURN public.app_position_group_lock('lists ' || current_setting('app.user_id', true));--> statement-breakpoint
+REVOKE ALL ON FUNCTION public.app_list_group_locked() FROM PUBLIC;--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION public.app_list_group_locked() TO todo_app;--> statement-breakpoint
 REVOKE ALL ON FUNCTION public.app_todo_position(uuid, uuid, uuid, boolean, uuid) FROM PUBLIC;--> statement-breakpoint
 REVOKE ALL ON FUNCTION public.app_list_position(uuid, boolean, uuid) FROM PUBLIC;--> statement-breakpoint
 REVOKE ALL ON FUNCTION public.app_todo_group_locked(uuid, uuid) FROM PUBLIC;--> statement-breakpoint

@@ -80,6 +80,9 @@ export const todoPlacementSql = (
 export const todoGroupLockedSql = (group: { list: Value; parent: Value }): SQL =>
   sql`app_todo_group_locked(${group.list}, ${group.parent})`;
 
+/** As todoGroupLockedSql, for the caller's lists: a conditional PATCH of a list takes it before it locks the list. */
+export const LIST_GROUP_LOCKED_SQL = sql`app_list_group_locked()`;
+
 /** The position of the caller's list `moving` (null on a create without an id) among the caller's lists. */
 export const listPlacementSql = (placement: PlacementValues, moving: Value): SQL =>
   sql`app_list_position(${placement.anchor}::uuid, ${placement.before}::boolean, ${moving}::uuid)`;

@@ -67,7 +67,7 @@ describe('placing a new todo', () => {
     expect(afterA.position > a.position && afterA.position < b.position).toBe(true);
   });
 
-  it('in the default list without a listId, with a chosen id, and under an Idempotency-Key', async () => {
+  it('in the default list without a listId, with a chosen id, under an Idempotency-Key, and both', async () => {
     const who = feedCaller('default');
     const top = await create(who, {});
     const withId = await create(who, { id: crypto.randomUUID(), before: null });
@@ -76,7 +76,12 @@ describe('placing a new todo', () => {
       headers: { 'idempotency-key': crypto.randomUUID() },
     });
     expect(keyed.status).toBe(201);
-    expect(await order(top.listId)).toEqual([top.id, keyed.body.id, withId.id]);
+    const keyedWithId = await who.call<Placed>('POST', '/todos', {
+      json: { text: 'keyed with id', id: crypto.randomUUID(), before: top.id },
+      headers: { 'idempotency-key': crypto.randomUUID() },
+    });
+    expect(keyedWithId.status).toBe(201);
+    expect(await order(top.listId)).toEqual([keyedWithId.body.id, top.id, keyed.body.id, withId.id]);
   });
 
   it('among a parent’s subtasks', async () => {

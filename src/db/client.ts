@@ -282,6 +282,11 @@ function toProblem(err: unknown, aborted: boolean, timeoutMs: number, idempotent
       return new ProblemError(400, 'The database refused a value in the request.');
     case 'quota':
       return quotaProblem(err);
+    case 'default-list':
+      return new ProblemError(
+        409,
+        'The default list cannot be deleted (it can be renamed). Nothing was changed: delete its todos instead.',
+      );
     default:
       return err as Error;
   }

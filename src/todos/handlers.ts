@@ -15,8 +15,7 @@ import * as queries from './queries.ts';
 import { TODO_ID, type TodoId } from './fields.ts';
 import type { Todo, TodoPatch } from './schemas.ts';
 import type * as routes from './routes.ts';
-import { ifMatchVersions, todoEtag } from './versions.ts';
-import { noneMatchHits, revalidate } from '../lib/conditional.ts';
+import { ifMatchVersions, noneMatchHits, revalidate, versionEtag as todoEtag } from '../lib/conditional.ts';
 import { readChanges } from './feed.ts';
 import {
   decodeFeedToken,

@@ -1,10 +1,27 @@
 import { and, asc, desc, eq, sql, type AnyColumn, type SQL } from 'drizzle-orm';
-import { runBatch } from '../db/batch.ts';
 import type { Drizzle } from '../db/client.ts';
 import { compiledQuery } from '../db/compiled.ts';
 import { rowsStatementSql, type RowsStatement } from '../db/rows-statement.ts';
 import { todos } from '../db/schema.ts';
 import { executeKeyed, type KeyedOutcome } from '../idempotency/statement.ts';
+import {
+  insertWithChosenId,
+  insertOnce,
+  insertWithChosenIdOnce,
+  intoWithId as chosenIntoWithId,
+  parametersOf,
+  requestHashOf as chosenRequestHashOf,
+  type ChosenIdTable,
+  type ValueOf,
+} from '../db/creates.ts';
+import {
+  decided,
+  deleteIfMatchSql,
+  updateIfMatchSql,
+  type Conditional as AnyConditional,
+  type Decided,
+  type VersionedTable,
+} from '../db/conditional-writes.ts';
 import type { Cursor as AnyCursor } from '../lib/cursor.ts';
 import { jsonOf } from '../lib/fields.ts';
 import { todoFields, type TodoId } from './fields.ts';
@@ -36,74 +53,30 @@ export type TodoJson = string & { readonly json: 'Todo' };
 const givenFields = (values: Record<string, unknown>) =>
   Object.keys(todoFields).filter((name) => values[name] !== undefined);
 
-/** `todos (column, ...)` for these fields. */
-const intoColumns = (names: string[]) =>
-  sql`${todos} (${sql.join(
-    names.map((name) => sql.identifier(columnOf(name).name)),
-    sql`, `,
-  )})`;
-
 /** What a create writes beside its id (the fields an import reads, in their order): the create's request. */
 const CREATED = IMPORTED.read;
 
-/**
- * What a create with a client-chosen id asked for, hashed by the database
- * (app_request_hash, migration 0010), `value(name, type)` naming each created
- * field's value: the same for POST /todos and an import, so either may replay the other.
- */
-const requestHashOf = (value: (name: string, type: string) => SQL | AnyColumn) =>
-  sql`app_request_hash(jsonb_build_object(${sql.join(
-    CREATED.map(({ name, input }) => sql`${sql.raw(`'${name}'`)}, ${value(name, input.array.type)}`),
-    sql`, `,
-  )}))`;
+/** Todos as a table of client-chosen ids: what a create writes beside its id, and a todo's JSON. */
+const CHOSEN: ChosenIdTable = {
+  table: todos,
+  created: CREATED.map(({ name, input }) => ({ name, column: columnOf(name).name, type: input.array.type })),
+  json: todoJson,
+};
+
+/** What a create with a client-chosen id asked for, `value(name, type)` naming each created field's value. */
+const requestHashOf = (value: ValueOf) => chosenRequestHashOf(CHOSEN, value);
 
 /** `todos (id, <created fields>, request_hash)`: a create with the client's id. */
-const intoWithId = sql`${todos} (id, ${sql.join(
-  CREATED.map(({ name }) => sql.identifier(columnOf(name).name)),
-  sql`, `,
-)}, request_hash)`;
+const intoWithId = chosenIntoWithId(CHOSEN);
 
-/** A create's values, typed for the statement (parameters of a jsonb_build_object need their types). */
-const valueOf = (todo: NewTodo) => (name: string, type: string) =>
-  sql`${(todo as Record<string, unknown>)[name]}::${sql.raw(type)}`;
-
-/** A create of one todo with the id the client chose; a taken id does nothing (the caller then finds out why). */
-function insertWithId(id: TodoId, todo: NewTodo): RowsStatement {
-  const value = valueOf(todo);
-  return {
-    insertInto: intoWithId,
-    select: sql`${id}::uuid, ${sql.join(
-      CREATED.map(({ name, input }) => value(name, input.array.type)),
-      sql`, `,
-    )}, ${requestHashOf(value)}`,
-    onConflict: sql`(id) do nothing`,
-    returning: sql`${todoJson} as todo`,
-  };
-}
-
-/**
- * Creates a todo with the id the client chose, in ONE round trip (an HTTP
- * batch): insert it unless the id is taken, then, in a fresh snapshot (so a
- * concurrent create of the same id that committed meanwhile is seen), read
- * it: created now, or the caller's own created with the same request (a
- * replay), or anything else, which raises ID409 (a 409): another request's,
- * another owner's (row-level security hides it: nothing of it is read), or a
- * deleted todo's (the trigger of migration 0010 refuses it).
- */
+/** Creates a todo with the id the client chose, in ONE round trip (insertWithChosenId). */
 export async function insertTodoWithId(
   db: Drizzle,
   id: TodoId,
   todo: NewTodo,
 ): Promise<{ todo: Todo; replayed: boolean }> {
-  const [, [row]] = (await runBatch(db, [
-    rowsStatementSql(insertWithId(id, todo)),
-    sql`select mine.todo, mine.created from (select 1) as one left join (
-          select ${todoJson} as todo, ${todos}.xmin = pg_current_xact_id()::xid as created,
-            ${todos.requestHash} = ${requestHashOf(valueOf(todo))} as same
-          from ${todos} where ${todos.id} = ${id}::uuid) as mine on true
-        where case when mine.created or mine.same then true else app_ids_taken(1) end`,
-  ])) as [unknown, { todo: string; created: boolean }[]];
-  return { todo: JSON.parse(row!.todo) as Todo, replayed: !row!.created };
+  const made = await insertWithChosenId(db, CHOSEN, id, parametersOf(todo));
+  return { todo: JSON.parse(made.json) as Todo, replayed: made.replayed };
 }
 
 /**
@@ -117,32 +90,11 @@ export function insertTodoOnce(
   db: Drizzle,
   { key, hash, id, todo }: { key: string; hash: string; id?: TodoId; todo: NewTodo },
 ): Promise<KeyedOutcome> {
-  if (id !== undefined) {
-    const same = sql`select ${todoJson} from ${todos} where ${todos.id} = ${id}::uuid and ${todos.requestHash} = ${requestHashOf(valueOf(todo))}`;
-    return executeKeyed(db, {
-      scope: 'todos.create',
-      key,
-      hash,
-      effect: insertWithId(id, todo),
-      response: sql`select coalesce((select todo from effect), (${same}), app_ids_taken(1)::text)`,
-    });
-  }
-  const names = givenFields(todo);
+  if (id !== undefined)
+    return insertWithChosenIdOnce(db, CHOSEN, { scope: 'todos.create', key, hash, id, value: parametersOf(todo) });
   const values = todo as Record<string, unknown>;
-  return executeKeyed(db, {
-    scope: 'todos.create',
-    key,
-    hash,
-    effect: {
-      insertInto: intoColumns(names),
-      select: sql.join(
-        names.map((name) => sql`${values[name]}`),
-        sql`, `,
-      ),
-      returning: sql`${todoJson} as todo`,
-    },
-    response: sql`select todo from effect`,
-  });
+  const given = Object.fromEntries(givenFields(values).map((name) => [columnOf(name).name, values[name]]));
+  return insertOnce(db, { scope: 'todos.create', key, hash, table: todos, values: given, json: todoJson });
 }
 
 /** How an import names its rows: from the client's first id (its first 24 hex digits, and its last 32 bits as a number), or not. */
@@ -325,33 +277,11 @@ export async function updateTodo(db: Drizzle, id: TodoId, patch: TodoPatch): Pro
   return row;
 }
 
-/** How a conditional write ended. */
-export type Conditional<T> =
-  | { outcome: 'done'; result: T }
-  | { outcome: 'missing' }
-  /** The todo's version is none of those asked for: nothing changed; `current` is the todo as it is now. */
-  | { outcome: 'stale'; current: Todo };
+/** How a conditional write of a todo ended. */
+export type Conditional<T> = AnyConditional<Todo, T>;
 
-/**
- * The row `id`, locked (FOR UPDATE), as the CTE `current`: under READ
- * COMMITTED a concurrent writer is waited for and its result is what
- * `current` reads, so a 412 reports the version that beat this request, and
- * the write that follows in the same statement cannot lose an update.
- */
-const lockedCurrent = (id: TodoId) =>
-  sql`current as (select ${todos.id} as id, ${todos.version} as version, ${todoJson} as todo from ${todos} where ${todos.id} = ${id} for update)`;
-
-/** Whether the locked row has one of `versions` (undefined: any version). */
-const versionIn = (versions: number[] | undefined) =>
-  versions === undefined ? sql`true` : sql`current.version = any(${sql.param(versions)}::int[])`;
-
-type Decided = { current: string; written: string | null };
-
-function decided<T>(row: Decided | undefined, result: (written: string) => T): Conditional<T> {
-  if (!row) return { outcome: 'missing' };
-  if (row.written === null) return { outcome: 'stale', current: JSON.parse(row.current) as Todo };
-  return { outcome: 'done', result: result(row.written) };
-}
+/** Todos as versioned rows: their JSON, for the conditional writes. */
+const VERSIONED: VersionedTable = { table: todos, json: todoJson };
 
 /**
  * Applies a patch only if the todo's version is one of `versions`, in ONE
@@ -366,13 +296,7 @@ export async function updateTodoIfMatch(
 ): Promise<Conditional<Todo>> {
   const values = patch as Record<string, unknown>;
   const sets = givenFields(values).map((name) => sql`${sql.identifier(columnOf(name).name)} = ${values[name]}`);
-  const result = await db.execute<Decided>(sql`
-    with ${lockedCurrent(id)},
-    written as (
-      update ${todos} set ${sql.join(sets, sql`, `)}
-      from current where ${todos.id} = current.id and ${versionIn(versions)}
-      returning ${todoJson} as todo)
-    select current.todo as current, (select todo from written) as written from current`);
+  const result = await db.execute<Decided>(updateIfMatchSql(VERSIONED, id, sets, versions));
   return decided(result.rows[0], (written) => JSON.parse(written) as Todo);
 }
 
@@ -382,11 +306,6 @@ export async function updateTodoIfMatch(
  * trigger's (migration 0009), as for every deletion.
  */
 export async function deleteTodo(db: Drizzle, id: TodoId, versions?: number[]): Promise<Conditional<true>> {
-  const result = await db.execute<Decided>(sql`
-    with ${lockedCurrent(id)},
-    written as (
-      delete from ${todos} using current where ${todos.id} = current.id and ${versionIn(versions)}
-      returning ${todos.id} as id)
-    select current.todo as current, (select id::text from written) as written from current`);
+  const result = await db.execute<Decided>(deleteIfMatchSql(VERSIONED, id, versions));
   return decided(result.rows[0], () => true as const);
 }

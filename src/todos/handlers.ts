@@ -13,9 +13,10 @@ import { IMPORT_MAX_BYTES, importReader } from './import-rows.ts';
 import { bodyText } from '../middleware/body.ts';
 import * as queries from './queries.ts';
 import { TODO_ID, type TodoId } from './fields.ts';
-import type { Todo, TodoPatch } from './schemas.ts';
+import type { Todo } from './schemas.ts';
 import type * as routes from './routes.ts';
-import { ifMatchVersions, noneMatchHits, revalidate, versionEtag as todoEtag } from '../lib/conditional.ts';
+import { noneMatchHits, revalidate, versionEtag as todoEtag } from '../lib/conditional.ts';
+import { versionedItem } from '../lib/versioned-item.ts';
 import { readChanges } from './feed.ts';
 import {
   decodeFeedToken,
@@ -33,37 +34,9 @@ type Cursor = AnyCursor<TodoId>;
 /** Lists, the feed and the export are one caller's data, read fresh each time: no cache, shared or private, keeps them. */
 const NOT_STORED = { 'Cache-Control': 'private, no-store' } as const;
 
-const notFound = (id: TodoId) => new ProblemError(404, `There is no todo with id ${id}.`);
-
-/**
- * The todo id in the path. Anything that is not a todo id (a UUID in canonical
- * lowercase form) names no todo: a 404 like any missing todo (not echoed: it may be anything).
- */
-function pathId(id: string): TodoId {
-  if (!TODO_ID.is(id)) throw new ProblemError(404, 'There is no todo with this id.');
-  return id;
-}
-
-/** 412 for a write whose If-Match named another version than `current`'s. */
-const stale = (current: Todo) =>
-  new ProblemError(
-    412,
-    `The todo is at version ${current.version}, not the one If-Match names: nothing was changed. Read it again, then retry.`,
-    { headers: { ETag: todoEtag(current) }, extensions: { currentVersion: current.version } },
-  );
-
-/**
- * Whether a 412 met by the Worker's own retry of a conditional PATCH is its
- * first attempt's success (its answer was lost): the version is one past an
- * expected one and the row holds what the patch set. Then the answer is that
- * row, with 200. (A concurrent client that wrote the same values at that very
- * version is indistinguishable, and was itself told 200 for it: same state.)
- * Each patched field is compared as the JSON shows it: a field whose JSON is
- * not what a client sends (a date-time Postgres normalises) needs its own rule.
- */
-const landedEarlier = (current: Todo, patch: TodoPatch, versions: number[]) =>
-  versions.includes(current.version - 1) &&
-  Object.entries(patch).every(([name, value]) => value === undefined || value === current[name as keyof Todo]);
+/** What GET, PATCH and DELETE of one todo share with every versioned item (src/lib/versioned-item.ts). */
+const item = versionedItem<Todo>('todo', (id) => TODO_ID.is(id));
+const { notFound, pathId } = item;
 
 export const createTodo: RouteHandler<typeof routes.createTodo, AppEnv> = async (c) => {
   const input = c.req.valid('json');
@@ -220,42 +193,23 @@ export const getTodo: RouteHandler<typeof routes.getTodo, AppEnv> = async (c) =>
 export const updateTodo: RouteHandler<typeof routes.updateTodo, AppEnv> = async (c) => {
   const id = pathId(c.req.valid('param').id);
   const patch = c.req.valid('json');
-  const versions = ifMatchVersions(c.req.header('if-match'), id);
-  if (versions === undefined || versions === '*') {
-    // Setting absolute values twice leaves the same values, so a retry is allowed. The trade-off
-    // (README, "Versions and conditional requests"): a retry whose first attempt did land adds 1 to
-    // the version again, and may undo a change another client made in between. If-Match avoids both.
-    const todo = await c.var.db.query((tx) => queries.updateTodo(tx, id, patch), { idempotent: true });
-    if (!todo) throw notFound(id);
-    return c.json(todo, 200, revalidate(todoEtag(todo)));
-  }
-  // A retry is safe: a repeat of an attempt that landed meets a 412, recognised below.
-  let attempts = 0;
-  const result = await c.var.db.query(
-    (tx) => {
-      attempts++;
-      return queries.updateTodoIfMatch(tx, id, patch, versions);
-    },
-    { idempotent: true },
-  );
-  if (result.outcome === 'missing') throw notFound(id);
-  if (result.outcome === 'stale') {
-    if (attempts > 1 && landedEarlier(result.current, patch, versions))
-      return c.json(result.current, 200, revalidate(todoEtag(result.current)));
-    throw stale(result.current);
-  }
-  return c.json(result.result, 200, revalidate(todoEtag(result.result)));
+  const todo = await item.patch(c.var.db, {
+    id,
+    patch,
+    ifMatch: c.req.header('if-match'),
+    write: (tx, versions) => queries.updateTodoIfMatch(tx, id, patch, versions),
+    unconditional: (tx) => queries.updateTodo(tx, id, patch),
+  });
+  return c.json(todo, 200, revalidate(todoEtag(todo)));
 };
 
 export const deleteTodo: RouteHandler<typeof routes.deleteTodo, AppEnv> = async (c) => {
   const id = pathId(c.req.valid('param').id);
-  const versions = ifMatchVersions(c.req.header('if-match'), id);
-  // Not retried: a repeat of a delete that did land would answer 404.
-  const result = await c.var.db.query((tx) => queries.deleteTodo(tx, id, versions === '*' ? undefined : versions), {
-    idempotent: false,
+  await item.remove(c.var.db, {
+    id,
+    ifMatch: c.req.header('if-match'),
+    write: (tx, versions) => queries.deleteTodo(tx, id, versions),
   });
-  if (result.outcome === 'missing') throw notFound(id);
-  if (result.outcome === 'stale') throw stale(result.current);
   return c.body(null, 204);
 };
 

@@ -284,7 +284,7 @@ export type Conditional<T> = AnyConditional<Todo, T>;
 const VERSIONED: VersionedTable = { table: todos, json: todoJson };
 
 /**
- * Applies a patch only if the todo's version is one of `versions`, in ONE
+ * Applies a patch only if the todo's version is one of `versions` (undefined: any), in ONE
  * statement: the locked read of the current row tells a missing todo (no
  * row: 404) from a stale version (a row, nothing written: 412).
  */
@@ -292,7 +292,7 @@ export async function updateTodoIfMatch(
   db: Drizzle,
   id: TodoId,
   patch: TodoPatch,
-  versions: number[],
+  versions: number[] | undefined,
 ): Promise<Conditional<Todo>> {
   const values = patch as Record<string, unknown>;
   const sets = givenFields(values).map((name) => sql`${sql.identifier(columnOf(name).name)} = ${values[name]}`);

@@ -11,20 +11,10 @@ import {
   type PatchOf,
 } from '../lib/fields.ts';
 import { fieldErrorSchema, problemSchema } from '../lib/problem.ts';
-import { chosenIdProblem } from '../lib/uuid.ts';
+import { chosenIdSchema as chosenId } from '../lib/resource-id.ts';
 import { TODO_ID, todoFields } from './fields.ts';
 
 export const todoSchema = documentOnly(() => responseSchema(todoFields, 'Todo'));
-
-/** An id a client chooses: a version 4 or 7 UUID in canonical form. */
-const chosenId = (description: string) =>
-  z
-    .string({ error: 'must be a string' })
-    .superRefine((value, ctx) => {
-      const problem = chosenIdProblem(value);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    })
-    .openapi({ format: 'uuid', description });
 
 export const NewTodoSchema = createSchema(todoFields, 'NewTodo', {
   id: chosenId(
@@ -140,18 +130,6 @@ export const importProblemSchema = documentOnly(() =>
       invalidRows: z.number().int().min(0).optional().openapi({ description: 'How many rows are invalid in all.' }),
     })
     .openapi('ImportProblem'),
-);
-
-export const preconditionFailedSchema = documentOnly(() =>
-  problemSchema()
-    .extend({
-      currentVersion: z
-        .number()
-        .int()
-        .min(1)
-        .openapi({ description: "The todo's version now (its ETag is also in the ETag header).", example: 3 }),
-    })
-    .openapi('PreconditionFailed'),
 );
 
 /** The largest page of the change feed, and the page a client gets without `limit`. */

@@ -41,12 +41,14 @@ const direct = () => neon(env.DATABASE_OWNER_URL);
 const secured = operationsOf(apiDocument).filter((o) => o.secured);
 /** Each resource the walk reaches, by tag, with its examples: a resource without any fails here, naming the operation. */
 const resources = new Map(secured.map((op) => [op.tag!, examplesOf(op)]));
-/** The query tokens of the operations walked, by name; an undeclared query parameter fails here, naming it. */
+/** A query token's key: its resource's tag and its name (each resource's `cursor` is its own). */
+const tokenKey = (op: Operation, name: string) => `${op.tag} ${name}`;
+/** The query tokens of the operations walked, by key; an undeclared query parameter fails here, naming it. */
 const tokenParameters = new Map<string, QueryToken>();
 for (const op of secured) {
   for (const name of op.parameters.query ?? []) {
     const kind = queryParameterOf(op, name);
-    if (kind !== 'plain') tokenParameters.set(name, kind);
+    if (kind !== 'plain') tokenParameters.set(tokenKey(op, name), kind);
   }
   for (const name of op.parameters.path ?? [])
     if (name !== examplesOf(op).idField)
@@ -236,9 +238,14 @@ describe('every row belongs to its owner, through every operation of the served 
         'PATCH /todos/{id}',
         'DELETE /todos/{id}',
         'GET /me',
+        'POST /lists',
+        'GET /lists',
+        'GET /lists/{id}',
+        'PATCH /lists/{id}',
+        'DELETE /lists/{id}',
       ]),
     );
-    expect([...tokenParameters.keys()].sort()).toEqual(['cursor', 'since']);
+    expect([...tokenParameters.keys()].sort()).toEqual(['lists cursor', 'todos cursor', 'todos since']);
   });
 
   it("hands each owner query tokens of its own: another owner's differ", () => {
@@ -257,18 +264,18 @@ describe('every row belongs to its owner, through every operation of the served 
       const target = theirs.rows[op.tag!]![0]!;
       // No token; each token of the victim's; each of the actor's own from before any write (its feed then covers
       // every change the setup made, the victims' deletions included).
-      const takes = op.parameters.query?.filter((name) => tokenParameters.has(name)) ?? [];
+      const takes = op.parameters.query?.filter((name) => tokenParameters.has(tokenKey(op, name))) ?? [];
       const queries: { query: Record<string, string>; refused: boolean; whose: string }[] = [
         { query: {}, refused: false, whose: 'none' },
         ...takes.map((name) => ({
-          query: { [name]: later.get(victim)![name]! },
-          refused: tokenParameters.get(name)!.refusedFromAnotherOwner,
+          query: { [name]: later.get(victim)![tokenKey(op, name)]! },
+          refused: tokenParameters.get(tokenKey(op, name))!.refusedFromAnotherOwner,
           whose: `${victim}'s ${name}`,
         })),
         ...takes
-          .filter((name) => earlier.get(actor)![name] !== undefined)
+          .filter((name) => earlier.get(actor)![tokenKey(op, name)] !== undefined)
           .map((name) => ({
-            query: { [name]: earlier.get(actor)![name]! },
+            query: { [name]: earlier.get(actor)![tokenKey(op, name)]! },
             refused: false,
             whose: `own earlier ${name}`,
           })),

@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:workers';
-import { neon } from '@neondatabase/serverless';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { neon, Pool, type PoolClient } from '@neondatabase/serverless';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { useTestGateway } from '../../support/driver.ts';
+import { until } from '../../support/poll.ts';
 import { feedCaller, type FeedCaller } from './feed-client.ts';
 
 // The /lists resource: each test a caller (owner) of its own, so its lists are only what it made.
@@ -475,5 +476,44 @@ describe('the quota of lists', () => {
     const [, first] = await allLists(me);
     expect((await remove(me, first!.id)).status).toBe(204);
     expect((await create(me, { title: 'three' })).status).toBe(201);
+  });
+});
+
+// Two first writes at once, for certain: the first holds its transaction open on a direct connection, having made
+// the default list, so the second (through the API, PgBouncer and the Worker's role) must wait for its key. Only
+// Postgres runs two writing transactions at once (the embedded upstream serialises them).
+describe.runIf(inject('backend') === 'postgres')('a first write while another holds the new default list', () => {
+  async function race(settle: 'commit' | 'rollback') {
+    const me = feedCaller(`held-${settle}`);
+    const pool = new Pool({ connectionString: inject('ownerUrl') });
+    pool.on('error', () => undefined);
+    let held: PoolClient | undefined;
+    try {
+      held = await pool.connect();
+      await held.query('begin');
+      await held.query(`select set_config('app.user_id', $1, true)`, [me.owner]);
+      await held.query(`insert into todos (text) values ('first, held open')`);
+      const second = create(me, { title: 'Second, through the API' });
+      const heldPid = (await held.query('select pg_backend_pid() as pid')).rows[0].pid as number;
+      await until(async () => {
+        const [row] = await direct().query(
+          'select count(*)::int as n from pg_locks where not granted and $1 = any(pg_blocking_pids(pid))',
+          [heldPid],
+        );
+        return row!.n > 0;
+      }, 'the API waiting for the held default list');
+      await held.query(settle);
+      return { answer: await second, stored: await storedLists(me.owner) };
+    } finally {
+      held?.release();
+      await pool.end();
+    }
+  }
+
+  it.each(['commit', 'rollback'] as const)('makes one default list when the first ends with %s', async (settle) => {
+    const { answer, stored } = await race(settle);
+    expect(answer.status).toBe(201);
+    expect(stored.filter((l) => l.is_default)).toHaveLength(1);
+    expect(stored.map((l) => l.title)).toEqual(['Tasks', 'Second, through the API']);
   });
 });

@@ -98,7 +98,8 @@ describe('the default list', () => {
     expect(await storedLists(me.owner)).toEqual([
       { id: shown.id, title: 'Tasks', position: 'a0', version: 1, is_default: true },
     ]);
-    expect(await defaultOf(me)).toMatchObject({ id: shown.id, version: 1, title: 'Tasks' });
+    // Shown once: as written now, no longer as the unwritten one.
+    expect(await allLists(me)).toEqual([{ ...shown, createdAt: expect.any(String), updatedAt: expect.any(String) }]);
   });
 
   it('can be renamed before any write has made it: the PATCH writes it, against the ETag GET showed', async () => {
@@ -459,6 +460,12 @@ describe('GET, PATCH and DELETE /lists/{id}', () => {
 });
 
 describe('the quota of lists', () => {
+  it('counts the default list in GET /me for an owner whose usage row has no lists yet (deleted all before lists existed)', async () => {
+    const me = feedCaller('usage-row');
+    await direct().query('insert into owner_usage (owner, todos, tombstones) values ($1, 0, 1)', [me.owner]);
+    expect((await me.call('GET', '/me')).body.usage).toMatchObject({ todos: 0, lists: 1 });
+  });
+
   it('refuses the create past it with a 409 naming the quota, the default list counted; GET /me shows both', async () => {
     const me = feedCaller('quota', { LIST_QUOTA: '3' });
     const fresh = await me.call('GET', '/me');

@@ -213,6 +213,7 @@ describe('POST /lists', () => {
     ['a title that is not a string', { title: 42 }],
     ['a null title', { title: null }],
     ['no title', {}],
+    ['a title with a lone surrogate', { title: 'a\ud800b' }],
     ['an unknown field', { title: 'ok', isDefault: true }],
     ['a position that is not a key', { title: 'ok', position: 'a b' }],
     ['a position of 129 characters', { title: 'ok', position: `a${'V'.repeat(128)}` }],
@@ -235,6 +236,15 @@ describe('POST /lists', () => {
     const invalid = await create(me, { title: 'trailing zero', position: 'a00' });
     expect(invalid.status).toBe(400);
     expect((await storedLists(me.owner)).map((l) => l.title)).toEqual(['Tasks', long]);
+  });
+
+  it('refuses a JSON body that is not an object (400)', async () => {
+    const me = feedCaller('array');
+    for (const body of ['[]', '"Groceries"', 'null', '{"title":'])
+      expect((await me.call('POST', '/lists', { body, headers: { 'content-type': 'application/json' } })).status).toBe(
+        400,
+      );
+    expect(await storedLists(me.owner)).toEqual([]);
   });
 
   it('refuses a body that is not JSON (415), or over the size limit (413)', async () => {
@@ -323,6 +333,7 @@ describe('GET /lists', () => {
     [`cursor=${btoa(JSON.stringify(['a b', newId()]))}`, 'cursor'],
     [`cursor=${btoa(JSON.stringify(['a0', 'not-an-id']))}`, 'cursor'],
     ['done=true', 'done'],
+    [`cursor=${btoa(JSON.stringify([`a${'V'.repeat(200)}`, newId()]))}`, 'cursor'],
   ])('refuses ?%s with a 400 naming %s', async (query, name) => {
     const res = await page(feedCaller('query'), `?${query}`);
     expect(res.status).toBe(400);
@@ -371,6 +382,16 @@ describe('GET, PATCH and DELETE /lists/{id}', () => {
     expect((await me.call<List>('GET', `/lists/${list.id}`)).body.title).toBe('Before');
     const renamed = await patch(me, list.id, { title: 'After' }, `"${list.id}-2"`);
     expect(renamed.body).toMatchObject({ title: 'After', version: 3 });
+  });
+
+  it('answers a malformed or weak If-Match 412: it names no version', async () => {
+    const me = feedCaller('weak');
+    const list = (await create(me, { title: 'Strong only' })).body;
+    for (const tag of [`W/${etagOf(list)}`, 'garbage', `"${list.id}"`]) {
+      const res = await patch(me, list.id, { title: 'Changed' }, tag);
+      expect(res.status, tag).toBe(412);
+    }
+    expect((await me.call('GET', `/lists/${list.id}`)).body).toEqual(list);
   });
 
   it.each([

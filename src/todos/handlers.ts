@@ -15,7 +15,8 @@ import * as queries from './queries.ts';
 import { TODO_ID, type TodoId } from './fields.ts';
 import type { Todo } from './schemas.ts';
 import type * as routes from './routes.ts';
-import { noneMatchHits, revalidate, versionEtag as todoEtag } from '../lib/conditional.ts';
+import { todoEtag } from './versions.ts';
+import { noneMatchHits, revalidate } from '../lib/conditional.ts';
 import { versionedItem } from '../lib/versioned-item.ts';
 import { readChanges } from './feed.ts';
 import {

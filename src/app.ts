@@ -17,11 +17,12 @@ import { literalPathMethods, noRouteProblem, routeTable } from './middleware/met
 import { rateLimit } from './middleware/rate-limit/index.ts';
 import { requestId } from './middleware/request-id/index.ts';
 import { requestLog } from './middleware/request-log/index.ts';
+import { lists } from './lists/index.ts';
 import { me } from './me/index.ts';
 import { todos } from './todos/index.ts';
 
 /** Every resource the API serves: each is a folder under src/ and one entry here. */
-export const resources = [todos, changes, me, health] as const;
+export const resources = [todos, lists, changes, me, health] as const;
 
 declare module 'hono' {
   interface ContextVariableMap {

@@ -16,6 +16,10 @@ export type NewTodo = Schemas['NewTodo'];
 export type TodoPatch = Schemas['TodoPatch'];
 export type TodoList = Schemas['TodoList'];
 export type Changes = Schemas['Changes'];
+export type List = Schemas['List'];
+export type NewList = Schemas['NewList'];
+export type ListPatch = Schemas['ListPatch'];
+export type ListPage = Schemas['ListPage'];
 
 export interface ClientOptions {
   /** The API's origin, e.g. `https://todo.example.workers.dev` (a relative one works in a browser). */
@@ -31,7 +35,7 @@ export interface ClientOptions {
 /** A success: the parsed body, the entity tag to send back as `If-Match`/`If-None-Match`, the response. */
 export interface Ok<Data> {
   data: Data;
-  /** The `ETag` header (one todo's GET, POST and PATCH carry one), else undefined. */
+  /** The `ETag` header (one todo's or list's GET, POST and PATCH carry one), else undefined. */
   etag: string | undefined;
   response: Response;
 }

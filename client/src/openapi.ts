@@ -87,6 +87,58 @@ export interface paths {
         patch: operations["updateTodo"];
         trace?: never;
     };
+    "/lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's lists, in their order
+         * @description Ordered by `position` (byte-wise), ties broken by id; 100 a page unless `limit` says fewer. Every owner has one default list (`isDefault: true`, titled "Tasks" until renamed), whose id is derived from the owner; until a write needs it, it is shown with version 1 and the time of the read as its createdAt and updatedAt. A read writes nothing.
+         */
+        get: operations["listLists"];
+        put?: never;
+        /**
+         * Create a list
+         * @description Without `position`, the list goes at the end of the caller's lists. With `id`, the client chooses the id: the same id with the same values again answers the list as it is now, with `Idempotent-Replayed: true`; with other values, another owner's id or a deleted list's, 409.
+         */
+        post: operations["createList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/lists/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one list
+         * @description Every owner has one default list (`isDefault: true`, titled "Tasks" until renamed), whose id is derived from the owner; until a write needs it, it is shown with version 1 and the time of the read as its createdAt and updatedAt.
+         */
+        get: operations["getList"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a list and its todos
+         * @description Its todos are deleted with it, each a deletion in the change feed, as the list is. The default list cannot be deleted (409).
+         */
+        delete: operations["deleteList"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename or move a list
+         * @description Every PATCH adds 1 to `version`, even one that changes nothing. With If-Match, the change happens only at that version (412 otherwise). The default list can be renamed and moved like any other.
+         */
+        patch: operations["updateList"];
+        trace?: never;
+    };
     "/changes": {
         parameters: {
             query?: never;
@@ -370,7 +422,7 @@ export interface components {
         };
         PreconditionFailed: components["schemas"]["Problem"] & {
             /**
-             * @description The todo's version now (its ETag is also in the ETag header).
+             * @description The item's version now (its ETag is also in the ETag header).
              * @example 3
              */
             currentVersion: number;
@@ -413,23 +465,6 @@ export interface components {
             /** @description The manual order within its list (a subtask: within its parent): a key the client computed between its neighbours (e.g. with `fractional-indexing`); absent, the server places it. */
             position?: string;
         };
-        AllChanges: {
-            /** @description In the order they happened (by transaction; within one, lists before todos): each changed list or todo as it is now, or a deletion. Each appears once per page, at its latest change. */
-            changes: components["schemas"]["Change"][];
-            /** @description Pass as ?since= for what changed after this page (to GET /changes only). */
-            next: string;
-            /** @description True: more changes are waiting; ask again at once with `next`. */
-            more: boolean;
-        };
-        /** @description One change, named by `kind` ("list" or "todo"): the thing as it is now, or `{kind, id, deleted: true, version}` for a deletion. */
-        Change: components["schemas"]["ListChange"] | components["schemas"]["TodoChange"] | components["schemas"]["DeletedListChange"] | components["schemas"]["DeletedTodoChange"];
-        ListChange: {
-            /**
-             * @description A list, as it is now.
-             * @enum {string}
-             */
-            kind: "list";
-        } & components["schemas"]["List"];
         List: {
             /**
              * Format: uuid
@@ -464,6 +499,74 @@ export interface components {
              */
             updatedAt: string;
         };
+        ListQuotaExceeded: components["schemas"]["Problem"] & {
+            /**
+             * @description The most lists the caller may have.
+             * @example 1000
+             */
+            quota: number;
+            /**
+             * @description Lists the caller has (the write changed nothing).
+             * @example 1000
+             */
+            lists: number;
+            /**
+             * @description Lists the refused write would have added.
+             * @example 1
+             */
+            adding: number;
+        };
+        /**
+         * @example {
+         *       "title": "Groceries",
+         *       "position": "a0"
+         *     }
+         */
+        NewList: {
+            /**
+             * Format: uuid
+             * @description The new list's id, chosen by the client (so it can refer to the list, and put todos in it, before the server has seen it, and retry the create safely): a version 4 or 7 UUID in canonical lowercase form. Without it, the server makes a version 7 UUID.
+             */
+            id?: string;
+            /**
+             * @description Trimmed; 1 to 200 characters (code points); no NUL.
+             * @example Groceries
+             */
+            title: string;
+            /** @description The order of the owner's lists: a key the client computed between its neighbours (e.g. with `fractional-indexing`); absent, the server places it. */
+            position?: string;
+        };
+        ListPage: {
+            items: components["schemas"]["List"][];
+            /** @description Pass as ?cursor= for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        ListPatch: {
+            /**
+             * @description Trimmed; 1 to 200 characters (code points); no NUL.
+             * @example Groceries
+             */
+            title?: string;
+            /** @description The order of the owner's lists: a key the client computed between its neighbours (e.g. with `fractional-indexing`); absent, the server places it. */
+            position?: string;
+        };
+        AllChanges: {
+            /** @description In the order they happened (by transaction; within one, lists before todos): each changed list or todo as it is now, or a deletion. Each appears once per page, at its latest change. */
+            changes: components["schemas"]["Change"][];
+            /** @description Pass as ?since= for what changed after this page (to GET /changes only). */
+            next: string;
+            /** @description True: more changes are waiting; ask again at once with `next`. */
+            more: boolean;
+        };
+        /** @description One change, named by `kind` ("list" or "todo"): the thing as it is now, or `{kind, id, deleted: true, version}` for a deletion. */
+        Change: components["schemas"]["ListChange"] | components["schemas"]["TodoChange"] | components["schemas"]["DeletedListChange"] | components["schemas"]["DeletedTodoChange"];
+        ListChange: {
+            /**
+             * @description A list, as it is now.
+             * @enum {string}
+             */
+            kind: "list";
+        } & components["schemas"]["List"];
         TodoChange: {
             /**
              * @description A todo, as it is now.
@@ -538,6 +641,16 @@ export interface components {
              * @example 100000
              */
             quota: number;
+            /**
+             * @description Lists the caller has now, the default list included (even before a write has made it).
+             * @example 3
+             */
+            lists: number;
+            /**
+             * @description The most lists the caller may have.
+             * @example 1000
+             */
+            listQuota: number;
         };
         Limits: {
             /**
@@ -545,6 +658,11 @@ export interface components {
              * @example 100000
              */
             todos: number;
+            /**
+             * @description The quota of lists, the default list included: a create past it is a 409 (ListQuotaExceeded) and writes nothing.
+             * @example 1000
+             */
+            lists: number;
             /**
              * @description Deletions the change feed keeps for the caller: past it, the oldest are forgotten before the retention ends (a `since` before them is then a 410).
              * @example 100000
@@ -570,6 +688,11 @@ export interface components {
              * @example 1000
              */
             textLength: number;
+            /**
+             * @description Characters a list's title may have.
+             * @example 200
+             */
+            titleLength: number;
         };
         Health: {
             /** @enum {string} */
@@ -1242,6 +1365,501 @@ export interface operations {
             412: {
                 headers: {
                     /** @description Strong entity tag of this version of the todo (`"<id>-<version>"`). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PreconditionFailed"];
+                };
+            };
+            /** @description The body is larger than allowed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not in the media type this operation takes (see Accept-Post). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or account; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure or a misconfigured server; quote the `instance` (request id) when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database, or the identity provider's keys, cannot be reached or cannot serve right now; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listLists: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of lists. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListPage"];
+                };
+            };
+            /** @description The request is invalid (validation problem with `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or account; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure or a misconfigured server; quote the `instance` (request id) when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database, or the identity provider's keys, cannot be reached or cannot serve right now; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createList: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe: the same key with the same body returns the original 201 and changes nothing (for 24 h); with another body, 422. A UUID is a good key. A create that gives its own `id` is safe to retry without one, at any time (docs/api.md, "Ids"). */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewList"];
+            };
+        };
+        responses: {
+            /** @description Created (or, for a repeated Idempotency-Key or a repeated create of the same `id`, the list with `Idempotent-Replayed: true`). */
+            201: {
+                headers: {
+                    /** @description The new list's URL. */
+                    Location?: string;
+                    /** @description Strong entity tag of this version of the list (`"<id>-<version>"`). */
+                    ETag?: string;
+                    /** @description Always `private, no-cache`: reuse it only after revalidating (If-None-Match). */
+                    "Cache-Control"?: string;
+                    /** @description Present and `true` when this is a replay. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List"];
+                };
+            };
+            /** @description The request is invalid (validation problem with `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The write would take the caller past their quota of lists (GET /me shows it): nothing was written. `quota`, `lists` and `adding` say by how much. Or the `id` is taken: by another list, by a deleted one (ids are never reused), or by one first created with other values; nothing was written, and the answer is the same whoever took it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ListQuotaExceeded"] | components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than allowed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not in the media type this operation takes (see Accept-Post). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request body. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or account; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure or a misconfigured server; quote the `instance` (request id) when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database, or the identity provider's keys, cannot be reached or cannot serve right now; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getList: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of a copy the client holds: 304 without a body while the list is still at that version. */
+                "if-none-match"?: string;
+            };
+            path: {
+                /** @description The list's id (a UUID in canonical lowercase form; anything else is a 404). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The list. */
+            200: {
+                headers: {
+                    /** @description Strong entity tag of this version of the list (`"<id>-<version>"`). */
+                    ETag?: string;
+                    /** @description Always `private, no-cache`: reuse it only after revalidating (If-None-Match). */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List"];
+                };
+            };
+            /** @description The copy named by If-None-Match is current: no body. */
+            304: {
+                headers: {
+                    /** @description Strong entity tag of this version of the list (`"<id>-<version>"`). */
+                    ETag?: string;
+                    /** @description Always `private, no-cache`: reuse it only after revalidating (If-None-Match). */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid (validation problem with `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No list of the caller's with this id (an id that is not a UUID in canonical lowercase form names none). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client or account; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure or a misconfigured server; quote the `instance` (request id) when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database, or the identity provider's keys, cannot be reached or cannot serve right now; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteList: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the change conditional: it happens only if the list is still at this ETag (`*`: any version); otherwise 412 and nothing changes. A missing list is still a 404. */
+                "if-match"?: string;
+            };
+            path: {
+                /** @description The list's id (a UUID in canonical lowercase form; anything else is a 404). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted, with its todos. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid (validation problem with `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No list of the caller's with this id (an id that is not a UUID in canonical lowercase form names none). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with existing data. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match named another version: nothing changed. The body has `currentVersion`, the ETag header the current tag. */
+            412: {
+                headers: {
+                    /** @description Strong entity tag of this version of the list (`"<id>-<version>"`). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PreconditionFailed"];
+                };
+            };
+            /** @description Too many requests from this client or account; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure or a misconfigured server; quote the `instance` (request id) when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database, or the identity provider's keys, cannot be reached or cannot serve right now; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateList: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the change conditional: it happens only if the list is still at this ETag (`*`: any version); otherwise 412 and nothing changes. A missing list is still a 404. */
+                "if-match"?: string;
+            };
+            path: {
+                /** @description The list's id (a UUID in canonical lowercase form; anything else is a 404). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListPatch"];
+            };
+        };
+        responses: {
+            /** @description The updated list. */
+            200: {
+                headers: {
+                    /** @description Strong entity tag of this version of the list (`"<id>-<version>"`). */
+                    ETag?: string;
+                    /** @description Always `private, no-cache`: reuse it only after revalidating (If-None-Match). */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List"];
+                };
+            };
+            /** @description The request is invalid (validation problem with `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No list of the caller's with this id (an id that is not a UUID in canonical lowercase form names none). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match named another version: nothing changed. The body has `currentVersion`, the ETag header the current tag. */
+            412: {
+                headers: {
+                    /** @description Strong entity tag of this version of the list (`"<id>-<version>"`). */
                     ETag?: string;
                     [name: string]: unknown;
                 };

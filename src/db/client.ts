@@ -300,6 +300,11 @@ function toProblem(
       return quotaProblem(err);
     case 'placement':
       return placementProblem(err);
+    case 'default-list':
+      return new ProblemError(
+        409,
+        'The default list cannot be deleted (it can be renamed). Nothing was changed: delete its todos instead.',
+      );
     default:
       return err as Error;
   }

@@ -2,8 +2,8 @@
  * What a database failure means for the client. `transient`, `unavailable`
  * and `timeout` are the database's trouble (503 + Retry-After); only
  * `transient` ones are retried, and only where repeating is harmless.
- * `constraint`, `ids-taken`, `input`, `quota` (src/db/quota.ts) and `placement`
- * (src/db/placement.ts) are the request's fault (4xx); `exhausted` (a
+ * `constraint`, `ids-taken`, `input`, `quota` (src/db/quota.ts), `placement`
+ * (src/db/placement.ts) and `default-list` are the request's fault (4xx); `exhausted` (a
  * sequence ran out), `rls-bypassed` (the Worker's role is not bound by
  * row-level security) and `unknown` are ours (500).
  */
@@ -16,6 +16,7 @@ export type DbFailure =
   | 'input'
   | 'quota'
   | 'placement'
+  | 'default-list'
   | 'exhausted'
   | 'rls-bypassed'
   | 'unknown';
@@ -49,6 +50,13 @@ export const QUOTA_SQLSTATE = 'QUOTA';
  * rolled back, nothing was written (src/db/placement.ts makes it a 400).
  */
 export const PLACEMENT_SQLSTATE = 'PLACE';
+
+/**
+ * Raised by the trigger lists_keep_default (migrations/0013_lists.sql) when
+ * the Worker deletes an owner's default list: it can be renamed, never
+ * deleted. The transaction is rolled back: nothing was written.
+ */
+export const DEFAULT_LIST_SQLSTATE = 'DFLT1';
 
 /**
  * SQLSTATEs that mean "the database is not there right now", whatever the
@@ -105,6 +113,7 @@ export function classifyDbError(err: unknown, aborted = false): DbFailure {
     if (code === IDS_TAKEN_SQLSTATE) return 'ids-taken';
     if (code === QUOTA_SQLSTATE) return 'quota';
     if (code === PLACEMENT_SQLSTATE) return 'placement';
+    if (code === DEFAULT_LIST_SQLSTATE) return 'default-list';
     if (code.startsWith('23')) return 'constraint';
     if (code.startsWith('22') || code === '54000') return 'input';
     return 'unknown';

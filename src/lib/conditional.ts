@@ -39,3 +39,24 @@ export function noneMatchHits(header: string | undefined, etag: string): boolean
 
 /** The headers of a representation that a client must revalidate before reusing (it has an ETag). */
 export const revalidate = (etag: string) => ({ ETag: etag, 'Cache-Control': 'private, no-cache' });
+
+/** A versioned resource's strong entity tag: its id and version, so it changes with every write and never repeats for another item. */
+export const versionEtag = ({ id, version }: { id: string; version: number }) => `"${id}-${version}"`;
+
+/**
+ * What an `If-Match` header on item `id` asks for: undefined (absent) or `'*'`
+ * (any current version) make the change unconditional; otherwise the versions
+ * it names. A weak tag, another item's tag or a malformed one names none (If-Match
+ * compares strongly), so it can only fail with 412 (or 404 for a missing item).
+ */
+export function ifMatchVersions(header: string | undefined, id: string): '*' | number[] | undefined {
+  const tags = entityTags(header);
+  if (tags === undefined || tags === '*') return tags;
+  const versions: number[] = [];
+  for (const { weak, tag } of tags) {
+    // The id is the text before the last `-` (an id may hold `-` itself), compared as versionEtag writes it.
+    const match = /^"(.{1,100})-(\d{1,10})"$/.exec(tag);
+    if (!weak && match && match[1] === id && Number(match[2]) <= 2147483647) versions.push(Number(match[2]));
+  }
+  return versions;
+}

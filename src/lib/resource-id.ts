@@ -9,7 +9,7 @@
 import { z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
 import { uuid } from 'drizzle-orm/pg-core';
-import { isCanonicalUuid, NIL_UUID, UUID_EXAMPLE } from './uuid.ts';
+import { chosenIdProblem, isCanonicalUuid, NIL_UUID, UUID_EXAMPLE } from './uuid.ts';
 
 export function resourceId(thing: string) {
   const id = {
@@ -38,3 +38,13 @@ export function resourceId(thing: string) {
   };
   return id;
 }
+
+/** An id a client chooses (a create's `id`, an import's `firstId`): a version 4 or 7 UUID in canonical form. */
+export const chosenIdSchema = (description: string) =>
+  z
+    .string({ error: 'must be a string' })
+    .superRefine((value, ctx) => {
+      const problem = chosenIdProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .openapi({ format: 'uuid', description });

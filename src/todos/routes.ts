@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { defineRoute } from '../lib/define-route.ts';
+import { itemRouteParts } from '../lib/item-routes.ts';
 import { documentOnly, lazySchema } from '../lib/document-only.ts';
 import { problemResponses } from '../lib/openapi-responses.ts';
 import { problemSchema } from '../lib/problem.ts';
@@ -27,7 +28,6 @@ import {
   importResultSchema,
   ListQuerySchema,
   NewTodoSchema,
-  preconditionFailedSchema,
   TodoIdParams,
   todoListSchema,
   TodoPatchSchema,
@@ -50,57 +50,14 @@ const problems = <Status extends number>(...statuses: Status[]) =>
     410: 'Deletions after the `since` token may have been forgotten (the token is older than their retention, or the owner has deleted more than the deletions kept for them, as many as the todo quota): start again without `since`.',
   });
 
-const idempotencyHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .optional()
-    .openapi({
-      param: { in: 'header' },
-      // No `example`: Swagger UI would pre-fill it, and a second "Try it out" with another body would get a 422.
-      description:
-        'Makes retries safe: the same key with the same body returns the original 201 and changes nothing (for 24 h); with another body, 422. A UUID is a good key. A create that gives its own `id` is safe to retry without one, at any time (docs/api.md, "Ids").',
-    } as never),
-});
-
-const replayedHeader = {
-  'Idempotent-Replayed': {
-    description: 'Present and `true` when this is a replay.',
-    schema: { type: 'string' as const, enum: ['true'] },
-  },
-};
-
-/** The headers of one todo's representation: a client revalidates it (If-None-Match) or writes against it (If-Match). */
-const representationHeaders = {
-  ETag: {
-    description: 'Strong entity tag of this version of the todo (`"<id>-<version>"`).',
-    schema: { type: 'string' as const, example: `"${TODO_ID.example}-1"` },
-  },
-  'Cache-Control': {
-    description: 'Always `private, no-cache`: reuse it only after revalidating (If-None-Match).',
-    schema: { type: 'string' as const, example: 'private, no-cache' },
-  },
-};
-
-const ifMatchHeaders = z.object({
-  'if-match': z
-    .string()
-    .optional()
-    .openapi({
-      param: { in: 'header' },
-      description:
-        'Makes the change conditional: it happens only if the todo is still at this ETag (`*`: any version); otherwise 412 and nothing changes. A missing todo is still a 404.',
-    } as never),
-});
-
-const ifNoneMatchHeaders = z.object({
-  'if-none-match': z
-    .string()
-    .optional()
-    .openapi({
-      param: { in: 'header' },
-      description: 'The ETag of a copy the client holds: 304 without a body while the todo is still at that version.',
-    } as never),
-});
+const {
+  idempotencyHeaders,
+  replayedHeader,
+  representationHeaders,
+  ifMatchHeaders,
+  ifNoneMatchHeaders,
+  preconditionFailed,
+} = itemRouteParts('todo', TODO_ID.example);
 
 /** 409 of a write that creates todos: past the quota (with its numbers), or an id it gives is taken. */
 const conflict = {
@@ -109,16 +66,6 @@ const conflict = {
     content: {
       'application/problem+json': lazySchema(documentOnly(() => z.union([quotaExceededSchema(), problemSchema()]))),
     },
-  },
-};
-
-/** 412, with the version the todo has now. */
-const preconditionFailed = {
-  412: {
-    description:
-      'If-Match named another version: nothing changed. The body has `currentVersion`, the ETag header the current tag.',
-    headers: { ETag: representationHeaders.ETag },
-    content: { 'application/problem+json': lazySchema(preconditionFailedSchema) },
   },
 };
 

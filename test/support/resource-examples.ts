@@ -77,8 +77,30 @@ const todos: ResourceExample = {
   },
 };
 
+const listJson = (marker: string) => JSON.stringify({ title: marker });
+
+const lists: ResourceExample = {
+  idField: 'id',
+  ownedTables: ['lists', 'list_tombstones'],
+  markerColumn: 'title',
+  create: { operation: 'POST /lists', idOf: (answer) => answer.id },
+  bodies: {
+    'POST /lists': { 'application/json': listJson },
+    'PATCH /lists/{id}': { 'application/json': listJson },
+  },
+  query: {
+    // A position only, as for todos: another owner's reads the caller's own lists after it.
+    cursor: {
+      of: async (get) => (await get('/lists?limit=1')).nextCursor ?? undefined,
+      refusedFromAnotherOwner: false,
+    },
+    limit: 'plain',
+  },
+};
+
 export const RESOURCE_EXAMPLES: Record<string, ResourceExample> = {
   todos,
+  lists,
   // GET /me counts the caller's todos: its rows are theirs, and an answer names its owner.
   me: { ...todos, bodies: {}, query: {}, ownerShown: (answer) => answer.owner.id },
   // GET /changes shows todos and lists (the default list comes with the first todo), and their tombstones.

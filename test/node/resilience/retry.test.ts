@@ -19,6 +19,8 @@ describe('classifyDbError', () => {
     ['unique violation 23505', dbError('23505'), 'constraint'],
     ['check violation 23514', dbError('23514'), 'constraint'],
     ['invalid text 22P02', dbError('22P02'), 'input'],
+    ['a quota refusal QUOTA', dbError('QUOTA'), 'quota'],
+    ['the default list kept DFLT1', dbError('DFLT1'), 'default-list'],
     ['syntax error 42601', dbError('42601'), 'unknown'],
     ['a plain bug', new TypeError('x is undefined'), 'unknown'],
   ])('%s is %s, also when drizzle wraps it', (_, err, kind) => {

@@ -51,24 +51,27 @@ describe('GET /me', () => {
     const before = { alice: (await alice.me()).body.usage.todos, bob: (await bob.me()).body.usage.todos };
     for (const text of ['one', 'two']) expect((await alice.create(text)).status).toBe(201);
     expect((await bob.create('three')).status).toBe(201);
-    expect((await alice.me()).body.usage).toEqual({ todos: before.alice + 2, quota: 250 });
-    expect((await bob.me()).body.usage).toEqual({ todos: before.bob + 1, quota: 250 });
+    expect((await alice.me()).body.usage).toEqual({ todos: before.alice + 2, quota: 250, lists: 1, listQuota: 1000 });
+    expect((await bob.me()).body.usage).toEqual({ todos: before.bob + 1, quota: 250, lists: 1, listQuota: 1000 });
   });
 
   it('says 0 for an owner who never wrote', async () => {
     const res = await as(await jwtFor(`dave${run}`)).me();
-    expect(res.body.usage).toEqual({ todos: 0, quota: 250 });
+    // The default list counts before any write has made it.
+    expect(res.body.usage).toEqual({ todos: 0, quota: 250, lists: 1, listQuota: 1000 });
   });
 
   it('states the limits that apply, the quota from TODO_QUOTA (100000 when unset)', async () => {
     const res = await as(`Bearer ${TOKENS.alice}`).me();
     expect(res.body.limits).toEqual({
       todos: 250,
+      lists: 1000,
       keptDeletions: 250,
       changesRetentionDays: 30,
       importRows: 100_000,
       importBytes: 10 * 1024 * 1024,
       textLength: 1000,
+      titleLength: 200,
     });
     const unset = await as(`Bearer ${TOKENS.alice}`, { TODO_QUOTA: undefined }).me();
     expect(unset.body.usage.quota).toBe(100_000);

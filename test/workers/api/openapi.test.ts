@@ -18,15 +18,20 @@ describe('the OpenAPI document (/openapi.json)', () => {
     const { paths } = apiDocument;
     const operations = Object.values(paths).flatMap((item: any) => Object.values(item)) as any[];
     expect(operations.map((op) => op.operationId).sort()).toEqual([
+      'createList',
       'createTodo',
+      'deleteList',
       'deleteTodo',
+      'getList',
       'getMe',
       'getTodo',
       'health',
       'importTodos',
       'listAllChanges',
       'listChanges',
+      'listLists',
       'listTodos',
+      'updateList',
       'updateTodo',
     ]);
     for (const op of operations) {

@@ -239,10 +239,16 @@ describe('every row belongs to its owner, through every operation of the served 
         'DELETE /todos/{id}',
         'GET /me',
         'GET /changes',
+        'POST /lists',
+        'GET /lists',
+        'GET /lists/{id}',
+        'PATCH /lists/{id}',
+        'DELETE /lists/{id}',
       ]),
     );
     expect([...tokenParameters.keys()].sort()).toEqual([
       'changes since',
+      'lists cursor',
       'todos cursor',
       'todos listId',
       'todos parentId',

@@ -1,0 +1,154 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { runBatch } from '../db/batch.ts';
+import type { Drizzle } from '../db/client.ts';
+import {
+  decided,
+  deleteIfMatchSql,
+  updateIfMatchSql,
+  type Conditional,
+  type Decided,
+  type VersionedTable,
+} from '../db/conditional-writes.ts';
+import {
+  insertOnce,
+  insertWithChosenId,
+  insertWithChosenIdOnce,
+  parametersOf,
+  type ChosenIdTable,
+} from '../db/creates.ts';
+import { lists } from '../db/schema.ts';
+import type { KeyedOutcome } from '../idempotency/statement.ts';
+import { jsonOf } from '../lib/fields.ts';
+import type { PositionCursor } from '../lib/position-cursor.ts';
+import { ensureDefaultList, mayBeDefaultListId, unwrittenDefaultList } from './default-list.ts';
+import { listFields } from './fields.ts';
+import type { List, ListPatch, NewList } from './schemas.ts';
+
+/** The field named `name`'s column of `lists`. */
+const columnOf = (name: string) => lists[name as keyof typeof listFields];
+
+/** A list as JSON text, from `lists` (in RETURNING: the row as written): the one way a list becomes JSON. */
+const listJson = jsonOf(listFields, columnOf);
+
+/** A list's JSON text, as Postgres wrote it. */
+export type ListJson = string & { readonly json: 'List' };
+
+/** The fields a client writes, in the declaration's order. */
+const WRITABLE = Object.entries(listFields).flatMap(([name, f]) => ('input' in f ? [{ name, input: f.input }] : []));
+
+/** The fields given in `values` (a create's or a patch's), as `column: value`. */
+const givenColumns = (values: Record<string, unknown>) =>
+  Object.fromEntries(
+    WRITABLE.filter(({ name }) => values[name] !== undefined).map(({ name }) => [columnOf(name).name, values[name]]),
+  );
+
+/**
+ * Lists as a table of client-chosen ids: a create's request is every writable
+ * field, an absent position included (null: the database places the list).
+ */
+const CHOSEN: ChosenIdTable = {
+  table: lists,
+  created: WRITABLE.map(({ name, input }) => ({ name, column: columnOf(name).name, type: input.array.type })),
+  json: listJson,
+};
+
+const VERSIONED: VersionedTable = { table: lists, json: listJson };
+
+const parsed = (json: string) => JSON.parse(json) as List;
+
+/** Creates a list; without a position, the database puts it at the end of the owner's lists. */
+export async function insertList(db: Drizzle, list: NewList): Promise<List> {
+  const values = givenColumns(list);
+  const result = await db.execute<{ json: string }>(sql`
+    insert into ${lists} (${sql.join(
+      Object.keys(values).map((column) => sql.identifier(column)),
+      sql`, `,
+    )}) values (${sql.join(
+      Object.values(values).map((value) => sql`${value}`),
+      sql`, `,
+    )}) returning ${listJson} as json`);
+  return parsed(result.rows[0]!.json);
+}
+
+/** Creates a list with the id the client chose, in ONE round trip (insertWithChosenId: a replay, or ID409). */
+export async function insertListWithId(
+  db: Drizzle,
+  id: string,
+  list: NewList,
+): Promise<{ list: List; replayed: boolean }> {
+  const made = await insertWithChosenId(db, CHOSEN, id, parametersOf(list));
+  return { list: parsed(made.json), replayed: made.replayed };
+}
+
+/** Creates a list under an idempotency key, with or without a client-chosen id, in one round trip. */
+export function insertListOnce(
+  db: Drizzle,
+  { key, hash, id, list }: { key: string; hash: string; id?: string; list: NewList },
+): Promise<KeyedOutcome> {
+  const scope = 'lists.create';
+  if (id !== undefined) return insertWithChosenIdOnce(db, CHOSEN, { scope, key, hash, id, value: parametersOf(list) });
+  return insertOnce(db, { scope, key, hash, table: lists, values: givenColumns(list), json: listJson });
+}
+
+/**
+ * One page of the owner's lists in their order (position, then id), plus one
+ * extra row that tells whether another page follows, each list as its JSON
+ * text; the default list among them even before any write has made it (one
+ * statement: a read writes nothing). Both parts read one index range.
+ */
+export async function listLists(db: Drizzle, { limit, after }: { limit: number; after?: PositionCursor }) {
+  const page = after && sql`where (l.position, l.id) > (${after.position}::text collate "C", ${after.id}::uuid)`;
+  const result = await db.execute<{ json: string }>(sql`
+    select l.json from (
+      select ${listJson} as json, ${lists.position} as position, ${lists.id} as id from ${lists}
+      union all ${unwrittenDefaultList()}
+    ) as l ${page ?? sql``}
+    order by l.position, l.id
+    limit ${limit + 1}`);
+  return result.rows.map((row) => row.json as ListJson);
+}
+
+/** One list, the default list included before any write has made it. */
+export async function findList(db: Drizzle, id: string): Promise<List | undefined> {
+  const result = await db.execute<{ json: string }>(sql`
+    select ${listJson} as json from ${lists} where ${lists.id} = ${id}::uuid
+    union all select json from (${unwrittenDefaultList(id)}) as d`);
+  const [row] = result.rows;
+  return row && parsed(row.json);
+}
+
+/**
+ * Runs a conditional write of list `id` in ONE round trip: after
+ * ensureDefaultList when `id` may be the caller's default list (so a PATCH of
+ * the default list finds it written, and version 1 is what If-Match saw).
+ */
+async function writeList(db: Drizzle, id: string, statement: SQL): Promise<Decided | undefined> {
+  if (!mayBeDefaultListId(id)) return (await db.execute<Decided>(statement)).rows[0];
+  const [, rows] = (await runBatch(db, [ensureDefaultList(id), statement])) as [unknown, Decided[]];
+  return rows[0];
+}
+
+/** Applies a patch, only if the list's version is one of `versions` (undefined: any). */
+export async function updateList(
+  db: Drizzle,
+  id: string,
+  patch: ListPatch,
+  versions: number[] | undefined,
+): Promise<Conditional<List>> {
+  const sets = Object.entries(givenColumns(patch)).map(([column, value]) => sql`${sql.identifier(column)} = ${value}`);
+  return decided(await writeList(db, id, updateIfMatchSql(VERSIONED, id, sets, versions)), parsed);
+}
+
+/**
+ * Deletes a list, only if its version is one of `versions` (undefined: any).
+ * The database deletes its todos (todos_list_fk cascades, each leaving a todo
+ * tombstone), leaves the list's tombstone (lists_bury), and refuses the
+ * default list (DFLT1, a 409).
+ */
+export async function deleteList(
+  db: Drizzle,
+  id: string,
+  versions: number[] | undefined,
+): Promise<Conditional<List, true>> {
+  return decided(await writeList(db, id, deleteIfMatchSql(VERSIONED, id, versions)), () => true as const);
+}

@@ -1,0 +1,68 @@
+import { z } from '@hono/zod-openapi';
+import { documentOnly } from '../lib/document-only.ts';
+import { createSchema, patchSchema, responseSchema, type CreateOf, type JsonOf, type PatchOf } from '../lib/fields.ts';
+import { decodePositionCursor } from '../lib/position-cursor.ts';
+import { chosenIdSchema } from '../lib/resource-id.ts';
+import { LIST_ID, listFields } from './fields.ts';
+
+export const listSchema = documentOnly(() => responseSchema(listFields, 'List'));
+
+// Placement by neighbour (`after`/`before` an id, as for todos) joins these bodies as extra fields
+// beside `position` when the server places lists itself; until then a client sends a key or none.
+export const NewListSchema = createSchema(listFields, 'NewList', {
+  id: chosenIdSchema(
+    "The new list's id, chosen by the client (so it can refer to the list, and put todos in it, before the server has seen it, and retry the create safely): a version 4 or 7 UUID in canonical lowercase form. Without it, the server makes a version 7 UUID.",
+  ),
+});
+
+export const ListPatchSchema = patchSchema(listFields, 'ListPatch');
+
+export const ListIdParams = z.object({ id: LIST_ID.param });
+
+/** The largest page of lists, and the page a client gets without `limit`: most owners' lists fit in one. */
+export const LISTS_MAX_LIMIT = 100;
+
+/** What a query parameter sent twice (`?limit=5&limit=6`, which arrives as an array) is told. */
+const ONCE = 'must be given once';
+
+export const ListsQuerySchema = z.strictObject({
+  limit: z
+    .string({ error: ONCE })
+    .regex(/^\d{1,3}$/, `must be an integer from 1 to ${LISTS_MAX_LIMIT}`)
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= LISTS_MAX_LIMIT, `must be an integer from 1 to ${LISTS_MAX_LIMIT}`)
+    .optional()
+    .openapi({
+      param: { name: 'limit', in: 'query' },
+      type: 'integer',
+      minimum: 1,
+      maximum: LISTS_MAX_LIMIT,
+      default: LISTS_MAX_LIMIT,
+    } as never),
+  cursor: z
+    .string({ error: ONCE })
+    // Decoded here, once: the handler gets the cursor itself.
+    .transform((value, ctx) => {
+      const cursor = decodePositionCursor(value, (id) => LIST_ID.is(id));
+      if (!cursor) ctx.addIssue({ code: 'custom', message: 'is not a cursor this API issued' });
+      return cursor ?? z.NEVER;
+    })
+    .optional()
+    .openapi({ param: { name: 'cursor', in: 'query' }, description: 'The nextCursor of the previous page.' } as never),
+});
+
+export const listPageSchema = documentOnly(() =>
+  z
+    .object({
+      items: z.array(listSchema()),
+      nextCursor: z
+        .string()
+        .nullable()
+        .openapi({ description: 'Pass as ?cursor= for the next page; null on the last page.' }),
+    })
+    .openapi('ListPage'),
+);
+
+export type List = JsonOf<typeof listFields>;
+export type NewList = CreateOf<typeof listFields>;
+export type ListPatch = PatchOf<typeof listFields>;

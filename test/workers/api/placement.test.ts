@@ -77,11 +77,11 @@ describe('placing a new todo', () => {
     });
     expect(keyed.status).toBe(201);
     const keyedWithId = await who.call<Placed>('POST', '/todos', {
-      json: { text: 'keyed with id', id: crypto.randomUUID(), before: top.id },
+      json: { text: 'keyed with id', id: crypto.randomUUID(), after: keyed.body.id },
       headers: { 'idempotency-key': crypto.randomUUID() },
     });
     expect(keyedWithId.status).toBe(201);
-    expect(await order(top.listId)).toEqual([keyedWithId.body.id, top.id, keyed.body.id, withId.id]);
+    expect(await order(top.listId)).toEqual([top.id, keyed.body.id, keyedWithId.body.id, withId.id]);
   });
 
   it('among a parent’s subtasks', async () => {

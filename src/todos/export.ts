@@ -1,8 +1,4 @@
 import { csvRecord } from '../csv/format.ts';
-import type { Cursor as AnyCursor } from '../lib/cursor.ts';
-import type { TodoId } from './fields.ts';
-
-type Cursor = AnyCursor<TodoId>;
 import { cellOf } from '../lib/fields.ts';
 import { todoFields } from './fields.ts';
 import { CSV_COLUMNS, type Todo } from './schemas.ts';
@@ -14,15 +10,17 @@ const encoder = new TextEncoder();
 
 /**
  * The CSV export as a stream that reads the table a page at a time, only as
- * fast as the client takes it. Pages come in (createdAt, id) order, each
- * after the last row of the previous one, so a row that exists throughout
- * the export appears exactly once. `first` and each page `next` reads hold up
- * to EXPORT_PAGE_ROWS + 1 rows (the extra one tells that more follow). A failing page aborts the
- * stream: the client sees a broken transfer, never a silently short file.
+ * fast as the client takes it. Each page comes after the last row of the
+ * previous one, in the export's order (every todo: (createdAt, id), so a row
+ * that exists throughout the export appears exactly once; a list: see
+ * list-export.ts). `first` and each page `next` reads hold up to
+ * EXPORT_PAGE_ROWS + 1 rows (the extra one tells that more follow). A failing
+ * page aborts the stream: the client sees a broken transfer, never a silently
+ * short file.
  */
-export function csvExport(
-  first: Todo[],
-  next: (after: Cursor) => Promise<Todo[]>,
+export function csvExport<Row extends Todo>(
+  first: Row[],
+  next: (after: Row) => Promise<Row[]>,
   onError: (err: unknown) => void,
 ): ReadableStream<Uint8Array> {
   let page = first;

@@ -9,6 +9,7 @@ import { keyedResponse } from '../idempotency/statement.ts';
 import { negotiate } from '../lib/accept.ts';
 import { logFailure } from '../lib/log-failure.ts';
 import { csvExport, EXPORT_PAGE_ROWS } from './export.ts';
+import { listExportPage, type ListExportRow } from './list-export.ts';
 import { IMPORT_MAX_BYTES, importReader } from './import-rows.ts';
 import { bodyText } from '../middleware/body.ts';
 import * as queries from './queries.ts';
@@ -28,6 +29,7 @@ import {
   type FeedPosition,
 } from './feed-token.ts';
 import { CHANGES_DEFAULT_LIMIT } from './schemas.ts';
+import { listNotFound, namingList } from './list-problem.ts';
 
 type Cursor = AnyCursor<TodoId>;
 
@@ -98,12 +100,12 @@ export const createTodo: RouteHandler<typeof routes.createTodo, AppEnv> = async 
 const LIST_FORMATS = ['application/json', 'text/csv'] as const;
 
 export const listTodos: RouteHandler<typeof routes.listTodos, AppEnv> = async (c) => {
-  const { done, limit = 20, cursor } = c.req.valid('query');
+  const { done, limit = 20, cursor, listId } = c.req.valid('query');
   const format = negotiate(c.req.header('accept'), LIST_FORMATS);
   c.header('Vary', 'Accept', { append: true });
   if (format === undefined) throw new ProblemError(406, `The todos are available as ${LIST_FORMATS.join(' or ')}.`);
   // The CSV representation is outside the route's type (see routes.ts), hence the cast.
-  if (format === 'text/csv') return (await exportTodos(c, done, c.req.query())) as never;
+  if (format === 'text/csv') return (await exportTodos(c, done, listId, c.req.query())) as never;
   const rows = await c.var.db.query((tx) => queries.listTodos(tx, { done, limit, after: cursor }), {
     idempotent: true,
   });
@@ -115,10 +117,22 @@ export const listTodos: RouteHandler<typeof routes.listTodos, AppEnv> = async (c
   return c.body(body, 200, { 'Content-Type': 'application/json', ...NOT_STORED }) as never;
 };
 
-/** Streams every todo (honouring `done`) as CSV; the first page is read before answering, so a database outage is still a 503. */
+/** The CSV answer's headers. */
+const CSV_HEADERS = {
+  'Content-Type': 'text/csv; charset=utf-8',
+  'Content-Disposition': 'attachment; filename="todos.csv"',
+  ...NOT_STORED,
+};
+
+/**
+ * Streams every todo (honouring `done`), or one list's, as CSV; the first
+ * page is read before answering, so a database outage is still a 503, and a
+ * list the caller cannot see a 404.
+ */
 async function exportTodos(
   c: Parameters<typeof listTodos>[0],
   done: boolean | undefined,
+  listId: string | undefined,
   query: Record<string, string>,
 ): Promise<Response> {
   const paging = ['limit', 'cursor'].filter((name) => name in query);
@@ -127,6 +141,21 @@ async function exportTodos(
       errors: paging.map((path) => ({ path, message: 'not allowed with Accept: text/csv' })),
     });
   }
+  const onError = (err: unknown) => logFailure(c, err, 'CSV export, after the first page');
+  if (listId !== undefined) {
+    if (done !== undefined) {
+      const message = 'not allowed with listId and Accept: text/csv';
+      throw new ProblemError(400, "A list's CSV export has every todo of the list, done or not.", {
+        errors: [{ path: 'done', message }],
+      });
+    }
+    const listPage = (after?: ListExportRow) => (tx: Drizzle) => listExportPage(tx, listId, after);
+    const first = await c.var.db.query(listPage(), { idempotent: true });
+    if (!first.found) throw listNotFound(listId);
+    const next = async (after: ListExportRow) =>
+      (await c.var.openDb().query(listPage(after), { idempotent: true })).rows;
+    return c.body(csvExport(first.rows, next, onError), 200, CSV_HEADERS);
+  }
   const page = (after?: Cursor) => async (tx: Drizzle) =>
     (await queries.listTodos(tx, { done, limit: EXPORT_PAGE_ROWS, after, oldestFirst: true })).map(
       (json) => JSON.parse(json) as Todo,
@@ -134,15 +163,7 @@ async function exportTodos(
   const first = await c.var.db.query(page(), { idempotent: true });
   // Each later page is its own statement with its own deadline: a long export is not one slow query.
   const next = (after: Cursor) => c.var.openDb().query(page(after), { idempotent: true });
-  return c.body(
-    csvExport(first, next, (err) => logFailure(c, err, 'CSV export, after the first page')),
-    200,
-    {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': 'attachment; filename="todos.csv"',
-      ...NOT_STORED,
-    },
-  );
+  return c.body(csvExport(first, next, onError), 200, CSV_HEADERS);
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -276,7 +297,7 @@ function importIds(firstId: string | undefined, rows: number): queries.ImportIds
 }
 
 export const importTodos: RouteHandler<typeof routes.importTodos, AppEnv> = async (c) => {
-  const { firstId } = c.req.valid('query');
+  const { firstId, listId } = c.req.valid('query');
   const key = idempotencyKey(c.req.header('idempotency-key'));
   // The accepted text, whatever the framing (Content-Length or chunked) or a BOM: the same file is the same request.
   const fingerprint = key === undefined ? undefined : textSha256();
@@ -293,20 +314,28 @@ export const importTodos: RouteHandler<typeof routes.importTodos, AppEnv> = asyn
     });
   }
   const ids = importIds(firstId, rows.count);
+  /** The answer; a list not found when nothing was to be inserted (else the insert's foreign key said so) is a 404. */
+  const answer = (outcome: queries.ImportOutcome, headers: Record<string, string> = {}) => {
+    if (outcome.listFound === false) throw listNotFound(listId!);
+    return c.json({ inserted: outcome.inserted, replayed: outcome.replayed }, 201, headers);
+  };
   if (fingerprint === undefined || key === undefined) {
     // Without a key or the client's ids a repeat would insert every row again, so it is retried only with ids.
-    const outcome = await c.var.db.query((tx) => queries.insertTodos(tx, rows, ids), { idempotent: ids !== undefined });
-    return c.json(outcome, 201);
+    const outcome = await c.var.db.query((tx) => namingList(listId, () => queries.insertTodos(tx, rows, ids, listId)), {
+      idempotent: ids !== undefined,
+    });
+    return answer(outcome);
   }
-  // The ids are part of the request: the same key with other ids is another request (422).
-  const hash = await fingerprint.hex().then((body) => (firstId === undefined ? body : `${body} firstId=${firstId}`));
-  const outcome = await c.var.db.query((tx) => queries.insertTodosOnce(tx, { key, hash, ids, ...rows }), {
-    idempotent: true,
-  });
+  // The ids and the list are part of the request: the same key with others is another request (422).
+  const hash = await fingerprint
+    .hex()
+    .then((body) => [body, firstId && `firstId=${firstId}`, listId && `listId=${listId}`].filter(Boolean).join(' '));
+  const outcome = await c.var.db.query(
+    (tx) => namingList(listId, () => queries.insertTodosOnce(tx, { key, hash, ids, listId, ...rows })),
+    { idempotent: true },
+  );
   const { response, replayed } = keyedResponse(outcome, hash);
   // A response stored before imports counted replayed rows has only `inserted`.
-  const stored = JSON.parse(response) as { inserted: number; replayed?: number };
-  return c.json({ inserted: stored.inserted, replayed: stored.replayed ?? 0 }, 201, {
-    ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}),
-  });
+  const stored = JSON.parse(response) as queries.ImportOutcome;
+  return answer({ ...stored, replayed: stored.replayed ?? 0 }, replayed ? { 'Idempotent-Replayed': 'true' } : {});
 };

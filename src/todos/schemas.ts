@@ -11,7 +11,7 @@ import {
   type PatchOf,
 } from '../lib/fields.ts';
 import { fieldErrorSchema, problemSchema } from '../lib/problem.ts';
-import { chosenIdProblem } from '../lib/uuid.ts';
+import { chosenIdProblem, isCanonicalUuid } from '../lib/uuid.ts';
 import { TODO_ID, todoFields } from './fields.ts';
 
 export const todoSchema = documentOnly(() => responseSchema(todoFields, 'Todo'));
@@ -39,7 +39,18 @@ export const TodoIdParams = z.object({ id: TODO_ID.param });
 /** What a query parameter sent twice (`?limit=5&limit=6`, which arrives as an array) is told. */
 const ONCE = 'must be given once';
 
+/** `?listId=`: one of the caller's lists (a list the caller cannot see is a 404 naming it). */
+const listIdQuery = (description: string) =>
+  z
+    .string({ error: ONCE })
+    .refine(isCanonicalUuid, 'must be a UUID in canonical lowercase form')
+    .optional()
+    .openapi({ param: { name: 'listId', in: 'query' }, format: 'uuid', description } as never);
+
 export const ListQuerySchema = z.strictObject({
+  listId: listIdQuery(
+    "Only this list's todos. With `Accept: text/csv`: the list's export, each top-level todo followed by its subtasks, both in the list's order.",
+  ),
   done: z
     .enum(['true', 'false'], { error: (issue) => (Array.isArray(issue.input) ? ONCE : 'must be true or false') })
     .transform((v) => v === 'true')
@@ -113,6 +124,7 @@ export const ImportQuerySchema = z.strictObject({
   )
     .optional()
     .openapi({ param: { name: 'firstId', in: 'query' }, example: '9b2f4c1e-3a5d-4e6f-8a7b-0c1d00000000' } as never),
+  listId: listIdQuery("The list the rows go to, at its end in file order; without it, the caller's default list."),
 });
 
 const rowProblemSchema = documentOnly(() =>

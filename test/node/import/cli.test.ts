@@ -6,8 +6,13 @@ import { neon } from '@neondatabase/serverless';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { csvRecord } from '../../../src/csv/format.ts';
 import { parseCsv } from '../../../src/csv/parse.ts';
-import { importColumns, importRow, statementBytes, type ImportColumns } from '../../../src/todos/import-rows.ts';
-import type { NewTodo } from '../../../src/todos/schemas.ts';
+import {
+  importColumns,
+  importRow,
+  statementBytes,
+  type ImportColumns,
+  type ImportedRow,
+} from '../../../src/todos/import-rows.ts';
 import { fileChunks } from '../../../dev/import/chunks.ts';
 import { freePort } from '../../../dev/upstreams/process.ts';
 import { startWorker } from '../../../dev/worker.ts';
@@ -358,7 +363,7 @@ describe('chunks', () => {
     for (const chunk of chunks) {
       const [header, ...records] = parseCsv(chunk.body);
       const columns = importColumns(header!.fields) as ImportColumns;
-      const rows = records.map((r) => importRow(r.fields, columns) as NewTodo);
+      const rows = records.map((r) => importRow(r.fields, columns) as ImportedRow);
       expect(rows.length).toBeLessThanOrEqual(10);
       expect(statementBytes(rows) - 8).toBeLessThanOrEqual(maxBytes);
     }

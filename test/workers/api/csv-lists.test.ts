@@ -280,6 +280,7 @@ describe('GET /todos?listId= with Accept: text/csv', () => {
         .join('');
     expect((await importInto(source, csv)).status).toBe(201);
     const exported = await exportList(source);
+    expect(outline(exported)).toEqual([`${m} parent`, `  ${m} child < ${m} parent`, `@${m} formula-like text`]);
     // The export guards notes like any cell: a spreadsheet shows them as text.
     expect(exported[0]!.notes).toBe(`'=HYPERLINK("http://evil.example","x")`);
 

@@ -18,14 +18,6 @@ const NO_SUCH_ROW =
   'names no row of this file: a parentId names the id of another row in the same file (the ids of a file are labels, not todos)';
 
 /**
- * A copy of a label that holds no reference to the text it was cut from: a
- * cell of 13 characters or more is a slice of the piece of body it came in,
- * and a label kept for the whole import would keep every piece alive.
- * Concatenating then slicing makes V8 flatten the label into a string of its own.
- */
-const ownCopy = (label: string) => `${label} `.slice(0, -1);
-
-/**
  * The parent links of one import, as its rows are read: each row may have a
  * label (`id`) and name another row's label as its parent (`parentId`), before
  * or after it in the file. What the statement needs is only each row's parent
@@ -92,7 +84,7 @@ export function importLinks() {
         const taken = labels.get(id);
         if (taken !== undefined)
           errors.push({ path: 'id', message: `is also the id of the row on line ${lines[Math.abs(taken) - 1]}` });
-        else labels.set(ownCopy(id), parentId === '' ? row : -row);
+        else labels.set(id, parentId === '' ? row : -row);
       }
       if (parentId === '') return errors;
       linked++;
@@ -102,7 +94,7 @@ export function importLinks() {
       }
       const parent = labels.get(parentId);
       if (parent === undefined) {
-        forward.push({ row, label: ownCopy(parentId) });
+        forward.push({ row, label: parentId });
         parents[row - 1] = -forward.length;
         return errors;
       }

@@ -290,6 +290,8 @@ export interface ImportReader {
  */
 export function importReader(): ImportReader {
   let literals: ReturnType<typeof newLiterals> | undefined = newLiterals();
+  /** The literals that get a value per row. */
+  let filled: ReturnType<typeof newLiterals> = [];
   let tally: ReturnType<typeof rowTally> | undefined;
   let decided: ImportRows | undefined;
   let parentBytesSoFar = 0;
@@ -306,6 +308,10 @@ export function importReader(): ImportReader {
           throw new ImportDecided('the import is decided');
         }
         tally = rowTally(columns);
+        // A field without a column whose default is null sends no values: unnest pads a shorter array with nulls.
+        filled = literals!.filter(
+          ({ name }) => columns.at[name] !== -1 || IMPORTED.read.find((f) => f.name === name)!.input.default !== null,
+        );
         return;
       }
       count();
@@ -317,10 +323,8 @@ export function importReader(): ImportReader {
       if (!literals) return;
       if (tally.linked) parentBytesSoFar += parentBytes(row.parentId);
       let bytes = parentBytesSoFar;
-      for (const { name, literal } of literals) {
-        literal.add(row.todo[name as keyof NewTodo]);
-        bytes += literal.requestBytes;
-      }
+      for (const { name, literal } of filled) literal.add(row.todo[name as keyof NewTodo]);
+      for (const { literal } of literals) bytes += literal.requestBytes;
       if (bytes > IMPORT_MAX_STATEMENT_BYTES) throw statementTooLarge();
     },
     IMPORT_CSV_LIMITS,

@@ -3,8 +3,8 @@ import { ProblemError } from '../lib/problem.ts';
 
 /** The 404 of a request naming a list the caller cannot see (none of theirs has this id). */
 export const listNotFound = (listId: string) =>
-  new ProblemError(404, `There is no list with id ${listId}.`, {
-    errors: [{ path: 'listId', message: 'names no list of yours' }],
+  new ProblemError(404, `There is no list with id ${listId}: nothing was changed.`, {
+    errors: [{ path: 'listId', message: 'names none of your lists' }],
   });
 
 /**

@@ -62,6 +62,8 @@ const todos: ResourceExample = {
       refusedFromAnotherOwner: false,
     },
     since: { of: feedEnd, refusedFromAnotherOwner: true },
+    // A list's id narrows a read to it: another owner's matches nothing of the caller's (an empty page, or a 404).
+    listId: { of: async (get) => (await get('/todos?limit=1')).items[0]?.listId, refusedFromAnotherOwner: false },
     done: 'plain',
     limit: 'plain',
     // Names the rows an import creates; a walk leaves it out (the server then makes the ids).

@@ -6,6 +6,8 @@ export interface CheckedFile {
   columns: ImportColumns;
   rows: number;
   sha256: string;
+  /** Each row's parent as a row number (1-based; 0: none), when the file has a parentId column. */
+  parentRows?: Int32Array;
 }
 
 /** The problems that stop an import before it sends anything, one line each. */
@@ -39,6 +41,7 @@ export async function checkFile(path: string): Promise<CheckedFile> {
     throw err;
   }
   if (!tally) throw new FileProblems([`the file is empty: ${NO_HEADER}`]);
+  const parentRows = tally.finish();
   const { problems, invalidRows } = tally;
   if (invalidRows > 0) {
     throw new FileProblems([
@@ -46,5 +49,5 @@ export async function checkFile(path: string): Promise<CheckedFile> {
       ...problems.map(({ line, errors }) => `line ${line}: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`),
     ]);
   }
-  return { columns: tally.columns, rows: tally.rows, sha256 };
+  return { columns: tally.columns, rows: tally.rows, sha256, ...(tally.linked ? { parentRows } : {}) };
 }

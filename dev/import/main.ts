@@ -1,4 +1,4 @@
-// npm run import -- FILE.csv [--url URL] [--token TOKEN] [--chunk-rows N] [--no-room-check]
+// npm run import -- FILE.csv [--url URL] [--token TOKEN] [--list LIST_ID] [--chunk-rows N] [--no-room-check]
 // Imports a CSV file through POST /todos/import in chunks, each row with an id made of who imports, the
 // file's SHA-256 and the row's place in the file (row-ids.ts): running it again, after a crash or a
 // network failure, with any --chunk-rows, at any time, finishes the import without duplicating a row.
@@ -6,6 +6,7 @@
 // quota of todos.
 import { existsSync, statSync } from 'node:fs';
 import { IMPORT_MAX_ROWS } from '../../src/todos/import-rows.ts';
+import { isCanonicalUuid } from '../../src/lib/uuid.ts';
 import { parseFlags } from '../cli.ts';
 import { checkFile, FileProblems } from './check.ts';
 import { fileChunks } from './chunks.ts';
@@ -16,12 +17,13 @@ import { importerOf, rowIdSpace } from './row-ids.ts';
 import { ChunkRefused, sendChunk } from './send.ts';
 
 const USAGE =
-  'npm run import -- FILE.csv [--url http://127.0.0.1:8787] [--token TOKEN (or $TODO_API_TOKEN)] [--chunk-rows 10000] [--no-room-check]';
+  'npm run import -- FILE.csv [--url http://127.0.0.1:8787] [--token TOKEN (or $TODO_API_TOKEN)] [--list LIST_ID] [--chunk-rows 10000] [--no-room-check]';
 
 const { values, positionals } = parseFlags(
   {
     url: { type: 'string', default: 'http://127.0.0.1:8787' },
     token: { type: 'string' },
+    list: { type: 'string' },
     'chunk-rows': { type: 'string', default: '10000' },
     'no-room-check': { type: 'boolean', default: false },
   },
@@ -45,6 +47,9 @@ try {
   fail(`--url must be a URL like http://127.0.0.1:8787, not ${values.url}`, 2);
 }
 if (!existsSync(path) || !statSync(path).isFile()) fail(`no such file: ${path}`);
+const listId = values.list;
+if (listId !== undefined && !isCanonicalUuid(listId))
+  fail(`--list must be a list's id (a UUID in canonical lowercase form), not ${values.list}`, 2);
 // The API may live under a path (https://example.com/api): keep it, without a trailing slash.
 const target = { url: url.href.replace(/\/+$/, ''), token: values.token ?? process.env.TODO_API_TOKEN };
 
@@ -71,14 +76,14 @@ const progress = progressReporter(checked.rows);
 let done = 0;
 let replayedRows = 0;
 try {
-  const chunks = fileChunks(fileRecords(path), checked.columns, chunkRows);
+  const chunks = fileChunks(fileRecords(path), checked.columns, chunkRows, undefined, checked.parentRows);
   for (let next = chunks.next(); ;) {
     const { value: chunk, done: finished } = await next;
     if (finished) break;
     // Read and encode the following chunk while this one is on the wire (chunks still go one at a time, in order).
     next = chunks.next();
     next.catch(() => undefined); // its failure surfaces when it is awaited
-    const sent = await sendChunk(target, chunk, rowId(chunk.firstRow), (why) =>
+    const sent = await sendChunk(target, chunk, rowId(chunk.firstRow), listId, (why) =>
       progress.note(`chunk ${chunk.index + 1}: ${why}; retrying with the same row ids`),
     );
     done += chunk.rows;

@@ -25,7 +25,7 @@ const REQUEST_TIMEOUT_MS = 60_000;
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Sends one chunk, its rows named from `firstId` on. Network failures,
+ * Sends one chunk into `listId` (or the default list), its rows named from `firstId` on. Network failures,
  * timeouts, 429 and 5xx are retried with the same ids, so the rows of an
  * attempt that landed but whose answer was lost are counted as replayed, not
  * inserted twice.
@@ -34,13 +34,15 @@ export async function sendChunk(
   target: Target,
   chunk: Chunk,
   firstId: string,
+  listId: string | undefined,
   onRetry: (why: string) => void,
 ): Promise<Sent> {
   for (let attempt = 1; ; attempt++) {
     let why: string;
     let retryAfterMs: number | undefined;
     try {
-      const res = await fetch(`${target.url}/todos/import?firstId=${firstId}`, {
+      const list = listId === undefined ? '' : `&listId=${listId}`;
+      const res = await fetch(`${target.url}/todos/import?firstId=${firstId}${list}`, {
         method: 'POST',
         headers: {
           'content-type': 'text/csv; charset=utf-8',

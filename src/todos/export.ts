@@ -10,15 +10,17 @@ const encoder = new TextEncoder();
 
 /**
  * The CSV export as a stream that reads the table a page at a time, only as
- * fast as the client takes it. Pages come in their listing's order, each
- * after the last row of the previous one, so a row that exists throughout
- * the export (and keeps its place) appears exactly once. `first` and each page `next` reads hold up
- * to EXPORT_PAGE_ROWS + 1 rows (the extra one tells that more follow). A failing page aborts the
- * stream: the client sees a broken transfer, never a silently short file.
+ * fast as the client takes it. Each page comes after the last row of the
+ * previous one, in the export's order (every todo: (createdAt, id), so a row
+ * that exists throughout the export appears exactly once; a list: see
+ * list-export.ts). `first` and each page `next` reads hold up to
+ * EXPORT_PAGE_ROWS + 1 rows (the extra one tells that more follow). A failing
+ * page aborts the stream: the client sees a broken transfer, never a silently
+ * short file.
  */
-export function csvExport(
-  first: Todo[],
-  next: (last: Todo) => Promise<Todo[]>,
+export function csvExport<Row extends Todo>(
+  first: Row[],
+  next: (after: Row) => Promise<Row[]>,
   onError: (err: unknown) => void,
 ): ReadableStream<Uint8Array> {
   let page = first;

@@ -10,6 +10,7 @@ import { keyedResponse } from '../idempotency/statement.ts';
 import { negotiate } from '../lib/accept.ts';
 import { logFailure } from '../lib/log-failure.ts';
 import { csvExport, EXPORT_PAGE_ROWS } from './export.ts';
+import { listExportPage, type ListExportRow } from './list-export.ts';
 import { IMPORT_MAX_BYTES, importReader } from './import-rows.ts';
 import { bodyText } from '../middleware/body.ts';
 import * as queries from './queries.ts';
@@ -22,6 +23,7 @@ import { noneMatchHits, revalidate } from '../lib/conditional.ts';
 import { cursorAfter, listingOf, type Listing } from './listing.ts';
 import { answerChanges } from '../feed/serve.ts';
 import { todosFeed } from './feed.ts';
+import { listNotFound, namingList } from './list-problem.ts';
 
 /** Lists, the feed and the export are one caller's data, read fresh each time: no cache, shared or private, keeps them. */
 const NOT_STORED = { 'Cache-Control': 'private, no-store' } as const;
@@ -120,6 +122,13 @@ export const listTodos: RouteHandler<typeof routes.listTodos, AppEnv> = async (c
   return c.body(body, 200, { 'Content-Type': 'application/json', ...NOT_STORED }) as never;
 };
 
+/** The CSV answer's headers. */
+const CSV_HEADERS = {
+  'Content-Type': 'text/csv; charset=utf-8',
+  'Content-Disposition': 'attachment; filename="todos.csv"',
+  ...NOT_STORED,
+};
+
 /**
  * Streams every todo of the listing (honouring its filters) as CSV: every todo oldest first, or a
  * list's in their manual order. The first page is read before answering, so a database outage is still a 503.
@@ -135,6 +144,23 @@ async function exportTodos(
       errors: paging.map((path) => ({ path, message: 'not allowed with Accept: text/csv' })),
     });
   }
+  const { listing, done, dueBefore, dueAfter } = filters;
+  const onError = (err: unknown) => logFailure(c, err, 'CSV export, after the first page');
+  if (
+    listing.order === 'position' &&
+    listing.listId &&
+    !listing.parentId &&
+    [done, dueBefore, dueAfter].every((f) => f === undefined)
+  ) {
+    // A whole list: each top-level todo followed by its subtasks, what an import into a list recreates.
+    const listId = listing.listId;
+    const listPage = (after?: ListExportRow) => (tx: Drizzle) => listExportPage(tx, listId, after);
+    const first = await c.var.db.query(listPage(), { idempotent: true });
+    if (!first.found) throw listNotFound(listId);
+    const next = async (after: ListExportRow) =>
+      (await c.var.openDb().query(listPage(after), { idempotent: true })).rows;
+    return c.body(csvExport(first.rows, next, onError), 200, CSV_HEADERS);
+  }
   const page = (last?: Todo) => async (tx: Drizzle) =>
     (
       await queries.listTodos(tx, {
@@ -147,15 +173,7 @@ async function exportTodos(
   const first = await c.var.db.query(page(), { idempotent: true });
   // Each later page is its own statement with its own deadline: a long export is not one slow query.
   const next = (last: Todo) => c.var.openDb().query(page(last), { idempotent: true });
-  return c.body(
-    csvExport(first, next, (err) => logFailure(c, err, 'CSV export, after the first page')),
-    200,
-    {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': 'attachment; filename="todos.csv"',
-      ...NOT_STORED,
-    },
-  );
+  return c.body(csvExport(first, next, onError), 200, CSV_HEADERS);
 }
 
 /** The change feed of todos (src/feed serves it, as it serves GET /changes). */
@@ -236,7 +254,7 @@ function importIds(firstId: string | undefined, rows: number): queries.ImportIds
 }
 
 export const importTodos: RouteHandler<typeof routes.importTodos, AppEnv> = async (c) => {
-  const { firstId } = c.req.valid('query');
+  const { firstId, listId } = c.req.valid('query');
   const key = idempotencyKey(c.req.header('idempotency-key'));
   // The accepted text, whatever the framing (Content-Length or chunked) or a BOM: the same file is the same request.
   const fingerprint = key === undefined ? undefined : textSha256();
@@ -253,20 +271,28 @@ export const importTodos: RouteHandler<typeof routes.importTodos, AppEnv> = asyn
     });
   }
   const ids = importIds(firstId, rows.count);
+  /** The answer; a list not found when nothing was to be inserted (else the insert's foreign key said so) is a 404. */
+  const answer = (outcome: queries.ImportOutcome, headers: Record<string, string> = {}) => {
+    if (outcome.listFound === false) throw listNotFound(listId!);
+    return c.json({ inserted: outcome.inserted, replayed: outcome.replayed }, 201, headers);
+  };
   if (fingerprint === undefined || key === undefined) {
     // Without a key or the client's ids a repeat would insert every row again, so it is retried only with ids.
-    const outcome = await c.var.db.query((tx) => queries.insertTodos(tx, rows, ids), { idempotent: ids !== undefined });
-    return c.json(outcome, 201);
+    const outcome = await c.var.db.query((tx) => namingList(listId, () => queries.insertTodos(tx, rows, ids, listId)), {
+      idempotent: ids !== undefined,
+    });
+    return answer(outcome);
   }
-  // The ids are part of the request: the same key with other ids is another request (422).
-  const hash = await fingerprint.hex().then((body) => (firstId === undefined ? body : `${body} firstId=${firstId}`));
-  const outcome = await c.var.db.query((tx) => queries.insertTodosOnce(tx, { key, hash, ids, ...rows }), {
-    idempotent: true,
-  });
+  // The ids and the list are part of the request: the same key with others is another request (422).
+  const hash = await fingerprint
+    .hex()
+    .then((body) => [body, firstId && `firstId=${firstId}`, listId && `listId=${listId}`].filter(Boolean).join(' '));
+  const outcome = await c.var.db.query(
+    (tx) => namingList(listId, () => queries.insertTodosOnce(tx, { key, hash, ids, listId, ...rows })),
+    { idempotent: true },
+  );
   const { response, replayed } = keyedResponse(outcome, hash);
   // A response stored before imports counted replayed rows has only `inserted`.
-  const stored = JSON.parse(response) as { inserted: number; replayed?: number };
-  return c.json({ inserted: stored.inserted, replayed: stored.replayed ?? 0 }, 201, {
-    ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}),
-  });
+  const stored = JSON.parse(response) as queries.ImportOutcome;
+  return answer({ ...stored, replayed: stored.replayed ?? 0 }, replayed ? { 'Idempotent-Replayed': 'true' } : {});
 };

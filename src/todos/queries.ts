@@ -4,10 +4,10 @@ import type { Drizzle } from '../db/client.ts';
 import { compiledQuery } from '../db/compiled.ts';
 import { rowsStatementSql, type RowsStatement } from '../db/rows-statement.ts';
 import { todoGroupLockedSql, todoPlacementSql, type Placement, type PlacementValues } from '../db/placement.ts';
-import { todos } from '../db/schema.ts';
+import { lists, todos } from '../db/schema.ts';
 import { executeKeyed, type KeyedOutcome } from '../idempotency/statement.ts';
 import type { Cursor as AnyCursor } from '../lib/cursor.ts';
-import { jsonOf, type Fields } from '../lib/fields.ts';
+import { importableOf, jsonOf, type Fields } from '../lib/fields.ts';
 import { todoFields, type TodoId } from './fields.ts';
 import { IMPORTED, type ImportedRows } from './import-rows.ts';
 import type { Listing } from './listing.ts';
@@ -110,7 +110,11 @@ function createdColumns(
   id: SQL | null = null,
 ): [string, SQL][] {
   const columns = names.map((name): [string, SQL] => [name, value(name)]);
-  const list = parentList ? parentListOr(value('parentId'), DEFAULT_LIST) : names.includes('listId') ? value('listId') : null;
+  const list = parentList
+    ? parentListOr(value('parentId'), DEFAULT_LIST)
+    : names.includes('listId')
+      ? value('listId')
+      : null;
   if (parentList) columns.push(['listId', list!]);
   if (placed) {
     const parent = names.includes('parentId') ? value('parentId') : null;
@@ -164,8 +168,8 @@ const insertParts = (columns: [string, SQL][]) => ({
   ),
 });
 
-/** What an import writes beside its id (the fields it reads, in their order). */
-const CREATED = IMPORTED.read;
+/** What a create writes beside its id (the writable fields every create has a value for, in their order): the create's request. */
+const CREATED = importableOf(todoFields).read;
 
 /**
  * What a create with a client-chosen id asked for, hashed by the database
@@ -190,7 +194,9 @@ const requestHashOf = (value: ValueOf) =>
  */
 function insertWithId(id: TodoId, todo: NewTodo, placement?: Placement): RowsStatement {
   const value = valueOf(todo);
-  const { names, values } = insertParts(createdColumns(createShape(todo, placement), value, placement, sql`${id}::uuid`));
+  const { names, values } = insertParts(
+    createdColumns(createShape(todo, placement), value, placement, sql`${id}::uuid`),
+  );
   return {
     insertInto: intoColumns(['id', ...names, 'requestHash']),
     select: sql`${id}::uuid, ${values}, ${requestHashOf(value)}`,
@@ -262,58 +268,99 @@ export interface ImportIds {
   firstLow: number;
 }
 
+/** The list an import writes into: the one named, or the caller's default list. */
+const importList = (listId: string | undefined) =>
+  listId === undefined ? sql`app_default_list_id(current_setting('app.user_id', true))` : sql`${listId}::uuid`;
+
 /**
  * An import's statement in parts: its rows (an array literal per field read,
- * whatever the row count), the insert in file order, and the answer. Each
- * row's id is made in the statement, never sent: from `ids`, row n (1-based)
- * gets the client's first id + n - 1 in the last 32 bits; otherwise a version
- * 7 UUID with the statement's time and n, so the ids increase in file order.
+ * and the int[] of each row's parent row, whatever the row count), the insert
+ * in file order, and the answer. Each row's id is made in the statement,
+ * never sent: from `ids`, row n (1-based) gets the client's first id + n - 1
+ * in the last 32 bits; otherwise a version 7 UUID with the statement's time
+ * and n, so the ids increase in file order. A subtask's parent is the id made
+ * for its parent row.
+ *
+ * Places, in file order: the top-level rows after the list's last top-level
+ * todo (its key, then the row's app_key_nth and a digit that ends the key: the
+ * app_key_nth keys are none a prefix of another, so these keys keep their
+ * order and all sort after that key), or 'a0', 'a1', ... in an empty list; a
+ * subtask app_key_nth of its row among its parent's subtasks, all new. The
+ * end, not the top: a file sent in chunks (npm run import) keeps its order.
  *
  * With the client's ids a row may be in already: the caller's own, created
  * with the same values, counts as replayed. The answer is `{"inserted",
- * "replayed"}`, and any other taken id raises ID409 (a 409) for the whole
- * import: nothing is written.
+ * "replayed", "listFound"}`, and any other taken id raises ID409 (a 409) for
+ * the whole import: nothing is written. A list the caller cannot see fails
+ * the insert's foreign key (todos_list_fk); with no rows, `listFound` says so.
  */
-function importStatement({ literals, count }: ImportedRows, ids: ImportIds | undefined) {
-  const aliases = CREATED.map((_, i) => sql.raw(`f${i}`));
-  const alias = (name: string) => aliases[CREATED.findIndex((f) => f.name === name)]!;
-  // A field the import does not read is not in the request: the database's default (or placement) applies.
-  const rowValue: ValueOf = (name) =>
-    CREATED.some((f) => f.name === name) ? sql`rows.${alias(name)}` : sql`null::${sqlTypeOf(name)}`;
+function importStatement({ literals, count, parentRows }: ImportedRows, ids: ImportIds | undefined, listId?: string) {
+  const read = IMPORTED.read;
+  const aliases = read.map((_, i) => sql.raw(`f${i}`));
+  const list = importList(listId);
+  /** Where `placed` has the value of the created field `name`. */
+  const valueIn = (name: string) =>
+    ({ parentId: sql`parent_id`, listId: sql`list_id`, position: sql`position` })[name] ??
+    aliases[read.findIndex((f) => f.name === name)]!;
+  const placedValue = (name: string) => sql`placed.${valueIn(name)}`;
+  // The request's fields, typed; a row's place is the server's, not part of it (as for POST /todos without one).
+  const hashedValue: ValueOf = (name) =>
+    name === 'position' ? sql`null::text` : sql`${placedValue(name)}::${sqlTypeOf(name)}`;
+  const written = [
+    ...CREATED.map(({ name }) => name),
+    ...['listId', 'position'].filter((name) => !CREATED.some((f) => f.name === name)),
+  ];
   const id = ids
     ? sql`(${ids.prefix} || lpad(to_hex(${ids.firstLow}::bigint + n - 1), 8, '0'))::uuid`
     : sql`app_uuidv7(statement_timestamp(), n)`;
   const replayed = ids
-    ? sql`(select count(*) from rows join ${todos} using (id) where ${todos.requestHash} = ${requestHashOf(rowValue)})`
+    ? sql`(select count(*) from placed join ${todos} using (id) where ${todos.requestHash} = ${requestHashOf(hashedValue)})`
     : sql`0`;
+  const nth = sql`app_key_nth(r.n - 1)`;
   return {
-    with: sql`rows as materialized (select ${id} as id, ${sql.join(aliases, sql`, `)}, n from unnest(${sql.join(
-      CREATED.map(({ name, input }) => sql`${literals[name]}::${sql.raw(input.array.type)}[]`),
+    with: sql`rows as materialized (select ${id} as id, ${sql.join(aliases, sql`, `)}, parent_row, n from unnest(${sql.join(
+      read.map(({ name, input }) => sql`${literals[name]}::${sql.raw(input.array.type)}[]`),
       sql`, `,
-    )}) with ordinality as r(${sql.join(aliases, sql`, `)}, n))`,
+    )}, ${parentRows}::int[]) with ordinality as r(${sql.join(aliases, sql`, `)}, parent_row, n)),
+    list_end as (select case when max(${todos.position}) is not null then app_key_between(max(${todos.position}), null) end as key
+      from ${todos} where ${todos.listId} = ${list} and ${todos.parentId} is null),
+    placed as materialized (select r.*, parent.id as parent_id, ${list} as list_id,
+      case when r.parent_row is not null then ${nth} else coalesce(list_end.key || ${nth} || 'V', ${nth}) end as position
+      from rows r left join rows parent on parent.n = r.parent_row cross join list_end)`,
     effect: {
-      insertInto: intoColumns(['id', ...CREATED.map(({ name }) => name), 'requestHash']),
-      select: sql`id, ${sql.join(aliases, sql`, `)}, ${ids ? requestHashOf(rowValue) : sql`null::bytea`}`,
-      from: sql`rows`,
+      insertInto: sql`${todos} (id, ${sql.join(
+        written.map((name) => sql.identifier(columnOf(name).name)),
+        sql`, `,
+      )}, request_hash)`,
+      select: sql`id, ${sql.join(written.map(placedValue), sql`, `)}, ${ids ? requestHashOf(hashedValue) : sql`null::bytea`}`,
+      from: sql`placed`,
       orderBy: sql`n`,
       onConflict: sql`(id) do nothing`,
       returning: sql`1`,
     } satisfies RowsStatement,
-    response: sql`select json_build_object('inserted', inserted, 'replayed', replayed)::text
-      from (select (select count(*) from effect) as inserted, ${replayed} as replayed) as outcome
+    response: sql`select json_build_object('inserted', inserted, 'replayed', replayed, 'listFound', list_found)::text
+      from (select (select count(*) from effect) as inserted, ${replayed} as replayed,
+              (${list} = app_default_list_id(current_setting('app.user_id', true)) or exists (select from ${lists} where ${lists.id} = ${list})) as list_found) as outcome
       where case when inserted + replayed = ${count} then true else app_ids_taken(${count} - inserted - replayed) end`,
   };
 }
 
-/** The outcome of an import, as the API answers it. */
+/** The outcome of an import: what the API answers, and whether the list named exists. */
 export interface ImportOutcome {
   inserted: number;
   replayed: number;
+  /** Absent from answers stored before imports named lists. */
+  listFound?: boolean;
 }
 
-/** Imports rows all or nothing, in ONE statement. */
-export async function insertTodos(db: Drizzle, rows: ImportedRows, ids?: ImportIds): Promise<ImportOutcome> {
-  const { with: shared, effect, response } = importStatement(rows, ids);
+/** Imports rows all or nothing, in ONE statement, into `listId` (or the default list). */
+export async function insertTodos(
+  db: Drizzle,
+  rows: ImportedRows,
+  ids?: ImportIds,
+  listId?: string,
+): Promise<ImportOutcome> {
+  const { with: shared, effect, response } = importStatement(rows, ids, listId);
   const result = await db.execute<{ outcome: string }>(
     sql`with ${shared}, effect as (${rowsStatementSql(effect)}) select (${response}) as outcome`,
   );
@@ -323,9 +370,9 @@ export async function insertTodos(db: Drizzle, rows: ImportedRows, ids?: ImportI
 /** Imports rows under an idempotency key, in one round trip; the stored response is `{"inserted", "replayed"}`. */
 export function insertTodosOnce(
   db: Drizzle,
-  { key, hash, ids, ...rows }: { key: string; hash: string; ids?: ImportIds } & ImportedRows,
+  { key, hash, ids, listId, ...rows }: { key: string; hash: string; ids?: ImportIds; listId?: string } & ImportedRows,
 ): Promise<KeyedOutcome> {
-  return executeKeyed(db, { scope: 'todos.import', key, hash, ...importStatement(rows, ids) });
+  return executeKeyed(db, { scope: 'todos.import', key, hash, ...importStatement(rows, ids, listId) });
 }
 
 const placeholder = sql.placeholder;

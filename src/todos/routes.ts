@@ -19,6 +19,7 @@ import {
   IMPORT_REQUIRED,
   IMPORT_SMALL_BYTES,
   IMPORTED,
+  LINK_COLUMNS,
 } from './import-rows.ts';
 import {
   ChangesQuerySchema,
@@ -69,6 +70,12 @@ const conflict = {
   },
 };
 
+/** 404 of a `listId` that names none of the caller's lists. */
+const listNotFoundResponse = {
+  description: "`listId` names no list of the caller's (`errors` names `listId`).",
+  content: { 'application/problem+json': lazySchema(problemSchema) },
+};
+
 export const createTodo = defineRoute({
   method: 'post',
   path: '/todos',
@@ -110,7 +117,7 @@ export const listTodos = defineRoute({
   summary: "List todos, newest first or in a list's order; or export them as CSV",
   description: [
     "Without `listId` or `parentId`: every todo, newest first. With `listId`: the list's top-level todos in their manual order; with `parentId`: that todo's subtasks; with `listId` and `subtasks=true`: all the list's subtasks, grouped by parent. `done`, `dueBefore` and `dueAfter` filter each of them; a cursor belongs to its listing's order (docs/api.md, \"Listing todos\").",
-    "With `Accept: text/csv`, streams every matching todo (not `limit` or `cursor`): without `listId` or `parentId` oldest first, so that re-importing the file keeps their order; otherwise in the listing's order. A cell that starts with `=`, `+`, `-`, `@` or `'` is written behind one more `'`, so a spreadsheet shows it as text, not a formula; the import takes that `'` away.",
+    "With `Accept: text/csv`, streams every matching todo (not `limit` or `cursor`): without `listId` or `parentId` oldest first, so that re-importing the file keeps their order; with `listId` alone, the whole list, each top-level todo followed by its subtasks, in the list's order (what an import into a list recreates); otherwise in the listing's order. A cell that starts with `=`, `+`, `-`, `@` or `'` is written behind one more `'`, so a spreadsheet shows it as text, not a formula; the import takes that `'` away.",
   ].join(' '),
   request: { query: ListQuerySchema },
   responses: {
@@ -118,6 +125,7 @@ export const listTodos = defineRoute({
       description: 'One page of todos; or, for `Accept: text/csv`, all of them.',
       content: jsonOf(todoListSchema),
     },
+    404: listNotFoundResponse,
     ...problems(400, 406, 429, 500, 503),
   },
 });
@@ -134,7 +142,8 @@ export const importTodos = defineRoute({
   tags,
   summary: 'Import todos from CSV, all or nothing',
   description: [
-    `A header row naming ${named(IMPORT_REQUIRED)} and optionally ${named(IMPORT_OPTIONAL)} (the export's ${IMPORTED.ignored.map((name) => `\`${name}\``).join(', ')} columns are accepted and ignored), then one todo per row.`,
+    `A header row naming ${named(IMPORT_REQUIRED)} and optionally ${named([...IMPORT_OPTIONAL, ...LINK_COLUMNS])} (the export's ${IMPORTED.ignored.map((name) => `\`${name}\``).join(', ')} columns are accepted and ignored), then one todo per row.`,
+    "Into `listId` (the caller's default list without it), at the end of the list in file order. `id` and `parentId` are labels within the file: a row whose `parentId` names another row's `id` becomes that row's subtask (subtasks in file order under their parent); a `parentId` naming no row of the file, a subtask, or its own row refuses the file (400, naming the row and line), and so do two rows with one `id`. The rows get new ids.",
     'RFC 4180 quoting, LF, CRLF or lone CR line ends, UTF-8 with an optional BOM; `done` is true/false, 1/0, yes/no in any case, empty for false.',
     `Every row obeys the rules of POST /todos; one bad row rejects the whole file. At most ${IMPORT_MAX_BYTES} bytes and ${IMPORT_MAX_ROWS} rows, blank lines included, and at most ${IMPORT_MAX_STATEMENT_BYTES} bytes of rows once encoded for the database (413 otherwise; npm run import sends a larger file in chunks).`,
     "A text that starts with `'` followed by `=`, `+`, `-`, `@` or `'` loses that one `'`: the export writes it before formula-like texts, so an export imports back as it was.",
@@ -170,6 +179,7 @@ export const importTodos = defineRoute({
       description: 'Invalid rows (the first 100, in `rows`), a bad header or broken CSV; nothing was inserted.',
       content: { 'application/problem+json': lazySchema(importProblemSchema) },
     },
+    404: listNotFoundResponse,
     ...conflict,
     ...problems(413, 415, 422, 429, 500, 503),
   },

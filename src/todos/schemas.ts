@@ -13,7 +13,7 @@ import {
 } from '../lib/fields.ts';
 import { fieldErrorSchema, problemSchema } from '../lib/problem.ts';
 import { placementFields } from '../db/placement.ts';
-import { chosenIdProblem } from '../lib/uuid.ts';
+import { chosenIdProblem, isCanonicalUuid } from '../lib/uuid.ts';
 import { LIST_ID } from '../lists/fields.ts';
 import { DUE_PROBLEM, dueOf } from './due.ts';
 import { TODO_ID, todoFields } from './fields.ts';
@@ -44,6 +44,14 @@ export const TodoIdParams = z.object({ id: TODO_ID.param });
 
 /** What a query parameter sent twice (`?limit=5&limit=6`, which arrives as an array) is told. */
 const ONCE = 'must be given once';
+
+/** `?listId=`: one of the caller's lists (a list the caller cannot see is a 404 naming it). */
+const listIdQuery = (description: string) =>
+  z
+    .string({ error: ONCE })
+    .refine(isCanonicalUuid, 'must be a UUID in canonical lowercase form')
+    .optional()
+    .openapi({ param: { name: 'listId', in: 'query' }, format: 'uuid', description } as never);
 
 /** A query parameter naming one todo or list: a malformed one is a 400 (a well-formed id the caller cannot see matches nothing). */
 const idFilter = (is: (value: unknown) => boolean, description: string, name: string) =>
@@ -172,6 +180,7 @@ export const ImportQuerySchema = z.strictObject({
   )
     .optional()
     .openapi({ param: { name: 'firstId', in: 'query' }, example: '9b2f4c1e-3a5d-4e6f-8a7b-0c1d00000000' } as never),
+  listId: listIdQuery("The list the rows go to, at its end in file order; without it, the caller's default list."),
 });
 
 const rowProblemSchema = documentOnly(() =>

@@ -6,8 +6,13 @@ import { neon } from '@neondatabase/serverless';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { csvRecord } from '../../../src/csv/format.ts';
 import { parseCsv } from '../../../src/csv/parse.ts';
-import { importColumns, importRow, statementBytes, type ImportColumns } from '../../../src/todos/import-rows.ts';
-import type { NewTodo } from '../../../src/todos/schemas.ts';
+import {
+  importColumns,
+  importRow,
+  statementBytes,
+  type ImportColumns,
+  type ImportedRow,
+} from '../../../src/todos/import-rows.ts';
 import { fileChunks } from '../../../dev/import/chunks.ts';
 import { freePort } from '../../../dev/upstreams/process.ts';
 import { startWorker } from '../../../dev/worker.ts';
@@ -186,6 +191,33 @@ describe('npm run import', () => {
     expect((await rowsStartingWith(m)).map((r) => r.text)).toEqual(texts);
   }, 60_000);
 
+  it('imports a file with parent links into --list, each chunk ending where no link crosses, in file order', async () => {
+    const m = marker();
+    const list = crypto.randomUUID();
+    const direct = neon(inject('ownerUrl'));
+    await direct.query(`insert into lists (id, owner, title, position) values ($1, 'default', 'cli', 'a0')`, [list]);
+    // 12 families of a parent and 3 subtasks; the last family's first subtask comes before its parent.
+    const rows: string[][] = [];
+    for (let f = 0; f < 12; f++) {
+      const family = [[`p${f}`, '', `${m} ${f}`], ...[0, 1, 2].map((s) => [`s${f}.${s}`, `p${f}`, `${m} ${f}.${s}`])];
+      rows.push(...(f === 11 ? [family[1]!, family[0]!, family[2]!, family[3]!] : family));
+    }
+    const csv = csvRecord(['id', 'parentId', 'text']) + rows.map((r) => csvRecord(r)).join('');
+    const run = await runImport([writeCsv(csv), '--url', worker.url, '--chunk-rows', '3', '--list', list, ...auth]);
+    expect(run.stderr).toMatch(/done: 48 rows imported/);
+    expect(run.code).toBe(0);
+    const stored = (await direct.query(
+      `select t.text, p.text as parent from todos t left join todos p on p.id = t.parent_id where t.list_id = $1
+       order by coalesce(p.position, t.position) collate "C", coalesce(p.id, t.id), t.parent_id is not null, t.position collate "C", t.id`,
+      [list],
+    )) as { text: string; parent: string | null }[];
+    const families = Array.from({ length: 12 }, (_, f) => [
+      { text: `${m} ${f}`, parent: null },
+      ...[0, 1, 2].map((s) => ({ text: `${m} ${f}.${s}`, parent: `${m} ${f}` })),
+    ]);
+    expect(stored).toEqual(families.flat());
+  }, 60_000);
+
   it('sends to an API under a path given in --url', async () => {
     const m = marker();
     const { texts, csv } = generated(m, 10);
@@ -358,7 +390,7 @@ describe('chunks', () => {
     for (const chunk of chunks) {
       const [header, ...records] = parseCsv(chunk.body);
       const columns = importColumns(header!.fields) as ImportColumns;
-      const rows = records.map((r) => importRow(r.fields, columns) as NewTodo);
+      const rows = records.map((r) => importRow(r.fields, columns) as ImportedRow);
       expect(rows.length).toBeLessThanOrEqual(10);
       expect(statementBytes(rows) - 8).toBeLessThanOrEqual(maxBytes);
     }
@@ -370,5 +402,27 @@ describe('chunks', () => {
     ).toEqual(texts);
     expect(chunks.flatMap((c) => c.lines)).toEqual(texts.map((_, i) => i + 2));
     expect((await chunksOf(csv, 10, maxBytes)).map((c) => c.body)).toEqual(chunks.map((c) => c.body));
+  });
+
+  it('never split a parent from its subtasks, and refuse a family larger than one statement', async () => {
+    const csv = 'text,id,parentId\na,1,\nb,2,1\nc,3,\nd,4,\ne,5,4\nf,6,4\ng,7,\n';
+    // Rows 1-2, 4-6 are families: the only places to cut are before rows 3, 4 and 7.
+    const parentRows = Int32Array.from([0, 1, 0, 0, 4, 4, 0]);
+    const columns = importColumns(['text', 'id', 'parentId']) as ImportColumns;
+    const chunks = [];
+    for await (const chunk of fileChunks(recordsOf(csv), columns, 1, 4000, parentRows)) chunks.push(chunk);
+    expect(chunks.map((c) => c.lines)).toEqual([[2, 3], [4], [5, 6, 7], [8]]);
+    // Each chunk's labels are row numbers in the file, so a chunk's links resolve within it.
+    const [header, ...records] = parseCsv(chunks[2]!.body);
+    const at = (name: string) => header!.fields.indexOf(name);
+    expect(records.map((r) => [r.fields[at('text')], r.fields[at('id')], r.fields[at('parentId')]])).toEqual([
+      ['d', '4', ''],
+      ['e', '5', '4'],
+      ['f', '6', '4'],
+    ]);
+    const tooBig = async () => {
+      for await (const _ of fileChunks(recordsOf(csv), columns, 1, 30, parentRows));
+    };
+    await expect(tooBig()).rejects.toThrow(/line 3: the rows tied to it by parentId/);
   });
 });

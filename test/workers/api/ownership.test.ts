@@ -305,8 +305,9 @@ describe('every row belongs to its owner, through every operation of the served 
           // A token reads the first (JSON) representation; another one (the CSV export) may refuse it.
           else if (whose !== 'none' && accept !== op.successTypes[0]) expect(res.status, what).toBeLessThan(500);
           else expect(res.status, what).toBeLessThan(300);
-          // One round trip when the database was asked (an answer, or a 404 for a row it did not show), none for a refused request.
-          expect(roundTrips, what).toBe(res.status < 300 || res.status === 404 ? 1 : 0);
+          // One round trip when the database was asked (an answer, a 404 for a row it did not show, or a 422 for the
+          // caller's own key used with another request: an import's list is part of it), none for a refused request.
+          expect(roundTrips, what).toBe(res.status < 300 || res.status === 404 || res.status === 422 ? 1 : 0);
           expect(res.headers.get('idempotent-replayed'), what).toBeNull();
           // Nothing of the victim's is shown: no row of theirs, no trace of one, and every row shown is the actor's.
           expect(body, what).not.toContain(marker(victim));

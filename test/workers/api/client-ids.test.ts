@@ -213,10 +213,13 @@ describe('an import keeps file order', () => {
     const texts = Array.from({ length: 1000 }, (_, i) => `line ${String(999 - i).padStart(4, '0')} ${i % 7}`);
     expect((await importAs(me, `text\n${texts.join('\n')}\n`)).body).toEqual({ inserted: 1000, replayed: 0 });
     const exported = await me.call<string>('GET', '/todos', { headers: { accept: 'text/csv' } });
-    const [header, ...rows] = exported.body.trim().split('\r\n');
-    const text = header!.split(',').indexOf('text');
-    expect(rows.map((row) => row.split(',')[text])).toEqual(texts);
-    const ids = rows.map((row) => row.split(',')[0]!);
+    const [header, ...rows] = exported.body
+      .trim()
+      .split('\r\n')
+      .map((row) => row.split(','));
+    const column = (name: string) => rows.map((row) => row[header!.indexOf(name)]!);
+    expect(column('text')).toEqual(texts);
+    const ids = column('id');
     expect(ids.every((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id))).toBe(
       true,
     );

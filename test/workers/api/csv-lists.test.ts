@@ -155,6 +155,11 @@ describe('POST /todos/import?listId=', () => {
       ],
       ['two rows with one id', `id,parentId,text\na,,X 1\n"a",,X 2\n`, [[3, 2, /is also the id of the row on line 2/]]],
       [
+        'an id longer than 64 characters',
+        `id,parentId,text\n${'i'.repeat(65)},,X 1\n`,
+        [[2, 1, /id: must be at most 64/]],
+      ],
+      [
         'a parentId beyond a quoted multi-line row (lines, not rows)',
         `id,parentId,text,notes\na,,X 1,"two\nlines"\nb,nope,X 2,\n`,
         [[4, 2, /names no row/]],
@@ -172,8 +177,8 @@ describe('POST /todos/import?listId=', () => {
       res.body.rows.forEach((r: { errors: { path: string; message: string }[] }, i: number) =>
         expect(r.errors).toEqual([
           {
-            path: expected[i]![2].source.includes('also the id') ? 'id' : 'parentId',
-            message: expect.stringMatching(expected[i]![2]),
+            path: /also the id|^id:/.test(expected[i]![2].source) ? 'id' : 'parentId',
+            message: expect.stringMatching(new RegExp(expected[i]![2].source.replace(/^id: /, ''))),
           },
         ]),
       );

@@ -349,7 +349,8 @@ export function createStore({ baseUrl, token, renew, listId, undoMs = 6000 }: St
       replace(data, etag ?? etagOf(data));
       return true;
     } catch (err) {
-      if (listVanished(err)) await listGone(listId);
+      // A 404 names what is missing: the list, or the todo a subtask was for.
+      if (listVanished(err) || (isStatus(err, 404) && !body.parentId)) await listGone(listId);
       else if (isStatus(err, 404) && body.parentId) {
         drop(body.parentId);
         status('conflict', `Could not ${doing}: its todo was deleted elsewhere.`);

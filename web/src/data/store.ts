@@ -242,9 +242,8 @@ export function createStore({ baseUrl, token, renew, listId, undoMs = 6000 }: St
     return items;
   }
 
-  /** The shown list's todos: top-level and subtasks, two readings at once. */
-  async function loadTodos(id: ListId): Promise<void> {
-    set({ loaded: false, items: [] });
+  /** A list's todos: top-level and subtasks, two readings at once. */
+  async function readTodos(id: ListId): Promise<Item[]> {
     const read = (subtasks: boolean) =>
       readAll('load the todos', async (cursor) => {
         const query = {
@@ -255,15 +254,20 @@ export function createStore({ baseUrl, token, renew, listId, undoMs = 6000 }: St
         };
         return (await api.GET('/todos', { params: { query } })).data;
       });
+    const [top, subtasks] = await Promise.all([read(false), read(true)]);
+    return [...top, ...subtasks].map((todo) => ({ todo, etag: etagOf(todo) }));
+  }
+
+  /** Shows a list's todos once read (unless another list was chosen meanwhile). */
+  async function loadTodos(id: ListId, reading = readTodos(id)): Promise<void> {
+    set({ loaded: false, items: [] });
     try {
-      const [top, subtasks] = await Promise.all([read(false), read(true)]);
-      if (shownList() !== id) return;
-      const items = [...top, ...subtasks].map((todo) => ({ todo, etag: etagOf(todo) }));
-      set({ loaded: true, items, status: { kind: 'saved', text: 'Up to date.' } });
+      const items = await reading;
+      if (shownList() === id) set({ loaded: true, items, status: { kind: 'saved', text: 'Up to date.' } });
     } catch (err) {
       if (shownList() !== id) return;
       set({ loaded: true });
-      if (listVanished(err) || isStatus(err, 404)) await listGone(id);
+      if (isStatus(err, 404)) await listGone(id);
     }
   }
 
@@ -411,9 +415,16 @@ export function createStore({ baseUrl, token, renew, listId, undoMs = 6000 }: St
       return () => listeners.delete(listener);
     },
 
-    /** Reads the lists, then the todos of the list to show (the one named, else the default list). */
+    /**
+     * Reads the lists and the todos of the list to show: the one named (read at the same time as the
+     * lists), else the default list.
+     */
     async load(): Promise<void> {
       status('loading', 'Loading your todos…');
+      const wanted = shownList();
+      const early = wanted ? readTodos(wanted) : undefined;
+      // Handled below, once the lists say whether that list is there.
+      early?.catch(() => undefined);
       let lists: ListItem[];
       try {
         const read = await readAll('load your lists', async (cursor) => {
@@ -426,13 +437,12 @@ export function createStore({ baseUrl, token, renew, listId, undoMs = 6000 }: St
         return;
       }
       set({ lists, listsLoaded: true });
-      const wanted = shownList();
       const shown = (wanted && findList(wanted)) || defaultList();
       if (!shown) return set({ loaded: true });
       screen({ listId: shown.list.id });
+      if (early && shown.list.id === wanted) return loadTodos(wanted, early);
       await loadTodos(shown.list.id);
-      if (wanted && wanted !== shown.list.id)
-        status('conflict', `That list is not there (deleted, or not yours). Showing “${shown.list.title}”.`);
+      if (wanted) status('conflict', `That list is not there (deleted, or not yours). Showing “${shown.list.title}”.`);
     },
 
     /** Shows another list's todos. */

@@ -16,6 +16,9 @@ export type NewTodo = Schemas['NewTodo'];
 export type TodoPatch = Schemas['TodoPatch'];
 export type TodoList = Schemas['TodoList'];
 export type Changes = Schemas['Changes'];
+export type List = Schemas['List'];
+export type NewList = Schemas['NewList'];
+export type ListPatch = Schemas['ListPatch'];
 
 export interface ClientOptions {
   /** The API's origin, e.g. `https://todo.example.workers.dev` (a relative one works in a browser). */

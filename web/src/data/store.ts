@@ -249,7 +249,7 @@ export function createStore({ baseUrl, token, renew, listId, undoMs = 6000 }: St
         const query = {
           listId: id,
           limit: 100,
-          ...(subtasks ? { subtasks: true as const } : {}),
+          ...(subtasks ? { subtasks: 'true' as const } : {}),
           ...(cursor ? { cursor } : {}),
         };
         return (await api.GET('/todos', { params: { query } })).data;

@@ -32,8 +32,8 @@ export function dueFields(due: string | null): { date: string; time: string } {
 /** A due date in words for the list: "Due 24 Dec 2026", "Due 24 Dec 2026, 18:00". */
 export function dueLabel(due: string): string {
   if (DATE_ONLY.test(due)) {
-    const [year, month, day] = due.split('-').map(Number);
-    const date = new Date(Date.UTC(year!, month! - 1, day!));
+    // The date at midnight UTC, shown in UTC: the same calendar day whatever the browser's zone.
+    const date = new Date(`${due}T00:00:00Z`);
     return `Due ${date.toLocaleDateString(undefined, { dateStyle: 'medium', timeZone: 'UTC' })}`;
   }
   const at = new Date(due);

@@ -17,6 +17,12 @@ interface Props {
 export function ConfirmDialog({ title, confirm, children, onClose }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
+  const closed = useRef(false);
+  const close = (confirmed: boolean) => {
+    if (closed.current) return;
+    closed.current = true;
+    onClose(confirmed);
+  };
   useEffect(() => {
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
     dialog.current?.showModal();
@@ -29,18 +35,20 @@ export function ConfirmDialog({ title, confirm, children, onClose }: Props) {
       class="confirm"
       aria-labelledby="confirm-title"
       aria-describedby="confirm-text"
+      // Escape: the browser may close the dialog itself (a cancel it does not let be prevented), so both count.
       onCancel={(event) => {
         event.preventDefault();
-        onClose(false);
+        close(false);
       }}
+      onClose={() => close(false)}
     >
       <h2 id="confirm-title">{title}</h2>
       <p id="confirm-text">{children}</p>
       <div class="dialog-buttons">
-        <button type="button" ref={cancel} onClick={() => onClose(false)}>
+        <button type="button" ref={cancel} onClick={() => close(false)}>
           Cancel
         </button>
-        <button type="button" class="danger" onClick={() => onClose(true)}>
+        <button type="button" class="danger" onClick={() => close(true)}>
           {confirm}
         </button>
       </div>

@@ -185,6 +185,7 @@ describe.runIf(runBrowser)('the web app’s lists, order, due dates, notes and s
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     expect(await listNames(page)).toEqual(['Work', 'House', 'Tasks']);
     await page.getByRole('button', { name: 'Delete: Work' }).click();
+    await dialog.getByRole('button', { name: 'Cancel' }).waitFor();
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     expect(await listNames(page)).toEqual(['Work', 'House', 'Tasks']);

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 
 interface Props {
   title: string;
@@ -23,7 +23,8 @@ export function ConfirmDialog({ title, confirm, children, onClose }: Props) {
     closed.current = true;
     onClose(confirmed);
   };
-  useEffect(() => {
+  // Opened as it is drawn (not after the next paint), so a key pressed at once already meets the dialog.
+  useLayoutEffect(() => {
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
     dialog.current?.showModal();
     cancel.current?.focus();

@@ -79,7 +79,7 @@ describe.runIf(runBrowser)('the web app’s lists, order, due dates, notes and s
     const keyed = await patchesDuring(page, () => page.keyboard.press('Alt+ArrowUp'));
     await expect.poll(() => todoTexts(page)).toEqual(['Milk', 'Eggs', 'Bread']);
     expect(keyed).toHaveLength(1);
-    expect(await eggs.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await eggs.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     // Alt+↓ at the bottom does nothing.
     await page.getByRole('checkbox', { name: 'Bread' }).focus();
     await page.keyboard.press('Alt+ArrowDown');
@@ -180,7 +180,7 @@ describe.runIf(runBrowser)('the web app’s lists, order, due dates, notes and s
     await page.getByRole('button', { name: 'Delete: Work' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete the list “Work”?' });
     await dialog.waitFor();
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Cancel');
     await check(page, 'confirm-delete');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     expect(await listNames(page)).toEqual(['Work', 'House', 'Tasks']);

@@ -57,7 +57,12 @@ export function ListsSidebar({ store }: { store: Store }) {
           confirm="Delete list"
           onClose={(confirmed) => {
             setConfirming(undefined);
-            if (confirmed) void store.removeList(confirming.list.id);
+            // Its Delete button goes with the list: focus moves to the list shown then.
+            if (confirmed)
+              void store.removeList(confirming.list.id).then(() => {
+                const shown = store.getState().screen.listId;
+                if (shown) document.getElementById(`list-${shown}`)?.focus();
+              });
           }}
         >
           All its todos are deleted with it. This cannot be undone.

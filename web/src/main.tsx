@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import './app.css';
 import { CALLBACK_PATH, createAuth, HOME_PATH, SignInError, type User } from './auth/session.ts';
+import { listIdOf } from './address.ts';
 import { readConfig } from './config.ts';
 import { createStore } from './data/store.ts';
 import { App } from './ui/App.tsx';
@@ -33,7 +34,12 @@ async function start(root: HTMLElement) {
   } else if (auth.user()) {
     problem = 'The sign-in provider cannot be reached. Check your connection, then sign in again.';
   }
-  const store = createStore({ baseUrl: location.origin, token: () => auth.token(), renew: auth.renew });
+  const store = createStore({
+    baseUrl: location.origin,
+    token: () => auth.token(),
+    renew: auth.renew,
+    listId: listIdOf(location.pathname),
+  });
   addEventListener('pagehide', () => store.leave());
   root.replaceChildren(); // the "Loading…" placeholder: render() keeps what it finds
   render(<App auth={auth} store={store} user={user} problem={problem} />, root);

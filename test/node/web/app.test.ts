@@ -1,79 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LOCAL_WEB_CLIENT_ID } from '../../../dev/gateway/oidc.ts';
-import { JWKS_PATH } from '../../../dev/issuer.ts';
-import { LOCAL_AUDIENCE } from '../../../dev/local-audience.ts';
-import { signInToWebApp } from '../../../dev/chromium.ts';
-import { startWorker } from '../../../dev/worker.ts';
-import { browserAvailable, launchChromium, seriousViolations, watchProblems } from '../../support/browser.ts';
+import { browserAvailable, watchProblems } from '../../support/browser.ts';
+import { todoTexts, useWebApp } from '../../support/web-app.ts';
 
 const runBrowser = browserAvailable('the web app tests');
-const WIDTHS = [375, 1280];
 
 describe.runIf(runBrowser)('the web app at /app, in Chromium, against the real stack', () => {
-  let worker: Awaited<ReturnType<typeof startWorker>>;
-  let browser: Browser;
-  const state = mkdtempSync(join(tmpdir(), 'todo-web-'));
-  let screenshots: string;
-  const gatewayUrl = inject('gatewayUrl');
-
-  beforeAll(async () => {
-    worker = await startWorker({
-      vars: {
-        NEON_LOCAL_GATEWAY: inject('gatewayAddress'),
-        DATABASE_URL: inject('databaseUrl'),
-        AUTH_ISSUER: gatewayUrl,
-        AUTH_JWKS_URL: `${gatewayUrl}${JWKS_PATH}`,
-        AUTH_AUDIENCE: LOCAL_AUDIENCE,
-        WEB_CLIENT_ID: LOCAL_WEB_CLIENT_ID,
-      },
-      persistTo: state,
-    });
-    browser = await launchChromium();
-    screenshots = mkdtempSync(join(tmpdir(), 'todo-app-screenshots-'));
-    console.log(`web app screenshots: ${screenshots}`);
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await worker?.stop();
-    rmSync(state, { recursive: true, force: true });
-  });
-
-  /** A token for `sub` from the local issuer (what the provider signs with), with more claims. */
-  const mint = async (sub: string, claims: Record<string, unknown> = {}) => {
-    const res = await fetch(`${gatewayUrl}/issuer/token`, { method: 'POST', body: JSON.stringify({ sub, claims }) });
-    return (await res.json<{ token: string }>()).token;
-  };
-
-  /** A page in a new context (its own cookies and storage: another person's browser), and what goes wrong on it. */
-  async function openApp(context?: BrowserContext) {
-    const ctx = context ?? (await browser.newContext({ viewport: { width: 1280, height: 800 } }));
-    const page = await ctx.newPage();
-    return { context: ctx, page, problems: watchProblems(page) };
-  }
-
-  const signIn = (page: Page, name: string) => signInToWebApp(page, worker.url, name);
-
-  /** Screenshots of the page at phone and desktop widths, with axe run at each. */
-  async function check(page: Page, name: string) {
-    for (const width of WIDTHS) {
-      await page.setViewportSize({ width, height: width < 500 ? 740 : 800 });
-      expect(await seriousViolations(page), `${name} at ${width} px`).toEqual([]);
-      await page.screenshot({ path: join(screenshots, `${name}-${width}.png`), fullPage: true });
-    }
-    await page.setViewportSize({ width: 1280, height: 800 });
-  }
-
-  const todoTexts = (page: Page) => page.locator('.todo-list li .text').allTextContents();
+  const app = useWebApp('app');
+  const { gatewayUrl, mint, check, signIn, open: openApp } = app;
 
   it('answers /app and any path under it with the app’s page and CSP, while the docs, the document and the API keep their answers', async () => {
     let page = '';
     for (const path of ['/app', '/app/', '/app/deep/link?x=1', '/app/callback']) {
-      const res = await fetch(`${worker.url}${path}`);
+      const res = await fetch(`${app.url}${path}`);
       expect(res.status, path).toBe(200);
       expect(res.headers.get('content-type'), path).toMatch(/^text\/html/);
       const csp = res.headers.get('content-security-policy') ?? '';
@@ -85,39 +24,39 @@ describe.runIf(runBrowser)('the web app at /app, in Chromium, against the real s
       expect(page, path).toContain('local-todo-app');
     }
     const script = /<script type="module" src="([^"]+)"/.exec(page)![1]!;
-    const js = await fetch(`${worker.url}${script}`);
+    const js = await fetch(`${app.url}${script}`);
     expect(js.status).toBe(200);
     expect(js.headers.get('content-type')).toMatch(/javascript/);
     expect(js.headers.get('x-content-type-options')).toBe('nosniff');
     expect(js.headers.get('cache-control')).toContain('immutable');
     await js.arrayBuffer();
 
-    const missing = await fetch(`${worker.url}/app/assets/missing.js`);
+    const missing = await fetch(`${app.url}/app/assets/missing.js`);
     expect(missing.status, 'a missing built file is not the app page').toBe(404);
     await missing.arrayBuffer();
-    const docs = await fetch(`${worker.url}/docs`);
+    const docs = await fetch(`${app.url}/docs`);
     expect(await docs.text()).toContain('<title>Todo API docs</title>');
-    const document = await fetch(`${worker.url}/openapi.json`);
+    const document = await fetch(`${app.url}/openapi.json`);
     expect((await document.json<{ openapi: string }>()).openapi).toMatch(/^3\./);
-    const api = await fetch(`${worker.url}/todos`);
+    const api = await fetch(`${app.url}/todos`);
     expect(api.status, 'the API still asks for a token').toBe(401);
     expect(api.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     await api.arrayBuffer();
-    const lookalike = await fetch(`${worker.url}/appendix`);
+    const lookalike = await fetch(`${app.url}/appendix`);
     expect(lookalike.status, 'only /app and below are the app').toBe(404);
     await lookalike.arrayBuffer();
-    const withQuery = await fetch(`${worker.url}/app?from=mail`);
+    const withQuery = await fetch(`${app.url}/app?from=mail`);
     expect(withQuery.status, 'a query string does not hide the app').toBe(200);
     expect(withQuery.headers.get('content-security-policy')).toContain("script-src 'self'");
     await withQuery.arrayBuffer();
-    const post = await fetch(`${worker.url}/app`, { method: 'POST' });
+    const post = await fetch(`${app.url}/app`, { method: 'POST' });
     expect(post.status).toBe(405);
     await post.arrayBuffer();
   });
 
   it('alice signs in, adds, edits, checks, deletes with undo, filters; a reload keeps it all and her sign-in', async () => {
     const { context, page, problems } = await openApp();
-    await page.goto(`${worker.url}/app`);
+    await page.goto(`${app.url}/app`);
     await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
     await check(page, 'signed-out');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -236,7 +175,7 @@ describe.runIf(runBrowser)('the web app at /app, in Chromium, against the real s
     // From now on every API request carries an expired token (as if the provider's had lapsed and
     // renewing gave no better one): the API refuses it.
     const expired = await mint('carol', { exp: 1 });
-    await page.route(`${worker.url}/todos**`, (route) =>
+    await page.route(`${app.url}/todos**`, (route) =>
       route.continue({ headers: { ...route.request().headers(), authorization: `Bearer ${expired}` } }),
     );
     await page.getByRole('button', { name: 'Edit: First' }).click();
@@ -279,10 +218,8 @@ describe.runIf(runBrowser)('the web app at /app, in Chromium, against the real s
 
     // Another client of dave's changes it meanwhile.
     const token = await mint('dave');
-    const list: any = await (
-      await fetch(`${worker.url}/todos`, { headers: { authorization: `Bearer ${token}` } })
-    ).json();
-    const res = await fetch(`${worker.url}/todos/${list.items[0].id}`, {
+    const list: any = await (await fetch(`${app.url}/todos`, { headers: { authorization: `Bearer ${token}` } })).json();
+    const res = await fetch(`${app.url}/todos/${list.items[0].id}`, {
       method: 'PATCH',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ text: 'Theirs' }),
@@ -311,7 +248,7 @@ describe.runIf(runBrowser)('the web app at /app, in Chromium, against the real s
     let outages = 1;
     let retryAfter = '1';
     const keys: string[] = [];
-    await page.route(`${worker.url}/todos`, async (route) => {
+    await page.route(`${app.url}/todos`, async (route) => {
       if (route.request().method() !== 'POST') return route.continue();
       keys.push(route.request().headers()['idempotency-key']!);
       if (outages-- <= 0) return route.continue();
@@ -381,12 +318,12 @@ describe.runIf(runBrowser)('the web app at /app, in Chromium, against the real s
     // An inline script in the page's own markup (a tampered response, with the Worker's headers kept): blocked too.
     const tampered = await context.newPage();
     const tamperedProblems = watchProblems(tampered);
-    await tampered.route(`${worker.url}/app`, async (route) => {
+    await tampered.route(`${app.url}/app`, async (route) => {
       const response = await route.fetch();
       const body = (await response.text()).replace('<head>', '<head><script>window.__pwned = 4</script>');
       await route.fulfill({ response, body });
     });
-    await tampered.goto(`${worker.url}/app`);
+    await tampered.goto(`${app.url}/app`);
     await tampered.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
     expect(await tampered.evaluate('window.__pwned')).toBeUndefined();
     expect(tamperedProblems.join('\n')).toMatch(
@@ -397,7 +334,7 @@ describe.runIf(runBrowser)('the web app at /app, in Chromium, against the real s
 
   it('an id token minted for another sign-in (nonce) is refused, and no one is signed in', async () => {
     const { context, page, problems } = await openApp();
-    await page.goto(`${worker.url}/app`);
+    await page.goto(`${app.url}/app`);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByLabel('User name').fill('grace');
     // The token endpoint's answer, with its id token replaced by a valid one carrying another nonce.
@@ -421,7 +358,7 @@ describe.runIf(runBrowser)('the web app at /app, in Chromium, against the real s
 
   it('a sign-in answer that does not match the request (state) is refused, and no one is signed in', async () => {
     const { context, page, problems } = await openApp();
-    await page.goto(`${worker.url}/app`);
+    await page.goto(`${app.url}/app`);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByLabel('User name').fill('erin');
     // Let the provider answer, but swap the state in the address it sends the browser back to.

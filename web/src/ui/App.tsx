@@ -1,5 +1,8 @@
 import type { Auth, User } from '../auth/session.ts';
+import { useEffect } from 'preact/hooks';
+import { listPath } from '../address.ts';
 import type { Store } from '../data/store.ts';
+import { ListsSidebar } from './ListsSidebar.tsx';
 import { SignInScreen } from './SignInScreen.tsx';
 import { StatusLine } from './StatusLine.tsx';
 import { TodoScreen } from './TodoScreen.tsx';
@@ -15,7 +18,12 @@ interface Props {
 
 /** The app's frame: the bar with who is signed in, the screen, and the status line. */
 export function App({ auth, store, user, problem }: Props) {
-  const { status, signedOut } = useStore(store);
+  const { status, signedOut, screen } = useStore(store);
+  // The address names the list shown, so a reload or a link comes back to it.
+  useEffect(() => {
+    if (user && screen.listId && location.pathname !== listPath(screen.listId))
+      history.replaceState(null, '', listPath(screen.listId));
+  }, [user, screen.listId]);
   const signIn = () => {
     store.keepScreen();
     void auth.signIn(location.pathname);
@@ -40,8 +48,8 @@ export function App({ auth, store, user, problem }: Props) {
           </button>
         </div>
       )}
-      {/* The lists sidebar (issue 26) goes beside main, in .layout. */}
       <div class="layout">
+        <ListsSidebar store={store} />
         <main id="main">
           <TodoScreen store={store} />
         </main>

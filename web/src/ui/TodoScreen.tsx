@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
-import type { Store } from '../data/store.ts';
+import { topLevel, type Store } from '../data/store.ts';
 import { filtered, FilterBar } from './FilterBar.tsx';
 import { NewTodo } from './NewTodo.tsx';
 import { TodoItem } from './TodoItem.tsx';
@@ -8,9 +8,9 @@ import { useStore } from './use-store.ts';
 /** When the signed-in list first shows (measured from navigation start: docs/web-app.md). */
 export const FIRST_RENDER_MARK = 'todos-rendered';
 
-/** The todos: the new todo's field, the filter, the list, and the undo of the last deletion. */
+/** The shown list's todos: the new todo's field, the filter, the todos (and their subtasks), and the undo of the last deletion. */
 export function TodoScreen({ store }: { store: Store }) {
-  const { items, loaded, screen, undo } = useStore(store);
+  const { items, lists, loaded, screen, undo } = useStore(store);
   const marked = useRef(false);
   useEffect(() => {
     if (loaded && !marked.current) {
@@ -18,25 +18,24 @@ export function TodoScreen({ store }: { store: Store }) {
       performance.mark(FIRST_RENDER_MARK);
     }
   }, [loaded]);
-  const shown = filtered(items, screen.filter);
+  const list = lists.find((item) => item.list.id === screen.listId)?.list;
+  const top = topLevel(items);
+  const shown = filtered(top, screen.filter);
+  const shownIds = shown.map((item) => item.todo.id);
   return (
     <section class="todos" aria-labelledby="todos-title">
-      <h2 id="todos-title">Tasks</h2>
+      <h2 id="todos-title">{list?.title ?? 'Todos'}</h2>
       <NewTodo store={store} text={screen.newText} />
-      <FilterBar store={store} filter={screen.filter} items={items} />
+      <FilterBar store={store} filter={screen.filter} items={top} />
       {loaded && shown.length === 0 && (
-        <p class="empty">
-          {items.length === 0 ? 'Nothing to do yet. Add a todo above.' : `No ${screen.filter} todos.`}
-        </p>
+        <p class="empty">{top.length === 0 ? 'Nothing to do yet. Add a todo above.' : `No ${screen.filter} todos.`}</p>
       )}
+      <p id="todos-hint" class="visually-hidden">
+        Alt+Up and Alt+Down move the focused todo.
+      </p>
       <ul class="todo-list" aria-label="Todos" aria-busy={!loaded}>
         {shown.map((item) => (
-          <TodoItem
-            key={String(item.todo.id)}
-            store={store}
-            item={item}
-            editing={screen.editing?.id === item.todo.id ? screen.editing.text : undefined}
-          />
+          <TodoItem key={item.todo.id} store={store} item={item} items={items} screen={screen} siblings={shownIds} />
         ))}
       </ul>
       {undo && (

@@ -8,7 +8,6 @@ import { todoSchema } from '../todos/schemas.ts';
 
 export const ChangesQuerySchema = feedQuerySchema('every current list and todo');
 
-
 /** `kind` first, then the resource's own JSON. */
 const kindOf = <Kind extends string>(kind: Kind, description: string) =>
   z.object({ kind: z.literal(kind).openapi({ description }) });

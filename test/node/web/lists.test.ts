@@ -205,9 +205,8 @@ describe.runIf(runBrowser)('the web app’s lists, order, due dates, notes and s
     await dialog.getByRole('button', { name: 'Delete list' }).click();
     await expect.poll(() => listNames(page)).toEqual(['House', 'Tasks']);
     await page.getByRole('heading', { name: 'Tasks', level: 2 }).waitFor();
-    await expect
-      .poll(() => page.evaluate('document.activeElement?.textContent'), 'focus on the list shown')
-      .toBe('Tasks');
+    // Focus goes to the list shown.
+    await expect.poll(() => page.evaluate('document.activeElement?.textContent')).toBe('Tasks');
     const remaining = await api('alice-2', '/lists');
     expect(remaining.body.items.map((l: { title: string }) => l.title)).toEqual(['House', 'Tasks']);
     expect(problems.filter((p) => !/status of 412/.test(p))).toEqual([]);

@@ -102,7 +102,7 @@ export interface paths {
         put?: never;
         /**
          * Create a list
-         * @description Without `position`, the list goes at the end of the caller's lists. With `id`, the client chooses the id: the same id with the same values again answers the list as it is now, with `Idempotent-Replayed: true`; with other values, another owner's id or a deleted list's, 409.
+         * @description With `after` or `before` (a list of the caller's, the default list included, or null), the server places the list next to it; with neither, nor `position`, the list goes at the end of the caller's lists. With `id`, the client chooses the id: the same id with the same values (wherever `after` or `before` asks it to go) again answers the list as it is now, with `Idempotent-Replayed: true`; with other values, another owner's id or a deleted list's, 409.
          */
         post: operations["createList"];
         delete?: never;
@@ -134,7 +134,7 @@ export interface paths {
         head?: never;
         /**
          * Rename or move a list
-         * @description Every PATCH adds 1 to `version`, even one that changes nothing. With If-Match, the change happens only at that version (412 otherwise). The default list can be renamed and moved like any other.
+         * @description `after` or `before` moves the list next to another of the caller's (null: first, or last). Every PATCH adds 1 to `version`, even one that changes nothing. With If-Match, the change happens only at that version (412 otherwise). The default list can be renamed and moved like any other.
          */
         patch: operations["updateList"];
         trace?: never;
@@ -525,6 +525,16 @@ export interface components {
         NewList: {
             /**
              * Format: uuid
+             * @description Place the list just after this sibling (the server computes `position`); null: first. Not with `position`, nor with `before`.
+             */
+            after?: string | null;
+            /**
+             * Format: uuid
+             * @description Place the list just before this sibling (the server computes `position`); null: last. Not with `position`, nor with `after`.
+             */
+            before?: string | null;
+            /**
+             * Format: uuid
              * @description The new list's id, chosen by the client (so it can refer to the list, and put todos in it, before the server has seen it, and retry the create safely): a version 4 or 7 UUID in canonical lowercase form. Without it, the server makes a version 7 UUID.
              */
             id?: string;
@@ -542,6 +552,16 @@ export interface components {
             nextCursor: string | null;
         };
         ListPatch: {
+            /**
+             * Format: uuid
+             * @description Place the list just after this sibling (the server computes `position`); null: first. Not with `position`, nor with `before`.
+             */
+            after?: string | null;
+            /**
+             * Format: uuid
+             * @description Place the list just before this sibling (the server computes `position`); null: last. Not with `position`, nor with `after`.
+             */
+            before?: string | null;
             /**
              * @description Trimmed; 1 to 200 characters (code points); no NUL.
              * @example Groceries

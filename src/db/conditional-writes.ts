@@ -28,9 +28,11 @@ export type Decided = { current: string; written: string | null };
  * COMMITTED a concurrent writer is waited for and its result is what
  * `current` reads, so a 412 reports the version that beat this request, and
  * the write that follows in the same statement cannot lose an update.
+ * `lockFirst` is a condition evaluated before the row is locked (a lock the
+ * write needs that must be taken before the row's: src/db/placement.ts).
  */
-const lockedCurrent = ({ table, json }: VersionedTable, id: string) =>
-  sql`current as (select ${table.id} as id, ${table.version} as version, ${json} as json from ${table} where ${table.id} = ${id} for update)`;
+const lockedCurrent = ({ table, json }: VersionedTable, id: string, lockFirst: SQL = sql`true`) =>
+  sql`current as (select ${table.id} as id, ${table.version} as version, ${json} as json from ${table} where ${table.id} = ${id} and ${lockFirst} for update)`;
 
 /** Whether the locked row has one of `versions` (undefined: any version). */
 const versionIn = (versions: number[] | undefined) =>
@@ -38,10 +40,17 @@ const versionIn = (versions: number[] | undefined) =>
 
 /**
  * Sets `sets` (`column = value`) on row `id` only if its version is one of
- * `versions` (undefined: any), in ONE statement; its answer goes to `decided`.
+ * `versions` (undefined: any), in ONE statement; its answer goes to `decided`
+ * (`lockFirst`: see lockedCurrent).
  */
-export const updateIfMatchSql = (t: VersionedTable, id: string, sets: SQL[], versions: number[] | undefined) => sql`
-    with ${lockedCurrent(t, id)},
+export const updateIfMatchSql = (
+  t: VersionedTable,
+  id: string,
+  sets: SQL[],
+  versions: number[] | undefined,
+  lockFirst?: SQL,
+) => sql`
+    with ${lockedCurrent(t, id, lockFirst)},
     written as (
       update ${t.table} set ${sql.join(sets, sql`, `)}
       from current where ${t.table.id} = current.id and ${versionIn(versions)}

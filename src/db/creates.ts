@@ -56,12 +56,16 @@ export const intoWithId = ({ table, created }: ChosenIdTable) =>
     sql`, `,
   )}, request_hash)`;
 
-/** A create of one row with the id the client chose; a taken id does nothing (the caller then finds out why). */
-export function insertWithId(t: ChosenIdTable, id: string, value: ValueOf): RowsStatement {
+/**
+ * A create of one row with the id the client chose; a taken id does nothing (the caller then finds out why).
+ * `written` is what is inserted where it differs from the request (a position the server computes, which
+ * is not part of the request's hash: a retry placed elsewhere replays the row as created).
+ */
+export function insertWithId(t: ChosenIdTable, id: string, value: ValueOf, written: ValueOf = value): RowsStatement {
   return {
     insertInto: intoWithId(t),
     select: sql`${id}::uuid, ${sql.join(
-      t.created.map(({ name, type }) => value(name, type)),
+      t.created.map(({ name, type }) => written(name, type)),
       sql`, `,
     )}, ${requestHashOf(t, value)}`,
     onConflict: sql`(id) do nothing`,
@@ -70,7 +74,7 @@ export function insertWithId(t: ChosenIdTable, id: string, value: ValueOf): Rows
 }
 
 /**
- * Creates a row with the id the client chose, in ONE round trip (an HTTP
+ * Creates a row with the id the client chose (`written`: as insertWithId), in ONE round trip (an HTTP
  * batch): insert it unless the id is taken, then, in a fresh snapshot (so a
  * concurrent create of the same id that committed meanwhile is seen), read
  * it: created now, or the caller's own created with the same request (a
@@ -83,10 +87,11 @@ export async function insertWithChosenId(
   t: ChosenIdTable,
   id: string,
   value: ValueOf,
+  written: ValueOf = value,
 ): Promise<{ json: string; replayed: boolean }> {
   const { table } = t;
   const [, [row]] = (await runBatch(db, [
-    rowsStatementSql(insertWithId(t, id, value)),
+    rowsStatementSql(insertWithId(t, id, value, written)),
     sql`select mine.json, mine.created from (select 1) as one left join (
           select ${t.json} as json, ${table}.xmin = pg_current_xact_id()::xid as created,
             ${t.table.requestHash} = ${requestHashOf(t, value)} as same
@@ -105,14 +110,21 @@ export async function insertWithChosenId(
 export function insertWithChosenIdOnce(
   db: Drizzle,
   t: ChosenIdTable,
-  { scope, key, hash, id, value }: { scope: string; key: string; hash: string; id: string; value: ValueOf },
+  {
+    scope,
+    key,
+    hash,
+    id,
+    value,
+    written = value,
+  }: { scope: string; key: string; hash: string; id: string; value: ValueOf; written?: ValueOf },
 ): Promise<KeyedOutcome> {
   const same = sql`select ${t.json} from ${t.table} where ${t.table.id} = ${id}::uuid and ${t.table.requestHash} = ${requestHashOf(t, value)}`;
   return executeKeyed(db, {
     scope,
     key,
     hash,
-    effect: insertWithId(t, id, value),
+    effect: insertWithId(t, id, value, written),
     response: sql`select coalesce((select json from effect), (${same}), app_ids_taken(1)::text)`,
   });
 }

@@ -51,7 +51,8 @@ export function placementOf(body: { position?: unknown; after?: string | null; b
   const given = after !== undefined ? 'after' : before !== undefined ? 'before' : undefined;
   if (given === undefined) return undefined;
   if (position !== undefined) throw twoWays(given, 'position');
-  return { anchor: (after ?? before)!, before: given === 'before' } satisfies Placement;
+  // Not `after ?? before`: that is undefined for `after: null`, which a statement does not take as null.
+  return { anchor: (given === 'after' ? after : before)!, before: given === 'before' } satisfies Placement;
 }
 
 type Value = SQL | AnyColumn | Placeholder | string | null;

@@ -39,8 +39,9 @@ export const unwrittenDefaultList = (onlyId?: string) => sql`
   where not exists (select from ${lists} where ${lists.id} = d.id)${onlyId === undefined ? sql`` : sql` and d.id = ${onlyId}::uuid`}`;
 
 /**
- * Writes the caller's default list if `id` is its id and it is not in the
- * table yet: the first statement of a PATCH or DELETE that may name it, so the
+ * Writes the caller's default list if one of `ids` is its id and it is not in
+ * the table yet: the first statement of a PATCH or DELETE that may name it
+ * (as the list written, or as the neighbour a PATCH places a list by), so the
  * write that follows finds it (a DELETE is then refused by lists_keep_default,
  * and the transaction, this insert included, rolls back). Concurrent first
  * writes make one list: the id is the key, and ON CONFLICT waits for the other.
@@ -48,10 +49,13 @@ export const unwrittenDefaultList = (onlyId?: string) => sql`
  * app_ensure_default_list first, which writes the same row; this one says so
  * itself rather than lean on that.)
  */
-export const ensureDefaultList = (id: string) => sql`
+export const ensureDefaultList = (ids: string[]) => sql`
   insert into ${lists} (id, title, position, is_default)
   select d.id, ${DEFAULT_LIST_TITLE}, ${DEFAULT_LIST_POSITION}, true from (select ${callerDefaultListId} as id) as d
-  where d.id = ${id}::uuid
+  where d.id in (${sql.join(
+    ids.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  )})
   on conflict (id) do nothing`;
 
 /**

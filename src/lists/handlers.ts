@@ -1,5 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { AppEnv } from '../env.ts';
+import { placementOf } from '../db/placement.ts';
 import { idempotencyKey, requestHash } from '../idempotency/key.ts';
 import { keyedResponse } from '../idempotency/statement.ts';
 import { noneMatchHits, revalidate, versionEtag } from '../lib/conditional.ts';
@@ -15,7 +16,8 @@ const item = versionedItem<List>('list', (id) => LIST_ID.is(id));
 
 export const createList: RouteHandler<typeof routes.createList, AppEnv> = async (c) => {
   const input = c.req.valid('json');
-  const { id, ...list } = input;
+  const { id, after: _after, before: _before, ...list } = input;
+  const placement = placementOf(input);
   const key = idempotencyKey(c.req.header('idempotency-key'));
   const created = (made: List, replayed: boolean) =>
     c.json(made, 201, {
@@ -25,16 +27,16 @@ export const createList: RouteHandler<typeof routes.createList, AppEnv> = async 
     });
   if (key === undefined && id === undefined) {
     // Without a key or an id a repeat would create a second list, so it is never retried.
-    return created(await c.var.db.query((tx) => queries.insertList(tx, list), { idempotent: false }), false);
+    return created(await c.var.db.query((tx) => queries.insertList(tx, list, placement), { idempotent: false }), false);
   }
   if (key === undefined) {
     // The id makes a repeat harmless: the same request again is a replay.
-    const made = await c.var.db.query((tx) => queries.insertListWithId(tx, id!, list), { idempotent: true });
+    const made = await c.var.db.query((tx) => queries.insertListWithId(tx, id!, list, placement), { idempotent: true });
     return created(made.list, made.replayed);
   }
   const hash = await requestHash(input);
   // A repeat replays the stored response, so retrying is harmless.
-  const outcome = await c.var.db.query((tx) => queries.insertListOnce(tx, { key, hash, id, list }), {
+  const outcome = await c.var.db.query((tx) => queries.insertListOnce(tx, { key, hash, id, list, placement }), {
     idempotent: true,
   });
   const { response, replayed } = keyedResponse(outcome, hash);
@@ -65,12 +67,13 @@ export const getList: RouteHandler<typeof routes.getList, AppEnv> = async (c) =>
 
 export const updateList: RouteHandler<typeof routes.updateList, AppEnv> = async (c) => {
   const id = item.pathId(c.req.valid('param').id);
-  const patch = c.req.valid('json');
+  const { after: _after, before: _before, ...patch } = c.req.valid('json');
+  const placement = placementOf(c.req.valid('json'));
   const list = await item.patch(c.var.db, {
     id,
     patch,
     ifMatch: c.req.header('if-match'),
-    write: (tx, versions) => queries.updateList(tx, id, patch, versions),
+    write: (tx, versions) => queries.updateList(tx, id, patch, versions, placement),
   });
   return c.json(list, 200, revalidate(versionEtag(list)));
 };

@@ -15,7 +15,9 @@ import {
   insertWithChosenIdOnce,
   parametersOf,
   type ChosenIdTable,
+  type ValueOf,
 } from '../db/creates.ts';
+import { LIST_GROUP_LOCKED_SQL, listPlacementSql, type Placement } from '../db/placement.ts';
 import { lists } from '../db/schema.ts';
 import type { KeyedOutcome } from '../idempotency/statement.ts';
 import { jsonOf } from '../lib/fields.ts';
@@ -56,9 +58,24 @@ const VERSIONED: VersionedTable = { table: lists, json: listJson };
 
 const parsed = (json: string) => JSON.parse(json) as List;
 
-/** Creates a list; without a position, the database puts it at the end of the owner's lists. */
-export async function insertList(db: Drizzle, list: NewList): Promise<List> {
-  const values = givenColumns(list);
+/**
+ * A create's columns: the fields given, and where the server places it
+ * (src/db/placement.ts) when the create asks for a neighbour. Any insert into
+ * lists writes the caller's default list first (lists_default_list, a
+ * statement trigger: before this position is computed), so it may be the neighbour.
+ */
+const createdColumns = (list: NewList, placement: Placement | undefined) =>
+  placement ? { ...givenColumns(list), position: listPlacementSql(placement, null) } : givenColumns(list);
+
+/** A create with a client-chosen id's inserted values: the request's, but the position where `placement` says. */
+const placedValue = (id: string, value: ValueOf, placement: Placement | undefined): ValueOf =>
+  placement
+    ? (name, type) => (name === 'position' ? listPlacementSql(placement, sql`${id}::uuid`) : value(name, type))
+    : value;
+
+/** Creates a list; without a position or a placement, the database puts it at the end of the owner's lists. */
+export async function insertList(db: Drizzle, list: NewList, placement?: Placement): Promise<List> {
+  const values = createdColumns(list, placement);
   const result = await db.execute<{ json: string }>(sql`
     insert into ${lists} (${sql.join(
       Object.keys(values).map((column) => sql.identifier(column)),
@@ -75,19 +92,25 @@ export async function insertListWithId(
   db: Drizzle,
   id: string,
   list: NewList,
+  placement?: Placement,
 ): Promise<{ list: List; replayed: boolean }> {
-  const made = await insertWithChosenId(db, CHOSEN, id, parametersOf(list));
+  const value = parametersOf(list);
+  const made = await insertWithChosenId(db, CHOSEN, id, value, placedValue(id, value, placement));
   return { list: parsed(made.json), replayed: made.replayed };
 }
 
 /** Creates a list under an idempotency key, with or without a client-chosen id, in one round trip. */
 export function insertListOnce(
   db: Drizzle,
-  { key, hash, id, list }: { key: string; hash: string; id?: string; list: NewList },
+  { key, hash, id, list, placement }: { key: string; hash: string; id?: string; list: NewList; placement?: Placement },
 ): Promise<KeyedOutcome> {
   const scope = 'lists.create';
-  if (id !== undefined) return insertWithChosenIdOnce(db, CHOSEN, { scope, key, hash, id, value: parametersOf(list) });
-  return insertOnce(db, { scope, key, hash, table: lists, values: givenColumns(list), json: listJson });
+  if (id !== undefined) {
+    const value = parametersOf(list);
+    const written = placedValue(id, value, placement);
+    return insertWithChosenIdOnce(db, CHOSEN, { scope, key, hash, id, value, written });
+  }
+  return insertOnce(db, { scope, key, hash, table: lists, values: createdColumns(list, placement), json: listJson });
 }
 
 /**
@@ -119,24 +142,41 @@ export async function findList(db: Drizzle, id: string): Promise<List | undefine
 
 /**
  * Runs a conditional write of list `id` in ONE round trip: after
- * ensureDefaultList when `id` may be the caller's default list (so a PATCH of
- * the default list finds it written, and version 1 is what If-Match saw).
+ * ensureDefaultList when `id`, or the list a PATCH places it next to
+ * (`anchor`), may be the caller's default list (so a PATCH of the default
+ * list finds it written, and version 1 is what If-Match saw; and a list may be
+ * placed next to it before any write has made it).
  */
-async function writeList(db: Drizzle, id: string, statement: SQL): Promise<Decided | undefined> {
-  if (!mayBeDefaultListId(id)) return (await db.execute<Decided>(statement)).rows[0];
-  const [, rows] = (await runBatch(db, [ensureDefaultList(id), statement])) as [unknown, Decided[]];
+async function writeList(
+  db: Drizzle,
+  id: string,
+  statement: SQL,
+  anchor?: string | null,
+): Promise<Decided | undefined> {
+  const mayBeDefault = [id, anchor].filter((named): named is string => named != null && mayBeDefaultListId(named));
+  if (mayBeDefault.length === 0) return (await db.execute<Decided>(statement)).rows[0];
+  const [, rows] = (await runBatch(db, [ensureDefaultList(mayBeDefault), statement])) as [unknown, Decided[]];
   return rows[0];
 }
 
-/** Applies a patch, only if the list's version is one of `versions` (undefined: any). */
+/**
+ * Applies a patch, only if the list's version is one of `versions` (undefined:
+ * any), and places the list where `placement` says: the lists' placement lock
+ * is taken before the list's row lock (src/db/placement.ts says why).
+ */
 export async function updateList(
   db: Drizzle,
   id: string,
   patch: ListPatch,
   versions: number[] | undefined,
+  placement?: Placement,
 ): Promise<Conditional<List>> {
-  const sets = Object.entries(givenColumns(patch)).map(([column, value]) => sql`${sql.identifier(column)} = ${value}`);
-  return decided(await writeList(db, id, updateIfMatchSql(VERSIONED, id, sets, versions)), parsed);
+  const columns = placement
+    ? { ...givenColumns(patch), position: listPlacementSql(placement, lists.id) }
+    : givenColumns(patch);
+  const sets = Object.entries(columns).map(([column, value]) => sql`${sql.identifier(column)} = ${value}`);
+  const statement = updateIfMatchSql(VERSIONED, id, sets, versions, placement && LIST_GROUP_LOCKED_SQL);
+  return decided(await writeList(db, id, statement, placement?.anchor), parsed);
 }
 
 /**

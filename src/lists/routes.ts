@@ -46,7 +46,7 @@ export const createList = defineRoute({
   tags,
   summary: 'Create a list',
   description:
-    "Without `position`, the list goes at the end of the caller's lists. With `id`, the client chooses the id: the same id with the same values again answers the list as it is now, with `Idempotent-Replayed: true`; with other values, another owner's id or a deleted list's, 409.",
+    "With `after` or `before` (a list of the caller's, the default list included, or null), the server places the list next to it; with neither, nor `position`, the list goes at the end of the caller's lists. With `id`, the client chooses the id: the same id with the same values (wherever `after` or `before` asks it to go) again answers the list as it is now, with `Idempotent-Replayed: true`; with other values, another owner's id or a deleted list's, 409.",
   middleware: jsonBody(),
   request: {
     headers: idempotencyHeaders,
@@ -115,7 +115,7 @@ export const updateList = defineRoute({
   summary: 'Rename or move a list',
   middleware: jsonBody(),
   description:
-    'Every PATCH adds 1 to `version`, even one that changes nothing. With If-Match, the change happens only at that version (412 otherwise). The default list can be renamed and moved like any other.',
+    "`after` or `before` moves the list next to another of the caller's (null: first, or last). Every PATCH adds 1 to `version`, even one that changes nothing. With If-Match, the change happens only at that version (412 otherwise). The default list can be renamed and moved like any other.",
   request: {
     params: ListIdParams,
     headers: ifMatchHeaders,

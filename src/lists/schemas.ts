@@ -3,19 +3,20 @@ import { documentOnly } from '../lib/document-only.ts';
 import { createSchema, patchSchema, responseSchema, type CreateOf, type JsonOf, type PatchOf } from '../lib/fields.ts';
 import { decodePositionCursor } from '../lib/position-cursor.ts';
 import { chosenIdSchema } from '../lib/resource-id.ts';
+import { placementFields } from '../db/placement.ts';
 import { LIST_ID, listFields } from './fields.ts';
 
 export const listSchema = documentOnly(() => responseSchema(listFields, 'List'));
 
-// Placement by neighbour (`after`/`before` an id, as for todos) joins these bodies as extra fields
-// beside `position` when the server places lists itself; until then a client sends a key or none.
+// A list is placed by a key (`position`) or by a neighbour (`after`/`before`: src/db/placement.ts), or goes last.
 export const NewListSchema = createSchema(listFields, 'NewList', {
+  ...placementFields('list'),
   id: chosenIdSchema(
     "The new list's id, chosen by the client (so it can refer to the list, and put todos in it, before the server has seen it, and retry the create safely): a version 4 or 7 UUID in canonical lowercase form. Without it, the server makes a version 7 UUID.",
   ),
 });
 
-export const ListPatchSchema = patchSchema(listFields, 'ListPatch');
+export const ListPatchSchema = patchSchema(listFields, 'ListPatch', placementFields('list'));
 
 export const ListIdParams = z.object({ id: LIST_ID.param });
 

@@ -103,4 +103,26 @@ describe.runIf(inject('backend') === 'postgres')('placements of one group at the
       expect(await order(list)).toEqual([a!.id, b!.id, c!.id]);
     });
   });
+
+  it("a list's PATCH, conditional or not, waits for the owner's lists before it locks its list", async () => {
+    const who = feedCaller('listlock');
+    const made = [];
+    for (const title of ['a', 'b']) {
+      const res = await who.call<Placed>('POST', '/lists', { json: { title } });
+      expect(res.status).toBe(201);
+      made.push(res.body);
+    }
+    const [a, b] = made;
+    for (const headers of [{ 'if-match': `"${b!.id}-${b!.version}"` }, {}] as Record<string, string>[]) {
+      await holding(async (holder, blocked) => {
+        await holder.query(`select set_config('app.user_id', $1, true), app_list_group_locked()`, [who.owner]);
+        const request = who.call<Placed>('PATCH', `/lists/${b!.id}`, { json: { before: a!.id }, headers });
+        await until(blocked, 'the PATCH waiting for the lists', { timeoutMs: 4000 });
+        // The list the PATCH is about to move is free: not locked by the waiting PATCH.
+        await holder.query('select id from lists where id = $1 for update nowait', [b!.id]);
+        await holder.query('commit');
+        expect((await request).status).toBe(200);
+      });
+    }
+  });
 });

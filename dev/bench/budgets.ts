@@ -130,15 +130,15 @@ const pairs = (cases: BenchCase[]) =>
   cases.flatMap((c) => (c.rounds?.versus ? [{ name: c.name, versus: c.rounds.versus }] : []));
 
 /**
- * list and create: CPU per request <= 1.5x the control Worker's for the same
- * statement (the driver alone: what no application code can remove), at 16
+ * The cases held against a control (list, create and their variants): CPU per request <= 1.5x the control Worker's
+ * for the same kind of statement (the driver alone: what no application code can remove), at 16
  * and 64 connections. Judged on the median over the interleaved rounds of
  * each round's ratio, so that the machine's drift between minutes cancels.
  * Authentication is off in these cases (the control verifies nothing);
  * list-jwt reports identity's cost beside them.
  */
 function cpuBudget({ cases, rounds }: BudgetInput): Budget {
-  const name = `Worker CPU per request (list, create) <= ${LIMITS.cpuTimesControl}x the control Worker's, at ${ROUND_CONNECTIONS.join(' and ')} connections (median of interleaved rounds)`;
+  const name = `Worker CPU per request (${pairs(cases).map((p) => p.name).join(', ')}) <= ${LIMITS.cpuTimesControl}x the control Worker's, at ${ROUND_CONNECTIONS.join(' and ')} connections (median of interleaved rounds)`;
   return againstControl(
     name,
     cases,

@@ -61,9 +61,8 @@ interface Known {
 /**
  * One writer of lists and todos: creates lists and todos (some as subtasks), moves todos between lists
  * (PATCH listId), reorders them (PATCH position) and lists, reparents todos (PATCH parentId), renames
- * and deletes lists (with their todos) and deletes todos, at random. Lists are written with SQL as the
- * Worker writes (list-writes.ts); todos through the API, unchecked against the document (the feed's answers
- * are what this test checks).
+ * and deletes lists (with their todos) and deletes todos, at random, all through the API (list-writes.ts for
+ * lists), unchecked against the document (the feed's answers are what this test checks).
  */
 async function listAndTodoWriter(who: FeedCaller, known: Known, load: Load, name: string): Promise<void> {
   const patch = async (id: string, json: Record<string, unknown>) => {

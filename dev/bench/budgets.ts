@@ -138,7 +138,11 @@ const pairs = (cases: BenchCase[]) =>
  * list-jwt reports identity's cost beside them.
  */
 function cpuBudget({ cases, rounds }: BudgetInput): Budget {
-  const name = `Worker CPU per request (${pairs(cases).map((p) => p.name).join(', ')}) <= ${LIMITS.cpuTimesControl}x the control Worker's, at ${ROUND_CONNECTIONS.join(' and ')} connections (median of interleaved rounds)`;
+  const name = `Worker CPU per request (${pairs(cases)
+    .map((p) => p.name)
+    .join(
+      ', ',
+    )}) <= ${LIMITS.cpuTimesControl}x the control Worker's, at ${ROUND_CONNECTIONS.join(' and ')} connections (median of interleaved rounds)`;
   return againstControl(
     name,
     cases,

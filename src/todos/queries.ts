@@ -395,8 +395,7 @@ export async function insertTodo(db: Drizzle, todo: NewTodo, placement?: Placeme
 }
 
 /** The create's SQL and parameters (the benchmark's control Worker sends it through the driver alone). */
-export const insertTodoSql = (todo: NewTodo, placement?: Placement) =>
-  insertQuery.sql(createShape(todo, placement), { ...todo, ...placementValues(placement) });
+export const insertTodoSql = (todo: NewTodo) => insertQuery.sql(createShape(todo), todo);
 
 /** A position in the listing. */
 type Cursor = AnyCursor<TodoId>;

@@ -102,6 +102,7 @@ describe('the migrator', () => {
       ['0009_owned_tables_and_feed_triggers', true], ['0010_uuid_ids', true], ['0011_owner_quota', true],
       ['0012_position_keys', true],
       ['0013_lists', true],
+      ['0014_placement', true],
     ]);
     expect(migrations[2]!.statements.join('\n')).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS "idempotency_keys_created_at_idx"');
     expect(migrations[4]!.statements.join('\n')).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS "todos_owner_created_id_idx"');

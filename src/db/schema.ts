@@ -112,6 +112,11 @@ export const todos = ownedTable(
       t.position,
       t.id,
     ),
+    // A parent's subtasks by its id alone: what the parent key's ON DELETE and ON UPDATE CASCADE look for on
+    // every delete or move of a todo (without it, each scans the table). Subtasks only: top-level todos pay nothing.
+    index('todos_parent_idx')
+      .on(t.parentId)
+      .where(sql`${t.parentId} is not null`),
     check('todos_parent_depth_top', sql`${t.parentDepth} = 0`),
     check('todos_completed_when_done', sql`(${t.completedAt} is not null) = ${t.done}`),
     // A todo is in one of its owner's lists; deleting the list deletes it (each a tombstone, by its trigger).

@@ -103,6 +103,7 @@ describe('the migrator', () => {
       ['0012_position_keys', true],
       ['0013_lists', true],
       ['0014_placement', true],
+      ['0015_subtask_parent_index', false],
     ]);
     expect(migrations[2]!.statements.join('\n')).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS "idempotency_keys_created_at_idx"');
     expect(migrations[4]!.statements.join('\n')).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS "todos_owner_created_id_idx"');

@@ -33,8 +33,8 @@ $$;--> statement-breakpoint
 -- in the feed. An anchor that is not in the group (another list's, another owner's, a deleted or
 -- unknown id, the moving item itself) raises SQLSTATE PLACE with DETAIL 'after' or 'before', the field
 -- that named it. SECURITY INVOKER: the caller's row-level security applies to every read and write.
-CREATE FUNCTION public.app_place(group_rows text, group_key text, group_owner text, list uuid, parent uuid,
-    anchor uuid, anchor_is_before boolean, moving uuid) RETURNS text
+CREATE FUNCTION public.app_place(group_rows text, group_lead text, group_key text, group_owner text, list uuid,
+    parent uuid, anchor uuid, anchor_is_before boolean, moving uuid) RETURNS text
   LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -46,6 +46,11 @@ DECLARE
   b_key text;
   key text;
   slot bigint;
+  -- The group's order as its index gives it: `group_lead`, a column constant in the group that the index has
+  -- first (a top-level todo's NULL parent_id, which the planner does not take for an equality), then position, id.
+  forwards constant text := concat_ws(', ', nullif(group_lead || ' NULLS FIRST', ' NULLS FIRST'), 'g.position, g.id');
+  backwards constant text := concat_ws(', ', nullif(group_lead || ' DESC NULLS LAST', ' DESC NULLS LAST'),
+    'g.position DESC, g.id DESC');
 BEGIN
   PERFORM public.app_position_group_lock(group_key);
   IF anchor IS NOT NULL THEN
@@ -65,7 +70,7 @@ BEGIN
     -- The item before the anchor, or the last one.
     EXECUTE format('SELECT g.position, g.id FROM %s AND g.id IS DISTINCT FROM $6
         AND ($4::uuid IS NULL OR (g.position, g.id) < ($5 COLLATE "C", $4))
-        ORDER BY g.position DESC, g.id DESC LIMIT 1', group_rows)
+        ORDER BY %s LIMIT 1', group_rows, backwards)
       INTO a_key, a_id USING group_owner, list, parent, anchor, anchor_key, moving;
   END IF;
   IF anchor IS NOT NULL AND anchor_is_before THEN
@@ -74,7 +79,7 @@ BEGIN
     -- The item after `a`, or the first one.
     EXECUTE format('SELECT g.position FROM %s AND g.id IS DISTINCT FROM $6
         AND ($4::uuid IS NULL OR (g.position, g.id) > ($5 COLLATE "C", $4))
-        ORDER BY g.position, g.id LIMIT 1', group_rows)
+        ORDER BY %s LIMIT 1', group_rows, forwards)
       INTO b_key USING group_owner, list, parent, a_id, a_key, moving;
   END IF;
   key := public.app_key_place(a_key, b_key);
@@ -95,7 +100,7 @@ BEGIN
   RETURN public.app_key_nth(slot);
 END
 $$;--> statement-breakpoint
-REVOKE ALL ON FUNCTION public.app_place(text, text, text, uuid, uuid, uuid, boolean, uuid) FROM PUBLIC;--> statement-breakpoint
+REVOKE ALL ON FUNCTION public.app_place(text, text, text, text, uuid, uuid, uuid, boolean, uuid) FROM PUBLIC;--> statement-breakpoint
 REVOKE ALL ON FUNCTION public.app_position_group_lock(text) FROM PUBLIC;--> statement-breakpoint
 
 -- The groups, as app_place takes them. A subtask's group is its parent's subtasks, in the parent's list
@@ -108,10 +113,10 @@ AS $$
 BEGIN
   IF parent IS NOT NULL THEN
     list := (SELECT t.list_id FROM public.todos t WHERE t.id = parent);
-    RETURN public.app_place('public.todos g WHERE g.owner = $1 AND g.list_id = $2 AND g.parent_id = $3',
+    RETURN public.app_place('public.todos g WHERE g.owner = $1 AND g.list_id = $2 AND g.parent_id = $3', 'g.parent_id',
       'subtasks ' || parent, todo_owner, list, parent, anchor, anchor_is_before, moving);
   END IF;
-  RETURN public.app_place('public.todos g WHERE g.owner = $1 AND g.list_id = $2 AND g.parent_id IS NULL',
+  RETURN public.app_place('public.todos g WHERE g.owner = $1 AND g.list_id = $2 AND g.parent_id IS NULL', 'g.parent_id',
     'todos ' || coalesce(list, public.app_default_list_id(todo_owner)), todo_owner,
     coalesce(list, public.app_default_list_id(todo_owner)), NULL, anchor, anchor_is_before, moving);
 END
@@ -120,7 +125,7 @@ CREATE FUNCTION public.app_place_list(list_owner text, anchor uuid, anchor_is_be
   LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-  RETURN public.app_place('public.lists g WHERE g.owner = $1', 'lists ' || list_owner, list_owner, NULL, NULL,
+  RETURN public.app_place('public.lists g WHERE g.owner = $1', '', 'lists ' || list_owner, list_owner, NULL, NULL,
     anchor, anchor_is_before, moving);
 END
 $$;--> statement-breakpoint
@@ -154,7 +159,7 @@ REVOKE ALL ON FUNCTION public.app_todo_group_locked(uuid, uuid) FROM PUBLIC;--> 
 GRANT EXECUTE ON FUNCTION public.app_todo_position(uuid, uuid, uuid, boolean, uuid) TO todo_app;--> statement-breakpoint
 GRANT EXECUTE ON FUNCTION public.app_list_position(uuid, boolean, uuid) TO todo_app;--> statement-breakpoint
 GRANT EXECUTE ON FUNCTION public.app_todo_group_locked(uuid, uuid) TO todo_app;--> statement-breakpoint
-GRANT EXECUTE ON FUNCTION public.app_place(text, text, text, uuid, uuid, uuid, boolean, uuid) TO todo_app;--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION public.app_place(text, text, text, text, uuid, uuid, uuid, boolean, uuid) TO todo_app;--> statement-breakpoint
 GRANT EXECUTE ON FUNCTION public.app_place_todo(text, uuid, uuid, uuid, boolean, uuid) TO todo_app;--> statement-breakpoint
 GRANT EXECUTE ON FUNCTION public.app_place_list(text, uuid, boolean, uuid) TO todo_app;--> statement-breakpoint
 GRANT EXECUTE ON FUNCTION public.app_position_group_lock(text) TO todo_app;--> statement-breakpoint

@@ -1,4 +1,5 @@
 import { defineRoute } from '../lib/define-route.ts';
+import { requestOf } from '../lib/request-parts.ts';
 import { lazySchema } from '../lib/document-only.ts';
 import { problemResponses } from '../lib/openapi-responses.ts';
 import { ChangesQuerySchema, changesSchema } from './schemas.ts';
@@ -15,7 +16,7 @@ export const listAllChanges = defineRoute({
     'It never misses a change: a change is handed out only once every transaction that started before it has ended, so a long transaction anywhere in the database delays changes, never loses them.',
     'Repeating a call with the same token is harmless. Deletions are kept for the retention (30 days by default): an older token is a 410, and the client starts again without `since`. A token of GET /todos/changes is a 400 here (and one of this feed a 400 there).',
   ].join(' '),
-  request: { query: ChangesQuerySchema },
+  request: requestOf({ query: ChangesQuerySchema }),
   responses: {
     200: { description: 'One page of changes.', content: { 'application/json': lazySchema(changesSchema) } },
     ...problemResponses([400, 410, 429, 500, 503], {

@@ -1,12 +1,13 @@
 import { z } from '@hono/zod-openapi';
 import { feedQuerySchema } from '../feed/query.ts';
 import { documentOnly } from '../lib/document-only.ts';
+import { once } from '../lib/once.ts';
 import { LIST_ID } from '../lists/fields.ts';
 import { listSchema } from '../lists/schemas.ts';
 import { TODO_ID } from '../todos/fields.ts';
 import { todoSchema } from '../todos/schemas.ts';
 
-export const ChangesQuerySchema = feedQuerySchema('every current list and todo');
+export const ChangesQuerySchema = once(() => feedQuerySchema('every current list and todo'));
 
 /** `kind` first, then the resource's own JSON. */
 const kindOf = <Kind extends string>(kind: Kind, description: string) =>

@@ -24,13 +24,20 @@ const middlewareOf = (route: Route): MiddlewareHandler[] =>
  *   document and puts the auth middleware first on the route, with a 401
  *   response: the document and the enforcement cannot disagree;
  * - a route that declares no query schema refuses every query parameter by
- *   name (one that declares one refuses the unknown ones in its schema).
+ *   name (one that declares one refuses the unknown ones in its schema);
+ * - its request schemas are built on its first request, not as the Worker
+ *   loads: `request` must come from `requestOf` (src/lib/request-parts.ts).
  */
 export function defineRoute<P extends string, R extends Route & { path: P }>(config: R) {
   const { protect = true, ...route } = config;
+  const built = Object.entries(Object.getOwnPropertyDescriptors(route.request ?? {})).filter(([, part]) => !part.get);
+  if (built.length)
+    throw new Error(
+      `${route.method.toUpperCase()} ${route.path}: request.${built[0]![0]} is built as the Worker loads; declare the request with requestOf(...)`,
+    );
   const guards: MiddlewareHandler[] = [
     ...(protect ? [requireIdentity()] : []),
-    ...(route.request?.query ? [] : [noQuery()]),
+    ...(route.request && 'query' in route.request ? [] : [noQuery()]),
   ];
   return createRoute<P, R>({
     ...route,

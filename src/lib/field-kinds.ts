@@ -67,7 +67,7 @@ export const booleanField = (name: string, { default: fallback, example }: { def
     schema: () => z.boolean(),
     example,
     input: {
-      schema: z.boolean({ error: 'must be a JSON boolean (true or false)' }).openapi({ example }),
+      schema: () => z.boolean({ error: 'must be a JSON boolean (true or false)' }).openapi({ example }),
       default: fallback,
       fromCell: readBoolean,
       array: BOOLEAN_ARRAY,
@@ -92,12 +92,13 @@ export function integerField(name: string, { min, max, default: fallback, exampl
     schema: () => z.number().int().min(min).max(max).openapi(doc),
     example,
     input: {
-      schema: z
-        .number({ error: message })
-        .int({ error: message })
-        .min(min, { error: message })
-        .max(max, { error: message })
-        .openapi(doc),
+      schema: () =>
+        z
+          .number({ error: message })
+          .int({ error: message })
+          .min(min, { error: message })
+          .max(max, { error: message })
+          .openapi(doc),
       default: fallback,
       fromCell: (cell: string): CellRead<number> => {
         const text = cell.trim();
@@ -119,19 +120,20 @@ const TRIMMED = (column: AnyColumn) => sql`${column} = btrim(${column}, E' \\t\\
  * export's formula guard removed by the import's reader) and in the table's CHECKs.
  */
 export function textField(name: string, { max, example }: { max: number; example: string }) {
-  const schema = z
-    .string({ error: 'must be a string' })
-    .superRefine((value, ctx) => {
-      const problem = textProblem(value, max);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    })
-    .transform((value) => value.trim())
-    .openapi({
-      minLength: 1,
-      maxLength: max,
-      description: `Trimmed; 1 to ${max} characters (code points); no NUL.`,
-      example,
-    });
+  const schema = () =>
+    z
+      .string({ error: 'must be a string' })
+      .superRefine((value, ctx) => {
+        const problem = textProblem(value, max);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .transform((value) => value.trim())
+      .openapi({
+        minLength: 1,
+        maxLength: max,
+        description: `Trimmed; 1 to ${max} characters (code points); no NUL.`,
+        example,
+      });
   return field({
     column: text(name).notNull(),
     // The API's rules, repeated so that no other path (psql, a future job) can store what the API would refuse.

@@ -21,8 +21,8 @@ export type CellRead<Value> = { value: Value } | { problem: string };
 
 /** How a client writes a field (absent: the server sets it, like an id, a version or a timestamp). */
 export interface FieldInput<Value = unknown> {
-  /** Validates what a create or a patch sends; its output is what is stored. */
-  schema: z.ZodType<Value>;
+  /** Validates what a create or a patch sends; its output is what is stored. Built with the request schemas, on first use. */
+  schema: () => z.ZodType<Value>;
   /** What a create stores when the field is absent (null for a nullable one); without it, a create must give it. */
   default?: Value;
   /** A create may give it, a patch may not. */
@@ -139,10 +139,10 @@ export const createSchema = <F extends Fields, Extra extends Record<string, z.Zo
         writable(fields, false).map(([key, input]) => [
           key,
           input.optional
-            ? input.schema.optional()
+            ? input.schema().optional()
             : input.default === undefined
-              ? input.schema
-              : input.schema.default(input.default),
+              ? input.schema()
+              : input.schema().default(input.default),
         ]),
       ),
     })
@@ -163,7 +163,7 @@ export function patchSchema<F extends Fields, Extra extends Record<string, z.Zod
   return z
     .strictObject({
       ...Object.fromEntries(Object.entries(extra ?? {}).map(([key, schema]) => [key, schema.optional()])),
-      ...Object.fromEntries(writable(fields, true).map(([key, input]) => [key, input.schema.optional()])),
+      ...Object.fromEntries(writable(fields, true).map(([key, input]) => [key, input.schema().optional()])),
     })
     .refine((patch) => names.some((key) => patch[key] !== undefined), {
       message: `give at least one of ${listed(names.map((key) => `"${key}"`))}`,

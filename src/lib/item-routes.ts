@@ -6,6 +6,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { documentOnly, lazySchema } from './document-only.ts';
+import { once } from './once.ts';
 import { problemSchema } from './problem.ts';
 
 /** A 412's body: the item's current version, as members. */
@@ -20,18 +21,21 @@ export const preconditionFailedSchema = documentOnly(() =>
     .openapi('PreconditionFailed'),
 );
 
+/** Request headers are built on first use (src/lib/request-parts.ts); the rest is the document's. */
 export function itemRouteParts(thing: string, idExample: string) {
-  const idempotencyHeaders = z.object({
-    'idempotency-key': z
-      .string()
-      .optional()
-      .openapi({
-        param: { in: 'header' },
-        // No `example`: Swagger UI would pre-fill it, and a second "Try it out" with another body would get a 422.
-        description:
-          'Makes retries safe: the same key with the same body returns the original 201 and changes nothing (for 24 h); with another body, 422. A UUID is a good key. A create that gives its own `id` is safe to retry without one, at any time (docs/api.md, "Ids").',
-      } as never),
-  });
+  const idempotencyHeaders = once(() =>
+    z.object({
+      'idempotency-key': z
+        .string()
+        .optional()
+        .openapi({
+          param: { in: 'header' },
+          // No `example`: Swagger UI would pre-fill it, and a second "Try it out" with another body would get a 422.
+          description:
+            'Makes retries safe: the same key with the same body returns the original 201 and changes nothing (for 24 h); with another body, 422. A UUID is a good key. A create that gives its own `id` is safe to retry without one, at any time (docs/api.md, "Ids").',
+        } as never),
+    }),
+  );
 
   const replayedHeader = {
     'Idempotent-Replayed': {
@@ -52,25 +56,29 @@ export function itemRouteParts(thing: string, idExample: string) {
     },
   };
 
-  const ifMatchHeaders = z.object({
-    'if-match': z
-      .string()
-      .optional()
-      .openapi({
-        param: { in: 'header' },
-        description: `Makes the change conditional: it happens only if the ${thing} is still at this ETag (\`*\`: any version); otherwise 412 and nothing changes. A missing ${thing} is still a 404.`,
-      } as never),
-  });
+  const ifMatchHeaders = once(() =>
+    z.object({
+      'if-match': z
+        .string()
+        .optional()
+        .openapi({
+          param: { in: 'header' },
+          description: `Makes the change conditional: it happens only if the ${thing} is still at this ETag (\`*\`: any version); otherwise 412 and nothing changes. A missing ${thing} is still a 404.`,
+        } as never),
+    }),
+  );
 
-  const ifNoneMatchHeaders = z.object({
-    'if-none-match': z
-      .string()
-      .optional()
-      .openapi({
-        param: { in: 'header' },
-        description: `The ETag of a copy the client holds: 304 without a body while the ${thing} is still at that version.`,
-      } as never),
-  });
+  const ifNoneMatchHeaders = once(() =>
+    z.object({
+      'if-none-match': z
+        .string()
+        .optional()
+        .openapi({
+          param: { in: 'header' },
+          description: `The ETag of a copy the client holds: 304 without a body while the ${thing} is still at that version.`,
+        } as never),
+    }),
+  );
 
   /** 412, with the version the item has now. */
   const preconditionFailed = {

@@ -39,16 +39,17 @@ export const positionField = (what: string) =>
       }),
     example: 'a0',
     input: {
-      schema: z
-        .string({ error: 'must be a string' })
-        .superRefine((value, ctx) => {
-          const problem = positionProblem(value);
-          if (problem) ctx.addIssue({ code: 'custom', message: problem });
-        })
-        .openapi({
-          maxLength: POSITION_MAX_LENGTH,
-          description: `${what}: a key the client computed between its neighbours (e.g. with \`fractional-indexing\`); absent, the server places it.`,
-        }),
+      schema: () =>
+        z
+          .string({ error: 'must be a string' })
+          .superRefine((value, ctx) => {
+            const problem = positionProblem(value);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem });
+          })
+          .openapi({
+            maxLength: POSITION_MAX_LENGTH,
+            description: `${what}: a key the client computed between its neighbours (e.g. with \`fractional-indexing\`); absent, the server places it.`,
+          }),
       optional: true as const,
       fromCell: readPosition,
       array: TEXT_ARRAY,

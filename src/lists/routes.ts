@@ -3,6 +3,7 @@ import { defineRoute } from '../lib/define-route.ts';
 import { documentOnly, lazySchema } from '../lib/document-only.ts';
 import { itemRouteParts } from '../lib/item-routes.ts';
 import { problemResponses } from '../lib/openapi-responses.ts';
+import { jsonRequest, requestOf } from '../lib/request-parts.ts';
 import { problemSchema } from '../lib/problem.ts';
 import { listQuotaExceededResponse, listQuotaExceededSchema } from '../me/schemas.ts';
 import { jsonBody } from '../middleware/body.ts';
@@ -18,8 +19,6 @@ import {
 } from './schemas.ts';
 
 const tags = ['lists'];
-/** A request body's JSON (its schema validates, so it is built at once). */
-const json = <T>(schema: T) => ({ 'application/json': { schema } });
 /** A response's JSON: only the document reads its schema (see documentOnly). */
 const jsonOf = <T>(schema: () => T) => ({ 'application/json': lazySchema(schema) });
 /** The problems of these routes, in the resource's own words. */
@@ -48,10 +47,7 @@ export const createList = defineRoute({
   description:
     "With `after` or `before` (a list of the caller's, the default list included, or null), the server places the list next to it; with neither, nor `position`, the list goes at the end of the caller's lists. With `id`, the client chooses the id: the same id with the same values (wherever `after` or `before` asks it to go) again answers the list as it is now, with `Idempotent-Replayed: true`; with other values, another owner's id or a deleted list's, 409.",
   middleware: jsonBody(),
-  request: {
-    headers: idempotencyHeaders,
-    body: { required: true, content: json(NewListSchema) },
-  },
+  request: requestOf({ headers: idempotencyHeaders, body: jsonRequest(NewListSchema) }),
   responses: {
     201: {
       description:
@@ -85,7 +81,7 @@ export const listLists = defineRoute({
   tags,
   summary: "The caller's lists, in their order",
   description: `Ordered by \`position\` (byte-wise), ties broken by id; ${LISTS_MAX_LIMIT} a page unless \`limit\` says fewer. ${DEFAULT_LIST} A read writes nothing.`,
-  request: { query: ListsQuerySchema },
+  request: requestOf({ query: ListsQuerySchema }),
   responses: {
     200: { description: 'One page of lists.', content: jsonOf(listPageSchema) },
     ...problems(400, 429, 500, 503),
@@ -99,7 +95,7 @@ export const getList = defineRoute({
   tags,
   summary: 'Get one list',
   description: DEFAULT_LIST,
-  request: { params: ListIdParams, headers: ifNoneMatchHeaders },
+  request: requestOf({ params: ListIdParams, headers: ifNoneMatchHeaders }),
   responses: {
     200: { description: 'The list.', headers: representationHeaders, content: jsonOf(listSchema) },
     304: { description: 'The copy named by If-None-Match is current: no body.', headers: representationHeaders },
@@ -116,11 +112,7 @@ export const updateList = defineRoute({
   middleware: jsonBody(),
   description:
     "`after` or `before` moves the list next to another of the caller's (null: first, or last). Every PATCH adds 1 to `version`, even one that changes nothing. With If-Match, the change happens only at that version (412 otherwise). The default list can be renamed and moved like any other.",
-  request: {
-    params: ListIdParams,
-    headers: ifMatchHeaders,
-    body: { required: true, content: json(ListPatchSchema) },
-  },
+  request: requestOf({ params: ListIdParams, headers: ifMatchHeaders, body: jsonRequest(ListPatchSchema) }),
   responses: {
     200: { description: 'The updated list.', headers: representationHeaders, content: jsonOf(listSchema) },
     ...preconditionFailed,
@@ -136,7 +128,7 @@ export const deleteList = defineRoute({
   summary: 'Delete a list and its todos',
   description:
     'Its todos are deleted with it, each a deletion in the change feed, as the list is. The default list cannot be deleted (409).',
-  request: { params: ListIdParams, headers: ifMatchHeaders },
+  request: requestOf({ params: ListIdParams, headers: ifMatchHeaders }),
   responses: {
     204: { description: 'Deleted, with its todos.' },
     ...preconditionFailed,

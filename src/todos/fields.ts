@@ -31,21 +31,22 @@ function nullableInput<Value>(
   doc: Record<string, unknown>,
   array: ArrayKind<Value>,
 ) {
-  const schema = z
-    .string({ error: 'must be a string or null' })
-    .nullable()
-    .transform((value, ctx) => {
-      if (value === null) return null;
-      const result = read(value);
-      if ('problem' in result) {
-        ctx.addIssue({ code: 'custom', message: result.problem });
-        return z.NEVER;
-      }
-      return result.value;
-    })
-    .openapi(doc);
+  const schema = () =>
+    z
+      .string({ error: 'must be a string or null' })
+      .nullable()
+      .transform((value, ctx) => {
+        if (value === null) return null;
+        const result = read(value);
+        if ('problem' in result) {
+          ctx.addIssue({ code: 'custom', message: result.problem });
+          return z.NEVER;
+        }
+        return result.value;
+      })
+      .openapi(doc);
   return {
-    schema: schema as unknown as z.ZodType<Value | null>,
+    schema: schema as unknown as () => z.ZodType<Value | null>,
     default: null as Value | null,
     fromCell: (cell: string): CellRead<Value | null> => (cell === '' ? { value: null } : read(cell)),
     array: array as ArrayKind<Value | null>,
@@ -77,13 +78,14 @@ export const todoFields = {
     schema: () => z.string().openapi({ format: 'uuid', description: "The todo's list." }),
     example: UUID_EXAMPLE,
     input: {
-      schema: z
-        .string({ error: 'must be a string' })
-        .refine(isCanonicalUuid, 'must be a UUID in canonical lowercase form')
-        .openapi({
-          format: 'uuid',
-          description: "One of the caller's lists; on create, the default list when absent.",
-        }),
+      schema: () =>
+        z
+          .string({ error: 'must be a string' })
+          .refine(isCanonicalUuid, 'must be a UUID in canonical lowercase form')
+          .openapi({
+            format: 'uuid',
+            description: "One of the caller's lists; on create, the default list when absent.",
+          }),
       optional: true,
       fromCell: readId,
       array: UUID_ARRAY,

@@ -3,6 +3,7 @@ import { defineRoute } from '../lib/define-route.ts';
 import { itemRouteParts } from '../lib/item-routes.ts';
 import { documentOnly, lazySchema } from '../lib/document-only.ts';
 import { problemResponses } from '../lib/openapi-responses.ts';
+import { jsonRequest, requestOf } from '../lib/request-parts.ts';
 import { problemSchema } from '../lib/problem.ts';
 import { quotaExceededResponse, quotaExceededSchema } from '../me/schemas.ts';
 import { atOnce } from '../middleware/at-once.ts';
@@ -38,8 +39,6 @@ import {
 const tags = ['todos'];
 /** Names in code spans, listed (`a`, `a` and `b`). */
 const named = (names: string[]) => listed(names.map((name) => `\`${name}\``));
-/** A request body's JSON (its schema validates, so it is built at once). */
-const json = <T>(schema: T) => ({ 'application/json': { schema } });
 /** A response's JSON: only the document reads its schema (see documentOnly). */
 const jsonOf = <T>(schema: () => T) => ({ 'application/json': lazySchema(schema) });
 const NO_TODO = 'No todo with this id (an id that is not a UUID in canonical lowercase form names none).';
@@ -85,10 +84,7 @@ export const createTodo = defineRoute({
   description:
     "With `id`, the client chooses the id: the same id with the same values again answers the todo as it is now, with `Idempotent-Replayed: true`; with other values, another owner's id or a deleted todo's, 409. The todo goes into `listId` (absent: your default list; for a subtask, its parent's list) at the top of its siblings, unless `position` places it.",
   middleware: jsonBody(),
-  request: {
-    headers: idempotencyHeaders,
-    body: { required: true, content: json(NewTodoSchema) },
-  },
+  request: requestOf({ headers: idempotencyHeaders, body: jsonRequest(NewTodoSchema) }),
   responses: {
     201: {
       description:
@@ -119,7 +115,7 @@ export const listTodos = defineRoute({
     "Without `listId` or `parentId`: every todo, newest first. With `listId`: the list's top-level todos in their manual order; with `parentId`: that todo's subtasks; with `listId` and `subtasks=true`: all the list's subtasks, grouped by parent. `done`, `dueBefore` and `dueAfter` filter each of them; a cursor belongs to its listing's order (docs/api.md, \"Listing todos\").",
     "With `Accept: text/csv`, streams every matching todo (not `limit` or `cursor`): without `listId` or `parentId` oldest first, so that re-importing the file keeps their order; with `listId` alone, the whole list, each top-level todo followed by its subtasks, in the list's order (what an import into a list recreates); otherwise in the listing's order. A cell that starts with `=`, `+`, `-`, `@` or `'` is written behind one more `'`, so a spreadsheet shows it as text, not a formula; the import takes that `'` away.",
   ].join(' '),
-  request: { query: ListQuerySchema },
+  request: requestOf({ query: ListQuerySchema }),
   responses: {
     200: {
       description: 'One page of todos; or, for `Accept: text/csv`, all of them.',
@@ -161,18 +157,18 @@ export const importTodos = defineRoute({
     }),
     csvBody(IMPORT_MAX_BYTES),
   ],
-  request: {
+  request: requestOf({
     query: ImportQuerySchema,
     headers: idempotencyHeaders,
-    body: {
-      required: true,
+    body: () => ({
+      required: true as const,
       content: {
         'text/csv': {
           schema: z.string().openapi({ example: 'text,done\nBuy milk,false\n"Call Ann, then Bob",yes\n' }),
         },
       },
-    },
-  },
+    }),
+  }),
   responses: {
     201: { description: 'Every row was inserted.', headers: replayedHeader, content: jsonOf(importResultSchema) },
     400: {
@@ -196,7 +192,7 @@ export const listChanges = defineRoute({
     'It never misses a change: a change is handed out only once every transaction that started before it has ended, so a long transaction anywhere in the database delays changes, never loses them.',
     'Repeating a call with the same token is harmless. Deletions are kept for the retention (30 days by default): an older token is a 410, and the client starts again without `since`; so is a token issued before todo ids became UUIDs.',
   ].join(' '),
-  request: { query: ChangesQuerySchema },
+  request: requestOf({ query: ChangesQuerySchema }),
   responses: {
     200: { description: 'One page of changes.', content: jsonOf(changesSchema) },
     ...problems(400, 410, 429, 500, 503),
@@ -209,7 +205,7 @@ export const getTodo = defineRoute({
   operationId: 'getTodo',
   tags,
   summary: 'Get one todo',
-  request: { params: TodoIdParams, headers: ifNoneMatchHeaders },
+  request: requestOf({ params: TodoIdParams, headers: ifNoneMatchHeaders }),
   responses: {
     200: { description: 'The todo.', headers: representationHeaders, content: jsonOf(todoSchema) },
     304: { description: 'The copy named by If-None-Match is current: no body.', headers: representationHeaders },
@@ -226,11 +222,7 @@ export const updateTodo = defineRoute({
   middleware: jsonBody(),
   description:
     "Every PATCH adds 1 to `version`, even one that changes nothing. With If-Match, the change happens only at that version (412 otherwise). A new `listId` moves the todo with its subtasks (a subtask alone cannot leave its parent's list: 400); a `parentId` of another list moves the todo there; a todo that changes list or parent goes to the top of its new siblings unless `position` places it.",
-  request: {
-    params: TodoIdParams,
-    headers: ifMatchHeaders,
-    body: { required: true, content: json(TodoPatchSchema) },
-  },
+  request: requestOf({ params: TodoIdParams, headers: ifMatchHeaders, body: jsonRequest(TodoPatchSchema) }),
   responses: {
     200: { description: 'The updated todo.', headers: representationHeaders, content: jsonOf(todoSchema) },
     ...preconditionFailed,
@@ -245,7 +237,7 @@ export const deleteTodo = defineRoute({
   operationId: 'deleteTodo',
   tags,
   summary: 'Delete a todo',
-  request: { params: TodoIdParams, headers: ifMatchHeaders },
+  request: requestOf({ params: TodoIdParams, headers: ifMatchHeaders }),
   responses: {
     204: { description: 'Deleted.' },
     ...preconditionFailed,

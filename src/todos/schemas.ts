@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { decodeCursor } from '../lib/cursor.ts';
 import { feedQuerySchema } from '../feed/query.ts';
 import { documentOnly } from '../lib/document-only.ts';
+import { once } from '../lib/once.ts';
 import {
   createSchema,
   csvColumnsOf,
@@ -31,16 +32,18 @@ const chosenId = (description: string) =>
     })
     .openapi({ format: 'uuid', description });
 
-export const NewTodoSchema = createSchema(todoFields, 'NewTodo', {
-  ...placementFields('todo'),
-  id: chosenId(
-    "The new todo's id, chosen by the client (so it can refer to the todo before the server has seen it, and retry the create safely): a version 4 or 7 UUID in canonical lowercase form. Without it, the server makes a version 7 UUID.",
-  ),
-});
+export const NewTodoSchema = once(() =>
+  createSchema(todoFields, 'NewTodo', {
+    ...placementFields('todo'),
+    id: chosenId(
+      "The new todo's id, chosen by the client (so it can refer to the todo before the server has seen it, and retry the create safely): a version 4 or 7 UUID in canonical lowercase form. Without it, the server makes a version 7 UUID.",
+    ),
+  }),
+);
 
-export const TodoPatchSchema = patchSchema(todoFields, 'TodoPatch', placementFields('todo'));
+export const TodoPatchSchema = once(() => patchSchema(todoFields, 'TodoPatch', placementFields('todo')));
 
-export const TodoIdParams = z.object({ id: TODO_ID.param });
+export const TodoIdParams = once(() => z.object({ id: TODO_ID.param }));
 
 /** What a query parameter sent twice (`?limit=5&limit=6`, which arrives as an array) is told. */
 const ONCE = 'must be given once';
@@ -81,64 +84,66 @@ const flag = (description: string, name: string) =>
     .optional()
     .openapi({ param: { name, in: 'query' }, description } as never);
 
-export const ListQuerySchema = z
-  .strictObject({
-    listId: idFilter(
-      (value) => LIST_ID.is(value),
-      "Only this list's top-level todos, in their manual order (`position`, then `id`); its subtasks come with `parentId` or `subtasks=true`. A list the caller cannot see gives an empty page.",
-      'listId',
-    ),
-    parentId: idFilter(
-      (value) => TODO_ID.is(value),
-      "Only this todo's subtasks, in their manual order (with `listId`: only if the todo is in that list).",
-      'parentId',
-    ),
-    subtasks: flag(
-      'With `listId`: every subtask of the list, grouped by parent (`parentId`, then `position`, `id`) instead of its top-level todos.',
-      'subtasks',
-    ),
-    done: flag('Only todos with this done flag (true or false).', 'done'),
-    dueBefore: dueFilter(
-      'Only todos due strictly before this instant: a date (`YYYY-MM-DD`, the start of that day in UTC) or an RFC 3339 date-time with an offset. Todos without `due` never match.',
-      'dueBefore',
-    ),
-    dueAfter: dueFilter(
-      'Only todos due at or after this instant (a date: the start of that day in UTC). With `dueBefore`, a half-open window: `dueAfter=D&dueBefore=D+1` is exactly the day D in UTC.',
-      'dueAfter',
-    ),
-    limit: z
-      .string({ error: ONCE })
-      .regex(/^\d{1,3}$/, 'must be an integer from 1 to 100')
-      .transform(Number)
-      .refine((n) => n >= 1 && n <= 100, 'must be an integer from 1 to 100')
-      .optional()
-      .openapi({
-        param: { name: 'limit', in: 'query' },
-        type: 'integer',
-        minimum: 1,
-        maximum: 100,
-        default: 20,
-      } as never),
-    cursor: z
-      .string({ error: ONCE })
-      // Decoded here, once: the handler gets the Cursor itself.
-      .transform((value, ctx) => {
-        const cursor = decodeCursor(value, (id) => TODO_ID.is(id));
-        if (!cursor) ctx.addIssue({ code: 'custom', message: 'is not a cursor this API issued' });
-        return cursor ?? z.NEVER;
-      })
-      .optional()
-      .openapi({
-        param: { name: 'cursor', in: 'query' },
-        description: "The nextCursor of the previous page, of the same listing (another listing's order is a 400).",
-      } as never),
-  })
-  // A combination no listing has, or a cursor of another order: named here, so the handler gets a valid listing.
-  .superRefine((query, ctx) => {
-    const listing = listingOf(query);
-    if (Array.isArray(listing))
-      for (const { path, message } of listing) ctx.addIssue({ code: 'custom', path: [path], message });
-  });
+export const ListQuerySchema = once(() =>
+  z
+    .strictObject({
+      listId: idFilter(
+        (value) => LIST_ID.is(value),
+        "Only this list's top-level todos, in their manual order (`position`, then `id`); its subtasks come with `parentId` or `subtasks=true`. A list the caller cannot see gives an empty page.",
+        'listId',
+      ),
+      parentId: idFilter(
+        (value) => TODO_ID.is(value),
+        "Only this todo's subtasks, in their manual order (with `listId`: only if the todo is in that list).",
+        'parentId',
+      ),
+      subtasks: flag(
+        'With `listId`: every subtask of the list, grouped by parent (`parentId`, then `position`, `id`) instead of its top-level todos.',
+        'subtasks',
+      ),
+      done: flag('Only todos with this done flag (true or false).', 'done'),
+      dueBefore: dueFilter(
+        'Only todos due strictly before this instant: a date (`YYYY-MM-DD`, the start of that day in UTC) or an RFC 3339 date-time with an offset. Todos without `due` never match.',
+        'dueBefore',
+      ),
+      dueAfter: dueFilter(
+        'Only todos due at or after this instant (a date: the start of that day in UTC). With `dueBefore`, a half-open window: `dueAfter=D&dueBefore=D+1` is exactly the day D in UTC.',
+        'dueAfter',
+      ),
+      limit: z
+        .string({ error: ONCE })
+        .regex(/^\d{1,3}$/, 'must be an integer from 1 to 100')
+        .transform(Number)
+        .refine((n) => n >= 1 && n <= 100, 'must be an integer from 1 to 100')
+        .optional()
+        .openapi({
+          param: { name: 'limit', in: 'query' },
+          type: 'integer',
+          minimum: 1,
+          maximum: 100,
+          default: 20,
+        } as never),
+      cursor: z
+        .string({ error: ONCE })
+        // Decoded here, once: the handler gets the Cursor itself.
+        .transform((value, ctx) => {
+          const cursor = decodeCursor(value, (id) => TODO_ID.is(id));
+          if (!cursor) ctx.addIssue({ code: 'custom', message: 'is not a cursor this API issued' });
+          return cursor ?? z.NEVER;
+        })
+        .optional()
+        .openapi({
+          param: { name: 'cursor', in: 'query' },
+          description: "The nextCursor of the previous page, of the same listing (another listing's order is a 400).",
+        } as never),
+    })
+    // A combination no listing has, or a cursor of another order: named here, so the handler gets a valid listing.
+    .superRefine((query, ctx) => {
+      const listing = listingOf(query);
+      if (Array.isArray(listing))
+        for (const { path, message } of listing) ctx.addIssue({ code: 'custom', path: [path], message });
+    }),
+);
 
 export const todoListSchema = documentOnly(() =>
   z
@@ -174,14 +179,16 @@ export const importResultSchema = documentOnly(() =>
 );
 
 /** `POST /todos/import`'s query: how its rows are named. */
-export const ImportQuerySchema = z.strictObject({
-  firstId: chosenId(
-    "The first row's id, chosen by the client (version 4 or 7, canonical form): row k (0 for the first) gets this id plus k in its last 32 bits, which must not overflow. A row whose id is already the caller's, with the same values, counts as replayed; any other taken id refuses the whole import (409). Without it, the server makes version 7 ids that increase in file order.",
-  )
-    .optional()
-    .openapi({ param: { name: 'firstId', in: 'query' }, example: '9b2f4c1e-3a5d-4e6f-8a7b-0c1d00000000' } as never),
-  listId: listIdQuery("The list the rows go to, at its end in file order; without it, the caller's default list."),
-});
+export const ImportQuerySchema = once(() =>
+  z.strictObject({
+    firstId: chosenId(
+      "The first row's id, chosen by the client (version 4 or 7, canonical form): row k (0 for the first) gets this id plus k in its last 32 bits, which must not overflow. A row whose id is already the caller's, with the same values, counts as replayed; any other taken id refuses the whole import (409). Without it, the server makes version 7 ids that increase in file order.",
+    )
+      .optional()
+      .openapi({ param: { name: 'firstId', in: 'query' }, example: '9b2f4c1e-3a5d-4e6f-8a7b-0c1d00000000' } as never),
+    listId: listIdQuery("The list the rows go to, at its end in file order; without it, the caller's default list."),
+  }),
+);
 
 const rowProblemSchema = documentOnly(() =>
   z.object({
@@ -222,7 +229,7 @@ export const preconditionFailedSchema = documentOnly(() =>
     .openapi('PreconditionFailed'),
 );
 
-export const ChangesQuerySchema = feedQuerySchema('every current todo');
+export const ChangesQuerySchema = once(() => feedQuerySchema('every current todo'));
 
 export const deletedTodoSchema = documentOnly(() =>
   z

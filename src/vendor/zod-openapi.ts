@@ -14,7 +14,9 @@
  *
  * `openapi(route, handler)` wires the same validators in the same order as the
  * library's (see node_modules/@hono/zod-openapi/dist/index.mjs); keep the two
- * in step with the pinned version. One difference, which no response shows: a
+ * in step with the pinned version. It makes them on the route's first request,
+ * not as the route is declared: a route's request schemas are built then
+ * (src/lib/request-parts.ts), so a cold start builds only its own route's. One difference, which no response shows: a
  * header schema whose every field is an optional, unchecked string is not run
  * (headers always arrive as strings, so it cannot fail, and handlers read
  * headers with `c.req.header()`); that saves copying every request header per
@@ -80,30 +82,54 @@ export class OpenAPIHono extends Hono {
 
   openapi = ({ middleware, request, ...route }: Route, handler: MiddlewareHandler, hook?: Hook) => {
     const effectiveHook: Hook = hook ?? ((result, c) => this.#resolveDefaultHook()?.(result, c));
-    const validate = (target: 'query' | 'param' | 'header' | 'cookie' | 'json', schema: Schema) =>
-      zValidator(target, schema as never, effectiveHook as never) as unknown as MiddlewareHandler;
-    const validators: MiddlewareHandler[] = [];
-    if (request?.query) validators.push(validate('query', request.query));
-    if (request?.params) validators.push(validate('param', request.params));
-    if (request?.headers && !cannotFail(request.headers)) validators.push(validate('header', request.headers));
-    if (request?.cookies) validators.push(validate('cookie', request.cookies));
-    const body = request?.body;
-    const content = body?.content;
-    if (content) {
-      const declared = Object.keys(content);
-      const zodJson = declared.filter((type) => isZod(content[type]?.schema) && isJson(type));
-      if (declared.some((type) => isZod(content[type]?.schema) && isForm(type)))
-        throw new Error('form bodies are not wired in the Worker build of @hono/zod-openapi');
-      if (zodJson.length > 0) validators.push(mediaTypeGate(declared));
-      for (const type of zodJson) {
-        const validator = validate('json', content[type]!.schema as Schema);
-        validators.push(body.required ? validator : optionalJson(validator));
-      }
-    }
     const routeMiddleware = middleware === undefined ? [] : Array.isArray(middleware) ? middleware : [middleware];
-    this.on([route.method], [honoPath(route.path)], ...routeMiddleware, ...validators, handler);
+    // Built on the route's first request: its schemas may be getters that build them then (src/lib/request-parts.ts).
+    let validators: MiddlewareHandler[] | undefined;
+    const validate: MiddlewareHandler = function validate(c, next) {
+      validators ??= validatorsOf(request!, effectiveHook);
+      return inTurn(validators, c, next);
+    };
+    this.on([route.method], [honoPath(route.path)], ...routeMiddleware, ...(request ? [validate] : []), handler);
     return this;
   };
+}
+
+/** The library's validators of a route's request, in its order. */
+function validatorsOf(request: NonNullable<Route['request']>, hook: Hook): MiddlewareHandler[] {
+  const validate = (target: 'query' | 'param' | 'header' | 'cookie' | 'json', schema: Schema) =>
+    zValidator(target, schema as never, hook as never) as unknown as MiddlewareHandler;
+  const validators: MiddlewareHandler[] = [];
+  if (request.query) validators.push(validate('query', request.query));
+  if (request.params) validators.push(validate('param', request.params));
+  if (request.headers && !cannotFail(request.headers)) validators.push(validate('header', request.headers));
+  if (request.cookies) validators.push(validate('cookie', request.cookies));
+  const body = request.body;
+  const content = body?.content;
+  if (content) {
+    const declared = Object.keys(content);
+    const zodJson = declared.filter((type) => isZod(content[type]?.schema) && isJson(type));
+    if (declared.some((type) => isZod(content[type]?.schema) && isForm(type)))
+      throw new Error('form bodies are not wired in the Worker build of @hono/zod-openapi');
+    if (zodJson.length > 0) validators.push(mediaTypeGate(declared));
+    for (const type of zodJson) {
+      const validator = validate('json', content[type]!.schema as Schema);
+      validators.push(body.required ? validator : optionalJson(validator));
+    }
+  }
+  return validators;
+}
+
+/**
+ * Runs middleware in turn, then `next`, as hono's compose runs a route's chain: a Response one of them returns
+ * (a validation hook's) becomes the answer, even when the middleware before it only awaited its `next`.
+ */
+function inTurn(chain: MiddlewareHandler[], ...[c, next]: Parameters<MiddlewareHandler>): Promise<void> {
+  const run = async (i: number): Promise<void> => {
+    if (i === chain.length) return next();
+    const res = await chain[i]!(c, () => run(i + 1));
+    if (res instanceof Response && !c.finalized) c.res = res;
+  };
+  return run(0);
 }
 
 // As the library's route(): a mounted router learns its parent. (Assigned on the prototype: Hono's generic

@@ -32,7 +32,7 @@ vi.mock('../../../src/todos/fields.ts', async (importOriginal) => {
         schema: () => z.string().nullable(),
         example: null,
         input: {
-          schema: z.string().max(20).nullable(),
+          schema: () => z.string().max(20).nullable(),
           default: null,
           fromCell: (cell: string) => ({ value: cell === '' ? null : cell }),
           array: TEXT_ARRAY,
@@ -92,16 +92,16 @@ describe('a field added to the declaration (src/todos/fields.ts)', () => {
 
   it('is in the zod schemas: the answer, the create (with its default), the patch; a server-set one only in the answer', () => {
     expect(Object.keys(todoSchema().parse(scratchTodo))).toEqual(FIELDS);
-    expect(NewTodoSchema.parse({ text: 'a' })).toMatchObject({ text: 'a', scratch: 0, scratchNote: null });
-    expect(NewTodoSchema.parse({ text: 'a' })).not.toHaveProperty('scratchAt');
-    expect(NewTodoSchema.parse({ text: 'a', scratch: 3, scratchNote: 'n' })).toMatchObject({
+    expect(NewTodoSchema().parse({ text: 'a' })).toMatchObject({ text: 'a', scratch: 0, scratchNote: null });
+    expect(NewTodoSchema().parse({ text: 'a' })).not.toHaveProperty('scratchAt');
+    expect(NewTodoSchema().parse({ text: 'a', scratch: 3, scratchNote: 'n' })).toMatchObject({
       scratch: 3,
       scratchNote: 'n',
     });
-    expect(NewTodoSchema.safeParse({ text: 'a', scratch: 10 }).success).toBe(false);
-    expect(NewTodoSchema.safeParse({ text: 'a', scratchAt: '2026-11-25T10:00:00Z' }).success).toBe(false);
-    expect(TodoPatchSchema.parse({ scratch: 3 })).toEqual({ scratch: 3 });
-    expect(TodoPatchSchema.safeParse({ scratchParent: 1 }).success).toBe(false);
+    expect(NewTodoSchema().safeParse({ text: 'a', scratch: 10 }).success).toBe(false);
+    expect(NewTodoSchema().safeParse({ text: 'a', scratchAt: '2026-11-25T10:00:00Z' }).success).toBe(false);
+    expect(TodoPatchSchema().parse({ scratch: 3 })).toEqual({ scratch: 3 });
+    expect(TodoPatchSchema().safeParse({ scratchParent: 1 }).success).toBe(false);
   });
 
   it('is a CSV column: the export writes it, the import reads a client-set one and ignores a server-set one', async () => {

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { documentOnly } from '../lib/document-only.ts';
 import { once } from '../lib/once.ts';
+import { cursorParam, limitParam } from '../lib/query-params.ts';
 import { createSchema, patchSchema, responseSchema, type CreateOf, type JsonOf, type PatchOf } from '../lib/fields.ts';
 import { decodePositionCursor } from '../lib/position-cursor.ts';
 import { chosenIdSchema } from '../lib/resource-id.ts';
@@ -26,37 +27,13 @@ export const ListIdParams = once(() => z.object({ id: LIST_ID.param }));
 /** The largest page of lists, and the page a client gets without `limit`: most owners' lists fit in one. */
 export const LISTS_MAX_LIMIT = 100;
 
-/** What a query parameter sent twice (`?limit=5&limit=6`, which arrives as an array) is told. */
-const ONCE = 'must be given once';
-
 export const ListsQuerySchema = once(() =>
   z.strictObject({
-    limit: z
-      .string({ error: ONCE })
-      .regex(/^\d{1,3}$/, `must be an integer from 1 to ${LISTS_MAX_LIMIT}`)
-      .transform(Number)
-      .refine((n) => n >= 1 && n <= LISTS_MAX_LIMIT, `must be an integer from 1 to ${LISTS_MAX_LIMIT}`)
-      .optional()
-      .openapi({
-        param: { name: 'limit', in: 'query' },
-        type: 'integer',
-        minimum: 1,
-        maximum: LISTS_MAX_LIMIT,
-        default: LISTS_MAX_LIMIT,
-      } as never),
-    cursor: z
-      .string({ error: ONCE })
-      // Decoded here, once: the handler gets the cursor itself.
-      .transform((value, ctx) => {
-        const cursor = decodePositionCursor(value, (id) => LIST_ID.is(id));
-        if (!cursor) ctx.addIssue({ code: 'custom', message: 'is not a cursor this API issued' });
-        return cursor ?? z.NEVER;
-      })
-      .optional()
-      .openapi({
-        param: { name: 'cursor', in: 'query' },
-        description: 'The nextCursor of the previous page.',
-      } as never),
+    limit: limitParam(LISTS_MAX_LIMIT, LISTS_MAX_LIMIT),
+    cursor: cursorParam(
+      (value) => decodePositionCursor(value, (id) => LIST_ID.is(id)),
+      'The nextCursor of the previous page.',
+    ),
   }),
 );
 

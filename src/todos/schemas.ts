@@ -3,6 +3,7 @@ import { decodeCursor } from '../lib/cursor.ts';
 import { feedQuerySchema } from '../feed/query.ts';
 import { documentOnly } from '../lib/document-only.ts';
 import { once } from '../lib/once.ts';
+import { cursorParam, limitParam, ONCE } from '../lib/query-params.ts';
 import {
   createSchema,
   csvColumnsOf,
@@ -44,9 +45,6 @@ export const NewTodoSchema = once(() =>
 export const TodoPatchSchema = once(() => patchSchema(todoFields, 'TodoPatch', placementFields('todo')));
 
 export const TodoIdParams = once(() => z.object({ id: TODO_ID.param }));
-
-/** What a query parameter sent twice (`?limit=5&limit=6`, which arrives as an array) is told. */
-const ONCE = 'must be given once';
 
 /** `?listId=`: one of the caller's lists (a list the caller cannot see is a 404 naming it). */
 const listIdQuery = (description: string) =>
@@ -110,32 +108,11 @@ export const ListQuerySchema = once(() =>
         'Only todos due at or after this instant (a date: the start of that day in UTC). With `dueBefore`, a half-open window: `dueAfter=D&dueBefore=D+1` is exactly the day D in UTC.',
         'dueAfter',
       ),
-      limit: z
-        .string({ error: ONCE })
-        .regex(/^\d{1,3}$/, 'must be an integer from 1 to 100')
-        .transform(Number)
-        .refine((n) => n >= 1 && n <= 100, 'must be an integer from 1 to 100')
-        .optional()
-        .openapi({
-          param: { name: 'limit', in: 'query' },
-          type: 'integer',
-          minimum: 1,
-          maximum: 100,
-          default: 20,
-        } as never),
-      cursor: z
-        .string({ error: ONCE })
-        // Decoded here, once: the handler gets the Cursor itself.
-        .transform((value, ctx) => {
-          const cursor = decodeCursor(value, (id) => TODO_ID.is(id));
-          if (!cursor) ctx.addIssue({ code: 'custom', message: 'is not a cursor this API issued' });
-          return cursor ?? z.NEVER;
-        })
-        .optional()
-        .openapi({
-          param: { name: 'cursor', in: 'query' },
-          description: "The nextCursor of the previous page, of the same listing (another listing's order is a 400).",
-        } as never),
+      limit: limitParam(100, 20),
+      cursor: cursorParam(
+        (value) => decodeCursor(value, (id) => TODO_ID.is(id)),
+        "The nextCursor of the previous page, of the same listing (another listing's order is a 400).",
+      ),
     })
     // A combination no listing has, or a cursor of another order: named here, so the handler gets a valid listing.
     .superRefine((query, ctx) => {

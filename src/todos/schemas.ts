@@ -15,7 +15,8 @@ import {
 } from '../lib/fields.ts';
 import { fieldErrorSchema, problemSchema } from '../lib/problem.ts';
 import { placementFields } from '../db/placement.ts';
-import { chosenIdProblem, isCanonicalUuid } from '../lib/uuid.ts';
+import { chosenIdSchema } from '../lib/resource-id.ts';
+import { isCanonicalUuid } from '../lib/uuid.ts';
 import { LIST_ID } from '../lists/fields.ts';
 import { DUE_PROBLEM, dueOf } from './due.ts';
 import { TODO_ID, todoFields } from './fields.ts';
@@ -23,20 +24,10 @@ import { listingOf } from './listing.ts';
 
 export const todoSchema = documentOnly(() => responseSchema(todoFields, 'Todo'));
 
-/** An id a client chooses: a version 4 or 7 UUID in canonical form. */
-const chosenId = (description: string) =>
-  z
-    .string({ error: 'must be a string' })
-    .superRefine((value, ctx) => {
-      const problem = chosenIdProblem(value);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    })
-    .openapi({ format: 'uuid', description });
-
 export const NewTodoSchema = once(() =>
   createSchema(todoFields, 'NewTodo', {
     ...placementFields('todo'),
-    id: chosenId(
+    id: chosenIdSchema(
       "The new todo's id, chosen by the client (so it can refer to the todo before the server has seen it, and retry the create safely): a version 4 or 7 UUID in canonical lowercase form. Without it, the server makes a version 7 UUID.",
     ),
   }),
@@ -158,7 +149,7 @@ export const importResultSchema = documentOnly(() =>
 /** `POST /todos/import`'s query: how its rows are named. */
 export const ImportQuerySchema = once(() =>
   z.strictObject({
-    firstId: chosenId(
+    firstId: chosenIdSchema(
       "The first row's id, chosen by the client (version 4 or 7, canonical form): row k (0 for the first) gets this id plus k in its last 32 bits, which must not overflow. A row whose id is already the caller's, with the same values, counts as replayed; any other taken id refuses the whole import (409). Without it, the server makes version 7 ids that increase in file order.",
     )
       .optional()

@@ -331,8 +331,15 @@ describe('GET /todos?listId= with Accept: text/csv', () => {
 
   it('exports the listing with a filter (top-level todos), and answers 400 for a listId that is not a UUID', async () => {
     const list = await newList();
+    for (const [text, done] of [
+      ['open', false],
+      ['finished', true],
+    ] as const)
+      expect((await call('POST', '/todos', { json: { text, done, listId: list } })).status).toBe(201);
     const done = await call('GET', `/todos?listId=${list}&done=true`, { headers: { accept: 'text/csv' } });
     expect(done.status).toBe(200);
+    const [header, ...rows] = parseCsv(done.body as string);
+    expect(rows.map(({ fields }) => fields[header!.fields.indexOf('text')])).toEqual(['finished']);
     const bad = await call('GET', '/todos?listId=nope', { headers: { accept: 'text/csv' } });
     expect(bad.status).toBe(400);
   });

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { generateNKeysBetween } from 'fractional-indexing';
 import { csvRecord } from '../../src/csv/format.ts';
 import { findPostgresProgram } from '../upstreams/binaries.ts';
 
@@ -21,8 +22,11 @@ export interface ImportResult {
   workerCpuMsPerChunk?: number;
 }
 
-/** A CSV of `rows` todos like people write them: short to medium texts, some quoted, a third done. */
-export function generateImportFile(path: string, rows: number): void {
+/**
+ * A CSV of `rows` todos like people write them: short to medium texts, some quoted, a third done. With `positions`,
+ * a third column gives each row its place, in file order (what the import's statement computes for its rows).
+ */
+export function generateImportFile(path: string, rows: number, { positions = false } = {}): void {
   const words = [
     'buy',
     'milk',
@@ -40,13 +44,14 @@ export function generateImportFile(path: string, rows: number): void {
     'water',
     'plants',
   ];
-  let csv = csvRecord(['text', 'done']);
+  const keys = positions ? generateNKeysBetween(null, null, rows) : [];
+  let csv = csvRecord(positions ? ['text', 'done', 'position'] : ['text', 'done']);
   for (let i = 0; i < rows; i++) {
     const length = 3 + (i % 9);
     const text =
       Array.from({ length }, (_, k) => words[(i * 7 + k * 3) % words.length]).join(' ') +
       (i % 10 === 0 ? `, "item" ${i}` : ` ${i}`);
-    csv += csvRecord([text, i % 3 === 0 ? 'yes' : 'no']);
+    csv += csvRecord([text, i % 3 === 0 ? 'yes' : 'no', ...(positions ? [keys[i]!] : [])]);
   }
   writeFileSync(path, csv);
 }
@@ -78,6 +83,9 @@ function timed(
  * owner too), so \copy runs as the superuser, which bypasses it, straight to
  * Postgres (PgBouncer knows only the application's roles); the owner column
  * takes its default from the owner set in the same transaction, as for the API.
+ * Its rows come with their positions, as the import's statement gives them:
+ * without, the position trigger would place each row by itself, and the
+ * reference would be that trigger's pace, not the table's.
  */
 export async function benchImport(options: {
   folder: string;
@@ -101,6 +109,8 @@ export async function benchImport(options: {
   const result: ImportResult = { rows, chunkRows, cliSeconds: 0, cliRowsPerS: 0, commandSeconds: 0 };
   const psql = findPostgresProgram('psql');
   if (copyUrl && psql) {
+    const placed = join(folder, 'import-placed.csv');
+    generateImportFile(placed, rows, { positions: true });
     // One transaction, the owner set in it as the Worker sets it (the column's default reads it).
     ({ seconds: result.copySeconds } = await timed(psql, [
       copyUrl,
@@ -111,7 +121,7 @@ export async function benchImport(options: {
       '-c',
       "select set_config('app.user_id', 'default', true)",
       '-c',
-      `\\copy todos (text, done) from '${file}' with (format csv, header true)`,
+      `\\copy todos (text, done, position) from '${placed}' with (format csv, header true)`,
       '-c',
       'commit',
     ]));

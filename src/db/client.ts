@@ -165,16 +165,20 @@ export function openDatabase(env: Env, { owner, traceparent }: OpenOptions = {})
  * raises SQLSTATE RLS01 for a superuser, a role with BYPASSRLS or the tables'
  * owner, so the transaction stops before its statement reads or writes a row.
  * Named with its schema: the role's search_path cannot put another function first.
+ *
+ * And turns JIT compilation off for the transaction: the Worker's statements
+ * are short, or an import's, whose row estimates (a CTE joined to itself)
+ * pass Postgres's JIT thresholds, and compiling then costs more than the
+ * statement (docs/performance.md, "The import and JIT").
  */
-export const SET_OWNER_SQL = 'select public.app_set_owner($1)';
+export const SET_OWNER_SQL = "select public.app_set_owner($1), pg_catalog.set_config('jit', 'off', true)";
 
 /**
  * `SET_OWNER_SQL` and the caller's quotas (`app.todo_quota` and `app.list_quota`,
  * transaction-local too), in the same statement: the triggers of migrations 0011
  * and 0013 read them when todos and lists are written, so the quotas cost no statement of their own.
  */
-export const SET_CALLER_SQL =
-  "select public.app_set_owner($1), pg_catalog.set_config('app.todo_quota', $2, true), pg_catalog.set_config('app.list_quota', $3, true)";
+export const SET_CALLER_SQL = `${SET_OWNER_SQL}, pg_catalog.set_config('app.todo_quota', $2, true), pg_catalog.set_config('app.list_quota', $3, true)`;
 
 /** How many todos and lists an owner may have (TODO_QUOTA, LIST_QUOTA). */
 export interface Quotas {

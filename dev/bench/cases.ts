@@ -51,6 +51,33 @@ export interface BenchCase {
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)]!;
 
+/** What one request to an item draws: the item's id (undefined: the pool ran dry), and a JSON body and headers. */
+interface ItemDraw {
+  id: string | undefined;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * A request to one item, `/<things>/{id}`, the id (and body) drawn afresh for
+ * each request. The template's path names the nil UUID, as does a drawn id
+ * that is missing: a 404, which the case's expected status shows.
+ */
+const itemRequest = (things: 'todos' | 'lists', method: RequestSpec['method'], draw: () => ItemDraw): RequestSpec => ({
+  method,
+  path: `/${things}/${NIL_UUID}`,
+  ...(method === 'PATCH' ? { headers: JSON_HEADERS } : {}),
+  setupRequest: (req) => {
+    const { id, body, headers } = draw();
+    return {
+      ...req,
+      path: `/${things}/${id ?? NIL_UUID}`,
+      ...(headers ? { headers: { ...req.headers, ...headers } } : {}),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    };
+  },
+});
+
 /** POST /todos with a fresh realistic text: the same requests for the API and the control Worker. */
 const newTodo = (): RequestSpec => ({
   method: 'POST',
@@ -151,11 +178,7 @@ export const CASES: BenchCase[] = [
     label: 'GET /todos/{id}',
     expectedStatus: 200,
     expectedRoundTrips: 1,
-    request: ({ ids }) => ({
-      method: 'GET',
-      path: `/todos/${NIL_UUID}`,
-      setupRequest: (req) => ({ ...req, path: `/todos/${pick(ids)}` }),
-    }),
+    request: ({ ids }) => itemRequest('todos', 'GET', () => ({ id: pick(ids) })),
   },
   {
     name: 'create',
@@ -179,16 +202,7 @@ export const CASES: BenchCase[] = [
     label: 'PATCH /todos/{id}',
     expectedStatus: 200,
     expectedRoundTrips: 1,
-    request: ({ ids }) => ({
-      method: 'PATCH',
-      path: `/todos/${NIL_UUID}`,
-      headers: JSON_HEADERS,
-      setupRequest: (req) => ({
-        ...req,
-        path: `/todos/${pick(ids)}`,
-        body: JSON.stringify({ done: Math.random() < 0.5 }),
-      }),
-    }),
+    request: ({ ids }) => itemRequest('todos', 'PATCH', () => ({ id: pick(ids), body: { done: Math.random() < 0.5 } })),
   },
   {
     // The conditional path's whole statement (lock the row, compare, answer the current row), never a write:
@@ -197,20 +211,11 @@ export const CASES: BenchCase[] = [
     label: 'PATCH /todos/{id}, stale If-Match',
     expectedStatus: 412,
     expectedRoundTrips: 1,
-    request: ({ ids }) => ({
-      method: 'PATCH',
-      path: `/todos/${NIL_UUID}`,
-      headers: JSON_HEADERS,
-      setupRequest: (req) => {
+    request: ({ ids }) =>
+      itemRequest('todos', 'PATCH', () => {
         const id = pick(ids);
-        return {
-          ...req,
-          path: `/todos/${id}`,
-          headers: { ...JSON_HEADERS, 'if-match': `"${id}-0"` },
-          body: '{"done":true}',
-        };
-      },
-    }),
+        return { id, headers: { 'if-match': `"${id}-0"` }, body: { done: true } };
+      }),
   },
   {
     name: 'delete',
@@ -219,11 +224,7 @@ export const CASES: BenchCase[] = [
     expectedRoundTrips: 1,
     pool: 'todos',
     // Each id once: a pool created for the purpose, so every delete finds its row. A dry pool shows up as 404s.
-    request: ({ takeDeletable }) => ({
-      method: 'DELETE',
-      path: `/todos/${NIL_UUID}`,
-      setupRequest: (req) => ({ ...req, path: `/todos/${takeDeletable() ?? NIL_UUID}` }),
-    }),
+    request: ({ takeDeletable }) => itemRequest('todos', 'DELETE', () => ({ id: takeDeletable() })),
   },
   {
     // One list's todos in manual order: the 10,000 seeded todos are in the default list; a page of 20, one index range.
@@ -253,15 +254,11 @@ export const CASES: BenchCase[] = [
     label: 'PATCH /todos/{id} after another todo',
     expectedStatus: 200,
     expectedRoundTrips: 1,
-    request: ({ ids }) => ({
-      method: 'PATCH',
-      path: `/todos/${NIL_UUID}`,
-      headers: JSON_HEADERS,
-      setupRequest: (req) => {
+    request: ({ ids }) =>
+      itemRequest('todos', 'PATCH', () => {
         const [id, after] = [pick(ids), pick(ids)];
-        return { ...req, path: `/todos/${id}`, body: JSON.stringify({ after: after === id ? null : after }) };
-      },
-    }),
+        return { id, body: { after: after === id ? null : after } };
+      }),
   },
   {
     // To the top of another list (a list's change moves a todo's subtasks too, by the database's cascade).
@@ -269,16 +266,8 @@ export const CASES: BenchCase[] = [
     label: 'PATCH /todos/{id} to another list',
     expectedStatus: 200,
     expectedRoundTrips: 1,
-    request: ({ movable, lists }) => ({
-      method: 'PATCH',
-      path: `/todos/${NIL_UUID}`,
-      headers: JSON_HEADERS,
-      setupRequest: (req) => ({
-        ...req,
-        path: `/todos/${pick(movable)}`,
-        body: JSON.stringify({ listId: pick(lists) }),
-      }),
-    }),
+    request: ({ movable, lists }) =>
+      itemRequest('todos', 'PATCH', () => ({ id: pick(movable), body: { listId: pick(lists) } })),
   },
   {
     // One page of the feed of lists and todos from the beginning.
@@ -312,27 +301,15 @@ export const CASES: BenchCase[] = [
     label: 'GET /lists/{id}',
     expectedStatus: 200,
     expectedRoundTrips: 1,
-    request: ({ lists }) => ({
-      method: 'GET',
-      path: `/lists/${NIL_UUID}`,
-      setupRequest: (req) => ({ ...req, path: `/lists/${pick(lists)}` }),
-    }),
+    request: ({ lists }) => itemRequest('lists', 'GET', () => ({ id: pick(lists) })),
   },
   {
     name: 'list-patch',
     label: 'PATCH /lists/{id}',
     expectedStatus: 200,
     expectedRoundTrips: 1,
-    request: ({ lists }) => ({
-      method: 'PATCH',
-      path: `/lists/${NIL_UUID}`,
-      headers: JSON_HEADERS,
-      setupRequest: (req) => ({
-        ...req,
-        path: `/lists/${pick(lists)}`,
-        body: JSON.stringify({ title: todoText().slice(0, 60).trim() }),
-      }),
-    }),
+    request: ({ lists }) =>
+      itemRequest('lists', 'PATCH', () => ({ id: pick(lists), body: { title: todoText().slice(0, 60).trim() } })),
   },
   {
     // A list and its todos go in one statement (the todos by the database's cascade, each leaving a tombstone).
@@ -341,11 +318,7 @@ export const CASES: BenchCase[] = [
     expectedStatus: 204,
     expectedRoundTrips: 1,
     pool: 'lists',
-    request: ({ takeDeletable }) => ({
-      method: 'DELETE',
-      path: `/lists/${NIL_UUID}`,
-      setupRequest: (req) => ({ ...req, path: `/lists/${takeDeletable() ?? NIL_UUID}` }),
-    }),
+    request: ({ takeDeletable }) => itemRequest('lists', 'DELETE', () => ({ id: takeDeletable() })),
   },
 ];
 
